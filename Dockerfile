@@ -1,0 +1,23 @@
+FROM node:20-bookworm-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY static ./static
+RUN npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
+      --silence-deprecation=import --silence-deprecation=global-builtin \
+      static/scss/app.scss static/build/app.css
+
+FROM python:3.11-slim-bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml ./
+RUN pip install --no-cache-dir .
+COPY . .
+COPY --from=assets /app/node_modules/govuk-frontend ./node_modules/govuk-frontend
+COPY --from=assets /app/node_modules/htmx.org ./node_modules/htmx.org
+COPY --from=assets /app/static/build ./static/build
+ENV DJANGO_SETTINGS_MODULE=config.settings.production
+RUN DJANGO_SECRET_KEY=build python manage.py collectstatic --noinput
+USER nobody

@@ -1,0 +1,3 @@
+def site(request):
+    """Names every page needs."""
+    return {"service_name": "Insource"}

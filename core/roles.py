@@ -1,0 +1,62 @@
+"""The one place that says which programme role may do what.
+
+Pages, the API and exports all ask `role_can`; nothing else decides permissions. The
+helpers that find a programme for a user (and answer 404 to outsiders) are in
+`programmes.access`, which applies these rules to a membership.
+"""
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+    FINANCE_OFFICER = "finance_officer", "Finance officer"
+    HR_LEAD = "hr_lead", "HR lead"
+    DIRECTOR = "director", "Director"
+    VIEWER = "viewer", "Viewer"
+
+
+class Capability(models.TextChoices):
+    VIEW = "view", "See the programme, its plan and logs"
+    EDIT_PROGRAMME = "edit_programme", "Change the programme's details and services"
+    EDIT_PLAN = "edit_plan", "Change milestones, workstreams and the logs"
+    UPDATE_MILESTONE_STATUS = "update_milestone_status", "Update a milestone's status"
+    EXPORT = "export", "Export the plan (PDF, spreadsheet, calendar)"
+    EDIT_FINANCE = "edit_finance", "Change budgets and upload ledger exports"
+    EDIT_WORKFORCE = "edit_workforce", "Load rosters and change workforce records"
+    VIEW_PERSONAL_DATA = "view_personal_data", "See staff names and personal fields"
+    EDIT_RISKS = "edit_risks", "Change the risk and issue register"
+    EDIT_BUSINESS_CASE = "edit_business_case", "Write business cases and appraisals"
+    APPROVE_BUSINESS_CASE = "approve_business_case", "Approve a business-case stage"
+    GENERATE_PAPER = "generate_paper", "Generate Cabinet papers"
+
+
+_PM = Role.PROGRAMME_MANAGER
+_FIN = Role.FINANCE_OFFICER
+_HR = Role.HR_LEAD
+_DIR = Role.DIRECTOR
+_VIEW = Role.VIEWER
+
+RULES: dict[Capability, frozenset[Role]] = {
+    Capability.VIEW: frozenset(Role),
+    Capability.EDIT_PROGRAMME: frozenset({_PM, _DIR}),
+    Capability.EDIT_PLAN: frozenset({_PM, _DIR}),
+    # Workstream leads in finance and HR keep their own milestones moving.
+    Capability.UPDATE_MILESTONE_STATUS: frozenset({_PM, _DIR, _FIN, _HR}),
+    Capability.EXPORT: frozenset(Role),
+    Capability.EDIT_FINANCE: frozenset({_FIN, _PM}),
+    Capability.EDIT_WORKFORCE: frozenset({_HR}),
+    Capability.VIEW_PERSONAL_DATA: frozenset({_HR}),
+    Capability.EDIT_RISKS: frozenset({_PM, _DIR}),
+    Capability.EDIT_BUSINESS_CASE: frozenset({_PM, _DIR}),
+    Capability.APPROVE_BUSINESS_CASE: frozenset({_DIR}),
+    Capability.GENERATE_PAPER: frozenset({_PM, _DIR}),
+}
+
+
+def role_can(role: str | None, capability: Capability, *, superuser: bool = False) -> bool:
+    """Whether a member with `role` has `capability`. Superusers have every capability."""
+    if superuser:
+        return True
+    if role is None:
+        return False
+    return Role(role) in RULES[capability]

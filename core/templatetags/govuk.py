@@ -1,0 +1,73 @@
+"""Template helpers for GOV.UK Frontend markup."""
+from django import template
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+
+register = template.Library()
+
+RAG_TAG_CLASSES = {
+    "green": "govuk-tag--green",
+    "amber_green": "govuk-tag--turquoise",
+    "amber": "govuk-tag--yellow",
+    "amber_red": "govuk-tag--orange",
+    "red": "govuk-tag--red",
+    "complete": "govuk-tag--green",
+    "in_progress": "govuk-tag--blue",
+    "not_started": "govuk-tag--grey",
+    "at_risk": "govuk-tag--orange",
+    "cancelled": "govuk-tag--grey",
+    "queued": "govuk-tag--grey",
+    "running": "govuk-tag--blue",
+    "succeeded": "govuk-tag--green",
+    "failed": "govuk-tag--red",
+}
+
+
+TAG_LABELS = {"amber_green": "Amber/Green", "amber_red": "Amber/Red"}
+
+
+@register.simple_tag
+def govuk_field(field, classes: str = "", hint: str = ""):
+    """A form field in the GOV.UK pattern: label, hint, error message, input."""
+    return render_to_string(
+        "includes/field.html",
+        {"field": field, "classes": classes, "hint": hint or field.help_text,
+         "widget_type": field.widget_type},
+    )
+
+
+@register.simple_tag
+def tag(value: str, label: str | None = None):
+    """A coloured tag that always carries its text, so colour is never the only signal."""
+    if not value:
+        return format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>',
+                           label or "Not assessed")
+    css = RAG_TAG_CLASSES.get(value, "govuk-tag--grey")
+    label = label or TAG_LABELS.get(value)
+    return format_html('<strong class="govuk-tag {}">{}</strong>', css,
+                       label or value.replace("_", " ").capitalize())
+
+
+@register.filter
+def error_anchor(field) -> str:
+    """Where an error summary link should jump for this field."""
+    if field.widget_type == "govukdate":
+        return f"{field.auto_id}_day"
+    if field.widget_type in ("radioselect", "checkboxselectmultiple"):
+        return f"{field.auto_id}_0"
+    return field.auto_id
+
+
+@register.filter
+def days_phrase(days: int) -> str:
+    if days == 0:
+        return "today"
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''}"
+    return f"{-days} day{'s' if days != -1 else ''} ago"
+
+
+@register.filter
+def zip_columns(values, columns):
+    """Pair a row's values with their column definitions."""
+    return zip(columns, values, strict=True)

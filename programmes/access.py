@@ -1,0 +1,84 @@
+"""Find a programme for a user, applying the role rules of `core.roles`.
+
+Every page and API endpoint that touches a programme comes through here: a programme the
+user does not belong to answers 404 (its existence is not revealed), and a member whose
+role lacks the capability gets 403.
+"""
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from core.roles import Capability, Role, role_can
+from programmes.models import Membership, Programme
+
+
+@dataclass(frozen=True)
+class ProgrammeAccess:
+    """A user's standing in one programme."""
+
+    programme: Programme
+    membership: Membership | None
+    is_superuser: bool = False
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    @property
+    def role_label(self) -> str:
+        if self.membership:
+            return self.membership.get_role_display()
+        return "Administrator" if self.is_superuser else ""
+
+    def can(self, capability: Capability | str) -> bool:
+        return role_can(self.role, Capability(capability), superuser=self.is_superuser)
+
+    def require(self, capability: Capability | str) -> None:
+        if not self.can(capability):
+            raise PermissionDenied(
+                f"Your role ({self.role_label}) cannot {Capability(capability).label.lower()}."
+            )
+
+    # Templates ask `access.may.edit_plan`.
+    @property
+    def may(self) -> dict[str, bool]:
+        return {c.value: self.can(c) for c in Capability}
+
+
+def programmes_for_user(user) -> QuerySet[Programme]:
+    """The programmes a user may see at all."""
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    if user.is_superuser:
+        return Programme.objects.all()
+    return Programme.objects.filter(memberships__user=user)
+
+
+def programme_access(user, slug: str, capability: Capability = Capability.VIEW) -> ProgrammeAccess:
+    """The programme with `slug` as `user` stands in it; 404 if they are not a member,
+    403 if their role lacks `capability`."""
+    if not user.is_authenticated:
+        raise Http404("No such programme")
+    programme = (
+        Programme.objects.select_related("lead_organisation", "outgoing_provider")
+        .filter(slug=slug).first()
+    )
+    if programme is None:
+        raise Http404("No such programme")
+    membership = Membership.objects.filter(programme=programme, user=user).first()
+    if membership is None and not user.is_superuser:
+        raise Http404("No such programme")
+    access = ProgrammeAccess(programme, membership, is_superuser=user.is_superuser)
+    access.require(capability)
+    return access
+
+
+def member_roles(user) -> dict[int, str]:
+    """Programme id → role, for every programme the user belongs to (one query)."""
+    return dict(Membership.objects.filter(user=user).values_list("programme_id", "role"))
+
+
+__all__ = ["Capability", "ProgrammeAccess", "Role", "member_roles", "programme_access",
+           "programmes_for_user"]

@@ -1,0 +1,241 @@
+"""REST API for programmes and their plans, under the same access rules as the pages.
+
+Every list and object is reached through a programme (`/api/v1/programmes/<slug>/...`):
+the programme is found with `programme_access`, so an outsider gets 404 and a member
+without the right role gets 403, exactly as on the pages.
+"""
+from django.db.models import ProtectedError
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+
+from core.roles import Capability
+from programmes.access import programme_access, programmes_for_user
+from programmes.models import (
+    ConfidenceAssessment,
+    Decision,
+    EngagementEvent,
+    Lesson,
+    Milestone,
+    Programme,
+    ServiceInScope,
+    Workstream,
+)
+from programmes.services import record_delete, record_save
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceInScope
+        fields = ["id", "code", "name", "share_of_contract"]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    lead_organisation = serializers.CharField(source="lead_organisation.name", read_only=True)
+    outgoing_provider = serializers.CharField(source="outgoing_provider.name", read_only=True,
+                                              default=None)
+    eli_deadline = serializers.DateField(read_only=True)
+    services = ServiceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Programme
+        fields = ["slug", "name", "summary", "status", "lead_organisation", "outgoing_provider",
+                  "contract_end_date", "transfer_date", "eli_deadline", "director", "services"]
+        read_only_fields = ["slug"]
+
+
+class ProgrammeScopedSerializer(serializers.ModelSerializer):
+    """Related choices are limited to the programme in the URL."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        programme = self.context.get("programme")
+        if programme is None:
+            return
+        for name, f in self.fields.items():
+            if name == "workstream":
+                f.queryset = programme.workstreams.all()
+            elif name == "depends_on":
+                f.child_relation.queryset = Milestone.objects.filter(programme=programme)
+            elif name in ("owner", "lead", "assessed_by"):
+                f.queryset = f.queryset.model.objects.filter(memberships__programme=programme)
+
+
+class WorkstreamSerializer(ProgrammeScopedSerializer):
+    class Meta:
+        model = Workstream
+        fields = ["id", "name", "kind", "lead", "order"]
+
+
+class MilestoneSerializer(ProgrammeScopedSerializer):
+    slippage_days = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "title", "workstream", "owner", "baseline_date", "forecast_date",
+                  "actual_date", "slippage_days", "status", "rag", "depends_on", "notes"]
+
+
+class DecisionSerializer(ProgrammeScopedSerializer):
+    forward_plan_deadline = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "body", "meeting_date", "title", "key_decision", "forward_plan_ref",
+                  "forward_plan_deadline", "classification", "wards", "decision", "delegations"]
+
+
+class LessonSerializer(ProgrammeScopedSerializer):
+    class Meta:
+        model = Lesson
+        fields = ["id", "title", "kind", "recorded_on", "workstream", "detail", "action"]
+
+
+class EngagementEventSerializer(ProgrammeScopedSerializer):
+    class Meta:
+        model = EngagementEvent
+        fields = ["id", "date", "kind", "group", "title", "attendees", "notes"]
+
+
+class ConfidenceAssessmentSerializer(ProgrammeScopedSerializer):
+    class Meta:
+        model = ConfidenceAssessment
+        fields = ["id", "period_end", "scale", "rating", "commentary", "assessed_by"]
+
+
+class ProgrammeViewSet(viewsets.GenericViewSet):
+    """Programmes the user belongs to. Programme managers and directors may edit details."""
+
+    serializer_class = ProgrammeSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return (programmes_for_user(self.request.user)
+                .select_related("lead_organisation", "outgoing_provider")
+                .prefetch_related("services").order_by("transfer_date", "name"))
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, slug=None):
+        programme_access(request.user, slug)
+        return Response(self.get_serializer(self.get_queryset().get(slug=slug)).data)
+
+    def partial_update(self, request, slug=None):
+        access = programme_access(request.user, slug, Capability.EDIT_PROGRAMME)
+        serializer = self.get_serializer(access.programme, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        instance = access.programme
+        for k, v in serializer.validated_data.items():
+            setattr(instance, k, v)
+        _save(instance, request.user, "Programme details edited through the API")
+        return Response(self.get_serializer(instance).data)
+
+
+def _save(instance, user, reason, m2m=None):
+    from django.core.exceptions import ValidationError
+
+    try:
+        record_save(instance=instance, user=user, reason=reason, m2m=m2m)
+    except ValidationError as exc:
+        raise DRFValidationError(exc.message_dict if hasattr(exc, "error_dict")
+                                 else {"non_field_errors": exc.messages}) from exc
+
+
+class ProgrammeChildViewSet(viewsets.ModelViewSet):
+    """Records that belong to one programme. Read for members; write for the roles that
+    `edit_capability` names."""
+
+    model = None
+    edit_capability = Capability.EDIT_PLAN
+    select_related: tuple = ()
+    prefetch_related: tuple = ()
+    m2m_fields: tuple = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        needed = (Capability.VIEW if request.method in ("GET", "HEAD", "OPTIONS")
+                  else self.edit_capability)
+        self.access = programme_access(request.user, kwargs["programme_slug"], needed)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return (self.model.objects.filter(programme=self.access.programme)
+                .select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+                .order_by("pk"))
+
+    def get_serializer_context(self):
+        ctx = super().get_serializer_context()
+        if hasattr(self, "access"):
+            ctx["programme"] = self.access.programme
+        return ctx
+
+    def _write(self, serializer, instance):
+        data = dict(serializer.validated_data)
+        m2m = {name: data.pop(name) for name in self.m2m_fields if name in data}
+        for k, v in data.items():
+            setattr(instance, k, v)
+        instance.programme = self.access.programme
+        verb = "edited" if instance.pk else "added"
+        _save(instance, self.request.user,
+              f"{self.model._meta.verbose_name.capitalize()} {verb} through the API", m2m)
+        return instance
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = self._write(serializer, self.model())
+        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data,
+                                         partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        instance = self._write(serializer, instance)
+        return Response(self.get_serializer(instance).data)
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        try:
+            record_delete(instance=instance, user=request.user,
+                          reason=f"{self.model._meta.verbose_name.capitalize()} deleted through the API")
+        except ProtectedError:
+            return Response({"detail": "Other records still depend on this one."},
+                            status=status.HTTP_409_CONFLICT)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WorkstreamViewSet(ProgrammeChildViewSet):
+    model = Workstream
+    serializer_class = WorkstreamSerializer
+    edit_capability = Capability.EDIT_PROGRAMME
+
+
+class MilestoneViewSet(ProgrammeChildViewSet):
+    model = Milestone
+    serializer_class = MilestoneSerializer
+    prefetch_related = ("depends_on",)
+    m2m_fields = ("depends_on",)
+
+
+class DecisionViewSet(ProgrammeChildViewSet):
+    model = Decision
+    serializer_class = DecisionSerializer
+
+
+class LessonViewSet(ProgrammeChildViewSet):
+    model = Lesson
+    serializer_class = LessonSerializer
+
+
+class EngagementEventViewSet(ProgrammeChildViewSet):
+    model = EngagementEvent
+    serializer_class = EngagementEventSerializer
+
+
+class ConfidenceAssessmentViewSet(ProgrammeChildViewSet):
+    model = ConfidenceAssessment
+    serializer_class = ConfidenceAssessmentSerializer

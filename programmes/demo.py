@@ -1,0 +1,312 @@
+"""The demo programme: a council bringing Adult Social Care back in-house when its
+community services contract ends. Figures (dates, services, decisions, trade unions)
+follow a real transfer completed on 1 April 2024; names of people are invented.
+
+Dates are written as they happened and shifted together, so that today falls about
+four months before transfer day while every interval between them is kept.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from core.roles import Role
+from programmes.models import (
+    ConfidenceAssessment,
+    Decision,
+    EngagementEvent,
+    Lesson,
+    Membership,
+    Milestone,
+    Organisation,
+    Programme,
+    ServiceInScope,
+    Workstream,
+)
+
+DEMO_SLUG = "bnes-asc-transfer"
+OTHER_SLUG = "northmoor-reablement"
+REAL_TRANSFER = date(2024, 4, 1)
+# The plan's state is as it stood four months before transfer day.
+DAYS_BEFORE_TRANSFER = 120
+REAL_AS_AT = REAL_TRANSFER - timedelta(days=DAYS_BEFORE_TRANSFER)
+
+DEMO_USERS = [
+    # username, first, last, role in the demo programme
+    ("demo-pm", "Priya", "Shah", Role.PROGRAMME_MANAGER),
+    ("demo-finance", "Tom", "Okafor", Role.FINANCE_OFFICER),
+    ("demo-hr", "Helen", "Marsh", Role.HR_LEAD),
+    ("demo-director", "Graham", "Ellis", Role.DIRECTOR),
+    ("demo-viewer", "Sam", "Reid", Role.VIEWER),
+]
+OUTSIDER = ("demo-outsider", "Olu", "Adeyemi")
+
+WORKSTREAMS = [
+    ("Governance", Workstream.Kind.GOVERNANCE, "demo-pm"),
+    ("HR", Workstream.Kind.HR, "demo-hr"),
+    ("Payroll", Workstream.Kind.PAYROLL, "demo-hr"),
+    ("Finance", Workstream.Kind.FINANCE, "demo-finance"),
+    ("IT & systems", Workstream.Kind.IT, "demo-pm"),
+    ("Estates", Workstream.Kind.ESTATES, "demo-pm"),
+    ("Legal", Workstream.Kind.LEGAL, "demo-director"),
+    ("Procurement", Workstream.Kind.PROCUREMENT, "demo-finance"),
+    ("Communications & engagement", Workstream.Kind.COMMUNICATIONS, "demo-pm"),
+    ("Service operations", Workstream.Kind.OPERATIONS, "demo-director"),
+    ("Regulation (CQC registration)", Workstream.Kind.REGULATION, "demo-director"),
+]
+
+C, P, R, N = "complete", "in_progress", "at_risk", "not_started"
+
+# (workstream, title, baseline, forecast or None if on baseline, status, owner, depends on)
+MILESTONES = [
+    ("Governance", "Decision not to extend the community services contract", date(2022, 5, 26), None, C, "demo-director", []),
+    ("Governance", "Programme board terms of reference agreed", date(2022, 7, 1), None, C, "demo-pm", []),
+    ("Governance", "Strategic Outline Case approved by Cabinet", date(2022, 11, 10), None, C, "demo-director", []),
+    ("Governance", "Outline Business Case signed off", date(2023, 3, 30), date(2023, 4, 27), C, "demo-director", ["Strategic Outline Case approved by Cabinet"]),
+    ("Governance", "Full Business Case signed off", date(2023, 10, 12), date(2023, 11, 9), C, "demo-director", ["Outline Business Case signed off"]),
+    ("Governance", "Transfer assurance board set up", date(2024, 1, 15), None, N, "demo-pm", []),
+    ("Governance", "Go/no-go decision by programme board", date(2024, 3, 11), None, N, "demo-director", ["Business Transfer Agreement signed", "CQC registration confirmed"]),
+    ("Governance", "Post-transfer assurance board closes", date(2024, 9, 30), None, N, "demo-pm", []),
+    ("HR", "Staff engagement roadshows at every base", date(2023, 10, 16), None, C, "demo-hr", []),
+    ("HR", "HR policy comparison with provider terms", date(2023, 11, 10), date(2023, 11, 24), P, "demo-hr", []),
+    ("HR", "Formal TUPE consultation with trade unions starts", date(2023, 11, 20), date(2023, 12, 4), P, "demo-hr", []),
+    ("HR", "Measures letter sent to the outgoing provider", date(2024, 1, 19), None, N, "demo-hr", []),
+    ("HR", "Draft Employee Liability Information received", date(2023, 12, 15), date(2024, 2, 16), R, "demo-hr", []),
+    ("HR", "Job mapping to council structure complete", date(2024, 2, 9), None, N, "demo-hr", ["Draft Employee Liability Information received"]),
+    ("HR", "Final staff list received from provider", date(2024, 3, 4), None, N, "demo-hr", ["Draft Employee Liability Information received"]),
+    ("HR", "Buddies assigned to every transferring manager", date(2024, 3, 15), None, N, "demo-hr", []),
+    ("HR", "Day-one inductions booked", date(2024, 3, 22), None, N, "demo-hr", []),
+    ("Payroll", "Payroll data template agreed with provider", date(2023, 11, 30), None, P, "demo-hr", []),
+    ("Payroll", "NHS Pension Scheme direction approved", date(2024, 2, 29), None, N, "demo-hr", []),
+    ("Payroll", "Parallel payroll run 1", date(2024, 2, 16), None, N, "demo-hr", ["Payroll data template agreed with provider"]),
+    ("Payroll", "Parallel payroll run 2", date(2024, 3, 8), None, N, "demo-hr", ["Parallel payroll run 1", "Final staff list received from provider"]),
+    ("Payroll", "First council payroll for transferred staff", date(2024, 4, 26), None, N, "demo-hr", ["Parallel payroll run 2"]),
+    ("Finance", "Mobilisation budget agreed from the ASC reserve", date(2022, 11, 10), None, C, "demo-finance", []),
+    ("Finance", "Mobilisation spend report to lead member", date(2023, 12, 14), None, N, "demo-finance", []),
+    ("Finance", "Cost centres and ledger codes set up", date(2024, 1, 31), None, N, "demo-finance", []),
+    ("Finance", "Budget transfer from the ICB agreed", date(2024, 2, 29), date(2024, 3, 15), R, "demo-finance", []),
+    ("IT & systems", "Discovery of provider systems complete", date(2023, 9, 29), None, C, "demo-pm", []),
+    ("IT & systems", "Data sharing agreement signed", date(2023, 11, 17), None, P, "demo-pm", []),
+    ("IT & systems", "Case records migration test", date(2024, 1, 12), date(2024, 2, 2), R, "demo-pm", ["Data sharing agreement signed"]),
+    ("IT & systems", "Network accounts created for transferring staff", date(2024, 3, 18), None, N, "demo-pm", ["Final staff list received from provider"]),
+    ("IT & systems", "Laptops and phones handed over at each base", date(2024, 3, 28), None, N, "demo-pm", ["Network accounts created for transferring staff"]),
+    ("IT & systems", "Final case records migration and cut-over", date(2024, 3, 29), None, N, "demo-pm", ["Case records migration test"]),
+    ("Estates", "Base locations confirmed", date(2023, 10, 31), None, C, "demo-pm", []),
+    ("Estates", "Licence to occupy provider sites agreed", date(2024, 2, 23), None, N, "demo-pm", []),
+    ("Estates", "Signage and building passes in place", date(2024, 3, 25), None, N, "demo-pm", []),
+    ("Legal", "Business Transfer Agreement first draft", date(2023, 11, 3), None, C, "demo-director", []),
+    ("Legal", "Exit plan agreed with the outgoing provider", date(2023, 12, 8), None, P, "demo-director", []),
+    ("Legal", "Business Transfer Agreement signed", date(2024, 2, 16), date(2024, 3, 8), R, "demo-director", ["Final staff list received from provider"]),
+    ("Procurement", "Provider supplier contracts listed", date(2023, 12, 15), None, P, "demo-finance", []),
+    ("Procurement", "Supplier contracts novated or re-let", date(2024, 3, 1), None, N, "demo-finance", ["Provider supplier contracts listed"]),
+    ("Communications & engagement", "Stakeholder engagement plan agreed", date(2023, 1, 31), None, C, "demo-pm", []),
+    ("Communications & engagement", "Monthly trade union sessions begin", date(2023, 9, 5), None, C, "demo-hr", []),
+    ("Communications & engagement", "Letters to people who use services and carers", date(2024, 3, 4), None, N, "demo-pm", []),
+    ("Communications & engagement", "Lead member readiness briefing", date(2024, 3, 14), None, N, "demo-pm", []),
+    ("Service operations", "Service specifications for PD01 and SD43 finalised", date(2023, 11, 17), None, C, "demo-director", []),
+    ("Service operations", "Operational readiness review", date(2024, 2, 28), None, N, "demo-director", []),
+    ("Service operations", "Day-one business continuity plan tested", date(2024, 3, 20), None, N, "demo-director", []),
+    ("Service operations", "Services live under the council", date(2024, 4, 1), None, N, "demo-director", ["Go/no-go decision by programme board", "Final case records migration and cut-over"]),
+    ("Regulation (CQC registration)", "CQC registration application submitted", date(2023, 11, 1), date(2023, 11, 24), C, "demo-director", []),
+    ("Regulation (CQC registration)", "Registered manager interviews with CQC", date(2024, 1, 26), None, N, "demo-director", ["CQC registration application submitted"]),
+    ("Regulation (CQC registration)", "CQC registration confirmed", date(2024, 3, 15), None, R, "demo-director", ["Registered manager interviews with CQC"]),
+]
+
+DECISIONS = [
+    dict(body="Cabinet and CCG Governing Body", meeting_date=date(2022, 5, 26), key_decision=True,
+         title="Community services contract: not to extend",
+         decision="Not to take up the three-year extension of the community services contract "
+                  "(option 3), and to plan new arrangements from 1 April 2024.",
+         wards="All"),
+    dict(body="Cabinet", meeting_date=date(2022, 9, 8), key_decision=False,
+         title="Community services design update",
+         decision="Meeting cancelled; the update was carried into the November report.",
+         wards="All"),
+    dict(body="Cabinet", meeting_date=date(2022, 11, 10), key_decision=True, forward_plan_ref="E3393",
+         title="Strategic Outline Case for adult social care services",
+         decision="To proceed to Outline and Full Business Cases on the basis of bringing "
+                  "PD01 and SD43 in-house.",
+         delegations="Director of Adult Social Services, with the lead Cabinet member and the "
+                     "Chief Financial Officer, to sign off the Outline and Full Business Cases.",
+         wards="All"),
+    dict(body="Director of Adult Social Services (delegated)", meeting_date=date(2023, 11, 9),
+         key_decision=True, title="Full Business Case sign-off",
+         decision="Full Business Case approved under the November 2022 delegation.",
+         wards="All"),
+]
+
+LESSONS = [
+    ("Monthly lead-member briefings keep decisions moving", "went_well", date(2023, 6, 30), "Governance",
+     "Short monthly briefings meant no decision waited for a Cabinet cycle.",
+     "Keep the monthly slot until the assurance board closes."),
+    ("Trade union sessions every month build trust", "went_well", date(2023, 10, 31), "Communications & engagement",
+     "Unison, Unite and GMB representatives raised issues early and in one place.",
+     "Carry on after transfer day."),
+    ("Subject-matter experts should meet across workstreams earlier", "to_improve", date(2023, 9, 30), "Governance",
+     "Payroll, pensions and IT found shared problems late.",
+     "Fortnightly cross-workstream meeting from now to transfer."),
+    ("Ask for staff information well before the statutory deadline", "to_improve", date(2023, 11, 30), "HR",
+     "The provider will only commit to the statutory 28 days, which squeezes the transfer agreement.",
+     "Agree an earlier draft date in the exit plan; escalate through the contract manager."),
+    ("Check corporate support running-cost estimates", "to_improve", date(2023, 11, 15), "Finance",
+     "Mobilisation estimates for corporate support services were light on detail.",
+     "Each support service to confirm its estimate in writing."),
+    ("One programme plan replaced five spreadsheets", "went_well", date(2023, 7, 31), "Governance",
+     "Workstream leads now update their own milestones.", ""),
+]
+
+ENGAGEMENT = [
+    (date(2023, 9, 5), "trade_union", "Unison, Unite and GMB", "Trade union engagement session", 9),
+    (date(2023, 10, 3), "trade_union", "Unison, Unite and GMB", "Trade union engagement session", 8),
+    (date(2023, 10, 16), "staff_briefing", "Transferring staff, Bath bases", "Staff roadshow", 64),
+    (date(2023, 10, 19), "staff_briefing", "Transferring staff, learning disability services", "Staff roadshow", 71),
+    (date(2023, 11, 7), "trade_union", "Unison, Unite and GMB", "Trade union engagement session", 10),
+    (date(2023, 11, 14), "partner", "BSW Integrated Care Board", "Transfer planning meeting", 7),
+    (date(2023, 11, 21), "member", "Lead Cabinet member for adult services", "Monthly lead-member briefing", 4),
+    (date(2023, 11, 28), "public", "Carers' forum", "What the change means for carers", 23),
+    (date(2023, 12, 5), "trade_union", "Unison, Unite and GMB", "Start of formal TUPE consultation", 11),
+    (date(2024, 1, 9), "trade_union", "Unison, Unite and GMB", "Trade union engagement session", None),
+    (date(2024, 2, 6), "trade_union", "Unison, Unite and GMB", "Trade union engagement session", None),
+]
+
+CONFIDENCE = [
+    (date(2023, 6, 30), "amber", "Business case on track; workstream leads in place."),
+    (date(2023, 7, 31), "amber", "Payroll and pensions route agreed in principle."),
+    (date(2023, 8, 31), "amber_green", "Full Business Case drafting on schedule."),
+    (date(2023, 9, 30), "amber_green", "Engagement with staff and unions going well."),
+    (date(2023, 10, 31), "amber", "Business Transfer Agreement negotiation slower than planned."),
+    (date(2023, 11, 30), "amber_red", "Staff information is late and CQC registration is not yet "
+                                      "confirmed; both are on the critical path."),
+]
+
+
+@dataclass(frozen=True)
+class Shift:
+    days: int
+
+    def __call__(self, d: date | None) -> date | None:
+        return d + timedelta(days=self.days) if d else None
+
+
+def demo_shift(*, today: date, real_dates: bool) -> Shift:
+    if real_dates:
+        return Shift(0)
+    return Shift((today + timedelta(days=DAYS_BEFORE_TRANSFER) - REAL_TRANSFER).days)
+
+
+def _user(username: str, first: str, last: str, password: str):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"first_name": first, "last_name": last,
+                                     "email": f"{username}@example.org"})
+    if created:
+        user.set_password(password)
+        user.save()
+    return user
+
+
+def _save(obj, reason="Demo data loaded"):
+    obj.full_clean()
+    obj._change_reason = reason
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def demo_load(*, today: date, real_dates: bool = False) -> bool:
+    """Build the demo programme, its users and another council's programme.
+    Returns False, changing nothing, when the demo is already loaded."""
+    password = settings.INSOURCE_DEMO_PASSWORD
+    if not password:
+        raise RuntimeError("Demo accounts are switched off in these settings.")
+    if Programme.objects.filter(slug=DEMO_SLUG).exists():
+        return False
+    s = demo_shift(today=today, real_dates=real_dates)
+    users = {u: _user(u, f, last, password) for u, f, last, _ in DEMO_USERS}
+    outsider = _user(*OUTSIDER, password)
+
+    council = _save(Organisation(name="Bath & North East Somerset Council", short_name="B&NES",
+                                 kind=Organisation.Kind.COUNCIL))
+    icb = _save(Organisation(
+        name="Bath & North East Somerset, Swindon and Wiltshire Integrated Care Board",
+        short_name="BSW ICB", kind=Organisation.Kind.NHS_ICB))
+    provider = _save(Organisation(name="HCRG Care Group", short_name="HCRG",
+                                  kind=Organisation.Kind.OUTGOING_PROVIDER))
+    programme = _save(Programme(
+        name="Community Services Transformation Programme – Adult Social Care transfer",
+        slug=DEMO_SLUG, lead_organisation=council, outgoing_provider=provider,
+        contract_end_date=s(date(2024, 3, 31)), transfer_date=s(REAL_TRANSFER),
+        director="Director of Adult Social Services", contract_share=Decimal("61.00"),
+        status=Programme.Status.MOBILISING,
+        summary="Bringing statutory adult social work and learning disability services back "
+                "under the council when the community services contract ends.",
+    ))
+    programme.partners.set([icb])
+    for code, name in (
+        ("PD01", "Statutory Adult Social Work (incl. Direct Payments team)"),
+        ("SD43", "Adults with Learning Disabilities (day services, Shared Lives, Employment "
+                 "Inclusion, Supported Living)"),
+    ):
+        _save(ServiceInScope(programme=programme, code=code, name=name))
+    for username, _, _, role in DEMO_USERS:
+        _save(Membership(programme=programme, user=users[username], role=role))
+
+    workstreams = {}
+    for order, (name, kind, lead) in enumerate(WORKSTREAMS):
+        workstreams[name] = _save(Workstream(programme=programme, name=name, kind=kind,
+                                             lead=users[lead], order=order))
+    as_at = s(REAL_AS_AT)
+    by_title = {}
+    for ws, title, baseline, forecast, status, owner, _ in MILESTONES:
+        m = Milestone(
+            programme=programme, workstream=workstreams[ws], title=title, owner=users[owner],
+            baseline_date=s(baseline), forecast_date=s(forecast or baseline), status=status,
+        )
+        if status == C:
+            m.actual_date = m.forecast_date
+        late = status != C and m.forecast_date < as_at
+        m.rag = "red" if late or status == R and m.slippage_days > 14 else (
+            "amber" if status == R or m.slippage_days > 0 else "green")
+        by_title[title] = _save(m)
+    for _, title, *_, deps in MILESTONES:
+        if deps:
+            by_title[title].depends_on.set([by_title[d] for d in deps])
+
+    for d in DECISIONS:
+        _save(Decision(programme=programme, **{**d, "meeting_date": s(d["meeting_date"])}))
+    for title, kind, when, ws, detail, action in LESSONS:
+        _save(Lesson(programme=programme, title=title, kind=kind, recorded_on=s(when),
+                     workstream=workstreams[ws], detail=detail, action=action))
+    for when, kind, group, title, attendees in ENGAGEMENT:
+        if s(when) > as_at:
+            continue  # not happened yet
+        _save(EngagementEvent(programme=programme, date=s(when), kind=kind, group=group,
+                              title=title, attendees=attendees))
+    for period_end, rating, commentary in CONFIDENCE:
+        _save(ConfidenceAssessment(programme=programme, period_end=s(period_end), rating=rating,
+                                   commentary=commentary, assessed_by=users["demo-director"]))
+
+    _other_council(outsider=outsider, shift=s)
+    return True
+
+
+def _other_council(*, outsider, shift: Shift) -> None:
+    """Another council's programme, whose only member is the outsider: nothing of it may
+    ever show to the demo programme's members, nor theirs to the outsider."""
+    council = _save(Organisation(name="Northmoor District Council", short_name="Northmoor",
+                                 kind=Organisation.Kind.COUNCIL))
+    provider = _save(Organisation(name="Moorside Home Care Ltd", short_name="Moorside",
+                                  kind=Organisation.Kind.OUTGOING_PROVIDER))
+    programme = _save(Programme(
+        name="Reablement service insourcing", slug=OTHER_SLUG, lead_organisation=council,
+        outgoing_provider=provider, contract_end_date=shift(date(2024, 9, 30)),
+        transfer_date=shift(date(2024, 10, 1)), director="Director of Adult Care",
+    ))
+    _save(Membership(programme=programme, user=outsider, role=Role.PROGRAMME_MANAGER))
+    ws = _save(Workstream(programme=programme, name="HR", kind=Workstream.Kind.HR))
+    _save(Milestone(programme=programme, workstream=ws, title="Northmoor consultation starts",
+                    baseline_date=shift(date(2024, 5, 1)), forecast_date=shift(date(2024, 5, 1)),
+                    owner=outsider))

@@ -1,0 +1,133 @@
+"""The plan as a spreadsheet, a calendar feed and an A4 landscape PDF."""
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from core.exports import xlsx_bytes
+from core.jobs import JobError, JobOutput, job_handler
+from core.models import Job
+from core.pdf import render_pdf
+from programmes import selectors
+from programmes.models import Programme
+from programmes.timeline import legend_items, timeline_svg
+
+PLAN_HEADERS = ["Workstream", "Milestone", "Owner", "Baseline date", "Forecast date",
+                "Actual date", "Slippage (days)", "Status", "RAG", "Depends on", "Derived from",
+                "Notes"]
+
+
+def _plan_table(programme: Programme):
+    milestones, derived = selectors.plan_rows(programme=programme)
+    rows = []
+    for m in milestones:
+        rows.append((m.forecast_date, [
+            m.workstream.name, m.title, str(m.owner) if m.owner else "", m.baseline_date,
+            m.forecast_date, m.actual_date, m.slippage_days, m.get_status_display(),
+            m.get_rag_display(), "; ".join(d.title for d in m.depends_on.all()), "", m.notes,
+        ]))
+    for d in derived:
+        rows.append((d.date, ["", d.title, "", d.date, d.date, None, 0, "Derived", "", "",
+                              d.source, ""]))
+    rows.sort(key=lambda r: r[0])
+    return [r for _, r in rows]
+
+
+def plan_workbook(*, programme: Programme, today: date) -> bytes:
+    """The whole plan as an xlsx workbook: one sheet of milestones and derived dates,
+    one of the programme's key facts."""
+    facts = [
+        ("Programme", programme.name),
+        ("Lead organisation", programme.lead_organisation.name),
+        ("Contract end date", programme.contract_end_date),
+        ("Transfer date", programme.transfer_date),
+        ("ELI deadline", programme.eli_deadline),
+        ("Days to transfer", programme.days_to_transfer(today)),
+        ("Exported on", today),
+    ]
+    return xlsx_bytes([
+        ("Plan", PLAN_HEADERS, _plan_table(programme)),
+        ("Programme", ["Item", "Value"], facts),
+    ])
+
+
+def plan_calendar(*, programme: Programme, host: str) -> bytes:
+    """Milestones and derived deadlines as all-day events."""
+    milestones, derived = selectors.plan_rows(programme=programme)
+    cal = Calendar()
+    cal.add("prodid", "-//Insource//Programme plan//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{programme.name} – milestones")
+    stamp = timezone.now()
+    for m in milestones:
+        ev = Event()
+        ev.add("uid", f"milestone-{m.pk}@{host}")
+        ev.add("summary", f"{m.title} [{m.get_status_display()}]")
+        when = m.actual_date or m.forecast_date
+        ev.add("dtstart", when)
+        ev.add("dtend", when + timedelta(days=1))
+        ev.add("dtstamp", stamp)
+        ev.add("description", f"Workstream: {m.workstream.name}\nBaseline: "
+                              f"{m.baseline_date:%-d %b %Y}\nOwner: {m.owner or 'nobody yet'}")
+        ev.add("categories", [m.workstream.name])
+        cal.add_component(ev)
+    for d in derived + [None]:
+        ev = Event()
+        if d is None:
+            ev.add("uid", f"transfer-{programme.pk}@{host}")
+            ev.add("summary", f"Transfer day: {programme.name}")
+            ev.add("dtstart", programme.transfer_date)
+            ev.add("dtend", programme.transfer_date + timedelta(days=1))
+        else:
+            ev.add("uid", f"{d.key}-{programme.pk}@{host}")
+            ev.add("summary", d.title)
+            ev.add("dtstart", d.date)
+            ev.add("dtend", d.date + timedelta(days=1))
+            ev.add("description", f"Computed: {d.source}")
+        ev.add("dtstamp", stamp)
+        cal.add_component(ev)
+    return cal.to_ical()
+
+
+def plan_pdf_context(*, programme: Programme, today: date) -> dict:
+    milestones, derived = selectors.plan_rows(programme=programme)
+    workstreams = list(programme.workstreams.all())
+    items = [(m.forecast_date, "m", m) for m in milestones] + [(d.date, "d", d) for d in derived]
+    items.sort(key=lambda t: (t[0], t[1]))
+    return {
+        "programme": programme,
+        "today": today,
+        "days_to_transfer": programme.days_to_transfer(today),
+        "svg": timeline_svg(programme=programme, milestones=milestones, derived=derived,
+                            workstreams=workstreams, today=today, width=1050),
+        "legend": legend_items(),
+        "items": items,
+        "late_count": sum(1 for m in milestones if m.is_late(today)),
+        "milestone_count": len(milestones),
+        "printed_at": timezone.localtime(),
+    }
+
+
+@job_handler("programmes.plan_pdf")
+def plan_pdf_job(job: Job, progress) -> JobOutput:
+    """Render the milestone plan to an A4 landscape PDF."""
+    programme = Programme.objects.select_related("lead_organisation").filter(pk=job.target_id).first()
+    if programme is None:
+        raise JobError("The programme has been deleted, so its plan cannot be printed.")
+    today = date.fromisoformat(job.params["today"]) if job.params.get("today") else timezone.localdate()
+    progress(10, "Gathering the plan")
+    context = plan_pdf_context(programme=programme, today=today)
+    progress(30, "Laying out the pages")
+    asked_by = get_user_model().objects.filter(pk=job.created_by_id).first()
+    context["asked_by"] = asked_by
+    pdf = render_pdf("pdf/plan.html", context, title=f"Milestone plan – {programme.name}")
+    progress(95, "Saving the file")
+    stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
+    return JobOutput(
+        filename=f"{programme.slug}-plan-{stamp}.pdf",
+        content=pdf.content,
+        content_type="application/pdf",
+        timings={"html_seconds": round(pdf.html_seconds, 4),
+                 "render_seconds": round(pdf.render_seconds, 4)},
+    )

@@ -1,0 +1,133 @@
+"""Forms for the programme pages. The API's serializers apply the same model rules
+through full_clean in the services."""
+from django import forms
+from django.contrib.auth import get_user_model
+
+from core.forms import govuk_date_fields
+from programmes.models import (
+    ConfidenceAssessment,
+    Decision,
+    EngagementEvent,
+    Lesson,
+    Milestone,
+    Organisation,
+    Programme,
+    ServiceInScope,
+    Workstream,
+)
+
+
+class ProgrammeScopedForm(forms.ModelForm):
+    """A ModelForm bound to one programme: choice lists hold only that programme's rows
+    and its members, so nothing of another programme can be picked."""
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.instance.programme = programme
+        govuk_date_fields(self)
+        members = get_user_model().objects.filter(memberships__programme=programme)
+        for name in ("owner", "lead", "assessed_by"):
+            if name in self.fields:
+                self.fields[name].queryset = members.order_by("first_name", "last_name")
+                self.fields[name].empty_label = "Nobody yet"
+        if "workstream" in self.fields:
+            self.fields["workstream"].queryset = programme.workstreams.all()
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "summary", "status", "contract_end_date", "transfer_date", "director",
+                  "contract_share", "outgoing_provider", "partners"]
+        widgets = {"partners": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_date_fields(self)
+        self.fields["outgoing_provider"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.OUTGOING_PROVIDER)
+        self.fields["partners"].queryset = Organisation.objects.exclude(
+            kind=Organisation.Kind.OUTGOING_PROVIDER)
+
+
+class ProgrammeCreateForm(ProgrammeForm):
+    class Meta(ProgrammeForm.Meta):
+        fields = ["name", "slug", "lead_organisation", *ProgrammeForm.Meta.fields[1:]]
+
+
+class MilestoneForm(ProgrammeScopedForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "workstream", "owner", "baseline_date", "forecast_date", "actual_date",
+                  "status", "rag", "depends_on", "notes"]
+        widgets = {"depends_on": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Milestone.objects.filter(programme=self.programme).order_by("forecast_date")
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["depends_on"].queryset = others
+        self.fields["depends_on"].label_from_instance = (
+            lambda m: f"{m.title} ({m.forecast_date:%-d %b %Y})")
+
+    def clean_depends_on(self):
+        deps = self.cleaned_data["depends_on"]
+        if self.instance.pk:
+            # A milestone may not depend, directly or through others, on itself.
+            seen, frontier = set(), {d.pk for d in deps}
+            while frontier:
+                if self.instance.pk in frontier:
+                    raise forms.ValidationError(
+                        "These dependencies would make a loop back to this milestone.")
+                seen |= frontier
+                frontier = set(
+                    Milestone.depends_on.through.objects.filter(from_milestone_id__in=frontier)
+                    .values_list("to_milestone_id", flat=True)) - seen
+        return deps
+
+
+class MilestoneStatusForm(forms.ModelForm):
+    """The quick status update in the tracker's table."""
+
+    class Meta:
+        model = Milestone
+        fields = ["status"]
+
+
+class WorkstreamForm(ProgrammeScopedForm):
+    class Meta:
+        model = Workstream
+        fields = ["name", "kind", "lead", "order"]
+
+
+class ServiceForm(ProgrammeScopedForm):
+    class Meta:
+        model = ServiceInScope
+        fields = ["code", "name", "share_of_contract"]
+
+
+class DecisionForm(ProgrammeScopedForm):
+    class Meta:
+        model = Decision
+        fields = ["body", "meeting_date", "title", "key_decision", "forward_plan_ref",
+                  "classification", "wards", "decision", "delegations"]
+
+
+class LessonForm(ProgrammeScopedForm):
+    class Meta:
+        model = Lesson
+        fields = ["title", "kind", "recorded_on", "workstream", "detail", "action"]
+
+
+class EngagementEventForm(ProgrammeScopedForm):
+    class Meta:
+        model = EngagementEvent
+        fields = ["date", "kind", "group", "title", "attendees", "notes"]
+
+
+class ConfidenceAssessmentForm(ProgrammeScopedForm):
+    class Meta:
+        model = ConfidenceAssessment
+        fields = ["period_end", "scale", "rating", "commentary", "assessed_by"]

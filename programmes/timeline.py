@@ -1,0 +1,235 @@
+"""The milestone timeline, drawn as SVG on the server.
+
+One drawing serves the browser (readable without JavaScript) and PDFs. It uses SVG
+presentation attributes, never style attributes, so the page's Content-Security-Policy
+needs no inline styles. Every mark carries text, so nothing relies on colour alone.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from programmes.models import Milestone
+
+LEFT = 190  # room for workstream names
+RIGHT_PAD = 200  # room for the labels of the last milestones
+TOP = 46
+SUB_ROW = 17
+LANE_PAD = 8
+CHAR_W = 5.6  # approximate width of one character of the 11px label font
+LABEL_CHARS = 34
+
+COLOURS = {
+    "complete": "#00703c",  # GOV.UK green
+    "late": "#d4351c",  # red
+    "at_risk": "#b45309",  # dark amber, legible on white
+    "open": "#1d70b8",  # blue
+    "derived": "#4c2c92",  # purple
+    "baseline": "#505a5f",
+    "grid": "#b1b4b6",
+    "text": "#0b0c0c",
+}
+
+
+@dataclass
+class _Mark:
+    lane: str
+    when: date
+    baseline: date | None
+    label: str
+    state: str
+    symbol: str
+
+
+def _state(m: Milestone, today: date) -> tuple[str, str]:
+    if m.status == Milestone.Status.COMPLETE:
+        return "complete", "✓"
+    if m.status == Milestone.Status.CANCELLED:
+        return "open", "×"
+    if m.forecast_date < today:
+        return "late", "!"
+    if m.status == Milestone.Status.AT_RISK:
+        return "at_risk", "!"
+    return "open", ""
+
+
+def _month_starts(start: date, end: date):
+    d = date(start.year, start.month, 1)
+    while d <= end:
+        yield d
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+# By default the drawing shows the run-up to transfer day: from nine months before today
+# to a little after transfer. Earlier milestones are counted in the description instead.
+WINDOW_BEFORE_TODAY = timedelta(days=270)
+WINDOW_AFTER_TRANSFER = timedelta(days=75)
+
+
+def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
+                 width: int = 1100, whole: bool = False) -> SafeString:
+    """Draw lanes by workstream, each milestone at its forecast date with a line back to
+    its baseline when it has slipped; today, the ELI deadline and transfer day as lines."""
+    window_start = None if whole else today - WINDOW_BEFORE_TODAY
+    window_end = None if whole else max(programme.transfer_date, today) + WINDOW_AFTER_TRANSFER
+    hidden = 0
+    lanes: dict[str, list[_Mark]] = {ws.name: [] for ws in workstreams}
+    kind_to_lane = {ws.kind: ws.name for ws in workstreams}
+    for m in milestones:
+        state, symbol = _state(m, today)
+        when = m.actual_date or m.forecast_date
+        if window_start and not window_start <= when <= window_end:
+            hidden += 1
+            continue
+        lanes.setdefault(m.workstream.name, []).append(
+            _Mark(m.workstream.name, when, m.baseline_date, m.title, state, symbol)
+        )
+    for d in derived:
+        if window_start and not window_start <= d.date <= window_end:
+            hidden += 1
+            continue
+        lane = kind_to_lane.get(d.workstream_kind) or "Derived dates"
+        lanes.setdefault(lane, []).append(_Mark(lane, d.date, None, d.title, "derived", "◆"))
+    lanes = {k: sorted(v, key=lambda x: x.when) for k, v in lanes.items() if v}
+
+    dates = [today, programme.transfer_date, programme.eli_deadline]
+    for marks in lanes.values():
+        for mk in marks:
+            dates.append(mk.when)
+            if mk.baseline:
+                dates.append(mk.baseline)
+    start = min(dates) - timedelta(days=10)
+    end = max(dates) + timedelta(days=45)
+    if window_start:
+        start, end = max(start, window_start), min(end, window_end)
+    span = max((end - start).days, 1)
+    plot_w = width - LEFT - RIGHT_PAD
+
+    def x(d: date) -> float:
+        return round(LEFT + (d - start).days / span * plot_w, 1)
+
+    # Pack labels into sub-rows so that none overlaps another.
+    lane_rows: dict[str, list[tuple[_Mark, int]]] = {}
+    for lane, marks in lanes.items():
+        row_ends: list[float] = []
+        placed = []
+        for mk in marks:
+            text = _short(mk)
+            x0 = x(mk.when) - 6
+            x1 = x(mk.when) + 10 + len(text) * CHAR_W
+            for i, row_end in enumerate(row_ends):
+                if x0 > row_end:
+                    row_ends[i] = x1
+                    placed.append((mk, i))
+                    break
+            else:
+                row_ends.append(x1)
+                placed.append((mk, len(row_ends) - 1))
+        lane_rows[lane] = placed
+
+    lane_heights = {lane: (max(r for _, r in p) + 1) * SUB_ROW + 2 * LANE_PAD
+                    for lane, p in lane_rows.items()}
+    height = TOP + sum(lane_heights.values()) + 62
+
+    out: list[str] = []
+    n_ms = len(milestones)
+    out.append(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-timeline" role="img" '
+        f'viewBox="0 0 {width} {height}" width="100%" '
+        f'aria-labelledby="timeline-title timeline-desc" font-family="system-ui, Arial, sans-serif">'
+        f'<title id="timeline-title">Milestone timeline for {escape(programme.name)}</title>'
+        f'<desc id="timeline-desc">{n_ms} milestones by workstream from '
+        f'{start:%B %Y} to {end:%B %Y}. Transfer day is {programme.transfer_date:%-d %B %Y}; '
+        f'today is {today:%-d %B %Y}.'
+        f'{f" {hidden} dates outside this window are not drawn." if hidden else ""}'
+        f' The table lists every milestone.</desc>'
+    )
+    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
+    # Month grid and labels.
+    months = list(_month_starts(start, end))
+    step = 1 if len(months) <= 14 else (2 if len(months) <= 28 else 3)
+    for i, mstart in enumerate(months):
+        if mstart < start:
+            continue
+        xm = x(mstart)
+        out.append(f'<line x1="{xm}" y1="{TOP - 6}" x2="{xm}" y2="{height - 30}" '
+                   f'stroke="{COLOURS["grid"]}" stroke-width="0.5"/>')
+        if i % step == 0:
+            out.append(f'<text x="{xm + 2}" y="{TOP - 10}" font-size="10" '
+                       f'fill="{COLOURS["text"]}">{mstart:%b %y}</text>')
+    # Lanes.
+    y = TOP
+    for lane, placed in lane_rows.items():
+        h = lane_heights[lane]
+        out.append(f'<line x1="0" y1="{y}" x2="{width}" y2="{y}" stroke="{COLOURS["grid"]}" '
+                   f'stroke-width="1"/>')
+        out.append(f'<text x="6" y="{y + LANE_PAD + 12}" font-size="12" font-weight="bold" '
+                   f'fill="{COLOURS["text"]}">{escape(_clip(lane, 28))}</text>')
+        for mk, row in placed:
+            cy = y + LANE_PAD + row * SUB_ROW + SUB_ROW / 2
+            cx = x(mk.when)
+            colour = COLOURS[mk.state]
+            if mk.baseline and mk.baseline != mk.when:
+                bx = x(mk.baseline)
+                out.append(f'<line x1="{bx}" y1="{cy}" x2="{cx}" y2="{cy}" '
+                           f'stroke="{COLOURS["baseline"]}" stroke-width="1" '
+                           f'stroke-dasharray="3 2"/>')
+                out.append(f'<rect x="{bx - 3}" y="{cy - 3}" width="6" height="6" '
+                           f'transform="rotate(45 {bx} {cy})" fill="#ffffff" '
+                           f'stroke="{COLOURS["baseline"]}" stroke-width="1"/>')
+            out.append(
+                f'<g><title>{escape(mk.label)}: {mk.when:%-d %b %Y}'
+                f'{" (baseline " + format(mk.baseline, "%-d %b %Y") + ")" if mk.baseline and mk.baseline != mk.when else ""}'
+                f'</title><rect x="{cx - 5}" y="{cy - 5}" width="10" height="10" '
+                f'transform="rotate(45 {cx} {cy})" fill="{colour}"/>'
+                f'<text x="{cx + 9}" y="{cy + 4}" font-size="11" fill="{COLOURS["text"]}">'
+                f'{escape(_short(mk))}</text></g>'
+            )
+        y += h
+    out.append(f'<line x1="0" y1="{y}" x2="{width}" y2="{y}" stroke="{COLOURS["grid"]}"/>')
+    # Today, ELI deadline and transfer day.
+    # Labels sit on three rows under the lanes, so that close dates do not collide.
+    for row, (when, label, colour, dash) in enumerate((
+        (today, "Today", COLOURS["text"], "4 3"),
+        (programme.eli_deadline, "ELI deadline", COLOURS["derived"], "2 2"),
+        (programme.transfer_date, "Transfer day", COLOURS["late"], ""),
+    )):
+        if not start <= when <= end:
+            continue
+        xl = x(when)
+        label_y = y + 16 + row * 15
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(f'<line x1="{xl}" y1="{TOP - 4}" x2="{xl}" y2="{label_y - 10}" '
+                   f'stroke="{colour}" stroke-width="2"{dash_attr}/>')
+        anchor = "end" if xl > width - 160 else "start"
+        dx = -3 if anchor == "end" else 3
+        out.append(f'<text x="{xl + dx}" y="{label_y}" font-size="11" font-weight="bold" '
+                   f'text-anchor="{anchor}" fill="{colour}">{label} {when:%-d %b %Y}</text>')
+    out.append("</svg>")
+    return mark_safe("".join(out))
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _short(mk: _Mark) -> str:
+    prefix = {"late": "Late: ", "complete": "✓ ", "at_risk": "At risk: "}.get(mk.state, "")
+    return _clip(prefix + mk.label, LABEL_CHARS)
+
+
+LEGEND = [
+    ("open", "Open, forecast date"),
+    ("at_risk", "At risk"),
+    ("late", "Late: forecast date passed"),
+    ("complete", "✓ Complete, actual date"),
+    ("derived", "Derived deadline (computed)"),
+]
+
+
+def legend_items():
+    return list(LEGEND)
+
+
+

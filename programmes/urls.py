@@ -1,0 +1,45 @@
+from django.urls import path
+
+from programmes import views
+from programmes.resources import RESOURCES
+
+app_name = "programmes"
+
+urlpatterns = [
+    path("", views.programme_list, name="list"),
+    path("programmes/new/", views.programme_create, name="create"),
+    path("programmes/<slug:slug>/", views.programme_overview, name="overview"),
+    path("programmes/<slug:slug>/edit/", views.programme_edit, name="edit"),
+    path("programmes/<slug:slug>/history/", views.programme_history, name="history"),
+    path("programmes/<slug:slug>/milestones/", views.milestone_tracker, name="tracker"),
+    path("programmes/<slug:slug>/milestones/new/", views.milestone_edit, name="milestone_create"),
+    path("programmes/<slug:slug>/milestones/<int:pk>/", views.milestone_detail,
+         name="milestone_detail"),
+    path("programmes/<slug:slug>/milestones/<int:pk>/edit/", views.milestone_edit,
+         name="milestone_edit"),
+    path("programmes/<slug:slug>/milestones/<int:pk>/status/", views.milestone_status,
+         name="milestone_status"),
+    path("programmes/<slug:slug>/milestones/<int:pk>/delete/", views.milestone_delete,
+         name="milestone_delete"),
+    path("programmes/<slug:slug>/exports/", views.exports_page, name="exports"),
+    path("programmes/<slug:slug>/exports/plan.xlsx", views.plan_xlsx, name="plan_xlsx"),
+    path("programmes/<slug:slug>/exports/plan-pdf/", views.plan_pdf_request, name="plan_pdf"),
+    path("programmes/<slug:slug>/exports/plan-pdf/<uuid:job_uuid>/", views.plan_pdf_job,
+         name="plan_pdf_job"),
+    path("programmes/<slug:slug>/exports/plan-pdf/<uuid:job_uuid>/download/",
+         views.plan_pdf_download, name="plan_pdf_download"),
+    path("programmes/<slug:slug>/exports/calendar/", views.calendar_token,
+         name="calendar_token"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]
+
+for key in RESOURCES:
+    base = f"programmes/<slug:slug>/{key}/"
+    kw = {"resource": key}
+    urlpatterns += [
+        path(base, views.resource_list, kw, name=f"{key}_list"),
+        path(f"{base}new/", views.resource_edit, kw, name=f"{key}_create"),
+        path(f"{base}<int:pk>/edit/", views.resource_edit, kw, name=f"{key}_edit"),
+        path(f"{base}<int:pk>/delete/", views.resource_delete, kw, name=f"{key}_delete"),
+        path(f"{base}<int:pk>/history/", views.resource_history, kw, name=f"{key}_history"),
+    ]

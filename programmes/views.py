@@ -1,0 +1,420 @@
+"""Pages of the programme app. Each view: find the programme through the access helper,
+bind a form, call a selector or a service, render or redirect."""
+import uuid
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.jobs import job_request, jobs_for
+from core.roles import Capability
+from programmes import exports, selectors
+from programmes.access import ProgrammeAccess, programme_access
+from programmes.forms import (
+    MilestoneForm,
+    MilestoneStatusForm,
+    ProgrammeCreateForm,
+    ProgrammeForm,
+)
+from programmes.history import history_entries
+from programmes.models import Membership, Milestone
+from programmes.resources import RESOURCES, Resource
+from programmes.services import milestone_set_status, record_delete, record_save
+from programmes.timeline import legend_items, timeline_svg
+
+PLAN_PDF_KIND = "programmes.plan_pdf"
+
+NAV = [
+    ("overview", "Overview", "programmes:overview"),
+    ("milestones", "Milestones", "programmes:tracker"),
+    ("decisions", "Decisions", "programmes:decisions_list"),
+    ("lessons", "Lessons", "programmes:lessons_list"),
+    ("engagement", "Engagement", "programmes:engagement_list"),
+    ("confidence", "Confidence", "programmes:confidence_list"),
+    ("workstreams", "Workstreams", "programmes:workstreams_list"),
+    ("services", "Services", "programmes:services_list"),
+    ("exports", "Exports", "programmes:exports"),
+]
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def _ctx(access: ProgrammeAccess, active: str, **extra) -> dict:
+    programme = access.programme
+    nav = [
+        {"label": label, "url": reverse(name, args=[programme.slug]), "active": key == active}
+        for key, label, name in NAV
+    ]
+    return {"programme": programme, "access": access, "may": access.may, "programme_nav": nav,
+            "today": today(), **extra}
+
+
+# Programme list, create, overview, edit ----------------------------------------------------
+
+@login_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    cards = list(selectors.programme_cards(user=request.user, today=today()))
+    for card in cards:
+        card.days_left = card.days_to_transfer(today())
+    return render(request, "programmes/list.html", {"cards": cards, "today": today()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_superuser:
+        raise PermissionDenied("Only administrators set up new programmes.")
+    form = ProgrammeCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        programme = record_save(instance=form.save(commit=False), user=request.user,
+                                reason="Programme set up",
+                                m2m={"partners": form.cleaned_data["partners"]})
+        messages.success(request, f"{programme.name} has been set up.")
+        return redirect("programmes:overview", programme.slug)
+    return render(request, "programmes/form.html", {
+        "form": form, "heading": "Set up a programme", "submit": "Set up programme",
+        "breadcrumbs": [("Programmes", reverse("programmes:list")), ("New", None)],
+    })
+
+
+@login_required
+def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    ov = selectors.programme_overview(programme=access.programme, today=today())
+    return render(request, "programmes/overview.html", _ctx(
+        access, "overview", ov=ov, days_to_transfer=access.programme.days_to_transfer(today())))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_PROGRAMME)
+    form = ProgrammeForm(request.POST or None, instance=access.programme)
+    if request.method == "POST" and form.is_valid():
+        record_save(instance=form.save(commit=False), user=request.user,
+                    reason=request.POST.get("change_reason") or "Programme details edited",
+                    m2m={"partners": form.cleaned_data["partners"]})
+        messages.success(request, "Programme details saved.")
+        return redirect("programmes:overview", slug)
+    return render(request, "programmes/form.html", _ctx(
+        access, "overview", form=form, heading="Edit programme details", submit="Save",
+        ask_reason=True, cancel_url=reverse("programmes:overview", args=[slug])))
+
+
+@login_required
+def programme_history(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    return render(request, "programmes/history.html", _ctx(
+        access, "overview", object=access.programme, entries=history_entries(access.programme),
+        back_url=reverse("programmes:overview", args=[slug]), heading="Programme details"))
+
+
+# Milestones -------------------------------------------------------------------------------
+
+def _tracker_filters(request: HttpRequest, access: ProgrammeAccess) -> tuple[selectors.TrackerFilters, list]:
+    f = selectors.TrackerFilters()
+    errors = []
+    g = request.GET
+
+    def as_int(name: str, label: str):
+        raw = g.get(name, "").strip()
+        if not raw:
+            return None
+        if not raw.isdigit():
+            errors.append((name, f"{label} must be a whole number"))
+            return None
+        return int(raw)
+
+    f.workstream = as_int("workstream", "Workstream")
+    f.owner = as_int("owner", "Owner")
+    f.due_within = as_int("due_within", "Due within")
+    status = g.get("status", "")
+    if status and status not in Milestone.Status.values:
+        errors.append(("status", "Choose a status from the list"))
+    else:
+        f.status = status or None
+    f.late = g.get("late") == "1"
+    return f, errors
+
+
+@login_required
+def milestone_tracker(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    programme = access.programme
+    filters, filter_errors = _tracker_filters(request, access)
+    now = today()
+    milestones = list(selectors.milestones_for_tracker(programme=programme, filters=filters,
+                                                       today=now))
+    workstreams = list(programme.workstreams.all())
+    is_filtered = any([filters.workstream, filters.status, filters.owner, filters.late,
+                       filters.due_within is not None])
+    derived = [] if is_filtered else selectors.derived_milestones(
+        programme=programme, decisions=list(selectors.key_decisions(programme=programme)))
+    warnings = selectors.dependency_warnings(milestones)
+    for m in milestones:
+        m.behind = warnings.get(m.pk, [])
+        m.late = m.is_late(now)
+    owners = list(
+        Membership.objects.filter(programme=programme).select_related("user")
+        .order_by("user__first_name"))
+    whole = request.GET.get("window") == "all"
+    svg = timeline_svg(programme=programme, milestones=milestones, derived=derived,
+                       workstreams=workstreams, today=now, whole=whole)
+    query = request.GET.copy()
+    query.pop("window", None)
+    return render(request, "programmes/tracker.html", _ctx(
+        access, "milestones", milestones=milestones, derived=derived,
+        svg=svg, legend=legend_items(), workstreams=workstreams, owners=owners,
+        statuses=Milestone.Status.choices, filters=filters, filter_errors=filter_errors,
+        is_filtered=is_filtered, whole=whole, window_query=query.urlencode(),
+        days_to_transfer=programme.days_to_transfer(now)))
+
+
+def _milestone(access: ProgrammeAccess, pk: int) -> Milestone:
+    return get_object_or_404(
+        Milestone.objects.select_related("workstream", "owner"), pk=pk,
+        programme=access.programme)
+
+
+@login_required
+def milestone_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    m = _milestone(access, pk)
+    deps = list(m.depends_on.select_related("workstream").order_by("forecast_date"))
+    dependents = list(m.dependents.select_related("workstream").order_by("forecast_date"))
+    behind = [d for d in deps if d.forecast_date > m.forecast_date and not d.is_closed]
+    return render(request, "programmes/milestone_detail.html", _ctx(
+        access, "milestones", milestone=m, deps=deps, dependents=dependents, behind=behind,
+        entries=history_entries(m), status_form=MilestoneStatusForm(instance=m),
+        tab=request.GET.get("tab", "details")))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_PLAN)
+    instance = _milestone(access, pk) if pk else None
+    form = MilestoneForm(request.POST or None, instance=instance, programme=access.programme)
+    if request.method == "POST" and form.is_valid():
+        m = record_save(
+            instance=form.save(commit=False), user=request.user,
+            reason=request.POST.get("change_reason") or (
+                "Milestone edited" if instance else "Milestone added"),
+            m2m={"depends_on": form.cleaned_data["depends_on"]})
+        messages.success(request, f"Milestone “{m.title}” saved.")
+        return redirect("programmes:milestone_detail", slug, m.pk)
+    heading = "Edit milestone" if instance else "Add a milestone"
+    cancel = (reverse("programmes:milestone_detail", args=[slug, pk]) if pk
+              else reverse("programmes:tracker", args=[slug]))
+    return render(request, "programmes/form.html", _ctx(
+        access, "milestones", form=form, heading=heading, submit="Save milestone",
+        ask_reason=bool(instance), cancel_url=cancel))
+
+
+@login_required
+@require_POST
+def milestone_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.UPDATE_MILESTONE_STATUS)
+    m = _milestone(access, pk)
+    form = MilestoneStatusForm(request.POST, instance=Milestone(pk=m.pk))
+    if not form.is_valid():
+        messages.error(request, "Choose a status from the list.")
+    else:
+        milestone_set_status(milestone=m, status=form.cleaned_data["status"], user=request.user)
+        messages.success(request, f"“{m.title}” is now {m.get_status_display().lower()}.")
+    back = request.POST.get("next", "")
+    if back.startswith(f"/programmes/{slug}/"):
+        return redirect(back)
+    return redirect("programmes:milestone_detail", slug, pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_PLAN)
+    m = _milestone(access, pk)
+    if request.method == "POST":
+        record_delete(instance=m, user=request.user, reason="Milestone deleted")
+        messages.success(request, f"Milestone “{m.title}” deleted.")
+        return redirect("programmes:tracker", slug)
+    return render(request, "programmes/confirm_delete.html", _ctx(
+        access, "milestones", object=m, what="milestone",
+        cancel_url=reverse("programmes:milestone_detail", args=[slug, pk])))
+
+
+# The simple records -----------------------------------------------------------------------
+
+def _resource(key: str) -> Resource:
+    try:
+        return RESOURCES[key]
+    except KeyError:
+        raise Http404("No such page") from None
+
+
+@login_required
+def resource_list(request: HttpRequest, slug: str, resource: str) -> HttpResponse:
+    res = _resource(resource)
+    access = programme_access(request.user, slug)
+    rows = [(obj, [c.value(obj) for c in res.columns]) for obj in res.queryset(access.programme)]
+    return render(request, "programmes/resource_list.html", _ctx(
+        access, res.key, res=res, rows=rows, can_edit=access.can(res.edit_capability)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_edit(request: HttpRequest, slug: str, resource: str, pk: int | None = None) -> HttpResponse:
+    res = _resource(resource)
+    access = programme_access(request.user, slug, res.edit_capability)
+    instance = get_object_or_404(res.model, pk=pk, programme=access.programme) if pk else None
+    form = res.form(request.POST or None, instance=instance, programme=access.programme)
+    if request.method == "POST" and form.is_valid():
+        record_save(instance=form.save(commit=False), user=request.user,
+                    reason=request.POST.get("change_reason") or (
+                        f"{res.singular.capitalize()} edited" if instance
+                        else f"{res.singular.capitalize()} added"))
+        messages.success(request, f"The {res.singular} has been saved.")
+        return redirect(f"programmes:{res.key}_list", slug)
+    return render(request, "programmes/form.html", _ctx(
+        access, res.key, form=form,
+        heading=f"Edit {res.singular}" if instance else f"Add a {res.singular}",
+        submit="Save", ask_reason=bool(instance),
+        cancel_url=reverse(f"programmes:{res.key}_list", args=[slug])))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_delete(request: HttpRequest, slug: str, resource: str, pk: int) -> HttpResponse:
+    res = _resource(resource)
+    access = programme_access(request.user, slug, res.edit_capability)
+    obj = get_object_or_404(res.model, pk=pk, programme=access.programme)
+    if request.method == "POST":
+        from django.db.models import ProtectedError
+
+        try:
+            record_delete(instance=obj, user=request.user, reason=f"{res.singular.capitalize()} deleted")
+        except ProtectedError:
+            messages.error(request, f"This {res.singular} still has milestones: move them first.")
+            return redirect(f"programmes:{res.key}_list", slug)
+        messages.success(request, f"The {res.singular} has been deleted.")
+        return redirect(f"programmes:{res.key}_list", slug)
+    return render(request, "programmes/confirm_delete.html", _ctx(
+        access, res.key, object=obj, what=res.singular,
+        cancel_url=reverse(f"programmes:{res.key}_list", args=[slug])))
+
+
+@login_required
+def resource_history(request: HttpRequest, slug: str, resource: str, pk: int) -> HttpResponse:
+    res = _resource(resource)
+    access = programme_access(request.user, slug)
+    obj = get_object_or_404(res.model, pk=pk, programme=access.programme)
+    return render(request, "programmes/history.html", _ctx(
+        access, res.key, object=obj, entries=history_entries(obj), heading=res.singular.capitalize(),
+        back_url=reverse(f"programmes:{res.key}_list", args=[slug])))
+
+
+# Exports: xlsx, PDF (a Celery job), calendar feed ----------------------------------------
+
+@login_required
+def exports_page(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EXPORT)
+    jobs = list(jobs_for(access.programme, kind=PLAN_PDF_KIND)[:20])
+    membership = access.membership
+    feed_url = None
+    if membership and membership.calendar_token:
+        feed_url = request.build_absolute_uri(
+            reverse("programmes:calendar_feed", args=[membership.calendar_token]))
+    return render(request, "programmes/exports.html", _ctx(
+        access, "exports", jobs=jobs, request_id=uuid.uuid4().hex, feed_url=feed_url))
+
+
+@login_required
+def plan_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EXPORT)
+    content = exports.plan_workbook(programme=access.programme, today=today())
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{slug}-plan-{today():%Y-%m-%d}.xlsx"')
+    return response
+
+
+@login_required
+@require_POST
+def plan_pdf_request(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EXPORT)
+    request_id = request.POST.get("request_id", "")
+    try:
+        key = f"{PLAN_PDF_KIND}:{request.user.pk}:{uuid.UUID(request_id).hex}"
+    except ValueError:
+        key = None  # no usable key: each submission is its own request
+    job, created = job_request(kind=PLAN_PDF_KIND, created_by=request.user,
+                               target=access.programme, idempotency_key=key,
+                               params={"today": today().isoformat()})
+    return redirect("programmes:plan_pdf_job", slug, job.uuid)
+
+
+def _plan_job(access: ProgrammeAccess, job_uuid):
+    return get_object_or_404(jobs_for(access.programme, kind=PLAN_PDF_KIND), uuid=job_uuid)
+
+
+@login_required
+def plan_pdf_job(request: HttpRequest, slug: str, job_uuid) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EXPORT)
+    job = _plan_job(access, job_uuid)
+    template = ("programmes/includes/job_status.html" if request.headers.get("HX-Request")
+                else "programmes/plan_pdf_job.html")
+    return render(request, template, _ctx(access, "exports", job=job))
+
+
+@login_required
+def plan_pdf_download(request: HttpRequest, slug: str, job_uuid) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EXPORT)
+    job = _plan_job(access, job_uuid)
+    if not job.result_file:
+        raise Http404("This file is not ready")
+    return FileResponse(job.result_file.open("rb"), as_attachment=True,
+                        filename=job.result_name, content_type=job.result_content_type)
+
+
+@login_required
+@require_POST
+def calendar_token(request: HttpRequest, slug: str) -> HttpResponse:
+    """Create, replace or revoke the member's secret calendar feed address."""
+    access = programme_access(request.user, slug, Capability.EXPORT)
+    membership = access.membership
+    if membership is None:
+        raise PermissionDenied("Only members of the programme have a calendar feed.")
+    action = request.POST.get("action")
+    if action == "revoke":
+        membership.calendar_token = None
+        note = "Your calendar feed address no longer works."
+    else:
+        membership.calendar_token = Membership.new_calendar_token()
+        note = "Your calendar feed has a new address. Any old address no longer works."
+    record_save(instance=membership, user=request.user, reason="Calendar feed address changed")
+    messages.success(request, note)
+    return redirect("programmes:exports", slug)
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The member's milestones as an iCalendar feed. The secret token in the URL is the
+    only credential, since calendar apps cannot sign in."""
+    membership = (Membership.objects.select_related("programme", "user")
+                  .filter(calendar_token=token).first())
+    if membership is None or not membership.user.is_active:
+        raise Http404("No such calendar")
+    content = exports.plan_calendar(programme=membership.programme, host=request.get_host())
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{membership.programme.slug}.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
