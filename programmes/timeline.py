@@ -178,9 +178,9 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
                 out.append(f'<rect x="{bx - 3}" y="{cy - 3}" width="6" height="6" '
                            f'transform="rotate(45 {bx} {cy})" fill="#ffffff" '
                            f'stroke="{COLOURS["baseline"]}" stroke-width="1"/>')
+            slipped = f" (baseline {mk.baseline:%-d %b %Y})" if mk.baseline and mk.baseline != mk.when else ""
             out.append(
-                f'<g><title>{escape(mk.label)}: {mk.when:%-d %b %Y}'
-                f'{" (baseline " + format(mk.baseline, "%-d %b %Y") + ")" if mk.baseline and mk.baseline != mk.when else ""}'
+                f'<g><title>{escape(mk.label)}: {mk.when:%-d %b %Y}{slipped}'
                 f'</title><rect x="{cx - 5}" y="{cy - 5}" width="10" height="10" '
                 f'transform="rotate(45 {cx} {cy})" fill="{colour}"/>'
                 f'<text x="{cx + 9}" y="{cy + 4}" font-size="11" fill="{COLOURS["text"]}">'
