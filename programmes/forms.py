@@ -88,12 +88,11 @@ class MilestoneForm(ProgrammeScopedForm):
         return deps
 
 
-class MilestoneStatusForm(forms.ModelForm):
-    """The quick status update in the tracker's table."""
+class MilestoneStatusForm(forms.Form):
+    """The quick status update in the tracker's table. The service fills in the actual
+    date, so the model's own rules are applied there, not here."""
 
-    class Meta:
-        model = Milestone
-        fields = ["status"]
+    status = forms.ChoiceField(choices=Milestone.Status.choices)
 
 
 class WorkstreamForm(ProgrammeScopedForm):

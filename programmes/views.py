@@ -193,7 +193,7 @@ def milestone_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     behind = [d for d in deps if d.forecast_date > m.forecast_date and not d.is_closed]
     return render(request, "programmes/milestone_detail.html", _ctx(
         access, "milestones", milestone=m, deps=deps, dependents=dependents, behind=behind,
-        entries=history_entries(m), status_form=MilestoneStatusForm(instance=m),
+        entries=history_entries(m), status_form=MilestoneStatusForm(initial={"status": m.status}),
         tab=request.GET.get("tab", "details")))
 
 
@@ -224,7 +224,7 @@ def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
 def milestone_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.UPDATE_MILESTONE_STATUS)
     m = _milestone(access, pk)
-    form = MilestoneStatusForm(request.POST, instance=Milestone(pk=m.pk))
+    form = MilestoneStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a status from the list.")
     else:

@@ -1,0 +1,78 @@
+"""The demo programme: built from the reference figures, shifted in time, loaded once."""
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from core.roles import Role
+from programmes.demo import DEMO_SLUG, OTHER_SLUG
+from programmes.models import Decision, Membership, Milestone, Programme
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    from django.apps import apps
+
+    return {m._meta.label: m.objects.count() for m in apps.get_app_config("programmes").get_models()}
+
+
+def test_load_demo_builds_the_programme_shifted_to_four_months_before_transfer(capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    for username in ("demo-pm", "demo-finance", "demo-hr", "demo-director", "demo-viewer", "demo-outsider"):
+        assert username in out
+    assert "insource-demo" in out
+    p = Programme.objects.get(slug=DEMO_SLUG)
+    today = timezone.localdate()
+    assert p.transfer_date == today + timedelta(days=120)
+    assert p.contract_end_date == p.transfer_date - timedelta(days=1)
+    assert [s.code for s in p.services.all()] == ["PD01", "SD43"]
+    assert p.contract_share == 61
+    assert p.partners.get().short_name == "BSW ICB"
+    assert p.outgoing_provider.name == "HCRG Care Group"
+    assert 40 <= Milestone.objects.filter(programme=p).count() <= 60
+    assert p.workstreams.count() >= 10
+    roles = dict(Membership.objects.filter(programme=p).values_list("user__username", "role"))
+    assert roles == {"demo-pm": Role.PROGRAMME_MANAGER, "demo-finance": Role.FINANCE_OFFICER,
+                     "demo-hr": Role.HR_LEAD, "demo-director": Role.DIRECTOR, "demo-viewer": Role.VIEWER}
+    assert not Membership.objects.filter(programme=p, user__username="demo-outsider").exists()
+    assert Membership.objects.get(user__username="demo-outsider").programme.slug == OTHER_SLUG
+    # Late and due-soon milestones exist, as a real plan four months out would have.
+    assert Milestone.objects.filter(programme=p).late(today).exists()
+    assert Milestone.objects.filter(programme=p).due_within(today, 30).exists()
+    # Every interval is kept: the SOC decision stays 507 days before transfer.
+    soc = Decision.objects.get(programme=p, forward_plan_ref="E3393")
+    assert (p.transfer_date - soc.meeting_date).days == (date(2024, 4, 1) - date(2022, 11, 10)).days
+
+
+def test_load_demo_twice_changes_nothing(capsys):
+    call_command("load_demo")
+    before = _counts()
+    history_before = Milestone.history.count()
+    call_command("load_demo")
+    assert _counts() == before
+    assert Milestone.history.count() == history_before
+    assert "nothing changed" in capsys.readouterr().out
+
+
+def test_real_dates_keep_history():
+    call_command("load_demo", "--real-dates")
+    p = Programme.objects.get(slug=DEMO_SLUG)
+    assert p.transfer_date == date(2024, 4, 1)
+    assert p.eli_deadline == date(2024, 3, 4)
+    assert Decision.objects.get(forward_plan_ref="E3393").meeting_date == date(2022, 11, 10)
+
+
+def test_demo_logins_work_and_outsider_sees_only_their_programme():
+    call_command("load_demo")
+    client = Client()
+    response = client.post(reverse("login"), {"username": "demo-outsider", "password": "insource-demo"})
+    assert response.status_code == 302
+    html = client.get(reverse("programmes:list")).content.decode()
+    assert "Reablement service insourcing" in html
+    assert "Adult Social Care transfer" not in html
+    assert client.get(reverse("programmes:overview", args=[DEMO_SLUG])).status_code == 404
