@@ -4,13 +4,18 @@ Every list and object is reached through a programme (`/api/v1/programmes/<slug>
 the programme is found with `programme_access`, so an outsider gets 404 and a member
 without the right role gets 403, exactly as on the pages.
 """
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from core.roles import Capability
 from programmes.access import programme_access, programmes_for_user
+from programmes.forms import LOOP_MESSAGE
 from programmes.models import (
     ConfidenceAssessment,
     Decision,
@@ -75,6 +80,12 @@ class MilestoneSerializer(ProgrammeScopedSerializer):
         fields = ["id", "title", "workstream", "owner", "baseline_date", "forecast_date",
                   "actual_date", "slippage_days", "status", "rag", "depends_on", "notes"]
 
+    def validate_depends_on(self, deps):
+        """The same rule as the page's form: no loops back to this milestone."""
+        if self.instance is not None and self.instance.would_loop(deps):
+            raise serializers.ValidationError(LOOP_MESSAGE)
+        return deps
+
 
 class DecisionSerializer(ProgrammeScopedSerializer):
     forward_plan_deadline = serializers.DateField(read_only=True)
@@ -134,13 +145,19 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
 
 
 def _save(instance, user, reason, m2m=None):
-    from django.core.exceptions import ValidationError
-
+    """Save through the service, turning the model's validation errors (from full_clean)
+    into a 400 that names each field; errors of the whole row, such as a unique
+    constraint, come back under DRF's `non_field_errors`."""
     try:
         record_save(instance=instance, user=user, reason=reason, m2m=m2m)
-    except ValidationError as exc:
-        raise DRFValidationError(exc.message_dict if hasattr(exc, "error_dict")
-                                 else {"non_field_errors": exc.messages}) from exc
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            detail = dict(exc.message_dict)
+            if NON_FIELD_ERRORS in detail:
+                detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+        else:
+            detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+        raise DRFValidationError(detail) from exc
 
 
 class ProgrammeChildViewSet(viewsets.ModelViewSet):
@@ -153,11 +170,13 @@ class ProgrammeChildViewSet(viewsets.ModelViewSet):
     prefetch_related: tuple = ()
     m2m_fields: tuple = ()
 
+    def required_capability(self, request) -> Capability:
+        return Capability.VIEW if request.method in SAFE_METHODS else self.edit_capability
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        needed = (Capability.VIEW if request.method in ("GET", "HEAD", "OPTIONS")
-                  else self.edit_capability)
-        self.access = programme_access(request.user, kwargs["programme_slug"], needed)
+        self.access = programme_access(request.user, kwargs["programme_slug"],
+                                       self.required_capability(request))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -219,6 +238,16 @@ class MilestoneViewSet(ProgrammeChildViewSet):
     serializer_class = MilestoneSerializer
     prefetch_related = ("depends_on",)
     m2m_fields = ("depends_on",)
+    # A PATCH of only these is a status update, which finance and HR leads may make too
+    # (as on the pages); anything more needs `edit_capability`.
+    status_fields = frozenset({"status", "actual_date"})
+
+    def required_capability(self, request) -> Capability:
+        data = request.data
+        if (request.method == "PATCH" and hasattr(data, "keys") and data
+                and set(data.keys()) <= self.status_fields):
+            return Capability.UPDATE_MILESTONE_STATUS
+        return super().required_capability(request)
 
 
 class DecisionViewSet(ProgrammeChildViewSet):

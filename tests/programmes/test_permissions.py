@@ -1,0 +1,469 @@
+"""Every page of the programme app × every member of the cast × GET and POST.
+
+The expected status comes from the rules in `core.roles`, written out here by hand for
+each URL name (not read back from the views), so that a view asking for the wrong
+capability fails. A URL name added to `programmes.urls` without an entry in PAGES fails
+`test_matrix_covers_every_url_name`.
+"""
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, reverse
+from django.utils import timezone
+
+from core.models import Job
+from core.roles import Capability, role_can
+from programmes import urls as programme_urls
+from programmes.models import (
+    ConfidenceAssessment,
+    Decision,
+    EngagementEvent,
+    Lesson,
+    Membership,
+    Milestone,
+    Programme,
+    ServiceInScope,
+    Workstream,
+)
+from tests.conftest import CAST, ROLE_USERNAMES
+from tests.factories import (
+    ConfidenceAssessmentFactory,
+    DecisionFactory,
+    EngagementEventFactory,
+    LessonFactory,
+    ServiceFactory,
+    UserFactory,
+    WorkstreamFactory,
+)
+
+ROLE_OF = {username: role for role, username in ROLE_USERNAMES.items()}
+LOGIN_URL = "/accounts/login/"
+
+# Who may reach a page, besides a programme capability.
+SIGNED_IN = "signed_in"  # any signed-in user; not about one programme
+SUPERUSER = "superuser"  # administrators only
+TOKEN = "token"  # the secret in the URL is the credential; no sign-in
+
+
+def _day(n: int) -> str:
+    return (timezone.localdate() + timedelta(days=n)).isoformat()
+
+
+@dataclass
+class World:
+    """The cast plus one record of every kind in the "home" programme."""
+
+    cast: object
+    records: dict
+    job: Job
+    feed_token: str
+
+    @property
+    def slug(self) -> str:
+        return self.cast.programme.slug
+
+
+@pytest.fixture
+def world(cast) -> World:
+    home = cast.programme
+    records = {
+        "decisions": DecisionFactory(programme=home, title="Go in-house"),
+        "lessons": LessonFactory(programme=home, title="Brief the unions early"),
+        "engagement": EngagementEventFactory(programme=home, title="Unison briefing"),
+        "confidence": ConfidenceAssessmentFactory(programme=home),
+        # A workstream with no milestones, so that deleting it is allowed.
+        "workstreams": WorkstreamFactory(programme=home, name="Estates"),
+        "services": ServiceFactory(programme=home, code="PD01"),
+    }
+    job = Job.objects.create(kind="programmes.plan_pdf", created_by=cast.users["pm"],
+                             target_type=ContentType.objects.get_for_model(home), target_id=home.pk,
+                             status=Job.Status.SUCCEEDED, result_name="plan.pdf",
+                             result_content_type="application/pdf")
+    job.result_file.save("plan.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    membership = Membership.objects.get(programme=home, user=cast.users["pm"])
+    membership.calendar_token = Membership.new_calendar_token()
+    membership.save()
+    return World(cast, records, job, membership.calendar_token)
+
+
+# The pages --------------------------------------------------------------------------------
+
+def _slug(w: World) -> dict:
+    return {"slug": w.slug}
+
+
+def _milestone(w: World) -> dict:
+    return {"slug": w.slug, "pk": w.cast.milestone.pk}
+
+
+def _job(w: World) -> dict:
+    return {"slug": w.slug, "job_uuid": w.job.uuid}
+
+
+def _no_data(w: World) -> dict:
+    return {}
+
+
+def _milestone_data(w: World) -> dict:
+    return {"title": "Staff consultation starts", "workstream": w.cast.workstream.pk,
+            "baseline_date": _day(20), "forecast_date": _day(25), "status": "in_progress",
+            "rag": "amber", "change_reason": "Moved after the union meeting"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """What an allowed member gets for GET and for POST (with `data`), and who is allowed."""
+
+    rule: Capability | str
+    get: int
+    post: int
+    kwargs: Callable[[World], dict] = _slug
+    data: Callable[[World], dict] = _no_data
+    # Whether this page belongs to the "home" programme (the outsider gets 404).
+    home: bool = field(default=True)
+
+
+READ = {"get": 200, "post": 405}  # a page that only shows something
+FORM = {"get": 200, "post": 302}  # a form that redirects when the POST is valid
+ACTION = {"get": 405, "post": 302}  # a button: POST only
+
+PAGES: dict[str, Page] = {
+    "list": Page(SIGNED_IN, **READ, kwargs=_no_data, home=False),
+    "create": Page(SUPERUSER, get=200, post=200, kwargs=_no_data, home=False),
+    "overview": Page(Capability.VIEW, **READ),
+    "edit": Page(Capability.EDIT_PROGRAMME, **FORM, data=lambda w: {
+        "name": "Home care in-house", "status": "mobilising", "contract_end_date": _day(99),
+        "transfer_date": _day(100), "change_reason": "New transfer date"}),
+    "history": Page(Capability.VIEW, **READ),
+    "tracker": Page(Capability.VIEW, **READ),
+    "milestone_create": Page(Capability.EDIT_PLAN, **FORM, data=_milestone_data),
+    "milestone_detail": Page(Capability.VIEW, **READ, kwargs=_milestone),
+    "milestone_edit": Page(Capability.EDIT_PLAN, **FORM, kwargs=_milestone, data=_milestone_data),
+    "milestone_status": Page(Capability.UPDATE_MILESTONE_STATUS, **ACTION, kwargs=_milestone,
+                             data=lambda w: {"status": "in_progress"}),
+    "milestone_delete": Page(Capability.EDIT_PLAN, **FORM, kwargs=_milestone),
+    "exports": Page(Capability.EXPORT, **READ),
+    "plan_xlsx": Page(Capability.EXPORT, **READ),
+    "plan_pdf": Page(Capability.EXPORT, **ACTION, data=lambda w: {"request_id": uuid.uuid4().hex}),
+    "plan_pdf_job": Page(Capability.EXPORT, **READ, kwargs=_job),
+    "plan_pdf_download": Page(Capability.EXPORT, **READ, kwargs=_job),
+    "calendar_token": Page(Capability.EXPORT, **ACTION, data=lambda w: {"action": "rotate"}),
+    "calendar_feed": Page(TOKEN, **READ, kwargs=lambda w: {"token": w.feed_token}, home=False),
+}
+
+# The simple records of `programmes.resources`: who edits each, and a valid form for it.
+RESOURCE_EDITORS = {
+    "decisions": Capability.EDIT_PLAN,
+    "lessons": Capability.EDIT_PLAN,
+    "engagement": Capability.EDIT_PLAN,
+    "confidence": Capability.EDIT_PLAN,
+    "workstreams": Capability.EDIT_PROGRAMME,
+    "services": Capability.EDIT_PROGRAMME,
+}
+RESOURCE_FORMS: dict[str, Callable[[World], dict]] = {
+    "decisions": lambda w: {"body": "Cabinet", "meeting_date": _day(40), "title": "Approve the FBC",
+                            "key_decision": "on", "classification": "open"},
+    "lessons": lambda w: {"title": "Start TUPE early", "kind": "to_improve", "recorded_on": _day(0)},
+    "engagement": lambda w: {"date": _day(0), "kind": "staff_briefing", "group": "Care staff",
+                             "title": "All-staff briefing", "attendees": "40"},
+    "confidence": lambda w: {"period_end": "2031-03-31", "scale": "five", "rating": "amber_green"},
+    "workstreams": lambda w: {"name": "IT cutover", "kind": "it", "order": "4"},
+    "services": lambda w: {"code": "PD99", "name": "Reablement", "share_of_contract": "12.5"},
+}
+
+
+def _record(key: str) -> Callable[[World], dict]:
+    return lambda w: {"slug": w.slug, "pk": w.records[key].pk}
+
+
+for _key, _capability in RESOURCE_EDITORS.items():
+    PAGES[f"{_key}_list"] = Page(Capability.VIEW, **READ)
+    PAGES[f"{_key}_create"] = Page(_capability, **FORM, data=RESOURCE_FORMS[_key])
+    PAGES[f"{_key}_edit"] = Page(_capability, **FORM, kwargs=_record(_key), data=RESOURCE_FORMS[_key])
+    PAGES[f"{_key}_delete"] = Page(_capability, **FORM, kwargs=_record(_key))
+    PAGES[f"{_key}_history"] = Page(Capability.VIEW, **READ, kwargs=_record(_key))
+
+
+def _url_names(patterns) -> set[str]:
+    names = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            names |= _url_names(p.url_patterns)
+        elif isinstance(p, URLPattern) and p.name:
+            names.add(p.name)
+    return names
+
+
+def test_the_rules_the_matrix_relies_on():
+    """The matrix reads `core.roles`; pin the rules it is written against."""
+    def who(capability):
+        return {username for username, role in ROLE_OF.items() if role_can(role, capability)}
+
+    everyone = set(ROLE_OF)
+    assert who(Capability.VIEW) == who(Capability.EXPORT) == everyone
+    assert who(Capability.EDIT_PLAN) == who(Capability.EDIT_PROGRAMME) == {"pm", "director"}
+    assert who(Capability.UPDATE_MILESTONE_STATUS) == {"pm", "director", "finance", "hr"}
+
+
+def test_matrix_covers_every_url_name():
+    names = _url_names(programme_urls.urlpatterns)
+    assert len(names) > 20
+    assert names - PAGES.keys() == set(), "URL names with no entry in the permission matrix"
+    assert PAGES.keys() - names == set(), "matrix entries for URL names that no longer exist"
+
+
+# The matrix -------------------------------------------------------------------------------
+
+def expected_status(page: Page, who: str, method: str) -> int:
+    allowed = page.get if method == "get" else page.post
+    if page.rule == TOKEN:
+        return allowed
+    if who == "anonymous":
+        return 302  # to the sign-in page
+    if allowed == 405:
+        return 405  # the method is refused before anything else is looked at
+    if page.rule == SUPERUSER:
+        return 403
+    if page.rule == SIGNED_IN:
+        return allowed
+    if who == "outsider" and page.home:
+        return 404
+    return allowed if role_can(ROLE_OF[who], page.rule) else 403
+
+
+# Every programme record keeps its history, so a change anywhere adds a history row; a PDF
+# request adds a Job. One query counts them all.
+FINGERPRINT_TABLES = [m.history.model._meta.db_table for m in (
+    Programme, Membership, Workstream, ServiceInScope, Milestone, Decision, Lesson, EngagementEvent,
+    ConfidenceAssessment)] + [Job._meta.db_table]
+
+
+def fingerprint() -> tuple:
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {q(t)})" for t in FINGERPRINT_TABLES))
+        return tuple(cursor.fetchone())
+
+
+def _request(world: World, page: Page, url: str, client: Client, method: str):
+    """One request, rolled back afterwards so that each member finds the same records (a
+    delete by the programme manager leaves the row for the director)."""
+    with transaction.atomic():
+        before = fingerprint()
+        response = client.get(url) if method == "get" else client.post(url, page.data(world))
+        if response.streaming:
+            # Read it to the end: the test client then closes the file without the
+            # request_finished signal closing the database connection mid-test.
+            response.getvalue()
+        changed = fingerprint() != before
+        transaction.set_rollback(True)
+    return response, changed
+
+
+# Parametrised by URL name; each test goes through the whole cast with GET and POST
+# (rolling back after each request) and compares every status at once. This keeps the
+# matrix fast, and a failure shows the whole row.
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_permission_matrix(world, name):
+    page = PAGES[name]
+    url = reverse(f"programmes:{name}", kwargs=page.kwargs(world))
+    expected, actual, problems = {}, {}, []
+    for who in CAST:
+        client = world.cast.client(who)
+        for method in ("get", "post"):
+            response, changed = _request(world, page, url, client, method)
+            key = f"{method.upper()} as {who}"
+            expected[key] = expected_status(page, who, method)
+            actual[key] = response.status_code
+            location = response.get("Location", "")
+            if expected[key] == 302 and who == "anonymous" and page.rule != TOKEN:
+                if not location.startswith(f"{LOGIN_URL}?next="):
+                    problems.append(f"{key}: redirected to {location}, not the sign-in page")
+            elif method == "post" and expected[key] == 302:
+                if location.startswith(LOGIN_URL):
+                    problems.append(f"{key}: sent to the sign-in page")
+                if not changed:
+                    problems.append(f"{key}: an allowed, valid POST changed nothing")
+            elif changed:
+                problems.append(f"{key}: a refused or read-only request changed something")
+    assert actual == expected, url
+    assert problems == []
+
+
+# Representative changes: done for allowed roles, not done for the others -----------------
+
+def _forbidden_status(who: str) -> int:
+    return {"anonymous": 302, "outsider": 404}.get(who, 403)
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_milestone_status_update(world, who):
+    cast = world.cast
+    m = cast.milestone
+    response = cast.client(who).post(
+        reverse("programmes:milestone_status", args=[cast.programme.slug, m.pk]),
+        {"status": "at_risk"})
+    m.refresh_from_db()
+    allowed = who in ROLE_OF and role_can(ROLE_OF[who], Capability.UPDATE_MILESTONE_STATUS)
+    assert allowed == (who in {"pm", "director", "finance", "hr"})
+    if allowed:
+        assert response.status_code == 302
+        assert m.status == Milestone.Status.AT_RISK
+        latest = m.history.first()
+        assert latest.history_user == cast.users[who]
+        assert latest.history_change_reason == "Status set to At risk"
+    else:
+        assert response.status_code == _forbidden_status(who)
+        assert m.status == Milestone.Status.NOT_STARTED
+        assert m.history.count() == 1
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_decision_create(world, who):
+    cast = world.cast
+    response = cast.client(who).post(reverse("programmes:decisions_create", args=[cast.programme.slug]),
+                                     RESOURCE_FORMS["decisions"](world))
+    created = Decision.objects.filter(programme=cast.programme, title="Approve the FBC")
+    if who in {"pm", "director"}:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("programmes:decisions_list", args=[cast.programme.slug])
+        decision = created.get()
+        assert decision.key_decision is True
+        assert decision.history.first().history_user == cast.users[who]
+    else:
+        assert response.status_code == _forbidden_status(who)
+        assert not created.exists()
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_milestone_edit(world, who):
+    cast = world.cast
+    m = cast.milestone
+    response = cast.client(who).post(
+        reverse("programmes:milestone_edit", args=[cast.programme.slug, m.pk]), _milestone_data(world))
+    m.refresh_from_db()
+    if who in {"pm", "director"}:
+        assert response.status_code == 302
+        assert m.title == "Staff consultation starts"
+        assert m.forecast_date.isoformat() == _day(25)
+        latest = m.history.first()
+        assert (latest.history_user, latest.history_change_reason) == (
+            cast.users[who], "Moved after the union meeting")
+    else:
+        assert response.status_code == _forbidden_status(who)
+        assert m.title == "Consultation"
+        assert m.history.count() == 1
+
+
+def test_invalid_milestone_form_is_shown_again_and_saves_nothing(world):
+    cast = world.cast
+    m = cast.milestone
+    data = {**_milestone_data(world), "status": "complete"}  # complete, but no actual date
+    response = cast.client("pm").post(
+        reverse("programmes:milestone_edit", args=[cast.programme.slug, m.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"actual_date"}
+    m.refresh_from_db()
+    assert m.title == "Consultation"
+
+
+def test_milestone_form_offers_only_this_programmes_workstreams(world):
+    cast = world.cast
+    foreign = WorkstreamFactory(programme=cast.other_programme, name="Their HR")
+    data = {**_milestone_data(world), "workstream": foreign.pk}
+    response = cast.client("pm").post(reverse("programmes:milestone_create", args=[cast.programme.slug]),
+                                      data)
+    assert response.status_code == 200
+    assert "workstream" in response.context["form"].errors
+    assert not Milestone.objects.filter(workstream=foreign).exists()
+
+
+def test_outsider_cannot_reach_home_records_through_their_own_programme(world):
+    """Another programme's record under the outsider's own slug is 404, not 403 or 200."""
+    cast = world.cast
+    client = cast.client("outsider")
+    other = cast.other_programme.slug
+    assert client.get(reverse("programmes:milestone_detail", args=[other, cast.milestone.pk])).status_code == 404
+    assert client.post(reverse("programmes:milestone_status", args=[other, cast.milestone.pk]),
+                       {"status": "cancelled"}).status_code == 404
+    for key, record in world.records.items():
+        assert client.get(reverse(f"programmes:{key}_edit", args=[other, record.pk])).status_code == 404
+        assert client.post(reverse(f"programmes:{key}_delete", args=[other, record.pk])).status_code == 404
+    assert client.get(reverse("programmes:plan_pdf_download", args=[other, world.job.uuid])).status_code == 404
+    cast.milestone.refresh_from_db()
+    assert cast.milestone.status == Milestone.Status.NOT_STARTED
+    assert all(type(r).objects.filter(pk=r.pk).exists() for r in world.records.values())
+
+
+def test_superuser_may_set_up_a_programme(world):
+    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(admin)
+    assert client.get(reverse("programmes:create")).status_code == 200
+    response = client.post(reverse("programmes:create"), {
+        "name": "Day services", "slug": "day-services",
+        "lead_organisation": world.cast.programme.lead_organisation_id, "status": "planning",
+        "contract_end_date": _day(200), "transfer_date": _day(201)})
+    assert response.status_code == 302
+    assert Programme.objects.get(slug="day-services").history.first().history_user == admin
+
+
+# The calendar feed: the token is the credential ------------------------------------------
+
+def test_calendar_feed_with_valid_token(world):
+    response = Client().get(reverse("programmes:calendar_feed", args=[world.feed_token]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VCALENDAR" in response.content
+    assert b"Consultation" in response.content
+
+
+@pytest.mark.parametrize("token", ["not-a-real-token", "x" * 43])
+def test_calendar_feed_with_unknown_token_is_404(world, token):
+    assert Client().get(reverse("programmes:calendar_feed", args=[token])).status_code == 404
+
+
+def test_calendar_feed_stops_when_revoked_or_user_inactive(world):
+    url = reverse("programmes:calendar_feed", args=[world.feed_token])
+    pm = world.cast.users["pm"]
+    pm.is_active = False
+    pm.save()
+    assert Client().get(url).status_code == 404
+    pm.is_active = True
+    pm.save()
+    assert Client().get(url).status_code == 200
+    response = world.cast.client("pm").post(
+        reverse("programmes:calendar_token", args=[world.slug]), {"action": "revoke"})
+    assert response.status_code == 302
+    assert Membership.objects.get(user=pm, programme=world.cast.programme).calendar_token is None
+    assert Client().get(url).status_code == 404
+
+
+# CSRF -------------------------------------------------------------------------------------
+
+def test_csrf_is_enforced_on_state_changes(world):
+    cast = world.cast
+    m = cast.milestone
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.users["pm"])
+    url = reverse("programmes:milestone_status", args=[cast.programme.slug, m.pk])
+
+    response = client.post(url, {"status": "complete"})
+    assert response.status_code == 403
+    m.refresh_from_db()
+    assert m.status == Milestone.Status.NOT_STARTED
+
+    # The same POST with the form's token goes through, so the 403 above was the CSRF check.
+    page = client.get(reverse("programmes:milestone_detail", args=[cast.programme.slug, m.pk]))
+    token = page.context["csrf_token"]
+    response = client.post(url, {"status": "complete", "csrfmiddlewaretoken": str(token)})
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.status == Milestone.Status.COMPLETE
