@@ -3,8 +3,12 @@
 A domain app registers a handler for a job kind (in its AppConfig.ready) and asks for
 work with `job_request`. The handler gets the Job and a `progress` callback and returns
 the file it made; raising `JobError` fails the job with a message a person can act on.
+
+One diagnostic kind lives here, "core.sleep": it only waits, reporting progress, so that
+an operator (or the worker test) can watch a worker take, lose and re-run a job.
 """
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -80,6 +84,8 @@ def job_request(
                 idempotency_key=idempotency_key or None,
             )
     except IntegrityError:
+        if not idempotency_key:
+            raise
         # Another request with the same key won the race: that job is ours too.
         return Job.objects.get(idempotency_key=idempotency_key), False
     transaction.on_commit(lambda: _enqueue(job.pk))
@@ -89,7 +95,19 @@ def job_request(
 def _enqueue(job_id: int) -> None:
     from core.tasks import run_job
 
-    run_job.delay(job_id)
+    try:
+        run_job.delay(job_id)
+    except Exception:
+        # The broker is unreachable. Say so on the job rather than leave it queued forever
+        # (or fail the request whose data has already been committed).
+        logger.exception("Job %s could not be queued", job_id)
+        now = timezone.now()
+        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+            status=Job.Status.FAILED, finished_at=now, heartbeat_at=now, progress_message="Failed",
+            error=("The work could not be started because the background service is not "
+                   "available. Try again in a few minutes; if it fails again, tell your "
+                   f"administrator the job number: {job_id}."),
+        )
 
 
 def _claim(job_id: int) -> Job | None:
@@ -163,6 +181,12 @@ def _finish(job_id: int, *, output: JobOutput | None = None, error: str = "") ->
             job.save(update_fields=["status", "error", "progress_message", "finished_at",
                                     "heartbeat_at"])
             return
+        # A run killed after saving its file but before committing leaves that file
+        # behind; replace it rather than letting the storage add a second, renamed copy.
+        name = job.result_file.field.generate_filename(job, output.filename)
+        storage = job.result_file.storage
+        if storage.exists(name):
+            storage.delete(name)
         job.result_file.save(output.filename, ContentFile(output.content), save=False)
         job.result_name = output.filename
         job.result_content_type = output.content_type
@@ -172,3 +196,22 @@ def _finish(job_id: int, *, output: JobOutput | None = None, error: str = "") ->
         job.progress_message = "Ready"
         job.error = ""
         job.save()
+
+
+SLEEP_KIND = "core.sleep"
+SLEEP_MAX_SECONDS = 60
+
+
+@job_handler(SLEEP_KIND)
+def sleep_job(job: Job, progress: ProgressFn) -> JobOutput:
+    """A diagnostic job: sleeps `params["seconds"]` (at most a minute) in short steps,
+    reporting progress, then returns a small text file. No page offers it; operators and
+    the worker test use it to see a worker take, lose and re-run a job."""
+    seconds = max(0.0, min(float(job.params.get("seconds", 1)), SLEEP_MAX_SECONDS))
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        time.sleep(min(0.2, left))
+        done = seconds - max(0.0, deadline - time.monotonic())
+        progress(int(100 * done / seconds), f"Slept {done:.1f} of {seconds:g} s")
+    return JobOutput(filename="sleep.txt", content=f"Slept {seconds:g} s\n".encode(),
+                     content_type="text/plain", timings={"sleep_seconds": seconds})

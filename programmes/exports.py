@@ -1,5 +1,6 @@
 """The plan as a spreadsheet, a calendar feed and an A4 landscape PDF."""
-from datetime import date, datetime, timedelta
+import time
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -93,6 +94,8 @@ def plan_calendar(*, programme: Programme, host: str) -> bytes:
 def plan_pdf_context(*, programme: Programme, today: date) -> dict:
     milestones, derived = selectors.plan_rows(programme=programme)
     workstreams = list(programme.workstreams.all())
+    for m in milestones:
+        m.late = m.is_late(today)
     items = [(m.forecast_date, "m", m) for m in milestones] + [(d.date, "d", d) for d in derived]
     items.sort(key=lambda t: (t[0], t[1]))
     return {
@@ -103,7 +106,7 @@ def plan_pdf_context(*, programme: Programme, today: date) -> dict:
                             workstreams=workstreams, today=today, width=1050),
         "legend": legend_items(),
         "items": items,
-        "late_count": sum(1 for m in milestones if m.is_late(today)),
+        "late_count": sum(1 for m in milestones if m.late),
         "milestone_count": len(milestones),
         "printed_at": timezone.localtime(),
     }
@@ -117,17 +120,21 @@ def plan_pdf_job(job: Job, progress) -> JobOutput:
         raise JobError("The programme has been deleted, so its plan cannot be printed.")
     today = date.fromisoformat(job.params["today"]) if job.params.get("today") else timezone.localdate()
     progress(10, "Gathering the plan")
+    started = time.perf_counter()
     context = plan_pdf_context(programme=programme, today=today)
+    context_seconds = time.perf_counter() - started
     progress(30, "Laying out the pages")
     asked_by = get_user_model().objects.filter(pk=job.created_by_id).first()
     context["asked_by"] = asked_by
     pdf = render_pdf("pdf/plan.html", context, title=f"Milestone plan – {programme.name}")
     progress(95, "Saving the file")
-    stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
     return JobOutput(
         filename=f"{programme.slug}-plan-{stamp}.pdf",
         content=pdf.content,
         content_type="application/pdf",
-        timings={"html_seconds": round(pdf.html_seconds, 4),
+        # Our queries, our template, then WeasyPrint's layout and drawing.
+        timings={"context_seconds": round(context_seconds, 4),
+                 "html_seconds": round(pdf.html_seconds, 4),
                  "render_seconds": round(pdf.render_seconds, 4)},
     )

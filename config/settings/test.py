@@ -1,15 +1,19 @@
 """Settings for the test suite. DATABASE_URL and CELERY_BROKER_URL switch to the real
 servers; without them the suite runs on SQLite with in-process tasks."""
+import os
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="insource-test-media-"))  # noqa: F405
+# A fresh folder per test run, unless MEDIA_ROOT is given: the worker test starts a Celery
+# worker process that must write its files where the test process reads them.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="insource-test-media-"))
 INSOURCE_DEMO_PASSWORD = "insource-demo"
-# Tests that are not about Celery run tasks in-process; the worker test sends them to a
-# real worker process through the broker.
-CELERY_TASK_ALWAYS_EAGER = True
+# Tests that are not about Celery run tasks in-process. The worker test sends them to a
+# real worker process through the broker: the worker it starts has INSOURCE_CELERY_EAGER=0.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("INSOURCE_CELERY_EAGER", "1") != "0"
 AXES_ENABLED = True

@@ -1,0 +1,228 @@
+"""The job runner of core/jobs.py, driven through a test-only handler."""
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from core import jobs
+from core.jobs import JobError, JobOutput, job_handler, job_request, job_run
+from core.models import Job
+from tests.factories import UserFactory
+
+KIND = "tests.echo"
+CALLS: list[dict] = []
+
+
+@job_handler(KIND)
+def echo_job(job: Job, progress) -> JobOutput:
+    """Does what job.params says: fail, crash or report progress, then return a file."""
+    CALLS.append({"job_id": job.pk, "attempts": job.attempts, "status": job.status})
+    params = job.params
+    if params.get("fail"):
+        raise JobError(params["fail"])
+    if params.get("crash"):
+        raise RuntimeError(params["crash"])
+    for percent, message in params.get("progress", []):
+        progress(percent, message)
+        row = Job.objects.get(pk=job.pk)
+        CALLS[-1].setdefault("seen", []).append((row.progress, row.progress_message))
+    return JobOutput(filename="echo.txt", content=b"hello", content_type="text/plain",
+                     timings={"html_seconds": 0.1})
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """A media folder per test (job numbers repeat between tests on SQLite) and no
+    handler calls carried over."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    CALLS.clear()
+    yield
+    CALLS.clear()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(username="asker")
+
+
+def _files_of(job: Job) -> list[str]:
+    folder = f"jobs/{job.pk}"
+    if not default_storage.exists(folder):
+        return []
+    return default_storage.listdir(folder)[1]
+
+
+def test_request_creates_a_job_and_runs_it_after_commit(user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        job, created = job_request(kind=KIND, created_by=user, target=user, params={"a": 1})
+        # Nothing runs before the transaction commits.
+        assert CALLS == []
+    assert created
+    assert len(callbacks) == 1
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.created_by == user
+    assert job.target_id == user.pk
+    assert job.params == {"a": 1}
+    assert job.attempts == 1
+    assert job.progress == 100
+    assert job.started_at and job.finished_at and job.finished_at >= job.started_at
+    assert job.result_name == "echo.txt"
+    assert job.result_content_type == "text/plain"
+    assert job.timings == {"html_seconds": 0.1}
+    with job.result_file.open("rb") as f:
+        assert f.read() == b"hello"
+    assert len(CALLS) == 1
+
+
+def test_same_idempotency_key_gives_one_job_enqueued_once(user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first, created_first = job_request(kind=KIND, created_by=user, target=user, idempotency_key="k-1")
+        second, created_second = job_request(kind=KIND, created_by=user, target=user, idempotency_key="k-1")
+    assert first.pk == second.pk
+    assert (created_first, created_second) == (True, False)
+    assert len(callbacks) == 1
+    assert len(CALLS) == 1
+    assert Job.objects.filter(kind=KIND).count() == 1
+
+
+def test_without_a_key_each_request_is_its_own_job(user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        a, _ = job_request(kind=KIND, created_by=user, target=user)
+        b, _ = job_request(kind=KIND, created_by=user, target=user, idempotency_key="")
+    assert a.pk != b.pk
+    assert a.idempotency_key is None and b.idempotency_key is None
+    assert len(CALLS) == 2
+
+
+def test_an_unknown_kind_is_refused(user):
+    with pytest.raises(ValueError, match="no.such.kind"):
+        job_request(kind="no.such.kind", created_by=user, target=user)
+    assert not Job.objects.exists()
+
+
+def test_a_job_that_cannot_be_queued_fails_with_a_message(user, django_capture_on_commit_callbacks, monkeypatch):
+    class DownBroker:
+        @staticmethod
+        def delay(job_id):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr("core.tasks.run_job", DownBroker)
+    with django_capture_on_commit_callbacks(execute=True):
+        job, created = job_request(kind=KIND, created_by=user, target=user)
+    assert created
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "background service is not available" in job.error
+    assert str(job.pk) in job.error and "6379" not in job.error
+    assert CALLS == []
+
+
+def test_running_a_job_twice_keeps_one_result(user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        job, _ = job_request(kind=KIND, created_by=user, target=user)
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    first = (job.result_file.name, job.finished_at)
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert len(CALLS) == 1, "the second run of a succeeded job must do nothing"
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.attempts == 1
+    assert (job.result_file.name, job.finished_at) == first
+    assert _files_of(job) == ["echo.txt"]
+
+
+def test_a_missing_job_is_ignored(db):
+    job_run(job_id=987654)
+    assert CALLS == []
+
+
+def test_job_error_fails_the_job_with_exactly_its_message(user, django_capture_on_commit_callbacks):
+    message = "The roster has no rows: add staff and try again."
+    with django_capture_on_commit_callbacks(execute=True):
+        job, _ = job_request(kind=KIND, created_by=user, target=user, params={"fail": message})
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.error == message
+    assert job.is_finished and job.finished_at
+    assert not job.result_file
+    # A failed job is finished: running it again does nothing.
+    job_run(job_id=job.pk)
+    assert len(CALLS) == 1
+
+
+def test_a_crash_fails_the_job_with_its_number_and_no_traceback(user, django_capture_on_commit_callbacks, caplog):
+    with django_capture_on_commit_callbacks(execute=True):
+        job, _ = job_request(kind=KIND, created_by=user, target=user,
+                             params={"crash": "secret internals /srv/app/x.py line 3"})
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert str(job.pk) in job.error
+    for leak in ("Traceback", "RuntimeError", "secret internals", "x.py", "line 3"):
+        assert leak not in job.error
+    # The detail goes to the log for the administrator instead.
+    assert any(r.exc_info and "secret internals" in str(r.exc_info[1]) for r in caplog.records)
+
+
+def test_a_job_whose_handler_has_gone_fails_cleanly(user, django_capture_on_commit_callbacks, monkeypatch):
+    with django_capture_on_commit_callbacks(execute=False):
+        job, _ = job_request(kind=KIND, created_by=user, target=user)
+    monkeypatch.delitem(jobs._handlers, KIND)
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert KIND in job.error
+
+
+def test_progress_is_stored(user, django_capture_on_commit_callbacks):
+    steps = [[20, "Reading the roster"], [150, "Over the top"], [-5, "x" * 300]]
+    with django_capture_on_commit_callbacks(execute=True):
+        job, _ = job_request(kind=KIND, created_by=user, target=user, params={"progress": steps})
+    assert CALLS[0]["seen"] == [(20, "Reading the roster"), (100, "Over the top"), (0, "x" * 200)]
+    job.refresh_from_db()
+    assert (job.progress, job.progress_message) == (100, "Ready")
+
+
+def test_a_redelivered_running_job_is_taken_over(user, django_capture_on_commit_callbacks):
+    """A worker killed mid-run leaves the job RUNNING; the re-delivered task takes it over."""
+    with django_capture_on_commit_callbacks(execute=False):
+        job, _ = job_request(kind=KIND, created_by=user, target=user)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, attempts=1, progress=40,
+                                         progress_message="Laying out the pages")
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert CALLS == [{"job_id": job.pk, "attempts": 2, "status": Job.Status.RUNNING}]
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.attempts == 2
+    assert _files_of(job) == ["echo.txt"]
+
+
+def test_a_file_left_by_a_killed_run_is_replaced_not_doubled(user, django_capture_on_commit_callbacks):
+    """A run killed after writing its file but before committing leaves the file behind."""
+    with django_capture_on_commit_callbacks(execute=False):
+        job, _ = job_request(kind=KIND, created_by=user, target=user)
+    default_storage.save(f"jobs/{job.pk}/echo.txt", ContentFile(b"half-written"))
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, attempts=1)
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert _files_of(job) == ["echo.txt"]
+    with job.result_file.open("rb") as f:
+        assert f.read() == b"hello"
+
+
+def test_the_diagnostic_sleep_job_reports_progress(user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job, _ = job_request(kind=jobs.SLEEP_KIND, created_by=user, target=user, params={"seconds": 0.3})
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.result_content_type == "text/plain"
+    assert job.timings == {"sleep_seconds": 0.3}
+
+
+def test_job_string_and_duration(user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job, _ = job_request(kind=KIND, created_by=user, target=user)
+    job.refresh_from_db()
+    assert str(job) == f"{KIND} #{job.pk} (Ready)"
+    assert job.duration_seconds is not None and job.duration_seconds >= 0
