@@ -1,6 +1,9 @@
 """Template helpers for GOV.UK Frontend markup."""
+from functools import lru_cache
+
 from django import template
 from django.template.loader import render_to_string
+from django.utils import formats, translation
 from django.utils.html import format_html
 
 register = template.Library()
@@ -71,3 +74,17 @@ def days_phrase(days: int) -> str:
 def zip_columns(values, columns):
     """Pair a row's values with their column definitions."""
     return zip(columns, values, strict=True)
+
+
+@register.filter
+def short_date(value) -> str:
+    """A date as `value|date:"j M Y"` writes it (5 Nov 2026), remembered per date and
+    language: long tables format hundreds of dates, and Django's date filter is slow."""
+    if not value:
+        return ""
+    return _short_date(value, translation.get_language())
+
+
+@lru_cache(maxsize=4096)
+def _short_date(value, language: str) -> str:
+    return formats.date_format(value, "j M Y")
