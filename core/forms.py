@@ -61,3 +61,14 @@ def govuk_date_fields(form: forms.BaseForm) -> None:
             new = GovukDateField(required=f.required, label=f.label, help_text=f.help_text)
             new.initial = f.initial
             form.fields[name] = new
+
+
+def govuk_messages(form: forms.BaseForm) -> None:
+    """Say what to do, in the GOV.UK way ("Enter the title"), instead of "This field is
+    required"."""
+    for f in form.fields.values():
+        label = str(f.label or "").lower() or "a value"
+        if isinstance(f, forms.ChoiceField | forms.ModelChoiceField):
+            f.error_messages["required"] = f"Choose the {label}"
+        else:
+            f.error_messages["required"] = f"Enter the {label}"

@@ -3,7 +3,7 @@ through full_clean in the services."""
 from django import forms
 from django.contrib.auth import get_user_model
 
-from core.forms import govuk_date_fields
+from core.forms import govuk_date_fields, govuk_messages
 from programmes.models import (
     ConfidenceAssessment,
     Decision,
@@ -16,6 +16,8 @@ from programmes.models import (
     Workstream,
 )
 
+LOOP_MESSAGE = "These dependencies would make a loop back to this milestone."
+
 
 class ProgrammeScopedForm(forms.ModelForm):
     """A ModelForm bound to one programme: choice lists hold only that programme's rows
@@ -26,6 +28,7 @@ class ProgrammeScopedForm(forms.ModelForm):
         self.programme = programme
         self.instance.programme = programme
         govuk_date_fields(self)
+        govuk_messages(self)
         members = get_user_model().objects.filter(memberships__programme=programme)
         for name in ("owner", "lead", "assessed_by"):
             if name in self.fields:
@@ -33,6 +36,8 @@ class ProgrammeScopedForm(forms.ModelForm):
                 self.fields[name].empty_label = "Nobody yet"
         if "workstream" in self.fields:
             self.fields["workstream"].queryset = programme.workstreams.all()
+            self.fields["workstream"].empty_label = "Choose a workstream" if (
+                self.fields["workstream"].required) else "None"
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -45,6 +50,7 @@ class ProgrammeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         govuk_date_fields(self)
+        govuk_messages(self)
         self.fields["outgoing_provider"].queryset = Organisation.objects.filter(
             kind=Organisation.Kind.OUTGOING_PROVIDER)
         self.fields["partners"].queryset = Organisation.objects.exclude(
@@ -74,17 +80,8 @@ class MilestoneForm(ProgrammeScopedForm):
 
     def clean_depends_on(self):
         deps = self.cleaned_data["depends_on"]
-        if self.instance.pk:
-            # A milestone may not depend, directly or through others, on itself.
-            seen, frontier = set(), {d.pk for d in deps}
-            while frontier:
-                if self.instance.pk in frontier:
-                    raise forms.ValidationError(
-                        "These dependencies would make a loop back to this milestone.")
-                seen |= frontier
-                frontier = set(
-                    Milestone.depends_on.through.objects.filter(from_milestone_id__in=frontier)
-                    .values_list("to_milestone_id", flat=True)) - seen
+        if self.instance.would_loop(deps):
+            raise forms.ValidationError(LOOP_MESSAGE)
         return deps
 
 

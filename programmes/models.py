@@ -258,6 +258,21 @@ class Milestone(TimeStampedModel):
         if errors:
             raise ValidationError(errors)
 
+    def would_loop(self, dependencies) -> bool:
+        """Whether depending on `dependencies` would make this milestone depend, directly
+        or through others, on itself. Walks the dependency graph one level per query."""
+        if not self.pk:
+            return False
+        seen, frontier = set(), {d.pk for d in dependencies}
+        while frontier:
+            if self.pk in frontier:
+                return True
+            seen |= frontier
+            frontier = set(
+                Milestone.depends_on.through.objects.filter(from_milestone_id__in=frontier)
+                .values_list("to_milestone_id", flat=True)) - seen
+        return False
+
     @property
     def slippage_days(self) -> int:
         return (self.forecast_date - self.baseline_date).days

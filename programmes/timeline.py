@@ -158,6 +158,25 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
         if i % step == 0:
             out.append(f'<text x="{xm + 2}" y="{TOP - 10}" font-size="10" '
                        f'fill="{COLOURS["text"]}">{mstart:%b %y}</text>')
+    # Today, the ELI deadline and transfer day go under the marks, so labels stay legible.
+    lanes_end = TOP + sum(lane_heights.values())
+    # Labels sit on three rows under the lanes, so that close dates do not collide.
+    for row, (when, label, colour, dash) in enumerate((
+        (today, "Today", COLOURS["text"], "4 3"),
+        (programme.eli_deadline, "ELI deadline", COLOURS["derived"], "2 2"),
+        (programme.transfer_date, "Transfer day", COLOURS["late"], ""),
+    )):
+        if not start <= when <= end:
+            continue
+        xl = x(when)
+        label_y = lanes_end + 16 + row * 15
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(f'<line x1="{xl}" y1="{TOP - 4}" x2="{xl}" y2="{label_y - 10}" '
+                   f'stroke="{colour}" stroke-width="2"{dash_attr}/>')
+        anchor = "end" if xl > width - 160 else "start"
+        dx = -3 if anchor == "end" else 3
+        out.append(f'<text x="{xl + dx}" y="{label_y}" font-size="11" font-weight="bold" '
+                   f'text-anchor="{anchor}" fill="{colour}">{label} {when:%-d %b %Y}</text>')
     # Lanes.
     y = TOP
     for lane, placed in lane_rows.items():
@@ -188,24 +207,6 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
             )
         y += h
     out.append(f'<line x1="0" y1="{y}" x2="{width}" y2="{y}" stroke="{COLOURS["grid"]}"/>')
-    # Today, ELI deadline and transfer day.
-    # Labels sit on three rows under the lanes, so that close dates do not collide.
-    for row, (when, label, colour, dash) in enumerate((
-        (today, "Today", COLOURS["text"], "4 3"),
-        (programme.eli_deadline, "ELI deadline", COLOURS["derived"], "2 2"),
-        (programme.transfer_date, "Transfer day", COLOURS["late"], ""),
-    )):
-        if not start <= when <= end:
-            continue
-        xl = x(when)
-        label_y = y + 16 + row * 15
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(f'<line x1="{xl}" y1="{TOP - 4}" x2="{xl}" y2="{label_y - 10}" '
-                   f'stroke="{colour}" stroke-width="2"{dash_attr}/>')
-        anchor = "end" if xl > width - 160 else "start"
-        dx = -3 if anchor == "end" else 3
-        out.append(f'<text x="{xl + dx}" y="{label_y}" font-size="11" font-weight="bold" '
-                   f'text-anchor="{anchor}" fill="{colour}">{label} {when:%-d %b %Y}</text>')
     out.append("</svg>")
     return mark_safe("".join(out))
 

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.jobs import job_request, jobs_for
 from core.roles import Capability
@@ -60,6 +60,7 @@ def _ctx(access: ProgrammeAccess, active: str, **extra) -> dict:
 # Programme list, create, overview, edit ----------------------------------------------------
 
 @login_required
+@require_safe
 def programme_list(request: HttpRequest) -> HttpResponse:
     cards = list(selectors.programme_cards(user=request.user, today=today()))
     for card in cards:
@@ -86,6 +87,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
     ov = selectors.programme_overview(programme=access.programme, today=today())
@@ -110,6 +112,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def programme_history(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
     return render(request, "programmes/history.html", _ctx(
@@ -146,6 +149,7 @@ def _tracker_filters(request: HttpRequest, access: ProgrammeAccess) -> tuple[sel
 
 
 @login_required
+@require_safe
 def milestone_tracker(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
     programme = access.programme
@@ -185,6 +189,7 @@ def _milestone(access: ProgrammeAccess, pk: int) -> Milestone:
 
 
 @login_required
+@require_safe
 def milestone_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug)
     m = _milestone(access, pk)
@@ -260,6 +265,7 @@ def _resource(key: str) -> Resource:
 
 
 @login_required
+@require_safe
 def resource_list(request: HttpRequest, slug: str, resource: str) -> HttpResponse:
     res = _resource(resource)
     access = programme_access(request.user, slug)
@@ -311,6 +317,7 @@ def resource_delete(request: HttpRequest, slug: str, resource: str, pk: int) -> 
 
 
 @login_required
+@require_safe
 def resource_history(request: HttpRequest, slug: str, resource: str, pk: int) -> HttpResponse:
     res = _resource(resource)
     access = programme_access(request.user, slug)
@@ -323,6 +330,7 @@ def resource_history(request: HttpRequest, slug: str, resource: str, pk: int) ->
 # Exports: xlsx, PDF (a Celery job), calendar feed ----------------------------------------
 
 @login_required
+@require_safe
 def exports_page(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EXPORT)
     jobs = list(jobs_for(access.programme, kind=PLAN_PDF_KIND)[:20])
@@ -336,6 +344,7 @@ def exports_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def plan_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EXPORT)
     content = exports.plan_workbook(programme=access.programme, today=today())
@@ -352,7 +361,7 @@ def plan_pdf_request(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EXPORT)
     request_id = request.POST.get("request_id", "")
     try:
-        key = f"{PLAN_PDF_KIND}:{request.user.pk}:{uuid.UUID(request_id).hex}"
+        key = f"{PLAN_PDF_KIND}:{access.programme.pk}:{request.user.pk}:{uuid.UUID(request_id).hex}"
     except ValueError:
         key = None  # no usable key: each submission is its own request
     job, created = job_request(kind=PLAN_PDF_KIND, created_by=request.user,
@@ -366,6 +375,7 @@ def _plan_job(access: ProgrammeAccess, job_uuid):
 
 
 @login_required
+@require_safe
 def plan_pdf_job(request: HttpRequest, slug: str, job_uuid) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EXPORT)
     job = _plan_job(access, job_uuid)
@@ -375,6 +385,7 @@ def plan_pdf_job(request: HttpRequest, slug: str, job_uuid) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def plan_pdf_download(request: HttpRequest, slug: str, job_uuid) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EXPORT)
     job = _plan_job(access, job_uuid)
@@ -404,6 +415,7 @@ def calendar_token(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("programmes:exports", slug)
 
 
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The member's milestones as an iCalendar feed. The secret token in the URL is the
     only credential, since calendar apps cannot sign in."""
