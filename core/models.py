@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
@@ -96,3 +97,91 @@ class Job(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+def upload_file_path(upload: "Upload", filename: str) -> str:
+    # A fresh folder per upload, so two files of the same name never collide or overwrite.
+    return f"uploads/{uuid.uuid4().hex}/{filename}"
+
+
+class Upload(models.Model):
+    """One spreadsheet a person gave us, from its first preview to its commit (or roll back).
+
+    The stored file and its hash are kept, so the commit re-reads exactly what was
+    previewed, an identical re-upload is recognised, and a whole upload can be undone.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        COMMITTED = "committed", "Loaded"
+        ROLLED_BACK = "rolled_back", "Rolled back"
+        FAILED = "failed", "Failed"
+
+    # What the upload loads into (usually a programme): generic, so core knows no domain app.
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=80)
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    file = models.FileField(upload_to=upload_file_path, max_length=300)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PREVIEWED)
+    row_count = models.PositiveIntegerField(default=0)
+    mapping = models.JSONField(default=dict, blank=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    rolled_back_at = models.DateTimeField(null=True, blank=True)
+    rolled_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    errors = models.JSONField(default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "kind", "-uploaded_at"],
+                         name="upload_target_kind_idx"),
+        ]
+        constraints = [
+            # The same bytes may be loaded into the same place only once at a time: a second,
+            # identical upload is recognised ("already loaded") instead of doubling every row,
+            # even when two commits race. A rolled back upload no longer counts, so the file
+            # can be loaded again after an undo.
+            models.UniqueConstraint(
+                fields=["target_type", "target_id", "kind", "sha256"],
+                condition=models.Q(status="committed"),
+                name="upload_one_committed_per_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+
+class ColumnMapping(models.Model):
+    """Which spreadsheet header holds which field, remembered per target and upload kind so
+    next month's file of the same shape needs no mapping by hand."""
+
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=80)
+    # {field name: header as written in the file}
+    mapping = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target_type", "target_id", "kind"],
+                                    name="column_mapping_one_per_target_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} mapping"

@@ -1,0 +1,559 @@
+"""The one way to upload a spreadsheet: check → read → map → validate every row → write all.
+
+A domain app describes an upload kind with an `UploadSpec` (its columns, the form that
+validates one row — the same form its page uses — and how to write and remove the rows)
+and registers it with `upload_spec`, usually in its AppConfig.ready. Its views then call:
+
+    upload = upload_receive(target=programme, kind=KIND, uploaded_file=f, user=user)
+    preview = upload_preview(upload=upload, form_kwargs={"programme": programme})
+    outcome = upload_commit(upload=upload, user=user, form_kwargs={...}, write_ctx={...})
+    upload_rollback(upload=upload, user=user)
+
+The file is checked before anything opens it (size; for xlsx, that it is a zip whose
+declared uncompressed size and entry count are sane — an xlsx is a zip, and a zip bomb
+would otherwise fill memory). defusedxml is installed, so openpyxl refuses XML bombs;
+the reading itself is done by python-calamine through pandas, which parses no XML
+entities. Core imports no domain app: the spec brings everything domain-specific.
+"""
+import csv
+import hashlib
+import io
+import math
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+import pandas as pd
+from django import forms
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from core.models import ColumnMapping, Upload
+
+ALLOWED_EXTENSIONS = (".xlsx", ".csv")
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# Limits on what an xlsx's zip declares, checked before it is opened.
+XLSX_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+XLSX_MAX_ENTRIES = 1000
+PREVIEW_ROWS = 20
+
+
+class UploadError(Exception):
+    """A file we will not read or load; the message says what to do about it."""
+
+    def __init__(self, message: str, errors: list["RowError"] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column an upload expects. `name` is the row form's field name."""
+
+    name: str
+    label: str
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UploadSpec:
+    """What a domain app tells the pipeline about one upload kind.
+
+    form_class: validates ONE row, built as `form_class(data=row, **form_kwargs)`.
+    write(*, upload, rows, user, **ctx) -> int: creates the rows (linked to `upload`).
+    rollback(*, upload, user): removes the rows that `upload` created.
+    """
+
+    kind: str
+    columns: tuple[ColumnSpec, ...]
+    form_class: type[forms.BaseForm]
+    write: Callable[..., int]
+    rollback: Callable[..., None]
+    label: str = ""
+
+    def column(self, name: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.name == name)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: its spreadsheet row (None for the file as a whole), the header of the
+    column it came from (None when it is about the row, not a cell), the field, the message."""
+
+    row: int | None
+    column_header: str | None
+    field: str | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column_header, "field": self.field,
+                "message": self.message}
+
+
+class TableRow(dict):
+    """A row of the file as {header: text}, remembering its row number in the spreadsheet
+    (the header is row 1, so the first data row is row 2)."""
+
+    def __init__(self, number: int, values: dict):
+        super().__init__(values)
+        self.number = number
+
+    @property
+    def cells(self) -> list[str]:
+        return list(self.values())
+
+
+@dataclass
+class Preview:
+    headers: list[str]
+    mapping: dict[str, str | None]
+    rows: list[TableRow]
+    cleaned: list[dict]
+    errors: list[RowError]
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def first_rows(self) -> list[TableRow]:
+        return self.rows[:PREVIEW_ROWS]
+
+    @property
+    def can_commit(self) -> bool:
+        return bool(self.rows) and not self.errors
+
+
+@dataclass
+class CommitOutcome:
+    """What a commit did. `already_loaded` is the earlier upload of the same file, when the
+    commit was refused because that file is in already; `errors` when the rows failed."""
+
+    upload: Upload
+    written: int = 0
+    already_loaded: Upload | None = None
+    errors: list[RowError] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.already_loaded is None and not self.errors
+
+
+_specs: dict[str, UploadSpec] = {}
+
+
+def upload_spec(spec: UploadSpec) -> UploadSpec:
+    """Register an upload kind (a domain app calls this in its AppConfig.ready)."""
+    _specs[spec.kind] = spec
+    return spec
+
+
+def get_upload_spec(kind: str) -> UploadSpec:
+    try:
+        return _specs[kind]
+    except KeyError:
+        raise ValueError(f"No upload spec is registered for kind {kind!r}") from None
+
+
+# --- Checking and reading -----------------------------------------------------------------
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB"
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def _extension(name: str) -> str:
+    name = (name or "").lower()
+    return name[name.rfind("."):] if "." in name else ""
+
+
+def check_file(name: str, data: bytes) -> None:
+    """Refuse a file we should not open, with a message that says why. Nothing is parsed."""
+    limit = max_upload_bytes()
+    if len(data) > limit:
+        raise UploadError(f"The file must be smaller than {_megabytes(limit)}.")
+    if not data:
+        raise UploadError("The selected file is empty.")
+    ext = _extension(name)
+    if ext not in ALLOWED_EXTENSIONS:
+        raise UploadError("The selected file must be an Excel workbook (.xlsx) or a CSV file (.csv).")
+    if ext == ".xlsx":
+        _check_xlsx_zip(data)
+
+
+def _check_xlsx_zip(data: bytes) -> None:
+    bad = ("The selected file is not a valid Excel workbook. Save it from Excel as "
+           "\"Excel Workbook (.xlsx)\" and upload it again.")
+    stream = io.BytesIO(data)
+    if not zipfile.is_zipfile(stream):
+        raise UploadError(bad)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UploadError(bad) from None
+    if len(entries) > XLSX_MAX_ENTRIES:
+        raise UploadError(f"The workbook has too many parts ({len(entries):,}) to be a normal "
+                          "spreadsheet. Copy the data into a new workbook and upload that.")
+    declared = sum(e.file_size for e in entries)
+    if declared > XLSX_MAX_UNCOMPRESSED_BYTES:
+        raise UploadError(f"The workbook would be {_megabytes(declared)} once opened, more than the "
+                          f"{_megabytes(XLSX_MAX_UNCOMPRESSED_BYTES)} allowed. Remove unused sheets or "
+                          "images, or save the data as CSV.")
+
+
+def _text(value) -> str:
+    """A cell as the text a form field expects."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            return ""
+        value = value.to_pydatetime()
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.replace(tzinfo=None).isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value).strip()
+
+
+def _headers(raw: Iterable) -> list[str]:
+    headers, seen = [], {}
+    for i, h in enumerate(raw, start=1):
+        text = " ".join(_text(h).split()) or f"Column {i}"
+        seen[text] = seen.get(text, 0) + 1
+        headers.append(text if seen[text] == 1 else f"{text} ({seen[text]})")
+    return headers
+
+
+def _decode(data: bytes) -> str:
+    # Excel saves CSV as UTF-8 with a byte order mark, or in the Windows code page.
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_table(name: str, data: bytes, *, sheet: str | None = None) -> tuple[list[str], list[TableRow]]:
+    """Read the first sheet (or `sheet`) of an xlsx, or a csv, into headers and rows.
+
+    Every value is text, as a form field expects it: dates as yyyy-mm-dd, whole numbers
+    without ".0", and text exactly as typed (a cell like "=SUM(A1)" stays text). Fully
+    empty rows are skipped, and every row keeps its spreadsheet row number.
+    """
+    try:
+        if _extension(name) == ".csv":
+            frame = pd.read_csv(io.StringIO(_decode(data)), header=None, dtype=str,
+                                keep_default_na=False, skip_blank_lines=False,
+                                quoting=csv.QUOTE_MINIMAL)
+        else:
+            frame = pd.read_excel(io.BytesIO(data), engine="calamine", header=None, dtype=object,
+                                  sheet_name=sheet if sheet is not None else 0)
+    except pd.errors.EmptyDataError:
+        raise UploadError("The selected file is empty.") from None
+    except ValueError as exc:
+        if sheet is not None and "not found" in str(exc).lower():
+            raise UploadError(f"The workbook has no sheet called \"{sheet}\".") from None
+        raise UploadError("The selected file could not be read. Check it opens in Excel and "
+                          "upload it again.") from None
+    except Exception:
+        raise UploadError("The selected file could not be read. Check it opens in Excel and "
+                          "upload it again.") from None
+    records = frame.itertuples(index=False, name=None)
+    # The header is the first row with anything in it; rows above it are left out but
+    # still counted, so row numbers match what the person sees in Excel.
+    number, headers = 0, None
+    for values in records:
+        number += 1
+        texts = [_text(v) for v in values]
+        if any(texts):
+            headers = _headers(texts)
+            break
+    if headers is None:
+        raise UploadError("The selected file is empty.")
+    rows = []
+    for values in records:
+        number += 1
+        texts = [_text(v) for v in values]
+        if not any(texts):
+            continue
+        rows.append(TableRow(number, dict(zip(headers, texts, strict=False))))
+    return headers, rows
+
+
+# --- Mapping and validating ---------------------------------------------------------------
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(text).lower())
+
+
+def suggest_mapping(spec: UploadSpec, headers: list[str],
+                    remembered: dict | None = None) -> dict[str, str | None]:
+    """For each column of the spec, the file header that probably holds it: the remembered
+    mapping first (when that header is in this file), then a match on label, name or alias
+    that ignores case, spaces and punctuation."""
+    by_norm = {}
+    for h in headers:
+        by_norm.setdefault(_norm(h), h)
+    mapping: dict[str, str | None] = {}
+    used: set[str] = set()
+    for col in spec.columns:
+        header = (remembered or {}).get(col.name)
+        if header in headers and header not in used:
+            mapping[col.name] = header
+            used.add(header)
+    for col in spec.columns:
+        if col.name in mapping:
+            continue
+        mapping[col.name] = None
+        for candidate in (col.label, col.name, *col.aliases):
+            header = by_norm.get(_norm(candidate))
+            if header and header not in used:
+                mapping[col.name] = header
+                used.add(header)
+                break
+    return mapping
+
+
+def validate_rows(spec: UploadSpec, rows: list[TableRow], mapping: dict[str, str | None],
+                  form_kwargs: dict | None = None) -> tuple[list[dict], list[RowError]]:
+    """Run every row through the spec's form; collect every error with its row number and
+    the header of the column it came from. A required column left unmapped is reported
+    first, and then no row is checked (each would fail the same way)."""
+    headers = set(rows[0].keys()) if rows else set()
+    problems = []
+    for col in spec.columns:
+        header = mapping.get(col.name)
+        if header and rows and header not in headers:
+            problems.append(RowError(None, header, col.name,
+                                     f"The file has no column called \"{header}\"."))
+        elif col.required and not header:
+            problems.append(RowError(None, None, col.name,
+                                     f"Choose the column that holds the {col.label.lower()}."))
+    if problems:
+        return [], problems
+    header_of = {name: h for name, h in mapping.items() if h}
+    cleaned, errors = [], []
+    for row in rows:
+        data = {col.name: row.get(header_of[col.name], "") if col.name in header_of else ""
+                for col in spec.columns}
+        form = spec.form_class(data=data, **(form_kwargs or {}))
+        if form.is_valid():
+            cleaned.append(form.cleaned_data)
+            continue
+        for name, messages in form.errors.items():
+            header = None if name == forms.forms.NON_FIELD_ERRORS else header_of.get(name)
+            fld = None if name == forms.forms.NON_FIELD_ERRORS else name
+            for message in messages:
+                errors.append(RowError(row.number, header, fld, str(message)))
+    return cleaned, errors
+
+
+# --- The upload's life: receive, preview, commit, roll back -------------------------------
+
+def _target_filter(target: models.Model) -> dict:
+    return {"target_type": ContentType.objects.get_for_model(target), "target_id": target.pk}
+
+
+def uploads_for(target: models.Model, *, kind: str):
+    """The uploads of one kind into one target, newest first."""
+    return Upload.objects.filter(kind=kind, **_target_filter(target)).select_related(
+        "uploaded_by", "rolled_back_by")
+
+
+def remembered_mapping(target: models.Model, *, kind: str) -> dict | None:
+    found = ColumnMapping.objects.filter(kind=kind, **_target_filter(target)).first()
+    return found.mapping if found else None
+
+
+def upload_receive(*, target: models.Model, kind: str, uploaded_file, user) -> Upload:
+    """Check a file a person sent and keep it (with its hash) as a previewed upload."""
+    get_upload_spec(kind)
+    name = uploaded_file.name or ""
+    limit = max_upload_bytes()
+    # Refuse an oversized file before reading it into memory.
+    if getattr(uploaded_file, "size", 0) and uploaded_file.size > limit:
+        raise UploadError(f"The file must be smaller than {_megabytes(limit)}.")
+    data = uploaded_file.read(limit + 1)
+    check_file(name, data)
+    upload = Upload(kind=kind, original_name=name[:255], sha256=hashlib.sha256(data).hexdigest(),
+                    size=len(data), uploaded_by=user, **_target_filter(target))
+    upload.file.save(name.rsplit("/", 1)[-1][:100], ContentFile(data), save=False)
+    upload.full_clean()
+    upload._change_reason = "Uploaded for preview"
+    upload.save()
+    return upload
+
+
+def _read_upload(upload: Upload, sheet: str | None = None) -> tuple[list[str], list[TableRow]]:
+    with upload.file.open("rb") as f:
+        data = f.read()
+    check_file(upload.original_name, data)
+    return read_table(upload.original_name, data, sheet=sheet)
+
+
+def _target_of(upload: Upload) -> models.Model:
+    return upload.target_type.get_object_for_this_type(pk=upload.target_id)
+
+
+def upload_preview(*, upload: Upload, form_kwargs: dict | None = None,
+                   mapping: dict | None = None, sheet: str | None = None) -> Preview:
+    """Read the stored file, choose the mapping (given, else remembered or suggested),
+    validate every row, and record the mapping and what was found on the upload."""
+    spec = get_upload_spec(upload.kind)
+    headers, rows = _read_upload(upload, sheet)
+    if mapping is None:
+        remembered = remembered_mapping(_target_of(upload), kind=upload.kind)
+        mapping = suggest_mapping(spec, headers, remembered)
+    mapping = {c.name: (mapping.get(c.name) or None) for c in spec.columns}
+    cleaned, errors = validate_rows(spec, rows, mapping, form_kwargs)
+    if upload.status in (Upload.Status.PREVIEWED, Upload.Status.FAILED):
+        upload.mapping = mapping
+        upload.row_count = len(rows)
+        upload.errors = [e.as_dict() for e in errors[:200]]
+        upload.save(update_fields=["mapping", "row_count", "errors"])
+    return Preview(headers=headers, mapping=mapping, rows=rows, cleaned=cleaned, errors=errors)
+
+
+def _already_loaded_message(earlier: Upload) -> str:
+    when = timezone.localtime(earlier.committed_at or earlier.uploaded_at)
+    who = str(earlier.uploaded_by) if earlier.uploaded_by else "someone"
+    return f"This file was already loaded on {when:%-d %b %Y} by {who}; nothing changed."
+
+
+@transaction.atomic
+def upload_commit(*, upload: Upload, user, form_kwargs: dict | None = None,
+                  write_ctx: dict | None = None, mapping: dict | None = None,
+                  sheet: str | None = None) -> CommitOutcome:
+    """Load every row of a previewed upload in one transaction, or none.
+
+    Re-reads the stored file and re-validates it all; any error and nothing is written.
+    The same file already loaded into the same place is recognised and nothing changes.
+    """
+    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    if upload.status == Upload.Status.COMMITTED:
+        return CommitOutcome(upload, already_loaded=upload, message=_already_loaded_message(upload))
+    if upload.status == Upload.Status.ROLLED_BACK:
+        raise UploadError("This upload was rolled back. Upload the file again to load it.")
+    spec = get_upload_spec(upload.kind)
+    earlier = Upload.objects.filter(
+        target_type=upload.target_type, target_id=upload.target_id, kind=upload.kind,
+        sha256=upload.sha256, status=Upload.Status.COMMITTED,
+    ).select_related("uploaded_by").first()
+    if earlier:
+        return CommitOutcome(upload, already_loaded=earlier, message=_already_loaded_message(earlier))
+    mapping = mapping if mapping is not None else (upload.mapping or None)
+    preview = upload_preview(upload=upload, form_kwargs=form_kwargs, mapping=mapping, sheet=sheet)
+    if preview.errors or not preview.rows:
+        upload.status = Upload.Status.FAILED
+        upload.errors = [e.as_dict() for e in preview.errors[:200]] or [
+            RowError(None, None, None, "The file has no rows to load.").as_dict()]
+        upload._change_reason = "Commit refused: the file has errors"
+        upload.save()
+        errors = preview.errors or [RowError(None, None, None, "The file has no rows to load.")]
+        return CommitOutcome(upload, errors=errors,
+                             message=f"Nothing was loaded: the file has {len(errors)} "
+                                     f"error{'s' if len(errors) != 1 else ''}.")
+    upload.status = Upload.Status.COMMITTED
+    upload.committed_at = timezone.now()
+    upload.row_count = len(preview.rows)
+    upload.mapping = preview.mapping
+    upload.errors = []
+    upload._change_reason = "Loaded"
+    try:
+        # Marked committed before writing, in a savepoint: a concurrent commit of the same
+        # file trips the partial unique constraint here, before either writes a row.
+        with transaction.atomic():
+            upload.save()
+    except IntegrityError:
+        earlier = Upload.objects.filter(
+            target_type=upload.target_type, target_id=upload.target_id, kind=upload.kind,
+            sha256=upload.sha256, status=Upload.Status.COMMITTED,
+        ).select_related("uploaded_by").first()
+        upload.refresh_from_db()
+        return CommitOutcome(upload, already_loaded=earlier,
+                             message=_already_loaded_message(earlier) if earlier else "")
+    written = spec.write(upload=upload, rows=preview.cleaned, user=user, **(write_ctx or {}))
+    ColumnMapping.objects.update_or_create(
+        target_type=upload.target_type, target_id=upload.target_id, kind=upload.kind,
+        defaults={"mapping": {k: v for k, v in preview.mapping.items() if v}, "updated_by": user},
+    )
+    return CommitOutcome(upload, written=written,
+                         message=f"{written} row{'s' if written != 1 else ''} loaded from "
+                                 f"{upload.original_name}.")
+
+
+@transaction.atomic
+def upload_rollback(*, upload: Upload, user) -> Upload:
+    """Remove everything one committed upload wrote, and mark it rolled back."""
+    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    if upload.status != Upload.Status.COMMITTED:
+        raise UploadError("Only a loaded upload can be rolled back.")
+    spec = get_upload_spec(upload.kind)
+    spec.rollback(upload=upload, user=user)
+    upload.status = Upload.Status.ROLLED_BACK
+    upload.rolled_back_at = timezone.now()
+    upload.rolled_back_by = user
+    upload._change_reason = "Rolled back"
+    upload.save()
+    return upload
+
+
+# --- Forms for the pages ------------------------------------------------------------------
+
+class UploadFileForm(forms.Form):
+    """The file input of templates/core/uploads/form.html."""
+
+    file = forms.FileField(label="Upload a file", error_messages={"required": "Select a file"})
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        limit = max_upload_bytes()
+        if f.size > limit:
+            raise forms.ValidationError(f"The file must be smaller than {_megabytes(limit)}.")
+        if _extension(f.name) not in ALLOWED_EXTENSIONS:
+            raise forms.ValidationError(
+                "The selected file must be an Excel workbook (.xlsx) or a CSV file (.csv).")
+        return f
+
+
+def mapping_form(spec: UploadSpec, headers: list[str], initial: dict | None = None,
+                 data=None) -> forms.Form:
+    """A form with one select per spec column, choosing a header of the file
+    (templates/core/uploads/mapping.html renders it)."""
+    choices = [("", "Not in this file"), *((h, h) for h in headers)]
+    form = forms.Form(data=data, initial=initial or {}, prefix="map")
+    for col in spec.columns:
+        form.fields[col.name] = forms.ChoiceField(
+            label=col.label, choices=choices, required=col.required,
+            error_messages={"required": f"Choose the column that holds the {col.label.lower()}"},
+        )
+    return form
