@@ -12,5 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("programmes.api_urls")),
+    path("api/v1/", include("risks.api_urls")),
+    path("programmes/<slug:slug>/risks/", include("risks.urls")),
     path("", include("programmes.urls")),
 ]

@@ -215,6 +215,19 @@ def _save(obj, reason="Demo data loaded"):
     return obj
 
 
+# Later apps add their own demo rows: a function registered with `demo_step` is called
+# at the end of `demo_load` with (programme, users by username, shift). Programmes cannot
+# import those apps, so they register themselves in their AppConfig.ready.
+_demo_steps: list = []
+
+
+def demo_step(func):
+    """Register `func(programme, users, shift)` to run when the demo programme is built."""
+    if func not in _demo_steps:
+        _demo_steps.append(func)
+    return func
+
+
 @transaction.atomic
 def demo_load(*, today: date, real_dates: bool = False) -> bool:
     """Build the demo programme, its users and another council's programme.
@@ -290,6 +303,8 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
                                    commentary=commentary, assessed_by=users["demo-director"]))
 
     _other_council(outsider=outsider, shift=s)
+    for step in _demo_steps:
+        step(programme, users, s)
     return True
 
 

@@ -24,6 +24,7 @@ from programmes.forms import (
 )
 from programmes.history import history_entries
 from programmes.models import Membership, Milestone
+from programmes.panels import overview_panels
 from programmes.resources import RESOURCES, Resource
 from programmes.services import milestone_set_status, record_delete, record_save
 from programmes.timeline import legend_items, timeline_svg
@@ -39,6 +40,8 @@ NAV = [
     ("confidence", "Confidence", "programmes:confidence_list"),
     ("workstreams", "Workstreams", "programmes:workstreams_list"),
     ("services", "Services", "programmes:services_list"),
+    # Pages of the risks app; programmes only names its URL, it does not import it.
+    ("risks", "Risks", "risks:register"),
     ("exports", "Exports", "programmes:exports"),
 ]
 
@@ -91,8 +94,10 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
     ov = selectors.programme_overview(programme=access.programme, today=today())
+    panels = overview_panels(programme=access.programme, today=today())
     return render(request, "programmes/overview.html", _ctx(
-        access, "overview", ov=ov, days_to_transfer=access.programme.days_to_transfer(today())))
+        access, "overview", ov=ov, panels=panels,
+        days_to_transfer=access.programme.days_to_transfer(today())))
 
 
 @login_required

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RisksConfig(AppConfig):
     name = "risks"
     verbose_name = "Risks and issues"
+
+    def ready(self) -> None:
+        # Registers the overview panel, the demo risks and the scale step with programmes,
+        # which cannot import this app.
+        from risks import demo, panels, scale  # noqa: F401

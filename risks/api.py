@@ -1,0 +1,70 @@
+"""REST API for risks, their mitigating actions and issues, under the same access rules
+as the pages: members read, programme managers and directors write, outsiders get 404."""
+from django.db import transaction
+from rest_framework import serializers
+
+from core.roles import Capability
+from programmes.api import ProgrammeChildViewSet, ProgrammeScopedSerializer
+from risks.models import Issue, Risk, RiskAction
+from risks.services import risk_next_number
+
+
+class _RiskScoped(ProgrammeScopedSerializer):
+    """Also limits a `risk` choice to the programme in the URL."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        programme = self.context.get("programme")
+        if programme is not None and "risk" in self.fields:
+            self.fields["risk"].queryset = Risk.objects.filter(programme=programme)
+
+
+class RiskSerializer(_RiskScoped):
+    reference = serializers.CharField(read_only=True)
+    inherent_score = serializers.IntegerField(read_only=True)
+    residual_score = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Risk
+        fields = ["id", "reference", "title", "category", "cause", "event", "effect", "owner",
+                  "workstream", "proximity", "proximity_date", "likelihood", "impact", "inherent_score",
+                  "residual_likelihood", "residual_impact", "residual_score", "target_score",
+                  "response", "status", "next_review_date", "escalated", "escalated_on"]
+
+
+class RiskActionSerializer(_RiskScoped):
+    class Meta:
+        model = RiskAction
+        fields = ["id", "risk", "description", "owner", "due_date", "status"]
+
+
+class IssueSerializer(_RiskScoped):
+    class Meta:
+        model = Issue
+        fields = ["id", "risk", "title", "description", "priority", "owner", "raised_on",
+                  "resolved_on", "resolution", "status"]
+
+
+class RiskViewSet(ProgrammeChildViewSet):
+    model = Risk
+    serializer_class = RiskSerializer
+    edit_capability = Capability.EDIT_RISKS
+    select_related = ("owner", "workstream")
+
+    @transaction.atomic  # the number is taken under a lock held until the risk is saved
+    def _write(self, serializer, instance):
+        if not instance.pk:
+            instance.number = risk_next_number(programme=self.access.programme)
+        return super()._write(serializer, instance)
+
+
+class RiskActionViewSet(ProgrammeChildViewSet):
+    model = RiskAction
+    serializer_class = RiskActionSerializer
+    edit_capability = Capability.EDIT_RISKS
+
+
+class IssueViewSet(ProgrammeChildViewSet):
+    model = Issue
+    serializer_class = IssueSerializer
+    edit_capability = Capability.EDIT_RISKS

@@ -1,0 +1,70 @@
+"""Forms for the risk register pages. The API applies the same model rules through
+full_clean in the services."""
+from django import forms
+
+from core.forms import govuk_messages
+from programmes.forms import ProgrammeScopedForm
+from risks.models import SCORE, Category, Issue, Risk, RiskAction, RiskSettings
+
+SCORE_CHOICES = [("", "Choose")] + [(str(n), str(n)) for n in range(1, 6)]
+
+
+class RiskForm(ProgrammeScopedForm):
+    class Meta:
+        model = Risk
+        fields = ["title", "category", "cause", "event", "effect", "owner", "workstream",
+                  "proximity", "proximity_date", "likelihood", "impact", "residual_likelihood",
+                  "residual_impact", "target_score", "response", "status", "next_review_date",
+                  "escalated", "escalated_on"]
+        widgets = {name: forms.Select(choices=SCORE_CHOICES)
+                   for name in ("likelihood", "impact", "residual_likelihood", "residual_impact")}
+        help_texts = {"cause": "Because of…", "event": "…this could happen…", "effect": "…leading to…"}
+
+
+class RiskActionForm(ProgrammeScopedForm):
+    class Meta:
+        model = RiskAction
+        fields = ["description", "owner", "due_date", "status"]
+
+
+class IssueForm(ProgrammeScopedForm):
+    class Meta:
+        model = Issue
+        fields = ["title", "risk", "priority", "owner", "description", "raised_on", "status",
+                  "resolved_on", "resolution"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["risk"].queryset = Risk.objects.filter(programme=self.programme).order_by("number")
+        self.fields["risk"].empty_label = "Not raised from a risk"
+
+
+class RiskSettingsForm(forms.Form):
+    """The programme's RAG thresholds and the appetite for each category of risk."""
+
+    green_max = forms.IntegerField(label="Highest green score", min_value=1, max_value=24,
+                                   help_text="Scores up to this are green (default 4)")
+    amber_max = forms.IntegerField(label="Highest amber score", min_value=2, max_value=24,
+                                   help_text="Scores above green and up to this are amber; above, red (default 12)")
+
+    def __init__(self, *args, settings: RiskSettings, appetites: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["green_max"].initial = settings.green_max
+        self.fields["amber_max"].initial = settings.amber_max
+        for value, label in Category.choices:
+            self.fields[f"appetite_{value}"] = forms.IntegerField(
+                label=f"Appetite for {label.lower()} risks", required=False,
+                min_value=SCORE[0].limit_value, max_value=SCORE[1].limit_value,
+                initial=appetites.get(value),
+                help_text="The highest residual score accepted (1 to 25); leave blank for none")
+        govuk_messages(self)
+
+    def clean(self):
+        data = super().clean()
+        green, amber = data.get("green_max"), data.get("amber_max")
+        if green is not None and amber is not None and green >= amber:
+            self.add_error("amber_max", "The highest amber score must be above the highest green score")
+        return data
+
+    def appetites(self) -> dict[str, int | None]:
+        return {value: self.cleaned_data.get(f"appetite_{value}") for value in Category.values}

@@ -1,0 +1,61 @@
+"""Writes to the risk register. Each validates the whole row and records who made the
+change and why in the history (through `programmes.services.record_save`)."""
+from django.db import transaction
+from django.db.models import Max
+
+from programmes.models import Programme
+from programmes.services import record_save
+from risks.models import Category, Risk, RiskAction, RiskAppetite, RiskSettings
+
+
+def risk_next_number(*, programme: Programme) -> int:
+    """The next free risk number of the programme. The programme row is locked first (on
+    databases that lock rows) so two risks added at once do not take the same number; the
+    unique constraint catches anything else."""
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    top = Risk.objects.filter(programme=programme).aggregate(n=Max("number"))["n"]
+    return (top or 0) + 1
+
+
+@transaction.atomic
+def risk_save(*, risk: Risk, user, reason: str) -> Risk:
+    """Save a risk, numbering it (R-001, R-002…) within its programme when it is new."""
+    if not risk.number:
+        risk.number = risk_next_number(programme=risk.programme)
+    return record_save(instance=risk, user=user, reason=reason)
+
+
+@transaction.atomic
+def risk_action_save(*, action: RiskAction, user, reason: str) -> RiskAction:
+    """Save a mitigating action; it always belongs to its risk's programme."""
+    action.programme_id = action.risk.programme_id
+    return record_save(instance=action, user=user, reason=reason)
+
+
+def risk_settings_for(*, programme: Programme) -> RiskSettings:
+    """The programme's thresholds, or the defaults (unsaved) if it has set none."""
+    found = RiskSettings.objects.filter(programme=programme).first()
+    return found or RiskSettings(programme=programme)
+
+
+@transaction.atomic
+def risk_settings_save(*, programme: Programme, green_max: int, amber_max: int,
+                       appetites: dict[str, int | None], user) -> RiskSettings:
+    """Set the RAG thresholds and the appetite for each category (None removes it)."""
+    settings = risk_settings_for(programme=programme)
+    settings.green_max, settings.amber_max = green_max, amber_max
+    record_save(instance=settings, user=user, reason="Risk thresholds set")
+    existing = {a.category: a for a in RiskAppetite.objects.filter(programme=programme)}
+    for category in Category.values:
+        value = appetites.get(category)
+        current = existing.get(category)
+        if value is None:
+            if current is not None:
+                current._history_user = user
+                current._change_reason = "Risk appetite removed"
+                current.delete()
+        elif current is None or current.max_residual_score != value:
+            appetite = current or RiskAppetite(programme=programme, category=category)
+            appetite.max_residual_score = value
+            record_save(instance=appetite, user=user, reason="Risk appetite set")
+    return settings

@@ -1,0 +1,189 @@
+"""Every page of the risks app × every member of the cast × GET and POST.
+
+Expected statuses come from the rules in `core.roles`, written out per URL name here;
+`test_matrix_covers_every_url_name` fails when a URL name is added without an entry.
+Members read; programme managers and directors (EDIT_RISKS) write; outsiders get 404.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.urls import URLPattern, URLResolver, reverse
+from django.utils import timezone
+
+from core.roles import Capability, role_can
+from risks import urls as risk_urls
+from risks.models import Issue, Risk, RiskAction, RiskAppetite, RiskSettings
+from tests.conftest import CAST, ROLE_USERNAMES
+from tests.risks.conftest import make_risk
+
+ROLE_OF = {username: role for role, username in ROLE_USERNAMES.items()}
+LOGIN_URL = "/accounts/login/"
+
+
+def _day(n: int) -> str:
+    return (timezone.localdate() + timedelta(days=n)).isoformat()
+
+
+@dataclass
+class World:
+    cast: object
+    risk: Risk
+    action: RiskAction
+    issue: Issue
+
+    @property
+    def slug(self) -> str:
+        return self.cast.programme.slug
+
+
+@pytest.fixture
+def world(cast) -> World:
+    risk = make_risk(cast.programme, cast.users["pm"])
+    action = RiskAction.objects.create(programme=cast.programme, risk=risk, description="Brief unions")
+    issue = Issue.objects.create(programme=cast.programme, risk=risk, title="Data late", raised_on=_day(-1))
+    return World(cast, risk, action, issue)
+
+
+def _slug(w):
+    return {"slug": w.slug}
+
+
+def _risk(w):
+    return {"slug": w.slug, "pk": w.risk.pk}
+
+
+def _no_data(w):
+    return {}
+
+
+def _risk_data(w):
+    return {"title": "Payroll not ready", "category": "financial", "likelihood": "3", "impact": "4",
+            "residual_likelihood": "2", "residual_impact": "3", "response": "treat", "status": "open",
+            "workstream": w.cast.workstream.pk, "owner": w.cast.users["finance"].pk}
+
+
+def _action_data(w):
+    return {"description": "Run a parallel payroll", "due_date": _day(10), "status": "open"}
+
+
+def _issue_data(w):
+    return {"title": "Staff list late", "priority": "high", "raised_on": _day(0), "status": "open",
+            "risk": w.risk.pk}
+
+
+@dataclass(frozen=True)
+class Page:
+    rule: Capability
+    get: int
+    post: int
+    kwargs: Callable = _slug
+    data: Callable = _no_data
+
+
+READ = {"get": 200, "post": 405}
+FORM = {"get": 200, "post": 302}
+
+PAGES = {
+    "register": Page(Capability.VIEW, **READ),
+    "heatmap": Page(Capability.VIEW, **READ),
+    "export": Page(Capability.EXPORT, **READ),
+    "create": Page(Capability.EDIT_RISKS, **FORM, data=_risk_data),
+    "settings": Page(Capability.EDIT_RISKS, **FORM,
+                     data=lambda w: {"green_max": "5", "amber_max": "10", "appetite_legal": "6"}),
+    "issues": Page(Capability.VIEW, **READ),
+    "issue_create": Page(Capability.EDIT_RISKS, **FORM, data=_issue_data),
+    "issue_edit": Page(Capability.EDIT_RISKS, **FORM, kwargs=lambda w: {"slug": w.slug, "pk": w.issue.pk},
+                       data=_issue_data),
+    "detail": Page(Capability.VIEW, **READ, kwargs=_risk),
+    "edit": Page(Capability.EDIT_RISKS, **FORM, kwargs=_risk, data=_risk_data),
+    "action_create": Page(Capability.EDIT_RISKS, **FORM, kwargs=_risk, data=_action_data),
+    "action_edit": Page(Capability.EDIT_RISKS, **FORM,
+                        kwargs=lambda w: {"slug": w.slug, "pk": w.risk.pk, "action_pk": w.action.pk},
+                        data=_action_data),
+}
+
+
+def _url_names(patterns) -> set[str]:
+    names = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            names |= _url_names(p.url_patterns)
+        elif isinstance(p, URLPattern) and p.name:
+            names.add(p.name)
+    return names
+
+
+def test_matrix_covers_every_url_name():
+    names = _url_names(risk_urls.urlpatterns)
+    assert names - PAGES.keys() == set(), "URL names with no entry in the permission matrix"
+    assert PAGES.keys() - names == set(), "matrix entries for URL names that no longer exist"
+
+
+def test_the_rules_the_matrix_relies_on():
+    assert {u for u, r in ROLE_OF.items() if role_can(r, Capability.EDIT_RISKS)} == {"pm", "director"}
+
+
+def expected_status(page: Page, who: str, method: str) -> int:
+    allowed = page.get if method == "get" else page.post
+    if who == "anonymous":
+        return 302
+    if allowed == 405:
+        return 405
+    if who == "outsider":
+        return 404
+    return allowed if role_can(ROLE_OF[who], page.rule) else 403
+
+
+TABLES = [m.history.model._meta.db_table for m in (Risk, RiskAction, Issue, RiskSettings, RiskAppetite)]
+
+
+def fingerprint() -> tuple:
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {q(t)})" for t in TABLES))
+        return tuple(cursor.fetchone())
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_permission_matrix(world, name):
+    page = PAGES[name]
+    url = reverse(f"risks:{name}", kwargs=page.kwargs(world))
+    expected, actual, problems = {}, {}, []
+    for who in CAST:
+        client = world.cast.client(who)
+        for method in ("get", "post"):
+            with transaction.atomic():
+                before = fingerprint()
+                response = client.get(url) if method == "get" else client.post(url, page.data(world))
+                changed = fingerprint() != before
+                transaction.set_rollback(True)
+            key = f"{method.upper()} as {who}"
+            expected[key] = expected_status(page, who, method)
+            actual[key] = response.status_code
+            location = response.get("Location", "")
+            if expected[key] == 302 and who == "anonymous":
+                if not location.startswith(f"{LOGIN_URL}?next="):
+                    problems.append(f"{key}: redirected to {location}, not the sign-in page")
+            elif method == "post" and expected[key] == 302:
+                if not changed:
+                    problems.append(f"{key}: an allowed, valid POST changed nothing")
+            elif changed:
+                problems.append(f"{key}: a refused or read-only request changed something")
+    assert actual == expected, url
+    assert problems == []
+
+
+def test_outsider_cannot_reach_home_risks_through_their_own_programme(world):
+    client = world.cast.client("outsider")
+    other = world.cast.other_programme.slug
+    assert client.get(reverse("risks:detail", args=[other, world.risk.pk])).status_code == 404
+    assert client.post(reverse("risks:edit", args=[other, world.risk.pk]), _risk_data(world)).status_code == 404
+    assert client.post(reverse("risks:action_edit", args=[other, world.risk.pk, world.action.pk]),
+                       _action_data(world)).status_code == 404
+    assert client.post(reverse("risks:issue_edit", args=[other, world.issue.pk]),
+                       _issue_data(world)).status_code == 404
+    world.risk.refresh_from_db()
+    assert world.risk.title == "Staff leave before transfer"
