@@ -50,7 +50,10 @@ def today() -> date:
     return timezone.localdate()
 
 
-def _ctx(access: ProgrammeAccess, active: str, **extra) -> dict:
+def programme_context(access: ProgrammeAccess, active: str, **extra) -> dict:
+    """What every page of a programme needs: the programme, the user's standing in it and
+    the section navigation (`active` is the NAV key to highlight). Other apps' pages use it
+    too, so they sit in the same frame."""
     programme = access.programme
     nav = [
         {"label": label, "url": reverse(name, args=[programme.slug]), "active": key == active}
@@ -95,7 +98,7 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
     ov = selectors.programme_overview(programme=access.programme, today=today())
     panels = overview_panels(programme=access.programme, today=today())
-    return render(request, "programmes/overview.html", _ctx(
+    return render(request, "programmes/overview.html", programme_context(
         access, "overview", ov=ov, panels=panels,
         days_to_transfer=access.programme.days_to_transfer(today())))
 
@@ -111,7 +114,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     m2m={"partners": form.cleaned_data["partners"]})
         messages.success(request, "Programme details saved.")
         return redirect("programmes:overview", slug)
-    return render(request, "programmes/form.html", _ctx(
+    return render(request, "programmes/form.html", programme_context(
         access, "overview", form=form, heading="Edit programme details", submit="Save",
         ask_reason=True, cancel_url=reverse("programmes:overview", args=[slug])))
 
@@ -120,7 +123,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def programme_history(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
-    return render(request, "programmes/history.html", _ctx(
+    return render(request, "programmes/history.html", programme_context(
         access, "overview", object=access.programme, entries=history_entries(access.programme),
         back_url=reverse("programmes:overview", args=[slug]), heading="Programme details"))
 
@@ -179,7 +182,7 @@ def milestone_tracker(request: HttpRequest, slug: str) -> HttpResponse:
                        workstreams=workstreams, today=now, whole=whole)
     query = request.GET.copy()
     query.pop("window", None)
-    return render(request, "programmes/tracker.html", _ctx(
+    return render(request, "programmes/tracker.html", programme_context(
         access, "milestones", milestones=milestones, derived=derived,
         svg=svg, legend=legend_items(), workstreams=workstreams, owners=owners,
         statuses=Milestone.Status.choices, filters=filters, filter_errors=filter_errors,
@@ -201,7 +204,7 @@ def milestone_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     deps = list(m.depends_on.select_related("workstream").order_by("forecast_date"))
     dependents = list(m.dependents.select_related("workstream").order_by("forecast_date"))
     behind = [d for d in deps if d.forecast_date > m.forecast_date and not d.is_closed]
-    return render(request, "programmes/milestone_detail.html", _ctx(
+    return render(request, "programmes/milestone_detail.html", programme_context(
         access, "milestones", milestone=m, deps=deps, dependents=dependents, behind=behind,
         entries=history_entries(m), status_form=MilestoneStatusForm(initial={"status": m.status}),
         tab=request.GET.get("tab", "details")))
@@ -224,7 +227,7 @@ def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
     heading = "Edit milestone" if instance else "Add a milestone"
     cancel = (reverse("programmes:milestone_detail", args=[slug, pk]) if pk
               else reverse("programmes:tracker", args=[slug]))
-    return render(request, "programmes/form.html", _ctx(
+    return render(request, "programmes/form.html", programme_context(
         access, "milestones", form=form, heading=heading, submit="Save milestone",
         ask_reason=bool(instance), cancel_url=cancel))
 
@@ -255,7 +258,7 @@ def milestone_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         record_delete(instance=m, user=request.user, reason="Milestone deleted")
         messages.success(request, f"Milestone “{m.title}” deleted.")
         return redirect("programmes:tracker", slug)
-    return render(request, "programmes/confirm_delete.html", _ctx(
+    return render(request, "programmes/confirm_delete.html", programme_context(
         access, "milestones", object=m, what="milestone",
         cancel_url=reverse("programmes:milestone_detail", args=[slug, pk])))
 
@@ -275,7 +278,7 @@ def resource_list(request: HttpRequest, slug: str, resource: str) -> HttpRespons
     res = _resource(resource)
     access = programme_access(request.user, slug)
     rows = [(obj, [c.value(obj) for c in res.columns]) for obj in res.queryset(access.programme)]
-    return render(request, "programmes/resource_list.html", _ctx(
+    return render(request, "programmes/resource_list.html", programme_context(
         access, res.key, res=res, rows=rows, can_edit=access.can(res.edit_capability)))
 
 
@@ -293,7 +296,7 @@ def resource_edit(request: HttpRequest, slug: str, resource: str, pk: int | None
                         else f"{res.singular.capitalize()} added"))
         messages.success(request, f"The {res.singular} has been saved.")
         return redirect(f"programmes:{res.key}_list", slug)
-    return render(request, "programmes/form.html", _ctx(
+    return render(request, "programmes/form.html", programme_context(
         access, res.key, form=form,
         heading=f"Edit {res.singular}" if instance else f"Add a {res.singular}",
         submit="Save", ask_reason=bool(instance),
@@ -316,7 +319,7 @@ def resource_delete(request: HttpRequest, slug: str, resource: str, pk: int) -> 
             return redirect(f"programmes:{res.key}_list", slug)
         messages.success(request, f"The {res.singular} has been deleted.")
         return redirect(f"programmes:{res.key}_list", slug)
-    return render(request, "programmes/confirm_delete.html", _ctx(
+    return render(request, "programmes/confirm_delete.html", programme_context(
         access, res.key, object=obj, what=res.singular,
         cancel_url=reverse(f"programmes:{res.key}_list", args=[slug])))
 
@@ -327,7 +330,7 @@ def resource_history(request: HttpRequest, slug: str, resource: str, pk: int) ->
     res = _resource(resource)
     access = programme_access(request.user, slug)
     obj = get_object_or_404(res.model, pk=pk, programme=access.programme)
-    return render(request, "programmes/history.html", _ctx(
+    return render(request, "programmes/history.html", programme_context(
         access, res.key, object=obj, entries=history_entries(obj), heading=res.singular.capitalize(),
         back_url=reverse(f"programmes:{res.key}_list", args=[slug])))
 
@@ -344,7 +347,7 @@ def exports_page(request: HttpRequest, slug: str) -> HttpResponse:
     if membership and membership.calendar_token:
         feed_url = request.build_absolute_uri(
             reverse("programmes:calendar_feed", args=[membership.calendar_token]))
-    return render(request, "programmes/exports.html", _ctx(
+    return render(request, "programmes/exports.html", programme_context(
         access, "exports", jobs=jobs, request_id=uuid.uuid4().hex, feed_url=feed_url))
 
 
@@ -386,7 +389,7 @@ def plan_pdf_job(request: HttpRequest, slug: str, job_uuid) -> HttpResponse:
     job = _plan_job(access, job_uuid)
     template = ("programmes/includes/job_status.html" if request.headers.get("HX-Request")
                 else "programmes/plan_pdf_job.html")
-    return render(request, template, _ctx(access, "exports", job=job))
+    return render(request, template, programme_context(access, "exports", job=job))
 
 
 @login_required

@@ -16,7 +16,7 @@ from programmes.access import ProgrammeAccess, programme_access
 from programmes.history import history_entries
 from programmes.models import Membership
 from programmes.services import record_save
-from programmes.views import _ctx, today
+from programmes.views import programme_context, today
 from risks import selectors
 from risks.forms import IssueForm, RiskActionForm, RiskForm, RiskSettingsForm
 from risks.heatmap import heatmap_svg
@@ -85,7 +85,7 @@ def risk_register(request: HttpRequest, slug: str) -> HttpResponse:
         r.trend = trends.get(r.pk, [])
     query = request.GET.copy()
     query.pop("sort", None)
-    return render(request, "risks/register.html", _ctx(
+    return render(request, "risks/register.html", programme_context(
         access, "risks", risks=risks, filters=filters, settings=settings,
         categories=Category.choices, members=_members(programme),
         workstreams=list(programme.workstreams.all()), rags=RAG.choices, sorts=SORT_LABELS,
@@ -97,7 +97,7 @@ def risk_register(request: HttpRequest, slug: str) -> HttpResponse:
 def risk_heatmap(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
     settings = risk_settings_for(programme=access.programme)
-    return render(request, "risks/heatmap.html", _ctx(
+    return render(request, "risks/heatmap.html", programme_context(
         access, "risks", heatmaps=_heatmaps(access, settings), settings=settings))
 
 
@@ -140,7 +140,7 @@ def risk_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     settings = risk_settings_for(programme=access.programme)
     selectors.decorate([risk], settings=settings, today=today())
     risk.trend = selectors.residual_trends([risk]).get(risk.pk, [])
-    return render(request, "risks/detail.html", _ctx(
+    return render(request, "risks/detail.html", programme_context(
         access, "risks", risk=risk, actions=selectors.actions_for(risk), entries=history_entries(risk),
         issues=list(risk.issues.order_by("-raised_on")), tab=request.GET.get("tab", "details")))
 
@@ -157,7 +157,7 @@ def risk_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRes
         messages.success(request, f"Risk {risk.reference} saved.")
         return redirect("risks:detail", slug, risk.pk)
     cancel = reverse("risks:detail", args=[slug, pk]) if pk else reverse("risks:register", args=[slug])
-    return render(request, "programmes/form.html", _ctx(
+    return render(request, "programmes/form.html", programme_context(
         access, "risks", form=form, heading=f"Edit risk {instance.reference}" if instance else "Add a risk",
         submit="Save risk", ask_reason=bool(instance), cancel_url=cancel))
 
@@ -177,7 +177,7 @@ def action_edit(request: HttpRequest, slug: str, pk: int, action_pk: int | None 
                              "Action edited" if instance else "Action added"))
         messages.success(request, "The mitigating action has been saved.")
         return redirect("risks:detail", slug, risk.pk)
-    return render(request, "programmes/form.html", _ctx(
+    return render(request, "programmes/form.html", programme_context(
         access, "risks", form=form,
         heading=f"{'Edit' if instance else 'Add'} a mitigating action for {risk.reference}",
         submit="Save action", ask_reason=bool(instance),
@@ -191,7 +191,7 @@ def issue_list(request: HttpRequest, slug: str) -> HttpResponse:
     status = request.GET.get("status")
     issues = selectors.issues_log(programme=access.programme,
                                   status=status if status in Issue.Status.values else None)
-    return render(request, "risks/issues.html", _ctx(access, "risks", issues=issues, status=status))
+    return render(request, "risks/issues.html", programme_context(access, "risks", issues=issues, status=status))
 
 
 @login_required
@@ -210,7 +210,7 @@ def issue_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRe
                     reason=request.POST.get("change_reason") or ("Issue edited" if instance else "Issue raised"))
         messages.success(request, "The issue has been saved.")
         return redirect("risks:issues", slug)
-    return render(request, "programmes/form.html", _ctx(
+    return render(request, "programmes/form.html", programme_context(
         access, "risks", form=form, heading="Edit issue" if instance else "Raise an issue",
         submit="Save issue", ask_reason=bool(instance), cancel_url=reverse("risks:issues", args=[slug])))
 
@@ -230,6 +230,6 @@ def risk_settings(request: HttpRequest, slug: str) -> HttpResponse:
                            user=request.user)
         messages.success(request, "Risk thresholds and appetite saved.")
         return redirect("risks:register", slug)
-    return render(request, "programmes/form.html", _ctx(
+    return render(request, "programmes/form.html", programme_context(
         access, "risks", form=form, heading="Risk thresholds and appetite", submit="Save",
         cancel_url=reverse("risks:register", args=[slug])))
