@@ -8,4 +8,8 @@ class RisksConfig(AppConfig):
     def ready(self) -> None:
         # Registers the overview panel, the demo risks and the scale step with programmes,
         # which cannot import this app.
+        from core.uploads import upload_spec
         from risks import demo, panels, scale  # noqa: F401
+        from risks.imports import SPEC
+
+        upload_spec(SPEC)

@@ -8,8 +8,9 @@ from simple_history.models import HistoricalRecords
 
 from programmes.models import Programme, Workstream
 
-SCALE = [MinValueValidator(1), MaxValueValidator(5)]
-SCORE = [MinValueValidator(1), MaxValueValidator(25)]
+SCALE = [MinValueValidator(1, "Enter a whole number from 1 to 5"),
+         MaxValueValidator(5, "Enter a whole number from 1 to 5")]
+SCORE = [MinValueValidator(1, "Enter a score from 1 to 25"), MaxValueValidator(25, "Enter a score from 1 to 25")]
 DEFAULT_GREEN_MAX = 4
 DEFAULT_AMBER_MAX = 12
 
@@ -90,6 +91,9 @@ class Risk(models.Model):
     next_review_date = models.DateField(null=True, blank=True)
     escalated = models.BooleanField("Escalated to the board", default=False)
     escalated_on = models.DateField("Date escalated", null=True, blank=True)
+    # The spreadsheet upload that created the risk, so rolling that upload back removes it.
+    upload = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -9,12 +9,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
 
+from core.models import ColumnMapping, Upload
 from core.roles import Capability, role_can
+from core.uploads import upload_commit, upload_receive
 from risks import urls as risk_urls
+from risks.imports import KIND as IMPORT_KIND
+from risks.imports import row_form_kwargs
 from risks.models import Issue, Risk, RiskAction, RiskAppetite, RiskSettings
 from tests.conftest import CAST, ROLE_USERNAMES
 from tests.risks.conftest import make_risk
@@ -33,6 +38,8 @@ class World:
     risk: Risk
     action: RiskAction
     issue: Issue
+    upload: Upload  # previewed, not loaded
+    loaded: Upload  # loaded, so it can be rolled back
 
     @property
     def slug(self) -> str:
@@ -44,7 +51,19 @@ def world(cast) -> World:
     risk = make_risk(cast.programme, cast.users["pm"])
     action = RiskAction.objects.create(programme=cast.programme, risk=risk, description="Brief unions")
     issue = Issue.objects.create(programme=cast.programme, risk=risk, title="Data late", raised_on=_day(-1))
-    return World(cast, risk, action, issue)
+    pm = cast.users["pm"]
+    loaded = upload_receive(target=cast.programme, kind=IMPORT_KIND, user=pm,
+                            uploaded_file=SimpleUploadedFile("loaded.csv", _csv("Loaded risk")))
+    upload_commit(upload=loaded, user=pm, form_kwargs=row_form_kwargs(cast.programme),
+                  write_ctx={"programme": cast.programme})
+    upload = upload_receive(target=cast.programme, kind=IMPORT_KIND, user=pm,
+                            uploaded_file=SimpleUploadedFile("new.csv", _csv("Imported risk")))
+    return World(cast, risk, action, issue, upload, loaded)
+
+
+def _csv(title: str) -> bytes:
+    return ("Title,Category,Likelihood,Impact,Residual likelihood,Residual impact\n"
+            f"{title},legal,2,3,1,2\n").encode()
 
 
 def _slug(w):
@@ -57,6 +76,20 @@ def _risk(w):
 
 def _no_data(w):
     return {}
+
+
+def _upload(w):
+    return {"slug": w.slug, "upload_pk": w.upload.pk}
+
+
+def _file_data(w):
+    return {"file": SimpleUploadedFile("more.csv", _csv("Another imported risk"))}
+
+
+def _mapping_data(w):
+    return {"map-title": "Title", "map-category": "Category", "map-likelihood": "Likelihood",
+            "map-impact": "Impact", "map-residual_likelihood": "Residual likelihood",
+            "map-residual_impact": "Residual impact"}
 
 
 def _risk_data(w):
@@ -85,6 +118,7 @@ class Page:
 
 READ = {"get": 200, "post": 405}
 FORM = {"get": 200, "post": 302}
+ACTION = {"get": 405, "post": 302}
 
 PAGES = {
     "register": Page(Capability.VIEW, **READ),
@@ -103,6 +137,13 @@ PAGES = {
     "action_edit": Page(Capability.EDIT_RISKS, **FORM,
                         kwargs=lambda w: {"slug": w.slug, "pk": w.risk.pk, "action_pk": w.action.pk},
                         data=_action_data),
+    "import": Page(Capability.EDIT_RISKS, **FORM, data=_file_data),
+    "import_mapping": Page(Capability.EDIT_RISKS, **FORM, kwargs=_upload, data=_mapping_data),
+    "import_preview": Page(Capability.EDIT_RISKS, **READ, kwargs=_upload),
+    "import_commit": Page(Capability.EDIT_RISKS, **ACTION, kwargs=_upload),
+    "uploads": Page(Capability.EDIT_RISKS, **READ),
+    "upload_rollback": Page(Capability.EDIT_RISKS, **ACTION,
+                            kwargs=lambda w: {"slug": w.slug, "upload_pk": w.loaded.pk}),
 }
 
 
@@ -137,7 +178,8 @@ def expected_status(page: Page, who: str, method: str) -> int:
     return allowed if role_can(ROLE_OF[who], page.rule) else 403
 
 
-TABLES = [m.history.model._meta.db_table for m in (Risk, RiskAction, Issue, RiskSettings, RiskAppetite)]
+TABLES = [m.history.model._meta.db_table
+          for m in (Risk, RiskAction, Issue, RiskSettings, RiskAppetite, Upload, ColumnMapping)]
 
 
 def fingerprint() -> tuple:
