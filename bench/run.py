@@ -134,6 +134,8 @@ def run(args, db_label: str) -> None:
         ("Programme list", reverse("programmes:list")),
         ("Overview", reverse("programmes:overview", args=[slug])),
         ("Milestone tracker", reverse("programmes:tracker", args=[slug])),
+        ("Risk register", reverse("risks:register", args=[slug])),
+        ("Risk heat map", reverse("risks:heatmap", args=[slug])),
     ]
     print(f"\nPages: {args.warmup} warm-up + {args.iterations} measured requests each, "
           "server time through the test Client (CPU: this process's CPU time, which other "
