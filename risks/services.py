@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from programmes.models import Programme
-from programmes.services import record_save
+from programmes.services import record_delete, record_save
 from risks.models import Category, Risk, RiskAction, RiskAppetite, RiskSettings
 
 
@@ -51,9 +51,7 @@ def risk_settings_save(*, programme: Programme, green_max: int, amber_max: int,
         current = existing.get(category)
         if value is None:
             if current is not None:
-                current._history_user = user
-                current._change_reason = "Risk appetite removed"
-                current.delete()
+                record_delete(instance=current, user=user, reason="Risk appetite removed")
         elif current is None or current.max_residual_score != value:
             appetite = current or RiskAppetite(programme=programme, category=category)
             appetite.max_residual_score = value

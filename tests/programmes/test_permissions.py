@@ -7,16 +7,13 @@ capability fails. A URL name added to `programmes.urls` without an entry in PAGE
 """
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, reverse
-from django.utils import timezone
+from django.urls import reverse
 
 from core.models import Job
 from core.roles import Capability, role_can
@@ -32,7 +29,7 @@ from programmes.models import (
     ServiceInScope,
     Workstream,
 )
-from tests.conftest import CAST, ROLE_USERNAMES
+from tests.conftest import CAST
 from tests.factories import (
     ConfidenceAssessmentFactory,
     DecisionFactory,
@@ -42,18 +39,22 @@ from tests.factories import (
     UserFactory,
     WorkstreamFactory,
 )
-
-ROLE_OF = {username: role for role, username in ROLE_USERNAMES.items()}
-LOGIN_URL = "/accounts/login/"
-
-# Who may reach a page, besides a programme capability.
-SIGNED_IN = "signed_in"  # any signed-in user; not about one programme
-SUPERUSER = "superuser"  # administrators only
-TOKEN = "token"  # the secret in the URL is the credential; no sign-in
-
-
-def _day(n: int) -> str:
-    return (timezone.localdate() + timedelta(days=n)).isoformat()
+from tests.permissions import (
+    ACTION,
+    FORM,
+    READ,
+    ROLE_OF,
+    SIGNED_IN,
+    SUPERUSER,
+    TOKEN,
+    Page,
+    day,
+    forbidden_status,
+    history_tables,
+    matrix_row,
+    no_data,
+    url_names,
+)
 
 
 @dataclass
@@ -95,10 +96,6 @@ def world(cast) -> World:
 
 # The pages --------------------------------------------------------------------------------
 
-def _slug(w: World) -> dict:
-    return {"slug": w.slug}
-
-
 def _milestone(w: World) -> dict:
     return {"slug": w.slug, "pk": w.cast.milestone.pk}
 
@@ -107,40 +104,19 @@ def _job(w: World) -> dict:
     return {"slug": w.slug, "job_uuid": w.job.uuid}
 
 
-def _no_data(w: World) -> dict:
-    return {}
-
-
 def _milestone_data(w: World) -> dict:
     return {"title": "Staff consultation starts", "workstream": w.cast.workstream.pk,
-            "baseline_date": _day(20), "forecast_date": _day(25), "status": "in_progress",
+            "baseline_date": day(20), "forecast_date": day(25), "status": "in_progress",
             "rag": "amber", "change_reason": "Moved after the union meeting"}
 
 
-@dataclass(frozen=True)
-class Page:
-    """What an allowed member gets for GET and for POST (with `data`), and who is allowed."""
-
-    rule: Capability | str
-    get: int
-    post: int
-    kwargs: Callable[[World], dict] = _slug
-    data: Callable[[World], dict] = _no_data
-    # Whether this page belongs to the "home" programme (the outsider gets 404).
-    home: bool = field(default=True)
-
-
-READ = {"get": 200, "post": 405}  # a page that only shows something
-FORM = {"get": 200, "post": 302}  # a form that redirects when the POST is valid
-ACTION = {"get": 405, "post": 302}  # a button: POST only
-
 PAGES: dict[str, Page] = {
-    "list": Page(SIGNED_IN, **READ, kwargs=_no_data, home=False),
-    "create": Page(SUPERUSER, get=200, post=200, kwargs=_no_data, home=False),
+    "list": Page(SIGNED_IN, **READ, kwargs=no_data, home=False),
+    "create": Page(SUPERUSER, get=200, post=200, kwargs=no_data, home=False),
     "overview": Page(Capability.VIEW, **READ),
     "edit": Page(Capability.EDIT_PROGRAMME, **FORM, data=lambda w: {
-        "name": "Home care in-house", "status": "mobilising", "contract_end_date": _day(99),
-        "transfer_date": _day(100), "change_reason": "New transfer date"}),
+        "name": "Home care in-house", "status": "mobilising", "contract_end_date": day(99),
+        "transfer_date": day(100), "change_reason": "New transfer date"}),
     "history": Page(Capability.VIEW, **READ),
     "tracker": Page(Capability.VIEW, **READ),
     "milestone_create": Page(Capability.EDIT_PLAN, **FORM, data=_milestone_data),
@@ -168,10 +144,10 @@ RESOURCE_EDITORS = {
     "services": Capability.EDIT_PROGRAMME,
 }
 RESOURCE_FORMS: dict[str, Callable[[World], dict]] = {
-    "decisions": lambda w: {"body": "Cabinet", "meeting_date": _day(40), "title": "Approve the FBC",
+    "decisions": lambda w: {"body": "Cabinet", "meeting_date": day(40), "title": "Approve the FBC",
                             "key_decision": "on", "classification": "open"},
-    "lessons": lambda w: {"title": "Start TUPE early", "kind": "to_improve", "recorded_on": _day(0)},
-    "engagement": lambda w: {"date": _day(0), "kind": "staff_briefing", "group": "Care staff",
+    "lessons": lambda w: {"title": "Start TUPE early", "kind": "to_improve", "recorded_on": day(0)},
+    "engagement": lambda w: {"date": day(0), "kind": "staff_briefing", "group": "Care staff",
                              "title": "All-staff briefing", "attendees": "40"},
     "confidence": lambda w: {"period_end": "2031-03-31", "scale": "five", "rating": "amber_green"},
     "workstreams": lambda w: {"name": "IT cutover", "kind": "it", "order": "4"},
@@ -191,16 +167,6 @@ for _key, _capability in RESOURCE_EDITORS.items():
     PAGES[f"{_key}_history"] = Page(Capability.VIEW, **READ, kwargs=_record(_key))
 
 
-def _url_names(patterns) -> set[str]:
-    names = set()
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            names |= _url_names(p.url_patterns)
-        elif isinstance(p, URLPattern) and p.name:
-            names.add(p.name)
-    return names
-
-
 def test_the_rules_the_matrix_relies_on():
     """The matrix reads `core.roles`; pin the rules it is written against."""
     def who(capability):
@@ -213,7 +179,7 @@ def test_the_rules_the_matrix_relies_on():
 
 
 def test_matrix_covers_every_url_name():
-    names = _url_names(programme_urls.urlpatterns)
+    names = url_names(programme_urls.urlpatterns)
     assert len(names) > 20
     assert names - PAGES.keys() == set(), "URL names with no entry in the permission matrix"
     assert PAGES.keys() - names == set(), "matrix entries for URL names that no longer exist"
@@ -221,50 +187,11 @@ def test_matrix_covers_every_url_name():
 
 # The matrix -------------------------------------------------------------------------------
 
-def expected_status(page: Page, who: str, method: str) -> int:
-    allowed = page.get if method == "get" else page.post
-    if page.rule == TOKEN:
-        return allowed
-    if who == "anonymous":
-        return 302  # to the sign-in page
-    if allowed == 405:
-        return 405  # the method is refused before anything else is looked at
-    if page.rule == SUPERUSER:
-        return 403
-    if page.rule == SIGNED_IN:
-        return allowed
-    if who == "outsider" and page.home:
-        return 404
-    return allowed if role_can(ROLE_OF[who], page.rule) else 403
-
-
 # Every programme record keeps its history, so a change anywhere adds a history row; a PDF
-# request adds a Job. One query counts them all.
-FINGERPRINT_TABLES = [m.history.model._meta.db_table for m in (
+# request adds a Job.
+FINGERPRINT_TABLES = history_tables((
     Programme, Membership, Workstream, ServiceInScope, Milestone, Decision, Lesson, EngagementEvent,
-    ConfidenceAssessment)] + [Job._meta.db_table]
-
-
-def fingerprint() -> tuple:
-    q = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {q(t)})" for t in FINGERPRINT_TABLES))
-        return tuple(cursor.fetchone())
-
-
-def _request(world: World, page: Page, url: str, client: Client, method: str):
-    """One request, rolled back afterwards so that each member finds the same records (a
-    delete by the programme manager leaves the row for the director)."""
-    with transaction.atomic():
-        before = fingerprint()
-        response = client.get(url) if method == "get" else client.post(url, page.data(world))
-        if response.streaming:
-            # Read it to the end: the test client then closes the file without the
-            # request_finished signal closing the database connection mid-test.
-            response.getvalue()
-        changed = fingerprint() != before
-        transaction.set_rollback(True)
-    return response, changed
+    ConfidenceAssessment)) + [Job._meta.db_table]
 
 
 # Parametrised by URL name; each test goes through the whole cast with GET and POST
@@ -274,34 +201,12 @@ def _request(world: World, page: Page, url: str, client: Client, method: str):
 def test_permission_matrix(world, name):
     page = PAGES[name]
     url = reverse(f"programmes:{name}", kwargs=page.kwargs(world))
-    expected, actual, problems = {}, {}, []
-    for who in CAST:
-        client = world.cast.client(who)
-        for method in ("get", "post"):
-            response, changed = _request(world, page, url, client, method)
-            key = f"{method.upper()} as {who}"
-            expected[key] = expected_status(page, who, method)
-            actual[key] = response.status_code
-            location = response.get("Location", "")
-            if expected[key] == 302 and who == "anonymous" and page.rule != TOKEN:
-                if not location.startswith(f"{LOGIN_URL}?next="):
-                    problems.append(f"{key}: redirected to {location}, not the sign-in page")
-            elif method == "post" and expected[key] == 302:
-                if location.startswith(LOGIN_URL):
-                    problems.append(f"{key}: sent to the sign-in page")
-                if not changed:
-                    problems.append(f"{key}: an allowed, valid POST changed nothing")
-            elif changed:
-                problems.append(f"{key}: a refused or read-only request changed something")
+    expected, actual, problems = matrix_row(world, page, url, FINGERPRINT_TABLES)
     assert actual == expected, url
     assert problems == []
 
 
 # Representative changes: done for allowed roles, not done for the others -----------------
-
-def _forbidden_status(who: str) -> int:
-    return {"anonymous": 302, "outsider": 404}.get(who, 403)
-
 
 @pytest.mark.parametrize("who", CAST)
 def test_milestone_status_update(world, who):
@@ -320,7 +225,7 @@ def test_milestone_status_update(world, who):
         assert latest.history_user == cast.users[who]
         assert latest.history_change_reason == "Status set to At risk"
     else:
-        assert response.status_code == _forbidden_status(who)
+        assert response.status_code == forbidden_status(who)
         assert m.status == Milestone.Status.NOT_STARTED
         assert m.history.count() == 1
 
@@ -338,7 +243,7 @@ def test_decision_create(world, who):
         assert decision.key_decision is True
         assert decision.history.first().history_user == cast.users[who]
     else:
-        assert response.status_code == _forbidden_status(who)
+        assert response.status_code == forbidden_status(who)
         assert not created.exists()
 
 
@@ -352,12 +257,12 @@ def test_milestone_edit(world, who):
     if who in {"pm", "director"}:
         assert response.status_code == 302
         assert m.title == "Staff consultation starts"
-        assert m.forecast_date.isoformat() == _day(25)
+        assert m.forecast_date.isoformat() == day(25)
         latest = m.history.first()
         assert (latest.history_user, latest.history_change_reason) == (
             cast.users[who], "Moved after the union meeting")
     else:
-        assert response.status_code == _forbidden_status(who)
+        assert response.status_code == forbidden_status(who)
         assert m.title == "Consultation"
         assert m.history.count() == 1
 
@@ -410,7 +315,7 @@ def test_superuser_may_set_up_a_programme(world):
     response = client.post(reverse("programmes:create"), {
         "name": "Day services", "slug": "day-services",
         "lead_organisation": world.cast.programme.lead_organisation_id, "status": "planning",
-        "contract_end_date": _day(200), "transfer_date": _day(201)})
+        "contract_end_date": day(200), "transfer_date": day(201)})
     assert response.status_code == 302
     assert Programme.objects.get(slug="day-services").history.first().history_user == admin
 

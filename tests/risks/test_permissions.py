@@ -4,15 +4,11 @@ Expected statuses come from the rules in `core.roles`, written out per URL name 
 `test_matrix_covers_every_url_name` fails when a URL name is added without an entry.
 Members read; programme managers and directors (EDIT_RISKS) write; outsiders get 404.
 """
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
-from django.urls import URLPattern, URLResolver, reverse
-from django.utils import timezone
+from django.urls import reverse
 
 from core.models import ColumnMapping, Upload
 from core.roles import Capability, role_can
@@ -21,15 +17,8 @@ from risks import urls as risk_urls
 from risks.imports import KIND as IMPORT_KIND
 from risks.imports import row_form_kwargs
 from risks.models import Issue, Risk, RiskAction, RiskAppetite, RiskSettings
-from tests.conftest import CAST, ROLE_USERNAMES
+from tests.permissions import ACTION, FORM, READ, ROLE_OF, Page, day, history_tables, matrix_row, url_names
 from tests.risks.conftest import make_risk
-
-ROLE_OF = {username: role for role, username in ROLE_USERNAMES.items()}
-LOGIN_URL = "/accounts/login/"
-
-
-def _day(n: int) -> str:
-    return (timezone.localdate() + timedelta(days=n)).isoformat()
 
 
 @dataclass
@@ -50,7 +39,7 @@ class World:
 def world(cast) -> World:
     risk = make_risk(cast.programme, cast.users["pm"])
     action = RiskAction.objects.create(programme=cast.programme, risk=risk, description="Brief unions")
-    issue = Issue.objects.create(programme=cast.programme, risk=risk, title="Data late", raised_on=_day(-1))
+    issue = Issue.objects.create(programme=cast.programme, risk=risk, title="Data late", raised_on=day(-1))
     pm = cast.users["pm"]
     loaded = upload_receive(target=cast.programme, kind=IMPORT_KIND, user=pm,
                             uploaded_file=SimpleUploadedFile("loaded.csv", _csv("Loaded risk")))
@@ -66,16 +55,8 @@ def _csv(title: str) -> bytes:
             f"{title},legal,2,3,1,2\n").encode()
 
 
-def _slug(w):
-    return {"slug": w.slug}
-
-
 def _risk(w):
     return {"slug": w.slug, "pk": w.risk.pk}
-
-
-def _no_data(w):
-    return {}
 
 
 def _upload(w):
@@ -99,26 +80,13 @@ def _risk_data(w):
 
 
 def _action_data(w):
-    return {"description": "Run a parallel payroll", "due_date": _day(10), "status": "open"}
+    return {"description": "Run a parallel payroll", "due_date": day(10), "status": "open"}
 
 
 def _issue_data(w):
-    return {"title": "Staff list late", "priority": "high", "raised_on": _day(0), "status": "open",
+    return {"title": "Staff list late", "priority": "high", "raised_on": day(0), "status": "open",
             "risk": w.risk.pk}
 
-
-@dataclass(frozen=True)
-class Page:
-    rule: Capability
-    get: int
-    post: int
-    kwargs: Callable = _slug
-    data: Callable = _no_data
-
-
-READ = {"get": 200, "post": 405}
-FORM = {"get": 200, "post": 302}
-ACTION = {"get": 405, "post": 302}
 
 PAGES = {
     "register": Page(Capability.VIEW, **READ),
@@ -147,18 +115,8 @@ PAGES = {
 }
 
 
-def _url_names(patterns) -> set[str]:
-    names = set()
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            names |= _url_names(p.url_patterns)
-        elif isinstance(p, URLPattern) and p.name:
-            names.add(p.name)
-    return names
-
-
 def test_matrix_covers_every_url_name():
-    names = _url_names(risk_urls.urlpatterns)
+    names = url_names(risk_urls.urlpatterns)
     assert names - PAGES.keys() == set(), "URL names with no entry in the permission matrix"
     assert PAGES.keys() - names == set(), "matrix entries for URL names that no longer exist"
 
@@ -167,53 +125,14 @@ def test_the_rules_the_matrix_relies_on():
     assert {u for u, r in ROLE_OF.items() if role_can(r, Capability.EDIT_RISKS)} == {"pm", "director"}
 
 
-def expected_status(page: Page, who: str, method: str) -> int:
-    allowed = page.get if method == "get" else page.post
-    if who == "anonymous":
-        return 302
-    if allowed == 405:
-        return 405
-    if who == "outsider":
-        return 404
-    return allowed if role_can(ROLE_OF[who], page.rule) else 403
-
-
-TABLES = [m.history.model._meta.db_table
-          for m in (Risk, RiskAction, Issue, RiskSettings, RiskAppetite, Upload, ColumnMapping)]
-
-
-def fingerprint() -> tuple:
-    q = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {q(t)})" for t in TABLES))
-        return tuple(cursor.fetchone())
+TABLES = history_tables((Risk, RiskAction, Issue, RiskSettings, RiskAppetite, Upload, ColumnMapping))
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_permission_matrix(world, name):
     page = PAGES[name]
     url = reverse(f"risks:{name}", kwargs=page.kwargs(world))
-    expected, actual, problems = {}, {}, []
-    for who in CAST:
-        client = world.cast.client(who)
-        for method in ("get", "post"):
-            with transaction.atomic():
-                before = fingerprint()
-                response = client.get(url) if method == "get" else client.post(url, page.data(world))
-                changed = fingerprint() != before
-                transaction.set_rollback(True)
-            key = f"{method.upper()} as {who}"
-            expected[key] = expected_status(page, who, method)
-            actual[key] = response.status_code
-            location = response.get("Location", "")
-            if expected[key] == 302 and who == "anonymous":
-                if not location.startswith(f"{LOGIN_URL}?next="):
-                    problems.append(f"{key}: redirected to {location}, not the sign-in page")
-            elif method == "post" and expected[key] == 302:
-                if not changed:
-                    problems.append(f"{key}: an allowed, valid POST changed nothing")
-            elif changed:
-                problems.append(f"{key}: a refused or read-only request changed something")
+    expected, actual, problems = matrix_row(world, page, url, TABLES)
     assert actual == expected, url
     assert problems == []
 
