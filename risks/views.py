@@ -131,13 +131,14 @@ def risk_export(request: HttpRequest, slug: str) -> HttpResponse:
     headers = ["Reference", "Title", "Category", "Cause", "Event", "Effect", "Owner", "Workstream",
                "Likelihood", "Impact", "Inherent score", "Inherent RAG", "Residual likelihood",
                "Residual impact", "Residual score", "Residual RAG", "Target score", "Above appetite",
-               "Response", "Status", "Next review", "Escalated on"]
+               "Response", "Status", "Proximity", "Proximity date", "Next review", "Escalated on"]
     rows = [[r.reference, r.title, r.get_category_display(), r.cause, r.event, r.effect,
              str(r.owner or ""), r.workstream.name if r.workstream else "", r.likelihood, r.impact,
              r.inherent_score, r.inherent_rag.capitalize(), r.residual_likelihood, r.residual_impact,
              r.residual_score, r.residual_rag.capitalize(), r.target_score,
              "Yes" if r.above_appetite else "No", r.get_response_display(), r.get_status_display(),
-             r.next_review_date, r.escalated_on if r.escalated else None] for r in risks]
+             r.get_proximity_display(), r.proximity_date, r.next_review_date,
+             r.escalated_on if r.escalated else None] for r in risks]
     content = xlsx_bytes([("Risk register", headers, rows)])
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

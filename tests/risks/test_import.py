@@ -195,14 +195,15 @@ def test_export_then_import_round_trips(named):
     pm = cast.users["pm"]
     make_risk(cast.programme, pm, title="Exported one", owner=cast.users["hr"], workstream=cast.workstream,
               response="transfer", next_review_date=date(2026, 9, 1), escalated=True,
-              escalated_on=date(2026, 2, 2), target_score=4, cause="Because", effect="Leading to")
+              escalated_on=date(2026, 2, 2), target_score=4, cause="Because", effect="Leading to",
+              proximity="within_3_months", proximity_date=date(2026, 6, 30))
     make_risk(cast.programme, pm, title="Exported two", category="legal", status="closed")
     client = cast.client("pm")
     slug = cast.programme.slug
     exported = client.get(reverse("risks:export", args=[slug])).content
     fields = ["title", "category", "cause", "effect", "owner", "workstream", "likelihood", "impact",
               "residual_likelihood", "residual_impact", "target_score", "response", "status",
-              "next_review_date", "escalated", "escalated_on"]
+              "next_review_date", "escalated", "escalated_on", "proximity", "proximity_date"]
     before = {r.title: [getattr(r, f) for f in fields] for r in Risk.objects.all()}
     upload, preview, response = load(client, slug, "export.xlsx", exported)
     assert preview.context["preview"].errors == []
