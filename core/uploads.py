@@ -424,23 +424,31 @@ def _target_of(upload: Upload) -> models.Model:
     return upload.target_type.get_object_for_this_type(pk=upload.target_id)
 
 
-def upload_preview(*, upload: Upload, form_kwargs: dict | None = None,
+def upload_inspect(*, upload: Upload, form_kwargs: dict | None = None,
                    mapping: dict | None = None, sheet: str | None = None) -> Preview:
-    """Read the stored file, choose the mapping (given, else remembered or suggested),
-    validate every row, and record the mapping and what was found on the upload."""
+    """Read the stored file and validate every row, recording nothing (a page that is only
+    looked at changes nothing). The mapping is the one given, else the one chosen for this
+    upload, else the programme's remembered one, else a suggestion from the headers."""
     spec = get_upload_spec(upload.kind)
     headers, rows = _read_upload(upload, sheet)
     if mapping is None:
-        remembered = remembered_mapping(_target_of(upload), kind=upload.kind)
-        mapping = suggest_mapping(spec, headers, remembered)
+        mapping = upload.mapping or suggest_mapping(
+            spec, headers, remembered_mapping(_target_of(upload), kind=upload.kind))
     mapping = {c.name: (mapping.get(c.name) or None) for c in spec.columns}
     cleaned, errors = validate_rows(spec, rows, mapping, form_kwargs)
-    if upload.status in (Upload.Status.PREVIEWED, Upload.Status.FAILED):
-        upload.mapping = mapping
-        upload.row_count = len(rows)
-        upload.errors = [e.as_dict() for e in errors[:200]]
-        upload.save(update_fields=["mapping", "row_count", "errors"])
     return Preview(headers=headers, mapping=mapping, rows=rows, cleaned=cleaned, errors=errors)
+
+
+def upload_preview(*, upload: Upload, form_kwargs: dict | None = None,
+                   mapping: dict | None = None, sheet: str | None = None) -> Preview:
+    """`upload_inspect`, then record the mapping and what was found on the upload."""
+    preview = upload_inspect(upload=upload, form_kwargs=form_kwargs, mapping=mapping, sheet=sheet)
+    if upload.status in (Upload.Status.PREVIEWED, Upload.Status.FAILED):
+        upload.mapping = preview.mapping
+        upload.row_count = len(preview.rows)
+        upload.errors = [e.as_dict() for e in preview.errors[:200]]
+        upload.save(update_fields=["mapping", "row_count", "errors"])
+    return preview
 
 
 def _already_loaded_message(earlier: Upload) -> str:
@@ -470,7 +478,6 @@ def upload_commit(*, upload: Upload, user, form_kwargs: dict | None = None,
     ).select_related("uploaded_by").first()
     if earlier:
         return CommitOutcome(upload, already_loaded=earlier, message=_already_loaded_message(earlier))
-    mapping = mapping if mapping is not None else (upload.mapping or None)
     preview = upload_preview(upload=upload, form_kwargs=form_kwargs, mapping=mapping, sheet=sheet)
     if preview.errors or not preview.rows:
         upload.status = Upload.Status.FAILED

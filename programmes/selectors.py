@@ -1,6 +1,6 @@
 """Every query the programme pages and the API make, scoped to the user and prefetched,
 so that a page runs the same number of queries however much data there is."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -27,11 +27,6 @@ class DerivedMilestone:
     date: date
     workstream_kind: str
     source: str
-
-    is_derived = True
-
-    def is_late(self, today: date) -> bool:
-        return False  # a deadline is met or missed by others' work, shown by its date
 
 
 def _latest_confidence():
@@ -102,8 +97,6 @@ class TrackerFilters:
     owner: int | None = None
     late: bool = False
     due_within: int | None = None
-    derived_shown: bool = True
-    active: list[str] = field(default_factory=list)
 
 
 def milestones_for_tracker(*, programme: Programme, filters: TrackerFilters,

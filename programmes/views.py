@@ -130,7 +130,7 @@ def programme_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 # Milestones -------------------------------------------------------------------------------
 
-def _tracker_filters(request: HttpRequest, access: ProgrammeAccess) -> tuple[selectors.TrackerFilters, list]:
+def _tracker_filters(request: HttpRequest) -> tuple[selectors.TrackerFilters, list]:
     f = selectors.TrackerFilters()
     errors = []
     g = request.GET
@@ -161,7 +161,7 @@ def _tracker_filters(request: HttpRequest, access: ProgrammeAccess) -> tuple[sel
 def milestone_tracker(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
     programme = access.programme
-    filters, filter_errors = _tracker_filters(request, access)
+    filters, filter_errors = _tracker_filters(request)
     now = today()
     milestones = list(selectors.milestones_for_tracker(programme=programme, filters=filters,
                                                        today=now))

@@ -1,12 +1,11 @@
 """REST API for risks, their mitigating actions and issues, under the same access rules
 as the pages: members read, programme managers and directors write, outsiders get 404."""
-from django.db import transaction
 from rest_framework import serializers
 
 from core.roles import Capability
 from programmes.api import ProgrammeChildViewSet, ProgrammeScopedSerializer
 from risks.models import Issue, Risk, RiskAction
-from risks.services import risk_next_number
+from risks.services import risk_action_save, risk_save
 
 
 class _RiskScoped(ProgrammeScopedSerializer):
@@ -50,18 +49,17 @@ class RiskViewSet(ProgrammeChildViewSet):
     serializer_class = RiskSerializer
     edit_capability = Capability.EDIT_RISKS
     select_related = ("owner", "workstream")
-
-    @transaction.atomic  # the number is taken under a lock held until the risk is saved
-    def _write(self, serializer, instance):
-        if not instance.pk:
-            instance.number = risk_next_number(programme=self.access.programme)
-        return super()._write(serializer, instance)
+    # Through the same service as the pages, so a risk made here is numbered R-00N too.
+    save_service = staticmethod(
+        lambda *, instance, user, reason: risk_save(risk=instance, user=user, reason=reason))
 
 
 class RiskActionViewSet(ProgrammeChildViewSet):
     model = RiskAction
     serializer_class = RiskActionSerializer
     edit_capability = Capability.EDIT_RISKS
+    save_service = staticmethod(
+        lambda *, instance, user, reason: risk_action_save(action=instance, user=user, reason=reason))
 
 
 class IssueViewSet(ProgrammeChildViewSet):

@@ -14,21 +14,16 @@ from core.exports import xlsx_bytes
 from core.models import Upload
 from core.roles import Capability
 from core.uploads import (
-    Preview,
     UploadError,
     UploadFileForm,
-    check_file,
     get_upload_spec,
     mapping_form,
-    read_table,
-    remembered_mapping,
-    suggest_mapping,
     upload_commit,
+    upload_inspect,
     upload_preview,
     upload_receive,
     upload_rollback,
     uploads_for,
-    validate_rows,
 )
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.history import history_entries
@@ -266,22 +261,6 @@ def _import_upload(access: ProgrammeAccess, upload_pk: int) -> Upload:
     return get_object_or_404(uploads_for(access.programme, kind=IMPORT_KIND), pk=upload_pk)
 
 
-def _look(access: ProgrammeAccess, upload: Upload) -> Preview:
-    """The preview of an upload for a GET page: the same reading, mapping and row checks as
-    core.uploads.upload_preview, without recording anything (a page that is only looked at
-    changes nothing; the mapping POST and the commit record what they find)."""
-    spec = get_upload_spec(IMPORT_KIND)
-    with upload.file.open("rb") as f:
-        data = f.read()
-    check_file(upload.original_name, data)
-    headers, rows = read_table(upload.original_name, data)
-    mapping = upload.mapping or suggest_mapping(
-        spec, headers, remembered_mapping(access.programme, kind=IMPORT_KIND))
-    mapping = {c.name: (mapping.get(c.name) or None) for c in spec.columns}
-    cleaned, errors = validate_rows(spec, rows, mapping, row_form_kwargs(access.programme))
-    return Preview(headers=headers, mapping=mapping, rows=rows, cleaned=cleaned, errors=errors)
-
-
 def _import_context(access: ProgrammeAccess, **extra) -> dict:
     slug = access.programme.slug
     return programme_context(access, "risks", register_url=reverse("risks:register", args=[slug]),
@@ -314,7 +293,7 @@ def risk_import_mapping(request: HttpRequest, slug: str, upload_pk: int) -> Http
     upload = _import_upload(access, upload_pk)
     spec = get_upload_spec(IMPORT_KIND)
     try:
-        preview = _look(access, upload)
+        preview = upload_inspect(upload=upload, form_kwargs=row_form_kwargs(access.programme))
     except UploadError as e:
         messages.error(request, e.message)
         return redirect("risks:import", slug)
@@ -337,7 +316,7 @@ def risk_import_preview(request: HttpRequest, slug: str, upload_pk: int) -> Http
     access = programme_access(request.user, slug, Capability.EDIT_RISKS)
     upload = _import_upload(access, upload_pk)
     try:
-        preview = _look(access, upload)
+        preview = upload_inspect(upload=upload, form_kwargs=row_form_kwargs(access.programme))
     except UploadError as e:
         messages.error(request, e.message)
         return redirect("risks:import", slug)

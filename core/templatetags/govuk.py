@@ -62,15 +62,6 @@ def error_anchor(field) -> str:
 
 
 @register.filter
-def days_phrase(days: int) -> str:
-    if days == 0:
-        return "today"
-    if days > 0:
-        return f"{days} day{'s' if days != 1 else ''}"
-    return f"{-days} day{'s' if days != -1 else ''} ago"
-
-
-@register.filter
 def zip_columns(values, columns):
     """Pair a row's values with their column definitions."""
     return zip(columns, values, strict=True)

@@ -23,6 +23,7 @@ from core.uploads import (
     read_table,
     suggest_mapping,
     upload_commit,
+    upload_inspect,
     upload_preview,
     upload_receive,
     upload_rollback,
@@ -394,3 +395,13 @@ def test_formula_looking_text_in_xlsx_is_read_as_text():
     wb.save(out)
     _, rows = read_table("f.xlsx", out.getvalue())
     assert rows[0]["Title"] == "=SUM(A1:A2)"
+
+
+def test_inspecting_an_upload_records_nothing(cast):
+    rows = [["Title", "Kind", "Recorded on"], ["A", "went_well", date(2026, 1, 5)]]
+    upload = receive(cast, "look.xlsx", xlsx(rows))
+    before = (upload.mapping, upload.row_count, upload.history.count())
+    preview = upload_inspect(upload=upload, form_kwargs={"programme": cast.programme})
+    assert preview.can_commit and preview.mapping["title"] == "Title"
+    upload.refresh_from_db()
+    assert (upload.mapping, upload.row_count, upload.history.count()) == before
