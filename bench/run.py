@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 TRACKER_P95_TARGET_MS = 150
 NON_RENDER_SHARE_TARGET = 20  # per cent of the PDF's total time
+APP_SECTIONS = ("bench.workforce", "bench.finance", "bench.business_cases")
 
 
 def main() -> None:
@@ -152,6 +153,19 @@ def run(args, db_label: str) -> None:
           f"milestones: {tracker_p95:.1f} ms, {'met' if tracker_p95 < TRACKER_P95_TARGET_MS else 'MISSED'}")
 
     pdf_split(programme, user, today, args.pdf_runs)
+
+    # Each app above programmes adds its own figures from bench/<app>.py: a module-level
+    # run(*, programme, user, client, today, args) that prints its section.
+    import importlib
+
+    for name in APP_SECTIONS:
+        try:
+            section = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        section.run(programme=programme, user=user, client=client, today=today, args=args)
 
 
 def time_page(client, url: str, warmup: int, iterations: int) -> tuple[list[float], list[float], int]:

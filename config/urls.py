@@ -13,6 +13,12 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("programmes.api_urls")),
     path("api/v1/", include("risks.api_urls")),
+    path("api/v1/", include("workforce.api_urls")),
+    path("api/v1/", include("finance.api_urls")),
+    path("api/v1/", include("business_cases.api_urls")),
     path("programmes/<slug:slug>/risks/", include("risks.urls")),
+    path("programmes/<slug:slug>/workforce/", include("workforce.urls")),
+    path("programmes/<slug:slug>/finance/", include("finance.urls")),
+    path("programmes/<slug:slug>/business-case/", include("business_cases.urls")),
     path("", include("programmes.urls")),
 ]

@@ -91,19 +91,21 @@ class RowError:
     column_header: str | None
     field: str | None
     message: str
+    sheet: str | None = None  # the workbook sheet the row is on (None for csv)
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column_header, "field": self.field,
-                "message": self.message}
+                "message": self.message, "sheet": self.sheet}
 
 
 class TableRow(dict):
     """A row of the file as {header: text}, remembering its row number in the spreadsheet
     (the header is row 1, so the first data row is row 2)."""
 
-    def __init__(self, number: int, values: dict):
+    def __init__(self, number: int, values: dict, sheet: str | None = None):
         super().__init__(values)
         self.number = number
+        self.sheet = sheet
 
     @property
     def cells(self) -> list[str]:
@@ -121,6 +123,11 @@ class Preview:
     @property
     def row_count(self) -> int:
         return len(self.rows)
+
+    @property
+    def sheet(self) -> str | None:
+        """The workbook sheet the rows came from (None for csv)."""
+        return self.rows[0].sheet if self.rows else None
 
     @property
     def first_rows(self) -> list[TableRow]:
@@ -269,19 +276,28 @@ def read_table(name: str, data: bytes, *, sheet: str | None = None) -> tuple[lis
     without ".0", and text exactly as typed (a cell like "=SUM(A1)" stays text). Fully
     empty rows are skipped, and every row keeps its spreadsheet row number.
     """
+    sheet_name = None
     try:
         if _extension(name) == ".csv":
             frame = pd.read_csv(io.StringIO(_decode(data)), header=None, dtype=str,
                                 keep_default_na=False, skip_blank_lines=False,
                                 quoting=csv.QUOTE_MINIMAL)
         else:
-            frame = pd.read_excel(io.BytesIO(data), engine="calamine", header=None, dtype=object,
-                                  sheet_name=sheet if sheet is not None else 0)
+            with pd.ExcelFile(io.BytesIO(data), engine="calamine") as book:
+                if sheet is None:
+                    sheet_name = book.sheet_names[0] if book.sheet_names else None
+                elif sheet in book.sheet_names:
+                    sheet_name = sheet
+                else:
+                    raise UploadError(f"The workbook has no sheet called \"{sheet}\".")
+                if sheet_name is None:
+                    raise UploadError("The selected file is empty.")
+                frame = pd.read_excel(book, sheet_name=sheet_name, header=None, dtype=object)
+    except UploadError:
+        raise
     except pd.errors.EmptyDataError:
         raise UploadError("The selected file is empty.") from None
-    except ValueError as exc:
-        if sheet is not None and "not found" in str(exc).lower():
-            raise UploadError(f"The workbook has no sheet called \"{sheet}\".") from None
+    except ValueError:
         raise UploadError("The selected file could not be read. Check it opens in Excel and "
                           "upload it again.") from None
     except Exception:
@@ -305,7 +321,7 @@ def read_table(name: str, data: bytes, *, sheet: str | None = None) -> tuple[lis
         texts = [_text(v) for v in values]
         if not any(texts):
             continue
-        rows.append(TableRow(number, dict(zip(headers, texts, strict=False))))
+        rows.append(TableRow(number, dict(zip(headers, texts, strict=False)), sheet_name))
     return headers, rows
 
 
@@ -373,7 +389,7 @@ def validate_rows(spec: UploadSpec, rows: list[TableRow], mapping: dict[str, str
             header = None if name == forms.forms.NON_FIELD_ERRORS else header_of.get(name)
             fld = None if name == forms.forms.NON_FIELD_ERRORS else name
             for message in messages:
-                errors.append(RowError(row.number, header, fld, str(message)))
+                errors.append(RowError(row.number, header, fld, str(message), row.sheet))
     return cleaned, errors
 
 

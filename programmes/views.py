@@ -40,7 +40,11 @@ NAV = [
     ("confidence", "Confidence", "programmes:confidence_list"),
     ("workstreams", "Workstreams", "programmes:workstreams_list"),
     ("services", "Services", "programmes:services_list"),
-    # Pages of the risks app; programmes only names its URL, it does not import it.
+    # Pages of the apps built on programmes; programmes only names their URLs, it does not
+    # import them.
+    ("business_cases", "Business case", "business_cases:home"),
+    ("workforce", "Workforce", "workforce:summary"),
+    ("finance", "Finance", "finance:home"),
     ("risks", "Risks", "risks:register"),
     ("exports", "Exports", "programmes:exports"),
 ]

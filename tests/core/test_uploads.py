@@ -405,3 +405,19 @@ def test_inspecting_an_upload_records_nothing(cast):
     assert preview.can_commit and preview.mapping["title"] == "Title"
     upload.refresh_from_db()
     assert (upload.mapping, upload.row_count, upload.history.count()) == before
+
+
+def test_errors_name_the_sheet_of_a_workbook():
+    """An error in an xlsx says which sheet it is on, as well as the row and column."""
+    from core.uploads import read_table
+
+    book = openpyxl.Workbook()
+    book.active.title = "ELI data"
+    book.active.append(["Name"])
+    book.active.append(["Ann"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    headers, rows = read_table("eli.xlsx", buffer.getvalue())
+    assert headers == ["Name"] and rows[0].sheet == "ELI data" and rows[0].number == 2
+    _, csv_rows = read_table("eli.csv", b"Name\nAnn\n")
+    assert csv_rows[0].sheet is None

@@ -1,0 +1,4 @@
+"""API of the workforce app, under /api/v1/programmes/<slug>/…"""
+app_name = "workforce_api"
+
+urlpatterns: list = []
