@@ -1,0 +1,291 @@
+"""A document as a list of blocks, rendered to HTML (the browser preview and WeasyPrint's
+PDF) and to Word (.docx, through python-docx).
+
+Cabinet papers come out as a PDF and as a .docx officers edit. Building both from one
+structure — rather than one from the other, or each from the data — is what keeps them
+saying the same words and figures. Core knows nothing of papers: a domain app builds a
+`Document` from its data and asks for HTML (`templates/core/documents/document.html`) or
+bytes (`document_docx`).
+
+Sections are numbered 1, 2, 3…, and their numbered paragraphs 1.1, 1.2… as council reports
+number them. Tables keep their header row on every page in both outputs. A cell can carry
+a `tone` (good / partial / bad / neutral / note) that colours it in both outputs; its text
+always says the same thing, so nothing relies on colour alone.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.safestring import SafeString
+
+# Background colours of toned cells (GOV.UK palette, tinted so black text stays legible
+# at WCAG AA contrast).
+TONES = {
+    "good": "CCE2D8",
+    "partial": "FFF7BF",
+    "bad": "F6D7D2",
+    "neutral": "F3F2F1",
+    "note": "D2E2F1",
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell whose background shows a tone; its text must say the same thing."""
+
+    text: str
+    tone: str = ""
+    kind: str = "cell"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph; `numbered` ones get the section's next paragraph number."""
+
+    text: str
+    numbered: bool = True
+    strong: bool = False
+    number: str = ""
+    kind: str = "para"
+
+
+@dataclass(frozen=True)
+class Items:
+    """A bulleted (or, `ordered`, lettered) list inside a paragraph's flow."""
+
+    items: tuple[str, ...]
+    ordered: bool = False
+    kind: str = "items"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with one header row; `numeric` holds the indexes of right-aligned columns;
+    `foot` rows (totals) are set apart; `note` is printed under it."""
+
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str | Cell, ...], ...]
+    numeric: frozenset[int] = frozenset()
+    foot: tuple[tuple[str | Cell, ...], ...] = ()
+    note: str = ""
+    kind: str = "table"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart: its SVG (trusted markup made by our own code) and the table of the same
+    figures, which screen readers and the .docx get instead of the picture."""
+
+    caption: str
+    svg: SafeString
+    table: Table | None = None
+    kind: str = "figure"
+
+
+Block = Para | Items | Table | Figure
+
+
+@dataclass
+class Section:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    number: int = 0
+    exempt: bool = False  # not for public circulation (Schedule 12A); left out of open copies
+
+    def add(self, *blocks: Block) -> Section:
+        self.blocks.extend(blocks)
+        return self
+
+
+@dataclass
+class Document:
+    """The whole document. `front` is the front-sheet table of (label, value)."""
+
+    title: str
+    organisation: str
+    front: list[tuple[str, str]] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    lang: str = "en-GB"
+    printed_at: datetime | None = None
+    author: str = ""
+
+    def section(self, title: str, *, exempt: bool = False) -> Section:
+        found = Section(title=title, exempt=exempt)
+        self.sections.append(found)
+        return found
+
+
+def document_number(doc: Document) -> Document:
+    """Number the sections and their numbered paragraphs in place (idempotent)."""
+    for s_no, section in enumerate(doc.sections, start=1):
+        section.number = s_no
+        p_no = 0
+        numbered = []
+        for block in section.blocks:
+            if isinstance(block, Para) and block.numbered:
+                p_no += 1
+                block = Para(text=block.text, numbered=True, strong=block.strong, number=f"{s_no}.{p_no}")
+            numbered.append(block)
+        section.blocks = numbered
+    return doc
+
+
+def _text(cell) -> str:
+    return cell.text if isinstance(cell, Cell) else str(cell)
+
+
+def document_text(doc: Document) -> str:
+    """Every word and figure of the document as plain text (tests compare outputs with it)."""
+    out = [doc.title, *(f"{k}: {v}" for k, v in doc.front)]
+    for section in doc.sections:
+        out.append(f"{section.number}. {section.title}")
+        for block in section.blocks:
+            if isinstance(block, Para):
+                out.append(f"{block.number} {block.text}".strip())
+            elif isinstance(block, Items):
+                out.extend(block.items)
+            else:
+                table = block.table if isinstance(block, Figure) else block
+                out.append(block.caption)
+                if table is not None:
+                    out.append(" | ".join(table.headers))
+                    out.extend(" | ".join(_text(c) for c in row) for row in (*table.rows, *table.foot))
+                    if table.note:
+                        out.append(table.note)
+    return "\n".join(out)
+
+
+# --- Word -----------------------------------------------------------------------------------
+
+def document_docx(doc: Document) -> bytes:
+    """The document as a .docx: the same front sheet, numbered sections and paragraphs and
+    tables as the HTML; charts as their data tables (Word cannot show our SVG)."""
+    from docx import Document as WordDocument
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document_number(doc)
+    word = WordDocument()
+    props = word.core_properties
+    props.title = doc.title
+    props.author = doc.author or doc.organisation
+    props.language = doc.lang
+    normal = word.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(11)
+
+    def shade(cell, tone: str) -> None:
+        if tone in TONES:
+            shading = OxmlElement("w:shd")
+            shading.set(qn("w:val"), "clear")
+            shading.set(qn("w:color"), "auto")
+            shading.set(qn("w:fill"), TONES[tone])
+            cell._tc.get_or_add_tcPr().append(shading)
+
+    def add_table(table: Table) -> None:
+        caption = word.add_paragraph()
+        caption.add_run(table.caption).bold = True
+        grid = word.add_table(rows=1, cols=len(table.headers))
+        grid.style = "Table Grid"
+        grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+        header = grid.rows[0]
+        # Repeat the header row at the top of each page, as the PDF does.
+        header_props = header._tr.get_or_add_trPr()
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        header_props.append(repeat)
+        for i, text in enumerate(table.headers):
+            cell = header.cells[i]
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(text)
+            run.bold = True
+            shade(cell, "neutral")
+            if i in table.numeric:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for row, bold in [*((r, False) for r in table.rows), *((r, True) for r in table.foot)]:
+            cells = grid.add_row().cells
+            for i, value in enumerate(row):
+                cells[i].text = ""
+                run = cells[i].paragraphs[0].add_run(_text(value))
+                run.bold = bold
+                if isinstance(value, Cell):
+                    shade(cells[i], value.tone)
+                if i in table.numeric:
+                    cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if table.note:
+            word.add_paragraph(table.note)
+
+    word.add_heading(doc.title, level=0)
+    if doc.front:
+        add_table(Table(caption="Front sheet", headers=("Item", "Detail"), rows=tuple(doc.front)))
+    for section in doc.sections:
+        word.add_heading(f"{section.number}. {section.title}", level=1)
+        for block in section.blocks:
+            if isinstance(block, Para):
+                paragraph = word.add_paragraph()
+                if block.number:
+                    paragraph.add_run(f"{block.number}\t")
+                paragraph.add_run(block.text).bold = block.strong
+            elif isinstance(block, Items):
+                style = "List Number" if block.ordered else "List Bullet"
+                for item in block.items:
+                    word.add_paragraph(item, style=style)
+            elif isinstance(block, Table):
+                add_table(block)
+            elif isinstance(block, Figure):
+                if block.table is not None:
+                    add_table(Table(caption=f"{block.caption} (the chart's figures)",
+                                    headers=block.table.headers, rows=block.table.rows,
+                                    numeric=block.table.numeric, foot=block.table.foot,
+                                    note=block.table.note))
+    footer = word.sections[0].footer.paragraphs[0]
+    printed = f"Printed on {doc.printed_at:%-d %B %Y %H:%M} · " if doc.printed_at else ""
+    footer.add_run(f"{doc.organisation} · {printed}Page ")
+    # Word fills in the page number when it lays the document out.
+    page_field = OxmlElement("w:fldSimple")
+    page_field.set(qn("w:instr"), "PAGE")
+    placeholder = OxmlElement("w:r")
+    placeholder_text = OxmlElement("w:t")
+    placeholder_text.text = "1"
+    placeholder.append(placeholder_text)
+    page_field.append(placeholder)
+    footer._p.append(page_field)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+# --- HTML and PDF ---------------------------------------------------------------------------
+
+STYLESHEET = "documents/paper.css"
+
+
+def document_context(doc: Document, *, for_pdf: bool, **extra) -> dict:
+    """What templates/core/documents/document.html needs. The PDF reads the stylesheet
+    from disk; the browser fetches it like any static file (CSP allows no inline styles)."""
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    document_number(doc)
+    if for_pdf:
+        stylesheet = "file://" + str(finders.find(STYLESHEET))
+    else:
+        stylesheet = static(STYLESHEET)
+    return {"doc": doc, "stylesheet": stylesheet, **extra}
+
+
+def document_pdf(doc: Document):
+    """The document as a tagged A4 PDF (core.pdf.RenderedPdf, with its time split)."""
+    from core.pdf import render_pdf
+
+    return render_pdf("core/documents/document.html", document_context(doc, for_pdf=True),
+                      title=doc.title, lang=doc.lang)
