@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class BusinessCasesConfig(AppConfig):
     name = "business_cases"
     verbose_name = "Business cases"
+
+    def ready(self) -> None:
+        # Registers the demo business cases, the scale step and the appraisal-line upload
+        # with programmes and core, which cannot import this app.
+        from business_cases import demo, scale  # noqa: F401
+        from business_cases.imports import SPEC
+        from core.uploads import upload_spec
+
+        upload_spec(SPEC)

@@ -1,4 +1,4 @@
-"""Pages of the business case app, under /programmes/<slug>/business-cases/."""
+"""Pages of the business case app, under /programmes/<slug>/business-case/."""
 from django.urls import path
 
 from business_cases import views
@@ -7,4 +7,33 @@ app_name = "business_cases"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("objectives/new/", views.objective_edit, name="objective_create"),
+    path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),
+    path("csfs/new/", views.csf_edit, name="csf_create"),
+    path("csfs/<int:pk>/edit/", views.csf_edit, name="csf_edit"),
+    path("matrix/", views.matrix, name="matrix"),
+    path("matrix.xlsx", views.matrix_export, name="matrix_export"),
+    path("matrix/scoring/", views.matrix_settings, name="matrix_settings"),
+    path("options/new/", views.option_edit, name="option_create"),
+    path("options/<int:pk>/edit/", views.option_edit, name="option_edit"),
+    path("options/<int:pk>/scores/", views.option_cells, name="option_cells"),
+    path("criteria/new/", views.criterion_edit, name="criterion_create"),
+    path("criteria/<int:pk>/edit/", views.criterion_edit, name="criterion_edit"),
+    path("appraisal/", views.appraisal, name="appraisal"),
+    path("appraisal/lines/new/", views.line_edit, name="line_create"),
+    path("appraisal/lines/<int:pk>/edit/", views.line_edit, name="line_edit"),
+    path("appraisal/lines/<int:pk>/delete/", views.line_delete, name="line_delete"),
+    path("appraisal/import/", views.line_import, name="import"),
+    path("appraisal/import/<int:upload_pk>/", views.line_import_preview, name="import_preview"),
+    path("appraisal/import/<int:upload_pk>/mapping/", views.line_import_mapping, name="import_mapping"),
+    path("appraisal/import/<int:upload_pk>/commit/", views.line_import_commit, name="import_commit"),
+    path("appraisal/uploads/", views.line_uploads, name="uploads"),
+    path("appraisal/uploads/<int:upload_pk>/", views.line_upload_rollback, name="upload_rollback"),
+    path("<str:stage>/", views.stage, name="stage"),
+    path("<str:stage>/new-version/", views.version_create, name="version_create"),
+    path("<str:stage>/compare/", views.compare, name="compare"),
+    path("<str:stage>/v<int:number>/", views.version_detail, name="version"),
+    path("<str:stage>/v<int:number>/edit/", views.version_edit, name="version_edit"),
+    path("<str:stage>/v<int:number>/submit/", views.version_submit, name="version_submit"),
+    path("<str:stage>/v<int:number>/decide/", views.version_decide, name="version_decide"),
 ]

@@ -1,15 +1,538 @@
-"""Pages of the business case app."""
+"""Pages of the business case app. Each view: find the programme through the access helper
+(404 for outsiders, 403 for a role without the capability), bind a form, call a selector or
+a service, render or redirect."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from programmes.access import programme_access
-from programmes.views import programme_context
+from business_cases import reporting, selectors
+from business_cases.compare import structured_changes, text_diffs
+from business_cases.exports import matrix_xlsx
+from business_cases.forms import (
+    AppraisalLineForm,
+    CriterionForm,
+    CsfForm,
+    DecisionForm,
+    MatrixSettingsForm,
+    ObjectiveForm,
+    OptionCellsForm,
+    OptionForm,
+    VersionForm,
+)
+from business_cases.imports import KIND as IMPORT_KIND
+from business_cases.imports import row_form_kwargs
+from business_cases.models import (
+    SECTIONS,
+    AppraisalLine,
+    BusinessCaseVersion,
+    Criterion,
+    CriticalSuccessFactor,
+    MatrixCell,
+    Option,
+    Stage,
+    StrategicObjective,
+)
+from business_cases.services import (
+    cells_save,
+    snapshot_build,
+    version_save,
+)
+from business_cases.services import (
+    version_create as version_create_service,
+)
+from business_cases.services import (
+    version_decide as version_decide_service,
+)
+from business_cases.services import (
+    version_submit as version_submit_service,
+)
+from core.models import Upload
+from core.roles import Capability
+from core.uploads import (
+    UploadError,
+    UploadFileForm,
+    get_upload_spec,
+    mapping_form,
+    upload_commit,
+    upload_inspect,
+    upload_preview,
+    upload_receive,
+    upload_rollback,
+    uploads_for,
+)
+from programmes.access import ProgrammeAccess, programme_access
+from programmes.history import history_entries
+from programmes.services import record_delete, record_save
+from programmes.views import programme_context, today
 
+ACTIVE = "business_cases"
+
+
+def _ctx(access: ProgrammeAccess, **extra) -> dict:
+    return programme_context(access, ACTIVE, **extra)
+
+
+def _stage(stage: str) -> str:
+    if stage not in Stage.values:
+        raise Http404("No such stage")
+    return stage
+
+
+def _form_page(request, access, form, heading, cancel, submit="Save", ask_reason=False) -> HttpResponse:
+    return render(request, "programmes/form.html", _ctx(
+        access, form=form, heading=heading, submit=submit, ask_reason=ask_reason, cancel_url=cancel))
+
+
+def _reason(request, edited: bool, noun: str) -> str:
+    return (request.POST.get("change_reason") or f"{noun} {'edited' if edited else 'added'}")[:100]
+
+
+# --- Overview and stages -------------------------------------------------------------------
 
 @login_required
 @require_safe
 def home(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
-    return render(request, "business_cases/home.html", programme_context(access, "business_cases"))
+    programme = access.programme
+    rank = selectors.ranking(programme=programme)
+    results = selectors.appraisal(programme=programme, rank=rank)
+    return render(request, "business_cases/home.html", _ctx(
+        access, stages=selectors.stage_views(programme=programme, rank=rank, results=results),
+        objectives=selectors.objectives(programme=programme), csfs=selectors.csfs(programme=programme),
+        matrix=reporting.matrix_table_from(rank), results=results))
+
+
+def _stage_view(programme, stage: str) -> selectors.StageView:
+    return next(v for v in selectors.stage_views(programme=programme) if v.stage == stage)
+
+
+@login_required
+@require_safe
+def stage(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    view = _stage_view(access.programme, _stage(stage))
+    return render(request, "business_cases/stage.html", _ctx(
+        access, view=view, version=view.current, sections=_sections(view.current)))
+
+
+def _sections(version) -> list[tuple[str, str]]:
+    if version is None:
+        return []
+    return [(heading, getattr(version, name)) for name, heading in SECTIONS]
+
+
+def _version(access: ProgrammeAccess, stage: str, number: int) -> BusinessCaseVersion:
+    return get_object_or_404(BusinessCaseVersion.objects.select_related("business_case", "decided_by"),
+                             programme=access.programme, business_case__stage=_stage(stage), number=number)
+
+
+@login_required
+@require_safe
+def version_detail(request: HttpRequest, slug: str, stage: str, number: int) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    version = _version(access, stage, number)
+    view = _stage_view(access.programme, stage)
+    return render(request, "business_cases/stage.html", _ctx(
+        access, view=view, version=version, sections=_sections(version), entries=_history(version)))
+
+
+def _history(version: BusinessCaseVersion) -> list:
+    """The version's history, with long section texts cut short (the comparison page shows
+    the full difference)."""
+    entries = history_entries(version)
+    for entry in entries:
+        for change in entry.changes:
+            change.old, change.new = Truncator(change.old).chars(80), Truncator(change.new).chars(80)
+    return entries
+
+
+@login_required
+@require_POST
+def version_create(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    version = version_create_service(programme=access.programme, stage=_stage(stage), user=request.user)
+    messages.success(request, f"{version} started from the latest text.")
+    return redirect("business_cases:version_edit", slug, stage, version.number)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def version_edit(request: HttpRequest, slug: str, stage: str, number: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    version = _version(access, stage, number)
+    cancel = reverse("business_cases:version", args=[slug, stage, number])
+    if not version.is_editable:
+        messages.error(request, f"{version} is {version.get_status_display().lower()}: start a new version "
+                                "to change the text.")
+        return redirect(cancel)
+    form = VersionForm(request.POST or None, instance=version)
+    if request.method == "POST" and form.is_valid():
+        version_save(version=form.save(commit=False), user=request.user,
+                     reason=request.POST.get("change_reason") or "Text edited")
+        messages.success(request, f"{version} saved.")
+        return redirect(cancel)
+    return _form_page(request, access, form, f"Edit the {Stage(stage).label}, version {number}", cancel,
+                      submit="Save version", ask_reason=True)
+
+
+@login_required
+@require_POST
+def version_submit(request: HttpRequest, slug: str, stage: str, number: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    version = _version(access, stage, number)
+    try:
+        version_submit_service(version=version, user=request.user)
+    except ValidationError as e:
+        for m in e.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, f"{version} has been sent to review.")
+    return redirect("business_cases:version", slug, stage, number)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def version_decide(request: HttpRequest, slug: str, stage: str, number: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.APPROVE_BUSINESS_CASE)
+    version = _version(access, stage, number)
+    back = reverse("business_cases:version", args=[slug, stage, number])
+    if version.status != BusinessCaseVersion.Status.IN_REVIEW:
+        messages.error(request, f"{version} is not in review, so there is no decision to record.")
+        return redirect(back)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            version_decide_service(version=version, user=request.user, approve=d["decision"] == "approve",
+                                   approving_body=d["approving_body"], meeting_date=d["meeting_date"],
+                                   decision_reference=d["decision_reference"], notes=d["notes"])
+        except ValidationError as e:
+            form.add_error("decision", " ".join(e.messages))
+        else:
+            messages.success(request, f"The decision on {version} has been recorded.")
+            return redirect(back)
+    return _form_page(request, access, form, f"Record the decision on the {version.business_case.short}, "
+                                             f"version {number}", back, submit="Record the decision")
+
+
+@login_required
+@require_safe
+def compare(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    versions = list(BusinessCaseVersion.objects.filter(programme=access.programme, business_case__stage=_stage(stage))
+                    .select_related("business_case").order_by("number"))
+    by_number = {v.number: v for v in versions}
+
+    def pick(name, default):
+        raw = request.GET.get(name, "")
+        return by_number.get(int(raw)) if raw.isdigit() else default
+
+    old = pick("a", versions[-2] if len(versions) > 1 else None)
+    new = pick("b", versions[-1] if versions else None)
+    diffs = changes = None
+    if old and new:
+        if old.number > new.number:
+            old, new = new, old
+        live = None
+        if not old.snapshot or not new.snapshot:
+            live = snapshot_build(programme=access.programme)
+        diffs = text_diffs(old, new)
+        changes = structured_changes(old.snapshot or live, new.snapshot or live)
+    return render(request, "business_cases/compare.html", _ctx(
+        access, stage=stage, stage_label=Stage(stage).label, versions=versions, old=old, new=new,
+        diffs=diffs, changes=changes))
+
+
+# --- Objectives and CSFs -------------------------------------------------------------------
+
+def _numbered_edit(request, slug, pk, model, form_class, noun):
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    instance = get_object_or_404(model, programme=access.programme, pk=pk) if pk else None
+    initial = {}
+    if instance is None:
+        initial["number"] = model.objects.filter(programme=access.programme).count() + 1
+    form = form_class(request.POST or None, instance=instance, programme=access.programme, initial=initial)
+    home_url = reverse("business_cases:home", args=[slug])
+    if request.method == "POST" and form.is_valid():
+        saved = record_save(instance=form.save(commit=False), user=request.user,
+                            reason=_reason(request, bool(instance), noun))
+        messages.success(request, f"{saved.code} saved.")
+        return redirect(home_url)
+    heading = f"Edit {instance.code}" if instance else f"Add a {noun.lower()}"
+    return _form_page(request, access, form, heading, home_url, ask_reason=bool(instance))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    return _numbered_edit(request, slug, pk, StrategicObjective, ObjectiveForm, "Strategic objective")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def csf_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    return _numbered_edit(request, slug, pk, CriticalSuccessFactor, CsfForm, "Critical success factor")
+
+
+# --- The options appraisal matrix ----------------------------------------------------------
+
+@login_required
+@require_safe
+def matrix(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    rank = selectors.ranking(programme=access.programme)
+    return render(request, "business_cases/matrix.html", _ctx(
+        access, matrix=reporting.matrix_table_from(rank), criteria=rank.criteria))
+
+
+@login_required
+@require_safe
+def matrix_export(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EXPORT)
+    table = reporting.matrix_table(programme=access.programme)
+    response = HttpResponse(matrix_xlsx(table, title=access.programme.name),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-options-matrix-{today():%Y-%m-%d}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def matrix_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    settings = selectors.matrix_settings_for(programme=access.programme)
+    form = MatrixSettingsForm(request.POST or None, instance=settings)
+    back = reverse("business_cases:matrix", args=[slug])
+    if request.method == "POST" and form.is_valid():
+        record_save(instance=form.save(commit=False), user=request.user, reason="Matrix scoring set")
+        messages.success(request, "The matrix scoring has been saved.")
+        return redirect(back)
+    return _form_page(request, access, form, "How levels and ratings score", back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def option_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    instance = get_object_or_404(Option, programme=access.programme, pk=pk) if pk else None
+    form = OptionForm(request.POST or None, instance=instance, programme=access.programme)
+    back = reverse("business_cases:matrix", args=[slug])
+    if request.method == "POST" and form.is_valid():
+        option = record_save(instance=form.save(commit=False), user=request.user,
+                             reason=_reason(request, bool(instance), "Option"))
+        messages.success(request, f"Option {option.code} saved.")
+        return redirect(back)
+    return _form_page(request, access, form, f"Edit option {instance.code}" if instance else "Add an option",
+                      back, ask_reason=bool(instance))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def option_cells(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    option = get_object_or_404(Option, programme=access.programme, pk=pk)
+    criteria = selectors.criteria(programme=access.programme)
+    cells = {c.criterion_id: c for c in MatrixCell.objects.filter(option=option)}
+    form = OptionCellsForm(request.POST or None, criteria=criteria, cells=cells)
+    back = reverse("business_cases:matrix", args=[slug])
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = cells_save(option=option, values=form.values(), user=request.user)
+        except ValidationError as e:
+            form.add_error(None, e.messages)
+        else:
+            messages.success(request, f"{n} score{'s' if n != 1 else ''} of {option.code} changed.")
+            return redirect(back)
+    return _form_page(request, access, form, f"Score {option.code} {option.title} against each criterion", back,
+                      submit="Save scores")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def criterion_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    instance = get_object_or_404(Criterion, programme=access.programme, pk=pk) if pk else None
+    form = CriterionForm(request.POST or None, instance=instance, programme=access.programme)
+    back = reverse("business_cases:matrix", args=[slug])
+    if request.method == "POST" and form.is_valid():
+        record_save(instance=form.save(commit=False), user=request.user,
+                    reason=_reason(request, bool(instance), "Criterion"))
+        messages.success(request, "The criterion has been saved.")
+        return redirect(back)
+    return _form_page(request, access, form, "Edit criterion" if instance else "Add a criterion", back,
+                      ask_reason=bool(instance))
+
+
+# --- Economic appraisal --------------------------------------------------------------------
+
+@login_required
+@require_safe
+def appraisal(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    results = selectors.appraisal(programme=access.programme)
+    # Reversing two URLs for each of hundreds of lines is most of the page's time, so the
+    # lines' URLs are built from one reversed prefix.
+    lines_url = reverse("business_cases:line_create", args=[slug]).removesuffix("new/")
+    for a in results.appraisals:
+        a.lines = results.lines_by_option.get(a.option_id, [])
+        for line in a.lines:
+            line.edit_url, line.delete_url = f"{lines_url}{line.pk}/edit/", f"{lines_url}{line.pk}/delete/"
+    return render(request, "business_cases/appraisal.html", _ctx(
+        access, results=results, summary=reporting.appraisal_summary_from(results),
+        categories=AppraisalLine.Category.choices))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    instance = get_object_or_404(AppraisalLine, programme=access.programme, pk=pk) if pk else None
+    initial = {}
+    if instance is None and request.GET.get("option", "").isdigit():
+        initial["option"] = int(request.GET["option"])
+    form = AppraisalLineForm(request.POST or None, instance=instance, programme=access.programme, initial=initial)
+    back = reverse("business_cases:appraisal", args=[slug])
+    if request.method == "POST" and form.is_valid():
+        record_save(instance=form.save(commit=False), user=request.user,
+                    reason=_reason(request, bool(instance), "Appraisal line"))
+        messages.success(request, "The appraisal line has been saved.")
+        return redirect(back)
+    return _form_page(request, access, form, "Edit appraisal line" if instance else "Add an appraisal line", back,
+                      ask_reason=bool(instance))
+
+
+@login_required
+@require_POST
+def line_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    line = get_object_or_404(AppraisalLine, programme=access.programme, pk=pk)
+    record_delete(instance=line, user=request.user, reason="Appraisal line removed")
+    messages.success(request, f"The line “{line.description}” has been removed.")
+    return redirect("business_cases:appraisal", slug)
+
+
+# --- Uploading appraisal lines (core.uploads does the work) --------------------------------
+
+IMPORT_HINT = ("An Excel workbook (.xlsx) or a CSV file (.csv), one line a row, with the column headings in "
+               "the first row: Option, Category, Year, Financial year, Description, Amount, Final.")
+
+
+def _import_upload(access: ProgrammeAccess, upload_pk: int) -> Upload:
+    return get_object_or_404(uploads_for(access.programme, kind=IMPORT_KIND), pk=upload_pk)
+
+
+def _import_context(access: ProgrammeAccess, **extra) -> dict:
+    slug = access.programme.slug
+    return _ctx(access, register_url=reverse("business_cases:appraisal", args=[slug]),
+                uploads_url=reverse("business_cases:uploads", args=[slug]), **extra)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_import(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    form = UploadFileForm(request.POST, request.FILES) if request.method == "POST" else UploadFileForm()
+    upload_error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = upload_receive(target=access.programme, kind=IMPORT_KIND,
+                                    uploaded_file=form.cleaned_data["file"], user=request.user)
+        except UploadError as e:
+            upload_error = e.message
+        else:
+            return redirect("business_cases:import_mapping", slug, upload.pk)
+    return render(request, "business_cases/import.html", _import_context(
+        access, upload_form=form, upload_error=upload_error, upload_hint=IMPORT_HINT,
+        upload_action=reverse("business_cases:import", args=[slug])))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_import_mapping(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    upload = _import_upload(access, upload_pk)
+    spec = get_upload_spec(IMPORT_KIND)
+    try:
+        preview = upload_inspect(upload=upload, form_kwargs=row_form_kwargs(access.programme))
+    except UploadError as e:
+        messages.error(request, e.message)
+        return redirect("business_cases:import", slug)
+    form = mapping_form(spec, preview.headers, initial=preview.mapping,
+                        data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if upload.status not in (Upload.Status.PREVIEWED, Upload.Status.FAILED):
+            return redirect("business_cases:import_preview", slug, upload.pk)
+        mapping = {c.name: form.cleaned_data.get(c.name) or None for c in spec.columns}
+        upload_preview(upload=upload, form_kwargs=row_form_kwargs(access.programme), mapping=mapping)
+        return redirect("business_cases:import_preview", slug, upload.pk)
+    return render(request, "business_cases/import_mapping.html", _import_context(
+        access, upload=upload, mapping_form=form,
+        mapping_action=reverse("business_cases:import_mapping", args=[slug, upload.pk])))
+
+
+@login_required
+@require_safe
+def line_import_preview(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    upload = _import_upload(access, upload_pk)
+    try:
+        preview = upload_inspect(upload=upload, form_kwargs=row_form_kwargs(access.programme))
+    except UploadError as e:
+        messages.error(request, e.message)
+        return redirect("business_cases:import", slug)
+    return render(request, "business_cases/import_preview.html", _import_context(
+        access, upload=upload, preview=preview,
+        commit_action=reverse("business_cases:import_commit", args=[slug, upload.pk]),
+        mapping_url=reverse("business_cases:import_mapping", args=[slug, upload.pk])))
+
+
+@login_required
+@require_POST
+def line_import_commit(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    upload = _import_upload(access, upload_pk)
+    try:
+        outcome = upload_commit(upload=upload, user=request.user, form_kwargs=row_form_kwargs(access.programme),
+                                write_ctx={"programme": access.programme})
+    except UploadError as e:
+        messages.error(request, e.message)
+        return redirect("business_cases:uploads", slug)
+    if outcome.already_loaded:
+        messages.info(request, outcome.message)
+        return redirect("business_cases:appraisal", slug)
+    if outcome.errors:
+        messages.error(request, outcome.message)
+        return redirect("business_cases:import_preview", slug, upload.pk)
+    n = outcome.written
+    messages.success(request, f"{n} appraisal line{'s' if n != 1 else ''} added from {upload.original_name}.")
+    return redirect("business_cases:appraisal", slug)
+
+
+@login_required
+@require_safe
+def line_uploads(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    return render(request, "business_cases/uploads.html", _import_context(
+        access, uploads=list(uploads_for(access.programme, kind=IMPORT_KIND)), can_roll_back=True,
+        rollback_url=reverse("business_cases:uploads", args=[slug])))
+
+
+@login_required
+@require_POST
+def line_upload_rollback(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
+    upload = _import_upload(access, upload_pk)
+    try:
+        upload_rollback(upload=upload, user=request.user)
+    except UploadError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"The appraisal lines loaded from {upload.original_name} have been removed.")
+    return redirect("business_cases:uploads", slug)
+
+

@@ -138,6 +138,9 @@ class Upload(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     errors = models.JSONField(default=list, blank=True)
+    # What the file may be loaded with but a person should know (a sheet total that is a
+    # rounding-sized amount off its rows, say), kept after the commit as well.
+    warnings = models.JSONField(default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:

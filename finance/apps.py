@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class FinanceConfig(AppConfig):
     name = "finance"
     verbose_name = "Finance"
+
+    def ready(self) -> None:
+        # Registers the ledger upload kind with core.uploads, the ledger commit job with
+        # core.jobs, and the overview panel and demo step with programmes, none of which
+        # may import this app.
+        from core.uploads import upload_spec
+        from finance import demo, panels, services  # noqa: F401
+        from finance.ledger import SPEC
+
+        upload_spec(SPEC)

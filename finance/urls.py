@@ -2,9 +2,30 @@
 from django.urls import path
 
 from finance import views
+from finance.resources import RESOURCES
 
 app_name = "finance"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("finance.xlsx", views.export, name="export"),
+    path("budget/", views.budget, name="budget"),
+    path("codes/", views.codes, name="codes"),
+    path("benefits/", views.benefits, name="benefits"),
+    path("kpis/", views.kpis, name="kpis"),
+    path("ledger/", views.ledger, name="ledger"),
+    path("ledger/upload/", views.ledger_upload, name="ledger_upload"),
+    path("ledger/upload/<int:upload_pk>/", views.ledger_preview, name="ledger_preview"),
+    path("ledger/upload/<int:upload_pk>/mapping/", views.ledger_mapping, name="ledger_mapping"),
+    path("ledger/upload/<int:upload_pk>/commit/", views.ledger_commit_view, name="ledger_commit"),
+    path("ledger/jobs/<uuid:job_uuid>/", views.ledger_job, name="ledger_job"),
+    path("ledger/uploads/<int:upload_pk>/", views.ledger_rollback, name="ledger_rollback"),
 ]
+
+for key in RESOURCES:
+    kw = {"resource": key}
+    urlpatterns += [
+        path(f"{key}/new/", views.resource_edit, kw, name=f"{key}_create"),
+        path(f"{key}/<int:pk>/edit/", views.resource_edit, kw, name=f"{key}_edit"),
+        path(f"{key}/<int:pk>/delete/", views.resource_delete, kw, name=f"{key}_delete"),
+    ]

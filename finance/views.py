@@ -1,15 +1,369 @@
-"""Pages of the finance app."""
+"""Pages of the finance app. Each view: find the programme through the access helper (404
+for outsiders, 403 for a role that may not edit finance), bind a form, call a selector,
+reporting function or service, render or redirect."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.db.models import ProtectedError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from programmes.access import programme_access
-from programmes.views import programme_context
+from core.exports import xlsx_bytes
+from core.jobs import jobs_for
+from core.models import Upload
+from core.roles import Capability
+from core.uploads import (
+    UploadError,
+    UploadFileForm,
+    get_upload_spec,
+    mapping_form,
+    upload_inspect,
+    upload_preview,
+    upload_receive,
+    upload_rollback,
+    uploads_for,
+)
+from finance import reporting, selectors
+from finance.charts import bar_chart, line_chart
+from finance.ledger import KIND as LEDGER_KIND
+from finance.ledger import ledger_form_kwargs
+from finance.models import BudgetVersion
+from finance.resources import RESOURCES, FinanceResource
+from finance.services import (
+    LEDGER_COMMIT_KIND,
+    LEDGER_JOB_THRESHOLD,
+    budget_version_save,
+    ledger_commit,
+    ledger_commit_request,
+)
+from programmes.access import ProgrammeAccess, programme_access
+from programmes.services import record_delete, record_save
+from programmes.views import programme_context, today
+
+SECTIONS = [("home", "Budget against actual"), ("budget", "Budget and funding"), ("ledger", "Ledger uploads"),
+            ("codes", "Ledger codes"), ("benefits", "Savings and benefits"), ("kpis", "KPIs")]
+
+
+def _context(access: ProgrammeAccess, section: str, **extra) -> dict:
+    slug = access.programme.slug
+    tabs = [{"label": label, "url": reverse(f"finance:{name}", args=[slug]), "active": name == section}
+            for name, label in SECTIONS]
+    return programme_context(access, "finance", finance_tabs=tabs,
+                             can_edit=access.can(Capability.EDIT_FINANCE), **extra)
+
+
+def budget_charts(report: reporting.BudgetReport) -> dict:
+    """The budget page's charts (the Cabinet paper draws the same ones)."""
+    labels = [str(line.label) for line in report.by_year]
+    return {
+        "by_year_chart": bar_chart(
+            categories=labels, element_id="chart-budget-by-year",
+            title="Budget, actual and expected outturn by financial year",
+            series=[("Budget", [x.budget for x in report.by_year]), ("Actual", [x.actual for x in report.by_year]),
+                    ("Expected outturn", [x.outturn for x in report.by_year])]),
+        "cumulative_chart": line_chart(
+            categories=[str(y) for y, _, _ in report.cumulative], element_id="chart-cumulative",
+            title="Cumulative budget and actual spend",
+            series=[("Cumulative budget", [b for _, b, _ in report.cumulative]),
+                    ("Cumulative actual", [a for _, _, a in report.cumulative])]),
+    }
 
 
 @login_required
 @require_safe
 def home(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
-    return render(request, "finance/home.html", programme_context(access, "finance"))
+    programme = access.programme
+    facts = reporting.ledger_facts(programme=programme)
+    report = reporting.budget_against_actual(programme=programme, facts=facts)
+    return render(request, "finance/home.html", _context(
+        access, "home", report=report, **budget_charts(report),
+        spend=reporting.mobilisation_spend(programme=programme, facts=facts),
+        soc=reporting.soc_against_actual(programme=programme, facts=facts),
+        reserves=reporting.reserve_positions(programme=programme)))
+
+
+@login_required
+@require_safe
+def export(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EXPORT)
+    programme = access.programme
+    facts = reporting.ledger_facts(programme=programme)
+    report = reporting.budget_against_actual(programme=programme, facts=facts)
+    spend = reporting.mobilisation_spend(programme=programme, facts=facts)
+    cb = reporting.costs_and_benefits(programme=programme)
+    heads = ["", "Budget", "Actual", "Forecast", "Expected outturn", "Variance (budget less outturn)", "RAG"]
+
+    def rows(lines):
+        return [[x.label, x.budget, x.actual, x.forecast, x.outturn, x.variance, x.rag.text] for x in lines]
+
+    sheets = [
+        ("By year", ["Financial year", *heads[1:]], rows(report.by_year) + rows([report.total])),
+        ("By year and category", ["Year and category", *heads[1:]], rows(report.by_category)),
+        ("By cost type", ["Cost type", *heads[1:]], rows(report.by_cost_type)),
+        ("By workstream", ["Workstream", *heads[1:]], rows(report.by_workstream)),
+        ("Cumulative", ["Financial year", "Cumulative budget", "Cumulative actual"],
+         [[str(y), b, a] for y, b, a in report.cumulative]),
+        ("Mobilisation spend", ["Financial year", "Revenue", "Capital", "Total", "Cumulative"],
+         [[str(y.year), y.revenue, y.capital, y.total, y.cumulative] for y in spend.years]
+         + [["Total", spend.revenue, spend.capital, spend.total, None]] + [[n] for n in spend.notes]),
+        ("Costs and benefits", ["Financial year", "Investment", "Income", "Recurrent savings", "One-off savings",
+                                "Net", "Cumulative net"],
+         [[str(y.year), y.investment, y.income, y.recurrent_savings, y.one_off_savings, y.net, y.cumulative_net]
+          for y in cb.years]),
+    ]
+    response = HttpResponse(xlsx_bytes(sheets),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-finance-{today():%Y-%m-%d}.xlsx"'
+    return response
+
+
+@login_required
+@require_safe
+def budget(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    p = access.programme
+    return render(request, "finance/budget.html", _context(
+        access, "budget", versions=selectors.budget_versions(programme=p),
+        reserves=reporting.reserve_positions(programme=p), forecasts=selectors.forecasts(programme=p)))
+
+
+@login_required
+@require_safe
+def codes(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    p = access.programme
+    unmapped_cc, unmapped_ac = selectors.unmapped_codes(programme=p)
+    return render(request, "finance/codes.html", _context(
+        access, "codes", cost_centres=selectors.cost_centres(programme=p),
+        account_codes=selectors.account_codes(programme=p), unmapped_cc=unmapped_cc, unmapped_ac=unmapped_ac))
+
+
+@login_required
+@require_safe
+def benefits(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    p = access.programme
+    cb = reporting.costs_and_benefits(programme=p)
+    by_year, by_category = reporting.savings_against_plan(programme=p)
+    return render(request, "finance/benefits.html", _context(
+        access, "benefits", cb=cb, savings_by_year=by_year, savings_by_category=by_category,
+        cb_chart=costs_and_benefits_chart(cb),
+        savings_chart=bar_chart(categories=[r.label for r in by_year], element_id="chart-savings",
+                                title="Planned and realised savings by financial year",
+                                series=[("Planned", [r.planned for r in by_year]),
+                                        ("Realised", [r.realised for r in by_year])]),
+        lines=selectors.benefit_lines(programme=p)))
+
+
+def costs_and_benefits_chart(cb: reporting.CostsAndBenefits):
+    return line_chart(categories=[str(y.year) for y in cb.years], element_id="chart-net-position",
+                      title="Cumulative net position (benefits less investment)",
+                      series=[("Cumulative net position", [y.cumulative_net for y in cb.years])],
+                      guides=[("Break-even", 0)])
+
+
+def kpi_chart(summary: reporting.KpiSummary):
+    kpi = summary.kpi
+    guides = [("Target", kpi.target), ("Baseline", kpi.baseline)]
+    if kpi.comparator_value is not None:
+        guides.append((kpi.comparator_label[:22], kpi.comparator_value))
+    return line_chart(categories=[f"{r.date:%b %Y}" for r in summary.readings], element_id=f"chart-kpi-{kpi.pk}",
+                      title=f"{kpi.name} ({kpi.unit}) over time", unit=kpi.unit,
+                      series=[(kpi.name[:40], [r.value for r in summary.readings])], guides=guides)
+
+
+@login_required
+@require_safe
+def kpis(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    summaries = reporting.kpi_summaries(programme=access.programme)
+    for s in summaries:
+        s.chart = kpi_chart(s)
+    return render(request, "finance/kpis.html", _context(access, "kpis", summaries=summaries))
+
+
+# --- Records kept by hand: add, edit, delete ------------------------------------------------------
+
+def _resource(key: str) -> FinanceResource:
+    try:
+        return RESOURCES[key]
+    except KeyError:
+        raise Http404("No such page") from None
+
+
+def _save(res: FinanceResource, instance, user, reason: str):
+    if isinstance(instance, BudgetVersion):
+        return budget_version_save(version=instance, user=user, reason=reason)
+    return record_save(instance=instance, user=user, reason=reason)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_edit(request: HttpRequest, slug: str, resource: str, pk: int | None = None) -> HttpResponse:
+    res = _resource(resource)
+    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
+    instance = get_object_or_404(res.model, pk=pk, programme=access.programme) if pk else None
+    form = res.form(request.POST or None, instance=instance, programme=access.programme)
+    if request.method == "POST" and form.is_valid():
+        _save(res, form.save(commit=False), request.user, request.POST.get("change_reason") or (
+            f"{res.singular.capitalize()} edited" if instance else f"{res.singular.capitalize()} added"))
+        messages.success(request, f"The {res.singular} has been saved.")
+        return redirect(f"finance:{res.section}", slug)
+    return render(request, "programmes/form.html", programme_context(
+        access, "finance", form=form,
+        heading=f"Edit {res.singular}" if instance else f"Add a {res.singular}",
+        submit="Save", ask_reason=bool(instance), cancel_url=reverse(f"finance:{res.section}", args=[slug])))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_delete(request: HttpRequest, slug: str, resource: str, pk: int) -> HttpResponse:
+    res = _resource(resource)
+    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
+    obj = get_object_or_404(res.model, pk=pk, programme=access.programme)
+    if request.method == "POST":
+        try:
+            record_delete(instance=obj, user=request.user, reason=f"{res.singular.capitalize()} deleted")
+        except ProtectedError:
+            messages.error(request, f"This {res.singular} is still used by budget lines: change them first.")
+            return redirect(f"finance:{res.section}", slug)
+        messages.success(request, f"The {res.singular} has been deleted.")
+        return redirect(f"finance:{res.section}", slug)
+    return render(request, "programmes/confirm_delete.html", programme_context(
+        access, "finance", object=obj, what=res.singular, cancel_url=reverse(f"finance:{res.section}", args=[slug])))
+
+
+# --- Ledger uploads (core.uploads does the work) --------------------------------------------------
+
+UPLOAD_HINT = ("The ledger export as an Excel workbook (.xlsx) or CSV file, one transaction a row, with the "
+               "column headings in the first row: transaction date, cost centre, account code, amount, and if "
+               "you have them period, description, supplier and reference. A row saying \"Total\" is checked "
+               "against the rows above it.")
+
+
+def _upload(access: ProgrammeAccess, upload_pk: int) -> Upload:
+    return get_object_or_404(uploads_for(access.programme, kind=LEDGER_KIND), pk=upload_pk)
+
+
+@login_required
+@require_safe
+def ledger(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    p = access.programme
+    return render(request, "finance/ledger.html", _context(
+        access, "ledger", uploads=list(uploads_for(p, kind=LEDGER_KIND)[:100]),
+        line_counts=selectors.ledger_line_counts(programme=p),
+        rollback_url=reverse("finance:ledger", args=[slug]) + "uploads/"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
+    form = UploadFileForm(request.POST, request.FILES) if request.method == "POST" else UploadFileForm()
+    upload_error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = upload_receive(target=access.programme, kind=LEDGER_KIND,
+                                    uploaded_file=form.cleaned_data["file"], user=request.user)
+        except UploadError as e:
+            upload_error = e.message
+        else:
+            return redirect("finance:ledger_mapping", slug, upload.pk)
+    return render(request, "finance/ledger_upload.html", _context(
+        access, "ledger", upload_form=form, upload_error=upload_error, upload_hint=UPLOAD_HINT,
+        upload_action=reverse("finance:ledger_upload", args=[slug])))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_mapping(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
+    upload = _upload(access, upload_pk)
+    spec = get_upload_spec(LEDGER_KIND)
+    kwargs = ledger_form_kwargs(access.programme)
+    try:
+        preview = upload_inspect(upload=upload, form_kwargs=kwargs)
+    except UploadError as e:
+        messages.error(request, e.message)
+        return redirect("finance:ledger_upload", slug)
+    form = mapping_form(spec, preview.headers, initial=preview.mapping,
+                        data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if upload.status in (Upload.Status.PREVIEWED, Upload.Status.FAILED):
+            mapping = {c.name: form.cleaned_data.get(c.name) or None for c in spec.columns}
+            upload_preview(upload=upload, form_kwargs=kwargs, mapping=mapping)
+        return redirect("finance:ledger_preview", slug, upload.pk)
+    return render(request, "finance/ledger_mapping.html", _context(
+        access, "ledger", upload=upload, mapping_form=form,
+        mapping_action=reverse("finance:ledger_mapping", args=[slug, upload.pk])))
+
+
+@login_required
+@require_safe
+def ledger_preview(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
+    upload = _upload(access, upload_pk)
+    try:
+        preview = upload_inspect(upload=upload, form_kwargs=ledger_form_kwargs(access.programme))
+    except UploadError as e:
+        messages.error(request, e.message)
+        return redirect("finance:ledger_upload", slug)
+    batch = preview.cleaned if not preview.errors else None
+    return render(request, "finance/ledger_preview.html", _context(
+        access, "ledger", upload=upload, preview=preview, batch=batch,
+        as_job=preview.row_count > LEDGER_JOB_THRESHOLD,
+        commit_action=reverse("finance:ledger_commit", args=[slug, upload.pk]),
+        mapping_url=reverse("finance:ledger_mapping", args=[slug, upload.pk])))
+
+
+@login_required
+@require_POST
+def ledger_commit_view(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
+    upload = _upload(access, upload_pk)
+    # The row count is known once the mapping has been checked; before that, the file's size
+    # says whether it is big (a line of a ledger export is around 100 bytes).
+    big = upload.row_count > LEDGER_JOB_THRESHOLD or (not upload.row_count and upload.size > 100 * LEDGER_JOB_THRESHOLD)
+    if big and upload.status != Upload.Status.COMMITTED:
+        job = ledger_commit_request(upload=upload, programme=access.programme, user=request.user)
+        return redirect("finance:ledger_job", slug, job.uuid)
+    try:
+        outcome = ledger_commit(upload=upload, programme=access.programme, user=request.user)
+    except UploadError as e:
+        messages.error(request, e.message)
+        return redirect("finance:ledger", slug)
+    if outcome.already_loaded:
+        messages.info(request, outcome.message)
+        return redirect("finance:ledger", slug)
+    if outcome.errors:
+        messages.error(request, outcome.message)
+        return redirect("finance:ledger_preview", slug, upload.pk)
+    messages.success(request, f"{outcome.written:,} transaction{'s' if outcome.written != 1 else ''} loaded "
+                              f"from {upload.original_name}.")
+    return redirect("finance:home", slug)
+
+
+@login_required
+@require_safe
+def ledger_job(request: HttpRequest, slug: str, job_uuid) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
+    job = get_object_or_404(jobs_for(access.programme, kind=LEDGER_COMMIT_KIND), uuid=job_uuid)
+    template = "finance/includes/job_status.html" if request.headers.get("HX-Request") else "finance/ledger_job.html"
+    return render(request, template, _context(access, "ledger", job=job))
+
+
+@login_required
+@require_POST
+def ledger_rollback(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
+    upload = _upload(access, upload_pk)
+    try:
+        upload_rollback(upload=upload, user=request.user)
+    except UploadError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"The transactions loaded from {upload.original_name} have been removed.")
+    return redirect("finance:ledger", slug)

@@ -157,8 +157,9 @@ def _workstream(w: World) -> str:
 PAGES = {
     # + milestone counts and key decisions, the 6 latest confidence assessments, late and
     # due-soon lists, recent decisions, workstream counts, members, services, partners;
-    # + the panels other apps register (risks: open risks and overdue reviews, overdue actions).
-    "overview": (lambda w: reverse("programmes:overview", args=[w.programme.slug]), 16),
+    # + the panels other apps register (risks: open risks and overdue reviews, overdue actions;
+    # workforce: latest roster version, its rows, people on payroll (3); finance (2)).
+    "overview": (lambda w: reverse("programmes:overview", args=[w.programme.slug]), 21),
     # + milestones, their workstreams and owners (prefetched), the dependency warnings,
     # workstreams, key decisions (for derived dates) and members (the owner filter).
     "tracker": (_tracker(), 11),

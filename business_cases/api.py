@@ -1,0 +1,285 @@
+"""REST API for business cases, under the same access rules as the pages: members read,
+programme managers and directors write (EDIT_BUSINESS_CASE), only directors record a
+decision (APPROVE_BUSINESS_CASE), outsiders get 404. The ranking and the appraisal results
+are computed, so they are read-only."""
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.drainage import set_override
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from business_cases import reporting, selectors
+from business_cases.models import (
+    SECTIONS,
+    AppraisalLine,
+    BusinessCase,
+    BusinessCaseVersion,
+    Criterion,
+    CriticalSuccessFactor,
+    MatrixCell,
+    Option,
+    StrategicObjective,
+)
+from business_cases.services import version_create, version_decide, version_save, version_submit
+from core.financial_year import FinancialYearField, FinancialYearSerializerField
+from core.roles import Capability
+from programmes.access import programme_access
+from programmes.api import ProgrammeChildViewSet, ProgrammeScopedSerializer
+
+SCOPED = {"business_case": BusinessCase, "option": Option, "criterion": Criterion,
+          "objective": StrategicObjective, "csf": CriticalSuccessFactor}
+
+
+@extend_schema_field({"type": "string", "example": "2023/24", "description": "Financial year, April to March"})
+class YearField(FinancialYearSerializerField):
+    """A financial year ("2023/24"), described as such in the OpenAPI schema."""
+
+
+class _Scoped(ProgrammeScopedSerializer):
+    """Also limits choices of business cases, options, criteria, objectives and CSFs to the
+    programme in the URL."""
+
+    serializer_field_mapping = {**ProgrammeScopedSerializer.serializer_field_mapping, FinancialYearField: YearField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            # Choices inline in the schema, not as named enums: other apps have fields called
+            # kind, category, status or rating with other choices, and named enums collide.
+            if isinstance(f, serializers.ChoiceField):
+                set_override(f, "field", {"type": "string", "enum": [str(v) for v in f.choices],
+                                          "description": "One of: " + ", ".join(str(v) for v in f.choices if v)})
+        programme = self.context.get("programme")
+        if programme is None:
+            return
+        for name, model in SCOPED.items():
+            if name in self.fields and hasattr(self.fields[name], "queryset"):
+                self.fields[name].queryset = model.objects.filter(programme=programme)
+
+
+class BusinessCaseSerializer(_Scoped):
+    class Meta:
+        model = BusinessCase
+        fields = ["id", "stage"]
+
+
+class VersionSerializer(_Scoped):
+    stage = serializers.CharField(source="business_case.stage", read_only=True)
+
+    class Meta:
+        model = BusinessCaseVersion
+        fields = ["id", "business_case", "stage", "number", "status", "summary", *[n for n, _ in SECTIONS],
+                  "approving_body", "meeting_date", "decision_reference", "decision_notes", "decided_by",
+                  "decided_at", "was_approved", "created_at"]
+        read_only_fields = ["number", "status", "approving_body", "meeting_date", "decision_reference",
+                            "decision_notes", "decided_by", "decided_at", "was_approved", "created_at"]
+
+
+class ObjectiveSerializer(_Scoped):
+    code = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = StrategicObjective
+        fields = ["id", "code", "number", "text"]
+
+
+class CsfSerializer(_Scoped):
+    code = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = CriticalSuccessFactor
+        fields = ["id", "code", "number", "text"]
+
+
+class OptionSerializer(_Scoped):
+    class Meta:
+        model = Option
+        fields = ["id", "code", "order", "title", "description", "kind", "justification", "outcome_override",
+                  "override_reason", "optimism_bias_percent", "benefits_confidence_percent"]
+
+
+class CriterionSerializer(_Scoped):
+    class Meta:
+        model = Criterion
+        fields = ["id", "order", "title", "kind", "objective", "csf", "weight", "scale_min", "scale_max",
+                  "direction"]
+
+
+class MatrixCellSerializer(_Scoped):
+    class Meta:
+        model = MatrixCell
+        fields = ["id", "option", "criterion", "level", "gate", "rating", "score", "money", "note"]
+        # The pair is checked by the model's constraint through full_clean, as a 400.
+        validators = []
+
+
+class AppraisalLineSerializer(_Scoped):
+    class Meta:
+        model = AppraisalLine
+        fields = ["id", "option", "category", "year", "financial_year", "description", "amount", "final"]
+
+
+class _Child(ProgrammeChildViewSet):
+    edit_capability = Capability.EDIT_BUSINESS_CASE
+
+
+class BusinessCaseViewSet(_Child):
+    model = BusinessCase
+    serializer_class = BusinessCaseSerializer
+
+    def destroy(self, request, *args, **kwargs):
+        # Deleting a stage would delete its versions; only one that never left draft may go.
+        if self.get_object().versions.exclude(status=BusinessCaseVersion.Status.DRAFT).exists():
+            return Response({"detail": "This stage has versions that went to review; it cannot be deleted."},
+                            status=status.HTTP_409_CONFLICT)
+        return super().destroy(request, *args, **kwargs)
+
+
+class VersionViewSet(_Child):
+    """Versions: POST starts a new version of the stage (superseding the latest, as the page
+    does) with the text given; PUT/PATCH changes a draft only."""
+
+    model = BusinessCaseVersion
+    serializer_class = VersionSerializer
+    select_related = ("business_case",)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        case = data.pop("business_case")
+        version = version_create(programme=self.access.programme, stage=case.stage, user=request.user,
+                                 summary=data.pop("summary", ""))
+        if data:
+            for k, v in data.items():
+                setattr(version, k, v)
+            _save(lambda: version_save(version=version, user=request.user, reason="Text set through the API"))
+        return Response(self.get_serializer(version).data, status=status.HTTP_201_CREATED)
+
+    save_service = staticmethod(
+        lambda *, instance, user, reason: version_save(version=instance, user=user, reason=reason))
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        if "business_case" in request.data and str(request.data["business_case"]) != str(instance.business_case_id):
+            raise DRFValidationError({"business_case": ["A version stays with its stage: start a new version there."]})
+        return super().update(request, *args, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        # A version that went to review or was decided is part of the record.
+        if self.get_object().status != BusinessCaseVersion.Status.DRAFT:
+            return Response({"detail": "Only a draft version can be deleted."}, status=status.HTTP_409_CONFLICT)
+        return super().destroy(request, *args, **kwargs)
+
+
+def _save(call):
+    """Run a service, turning its validation errors into a 400."""
+    try:
+        return call()
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        raise DRFValidationError(detail) from exc
+
+
+class ObjectiveViewSet(_Child):
+    model = StrategicObjective
+    serializer_class = ObjectiveSerializer
+
+
+class CsfViewSet(_Child):
+    model = CriticalSuccessFactor
+    serializer_class = CsfSerializer
+
+
+class OptionViewSet(_Child):
+    model = Option
+    serializer_class = OptionSerializer
+
+
+class CriterionViewSet(_Child):
+    model = Criterion
+    serializer_class = CriterionSerializer
+
+
+class MatrixCellViewSet(_Child):
+    model = MatrixCell
+    serializer_class = MatrixCellSerializer
+
+
+class AppraisalLineViewSet(_Child):
+    model = AppraisalLine
+    serializer_class = AppraisalLineSerializer
+
+
+class VersionSubmitView(APIView):
+    """POST: send a draft to review (refused with what is missing)."""
+
+    @extend_schema(request=None, responses=VersionSerializer)
+    def post(self, request, programme_slug: str, pk: int):
+        access = programme_access(request.user, programme_slug, Capability.EDIT_BUSINESS_CASE)
+        version = get_object_or_404(BusinessCaseVersion, programme=access.programme, pk=pk)
+        _save(lambda: version_submit(version=version, user=request.user))
+        return Response(VersionSerializer(version, context={"programme": access.programme}).data)
+
+
+class VersionDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    approving_body = serializers.CharField(max_length=200)
+    meeting_date = serializers.DateField()
+    decision_reference = serializers.CharField(max_length=60)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class VersionDecideView(APIView):
+    """POST: a director records the decision on a version in review."""
+
+    @extend_schema(request=VersionDecisionSerializer, responses=VersionSerializer)
+    def post(self, request, programme_slug: str, pk: int):
+        access = programme_access(request.user, programme_slug, Capability.APPROVE_BUSINESS_CASE)
+        version = get_object_or_404(BusinessCaseVersion, programme=access.programme, pk=pk)
+        s = VersionDecisionSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        _save(lambda: version_decide(version=version, user=request.user, approve=d["decision"] == "approve",
+                                     approving_body=d["approving_body"], meeting_date=d["meeting_date"],
+                                     decision_reference=d["decision_reference"], notes=d["notes"]))
+        return Response(VersionSerializer(version, context={"programme": access.programme}).data)
+
+
+def _plain(value):
+    """Decimals as strings, recursively, so money keeps its pence exactly in JSON."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+class RankingView(APIView):
+    """GET: the matrix's ranking, outcomes (computed and standing), explanations, the rules and
+    the Green Book short-list check. Read-only: it is worked out from the cells."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, programme_slug: str):
+        access = programme_access(request.user, programme_slug)
+        table = reporting.matrix_table(programme=access.programme)
+        rows = [{k: row[k] for k in ("id", "code", "title", "rank", "passes_gates", "total", "percent",
+                                     "outcome", "computed_label", "outcome_label", "overridden",
+                                     "override_reason", "explanation")} for row in table["rows"]]
+        return Response(_plain({"options": rows, "max_total": table["max_total"], "rules": table["rules"],
+                                "green_book_problems": table["green_book"]}))
+
+
+class AppraisalView(APIView):
+    """GET: the economic appraisal results of the short list and the switching value."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, programme_slug: str):
+        access = programme_access(request.user, programme_slug)
+        return Response(_plain(selectors.appraisal(programme=access.programme).as_dict()))

@@ -1,0 +1,185 @@
+"""The demo programme's business cases: the Strategic Outline Case that Cabinet approved
+(E3393), its six objectives and six critical success factors, the three options with a matrix
+whose ranking gives the published outcomes, and an Outline Business Case in draft with an
+economic appraisal of the two options on the short list. All prose is our own; the
+appraisal figures are plausible, not published ones."""
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from business_cases.models import (
+    AppraisalLine,
+    BusinessCaseVersion,
+    Criterion,
+    CriticalSuccessFactor,
+    MatrixCell,
+    MatrixSettings,
+    Option,
+    Stage,
+    StrategicObjective,
+)
+from business_cases.services import version_create, version_decide, version_save, version_submit
+from core.financial_year import FinancialYear
+from programmes.demo import demo_step
+from programmes.services import record_save
+
+REASON = "Demo data loaded"
+SOC_MEETING = date(2022, 11, 10)
+
+OBJECTIVES = [
+    "Move adult social care safely to new arrangements once the current contract is not extended",
+    "Use the change to reshape how adult social care is delivered before national reforms land",
+    "Bring statutory adult social work (PD01) under the council's direct control",
+    "Keep and build on the integrated ways of working that already serve people well",
+    "Work at scale with the Integrated Care Board and partners across the wider area",
+    "Deliver the Cabinet's stated priority of bringing services in-house",
+]
+CSFS = [
+    "Fits the strategy and meets the needs of the service",
+    "Gives good value for money",
+    "Keeps care running without a break for the people who use it",
+    "Is affordable over the long term",
+    "Can be delivered in the time available",
+    "Attracts, keeps and develops the staff the service needs",
+]
+OPTIONS = [
+    ("Op.1", "Re-commission service delivery",
+     "Run a procurement for a new provider to deliver the services from the end of the contract.",
+     "Meets the timetable but leaves statutory social work outside the council and repeats the "
+     "dependence on a single provider; kept on the short list as the alternative."),
+    ("Op.2", "In-source service delivery to the council",
+     "The council employs the transferring staff and runs the services itself from transfer day.",
+     "Scores highest against the objectives and success factors and can be ready in time."),
+    ("Op.3", "Set up a new organisation to deliver services",
+     "Create a council-owned company or similar body to run the services.",
+     "A new body could not be set up, registered and staffed before the contract ends."),
+]
+M, P, N = "meets", "partial", "not_met"
+# Levels per option (Op.1, Op.2, Op.3) against SO1–SO6 then CSF1–CSF6.
+LEVELS = {
+    "SO1": (M, M, N), "SO2": (P, M, M), "SO3": (N, M, P), "SO4": (P, M, P), "SO5": (P, M, P), "SO6": (N, M, P),
+    "CSF1": (P, M, P), "CSF2": (P, M, N), "CSF3": (M, M, N), "CSF4": (P, P, N), "CSF5": (M, P, N),
+    "CSF6": (P, M, P),
+}
+# (title, kind, weight, extra fields, values per option)
+OTHER_CRITERIA = [
+    ("Can be in place by the contract end date", Criterion.Kind.GATE, Decimal("0"), {}, (True, True, False)),
+    ("Confidence of a safe transfer on day one", Criterion.Kind.RATING, Decimal("2"), {}, ("medium", "high", "low")),
+    ("Support from staff, unions and partners", Criterion.Kind.SCORE, Decimal("1"),
+     {"scale_min": Decimal("0"), "scale_max": Decimal("10")}, (Decimal("5"), Decimal("8"), Decimal("4"))),
+    ("Estimated one-off cost to mobilise", Criterion.Kind.MONEY, Decimal("1"),
+     {"direction": Criterion.Direction.LOWER}, (Decimal("1250000"), Decimal("2280000"), Decimal("3100000"))),
+]
+SECTIONS_V1 = {
+    "strategic_case": "The community services contract will not be extended, so adult social care needs a "
+                      "new home from transfer day. This case sets out why, and what the council wants from "
+                      "the change.",
+    "economic_case": "Three options were drawn up and tested against the objectives and the critical "
+                     "success factors.",
+    "commercial_case": "To follow at Outline Business Case.",
+    "financial_case": "Mobilisation will be paid for from the adult social care reserve.",
+    "management_case": "A programme board chaired by the director will oversee the work.",
+}
+SECTIONS_V2 = {
+    **SECTIONS_V1,
+    "strategic_case": "The community services contract will not be extended, so adult social care needs a "
+                      "new home from transfer day. This case sets out why, what the council wants from the "
+                      "change, and how it fits the national reforms to adult social care.",
+    "economic_case": "Three options were drawn up and tested against the six objectives and six critical "
+                     "success factors. In-sourcing scores highest; setting up a new organisation cannot be "
+                     "ready in time and is discounted.",
+    "financial_case": "Mobilisation will be paid for from the adult social care reserve, within the "
+                      "uncommitted balance.",
+}
+OBC_TEXT = {
+    "strategic_case": "Confirms the case for change agreed at the Strategic Outline Case.",
+    "economic_case": "Compares re-commissioning with in-sourcing over ten years at real prices.",
+}
+# (option code, category, first year, last year, amount a year, description)
+LINES = [
+    ("Op.1", "transition", 0, 0, "650000", "Procurement and mobilisation of a new provider"),
+    ("Op.1", "transition", 1, 1, "450000", "Handover to the new provider"),
+    ("Op.1", "revenue", 1, 9, "120000", "Contract management"),
+    ("Op.1", "risk", 1, 1, "150000", "Allowance for a failed or delayed procurement"),
+    ("Op.1", "cash_releasing", 2, 9, "300000", "Lower prices from a competitive tender"),
+    ("Op.1", "non_cash_releasing", 2, 9, "50000", "Staff time saved by a simpler contract"),
+    ("Op.2", "capital", 0, 0, "343000", "IT equipment and changes to bases"),
+    ("Op.2", "transition", 0, 0, "1340000", "Mobilisation: HR, payroll, IT and legal work"),
+    ("Op.2", "transition", 1, 1, "597000", "Mobilisation completed after transfer"),
+    ("Op.2", "revenue", 1, 9, "250000", "Corporate support services for the transferred teams"),
+    ("Op.2", "risk", 1, 1, "200000", "Allowance for agency cover while vacancies are filled"),
+    ("Op.2", "cash_releasing", 1, 9, "900000", "No provider management fee or margin; less agency cover"),
+    ("Op.2", "non_cash_releasing", 1, 9, "150000", "Less duplicated assessment between teams"),
+    ("Op.2", "unmonetised", 0, 0, None, "Direct control of statutory social work"),
+]
+APPRAISAL_SETTINGS = {"Op.1": (Decimal("20"), Decimal("80")), "Op.2": (Decimal("25"), Decimal("75"))}
+FIRST_YEAR = FinancialYear(2023)
+
+
+@demo_step
+def business_cases_demo_load(programme, users, shift) -> None:
+    """Add the demo business cases to the demo programme (called by `demo_load`)."""
+    pm, director = users["demo-pm"], users["demo-director"]
+    objectives = [record_save(instance=StrategicObjective(programme=programme, number=n, text=t), user=pm,
+                              reason=REASON) for n, t in enumerate(OBJECTIVES, start=1)]
+    csfs = [record_save(instance=CriticalSuccessFactor(programme=programme, number=n, text=t), user=pm,
+                        reason=REASON) for n, t in enumerate(CSFS, start=1)]
+    record_save(instance=MatrixSettings(programme=programme), user=pm, reason=REASON)
+    options = [record_save(instance=Option(programme=programme, code=code, order=i, title=title,
+                                           description=description, justification=why,
+                                           **dict(zip(("optimism_bias_percent", "benefits_confidence_percent"),
+                                                      APPRAISAL_SETTINGS.get(code, (Decimal("0"), Decimal("100"))),
+                                                      strict=True))),
+                           user=pm, reason=REASON)
+               for i, (code, title, description, why) in enumerate(OPTIONS, start=1)]
+    order = 0
+    for linked in [*objectives, *csfs]:
+        order += 1
+        criterion = record_save(instance=Criterion(
+            programme=programme, order=order, title=linked.text, kind=Criterion.Kind.LEVELS,
+            objective=linked if isinstance(linked, StrategicObjective) else None,
+            csf=linked if isinstance(linked, CriticalSuccessFactor) else None), user=pm, reason=REASON)
+        for option, level in zip(options, LEVELS[linked.code], strict=True):
+            record_save(instance=MatrixCell(programme=programme, option=option, criterion=criterion, level=level),
+                        user=pm, reason=REASON)
+    for title, kind, weight, extra, values in OTHER_CRITERIA:
+        order += 1
+        criterion = record_save(instance=Criterion(programme=programme, order=order, title=title, kind=kind,
+                                                   weight=weight, **extra), user=pm, reason=REASON)
+        field = {Criterion.Kind.GATE: "gate", Criterion.Kind.RATING: "rating", Criterion.Kind.SCORE: "score",
+                 Criterion.Kind.MONEY: "money"}[kind]
+        for option, value in zip(options, values, strict=True):
+            record_save(instance=MatrixCell(programme=programme, option=option, criterion=criterion,
+                                            **{field: value}), user=pm, reason=REASON)
+
+    # The SOC: a first draft, then the version Cabinet approved.
+    first = version_create(programme=programme, stage=Stage.SOC, user=pm, summary="First draft for the board")
+    _write(first, SECTIONS_V1, pm)
+    second = version_create(programme=programme, stage=Stage.SOC, user=pm, summary="Version for Cabinet")
+    _write(second, SECTIONS_V2, pm)
+    version_submit(version=second, user=pm)
+    version_decide(version=second, user=director, approve=True, approving_body="Cabinet",
+                   meeting_date=shift(SOC_MEETING), decision_reference="E3393",
+                   notes="Proceed to the Outline and Full Business Cases on the basis of in-sourcing PD01 and "
+                         "SD43, with sign-off delegated to the director.")
+    # Drafted in the weeks before the meeting, not on the day the demo loads.
+    for version, weeks in ((first, 10), (second, 4)):
+        BusinessCaseVersion.objects.filter(pk=version.pk).update(
+            created_at=timezone.make_aware(datetime.combine(shift(SOC_MEETING) - timedelta(weeks=weeks), time(9))))
+
+    by_code = {o.code: o for o in options}
+    for code, category, first_year, last_year, amount, description in LINES:
+        for year in range(first_year, last_year + 1):
+            record_save(instance=AppraisalLine(
+                programme=programme, option=by_code[code], category=category, year=year,
+                financial_year=FIRST_YEAR + year, description=description,
+                amount=Decimal(amount) if amount is not None else None), user=pm, reason=REASON)
+    obc = version_create(programme=programme, stage=Stage.OBC, user=pm, summary="Working draft")
+    _write(obc, OBC_TEXT, pm)
+
+
+def _write(version: BusinessCaseVersion, sections: dict, user) -> None:
+    for name, text in sections.items():
+        setattr(version, name, text)
+    version_save(version=version, user=user, reason=REASON)

@@ -1,0 +1,191 @@
+"""Forms for the business case pages. The API applies the same model rules through
+full_clean in the services; the appraisal-line upload runs every row through
+`AppraisalLineForm`."""
+from decimal import Decimal
+
+from django import forms
+
+from business_cases.models import (
+    SECTIONS,
+    AppraisalLine,
+    BusinessCaseVersion,
+    Criterion,
+    CriticalSuccessFactor,
+    Level,
+    MatrixSettings,
+    Option,
+    Rating,
+    StrategicObjective,
+)
+from core.forms import GovukDateField, govuk_messages
+from programmes.forms import ProgrammeScopedForm
+
+
+class ObjectiveForm(ProgrammeScopedForm):
+    class Meta:
+        model = StrategicObjective
+        fields = ["number", "text"]
+        labels = {"text": "Objective"}
+
+
+class CsfForm(ProgrammeScopedForm):
+    class Meta:
+        model = CriticalSuccessFactor
+        fields = ["number", "text"]
+        labels = {"text": "Critical success factor"}
+
+
+class OptionForm(ProgrammeScopedForm):
+    class Meta:
+        model = Option
+        fields = ["code", "title", "order", "description", "kind", "justification", "outcome_override",
+                  "override_reason", "optimism_bias_percent", "benefits_confidence_percent"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
+                   "justification": forms.Textarea(attrs={"rows": 3}),
+                   "override_reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome_override"].choices = [("", "Use the outcome the matrix gives")] + [
+            c for c in self.fields["outcome_override"].choices if c[0]]
+
+
+class CriterionForm(ProgrammeScopedForm):
+    class Meta:
+        model = Criterion
+        fields = ["title", "order", "kind", "weight", "objective", "csf", "scale_min", "scale_max", "direction"]
+        help_texts = {"scale_min": "For a score: the lowest score of the scale",
+                      "scale_max": "For a score: the highest score of the scale"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = StrategicObjective.objects.filter(programme=self.programme)
+        self.fields["objective"].empty_label = "None"
+        self.fields["csf"].queryset = CriticalSuccessFactor.objects.filter(programme=self.programme)
+        self.fields["csf"].empty_label = "None"
+        self.fields["direction"].choices = [("", "Not money")] + [
+            c for c in self.fields["direction"].choices if c[0]]
+
+
+class MatrixSettingsForm(forms.ModelForm):
+    class Meta:
+        model = MatrixSettings
+        fields = ["meets_points", "partial_points", "not_met_points", "high_points", "medium_points", "low_points"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_messages(self)
+
+
+NOT_ASSESSED = ("", "Not assessed")
+
+
+class OptionCellsForm(forms.Form):
+    """One option's cells: a field per criterion, of the criterion's kind. Left empty, the
+    cell is not assessed."""
+
+    def __init__(self, *args, criteria: list[Criterion], cells: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        K = Criterion.Kind
+        for c in criteria:
+            cell = cells.get(c.pk)
+            name = f"c{c.pk}"
+            linked = c.objective.code if c.objective_id else (c.csf.code if c.csf_id else "")
+            label = f"{linked}: {c.title}" if linked else c.title
+            if c.kind == K.LEVELS:
+                f = forms.ChoiceField(label=label, required=False, choices=[NOT_ASSESSED, *Level.choices])
+                initial = cell.level if cell else ""
+            elif c.kind == K.GATE:
+                f = forms.ChoiceField(label=label, required=False,
+                                      choices=[NOT_ASSESSED, ("yes", "Yes – passes"), ("no", "No – ruled out")])
+                initial = "" if cell is None or cell.gate is None else ("yes" if cell.gate else "no")
+            elif c.kind == K.RATING:
+                f = forms.ChoiceField(label=label, required=False, choices=[NOT_ASSESSED, *Rating.choices])
+                initial = cell.rating if cell else ""
+            elif c.kind == K.SCORE:
+                f = forms.DecimalField(label=label, required=False, max_digits=8, decimal_places=2,
+                                       min_value=c.scale_min, max_value=c.scale_max,
+                                       help_text=f"A score from {c.scale_min.normalize():f} to "
+                                                 f"{c.scale_max.normalize():f}; leave blank if not assessed")
+                initial = cell.score if cell else None
+            else:
+                f = forms.DecimalField(label=f"{label} (£)", required=False, max_digits=14, decimal_places=2,
+                                       help_text=f"{c.get_direction_display()}; leave blank if not assessed")
+                initial = cell.money if cell else None
+            f.initial = initial
+            f.error_messages["invalid"] = f"Enter a number for {label}"
+            f.error_messages["min_value"] = f"Enter a score of {c.scale_min} or more" if c.scale_min is not None \
+                else "Enter a larger number"
+            f.error_messages["max_value"] = f"Enter a score of {c.scale_max} or less" if c.scale_max is not None \
+                else "Enter a smaller number"
+            self.fields[name] = f
+            self.fields[f"n{c.pk}"] = forms.CharField(label=f"Note on “{label}”", required=False,
+                                                      max_length=300, initial=cell.note if cell else "")
+
+    def values(self) -> dict[int, dict | None]:
+        """criterion id → the cell's fields, or None for a cell left not assessed."""
+        K = Criterion.Kind
+        out: dict[int, dict | None] = {}
+        for c in self.criteria:
+            raw = self.cleaned_data.get(f"c{c.pk}")
+            note = self.cleaned_data.get(f"n{c.pk}") or ""
+            if raw in ("", None):
+                out[c.pk] = None
+                continue
+            fields = {"level": "", "gate": None, "rating": "", "score": None, "money": None, "note": note}
+            if c.kind == K.LEVELS:
+                fields["level"] = raw
+            elif c.kind == K.GATE:
+                fields["gate"] = raw == "yes"
+            elif c.kind == K.RATING:
+                fields["rating"] = raw
+            elif c.kind == K.SCORE:
+                fields["score"] = Decimal(raw)
+            else:
+                fields["money"] = Decimal(raw)
+            out[c.pk] = fields
+        return out
+
+
+class VersionForm(forms.ModelForm):
+    class Meta:
+        model = BusinessCaseVersion
+        fields = ["summary", *[name for name, _ in SECTIONS]]
+        widgets = {name: forms.Textarea(attrs={"rows": 8}) for name, _ in SECTIONS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_messages(self)
+
+
+class DecisionForm(forms.Form):
+    """A director records the decision on a version in review."""
+
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect,
+                                 choices=[("approve", "Approved"), ("reject", "Rejected")])
+    approving_body = forms.CharField(label="Decided by (body)", max_length=200,
+                                     help_text="For example Cabinet")
+    meeting_date = GovukDateField(label="Date of the meeting")
+    decision_reference = forms.CharField(label="Decision reference", max_length=60,
+                                         help_text="For example the forward plan reference")
+    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_messages(self)
+        self.fields["decision"].error_messages["required"] = "Choose whether it was approved or rejected"
+
+
+class AppraisalLineForm(ProgrammeScopedForm):
+    class Meta:
+        model = AppraisalLine
+        fields = ["option", "category", "year", "financial_year", "description", "amount", "final"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["option"].queryset = Option.objects.filter(programme=self.programme).order_by("order", "code")
+        self.fields["option"].empty_label = "Choose an option"
+        self.fields["option"].error_messages["required"] = "Choose the option"
+        self.fields["amount"].required = False
+        self.fields["amount"].help_text = "Leave blank for an unmonetised benefit"

@@ -1,0 +1,446 @@
+"""Business cases of a programme: the three HM Treasury stages (SOC → OBC → FBC) as
+versioned Five Case Model documents, the strategic objectives and critical success factors
+they share, the options appraisal matrix, and the economic appraisal lines of each option.
+
+The options, criteria, matrix and appraisal lines belong to the programme, not to one
+stage: the short list chosen at SOC is the one the OBC appraises and the FBC confirms.
+Each version keeps a snapshot of these structured parts when it leaves draft, so any two
+versions can be compared."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from core.financial_year import FinancialYearField
+from programmes.models import Programme
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+PERCENT = [MinValueValidator(Decimal("0"), "Enter a percentage of 0 or more"),
+           MaxValueValidator(Decimal("1000"), "Enter a percentage of 1000 or less")]
+CONFIDENCE = [MinValueValidator(Decimal("0"), "Enter a percentage from 0 to 100"),
+              MaxValueValidator(Decimal("100"), "Enter a percentage from 0 to 100")]
+# The Green Book schedule runs to year 125.
+LAST_YEAR = 125
+
+
+class Stage(models.TextChoices):
+    SOC = "soc", "Strategic Outline Case"
+    OBC = "obc", "Outline Business Case"
+    FBC = "fbc", "Full Business Case"
+
+
+STAGE_ORDER = [Stage.SOC, Stage.OBC, Stage.FBC]
+STAGE_SHORT = {Stage.SOC: "SOC", Stage.OBC: "OBC", Stage.FBC: "FBC"}
+
+# The Five Case Model, in the order a business case presents it: (field, heading).
+SECTIONS = [
+    ("strategic_case", "Strategic case"),
+    ("economic_case", "Economic case"),
+    ("commercial_case", "Commercial case"),
+    ("financial_case", "Financial case"),
+    ("management_case", "Management case"),
+]
+
+
+class BusinessCase(models.Model):
+    """One stage's business case for a programme. Its text lives in its versions."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="business_cases")
+    stage = models.CharField(max_length=3, choices=Stage.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "stage"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "stage"], name="business_case_one_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{STAGE_SHORT[self.stage]} – {self.programme}"
+
+    @property
+    def short(self) -> str:
+        return STAGE_SHORT[self.stage]
+
+    @property
+    def stage_index(self) -> int:
+        return STAGE_ORDER.index(self.stage)
+
+
+class BusinessCaseVersion(models.Model):
+    """A version of a stage's document: the five cases as text, its status, and — once
+    decided — the decision. A new version supersedes the one before it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Superseded"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="business_case_versions")
+    business_case = models.ForeignKey(BusinessCase, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(editable=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    summary = models.CharField("Summary of this version", max_length=300, blank=True)
+    strategic_case = models.TextField(blank=True, help_text="The case for change and the objectives")
+    economic_case = models.TextField(blank=True, help_text="The options considered and why the preferred one "
+                                                           "gives the best value")
+    commercial_case = models.TextField(blank=True, help_text="How the preferred option will be delivered "
+                                                             "commercially")
+    financial_case = models.TextField(blank=True, help_text="Affordability and funding")
+    management_case = models.TextField(blank=True, help_text="How the change will be managed and its "
+                                                             "benefits realised")
+    # The decision, recorded by a director.
+    approving_body = models.CharField(max_length=200, blank=True, help_text="For example Cabinet")
+    meeting_date = models.DateField(null=True, blank=True)
+    decision_reference = models.CharField(max_length=60, blank=True,
+                                          help_text="For example the forward plan reference, E3393")
+    decision_notes = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Stays true when a later version supersedes this one: the stage was approved, and the
+    # next stage's gate looks for that.
+    was_approved = models.BooleanField(default=False, editable=False)
+    # The structured parts (objectives, CSFs, options, ranking, appraisal) as they stood when
+    # this version left draft; empty while it is a draft, which shows the live parts.
+    snapshot = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The snapshot is worked out from other audited records, so the history leaves it out.
+    history = HistoricalRecords(excluded_fields=["snapshot"])
+
+    class Meta:
+        ordering = ["business_case", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["business_case", "number"], name="business_case_version_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business_case.short} version {self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"Version {self.number}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def clean(self):
+        if self.business_case_id and self.programme_id and self.business_case.programme_id != self.programme_id:
+            raise ValidationError({"business_case": "Choose a business case of this programme"})
+        if self.status == self.Status.APPROVED:
+            errors = {}
+            if not self.approving_body:
+                errors["approving_body"] = "Enter the body that approved it"
+            if not self.meeting_date:
+                errors["meeting_date"] = "Enter the date of the meeting"
+            if not self.decision_reference:
+                errors["decision_reference"] = "Enter the decision reference"
+            if errors:
+                raise ValidationError(errors)
+
+
+class _Numbered(models.Model):
+    """A programme's numbered statement: SO1, SO2… or CSF1, CSF2…, in their order."""
+
+    PREFIX = ""
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1, "Enter a number of 1 or more")],
+                                              help_text="Its place in the list: 1 for the first")
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        abstract = True
+        ordering = ["programme", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.PREFIX}{self.number}"
+
+
+class StrategicObjective(_Numbered):
+    """A strategic objective (SO1…) of the programme, used by every stage."""
+
+    PREFIX = "SO"
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="strategic_objectives")
+    history = HistoricalRecords()
+
+    class Meta(_Numbered.Meta):
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="objective_unique_number")]
+
+
+class CriticalSuccessFactor(_Numbered):
+    """A critical success factor (CSF1…) the options are judged against, used by every stage."""
+
+    PREFIX = "CSF"
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="critical_success_factors")
+    history = HistoricalRecords()
+
+    class Meta(_Numbered.Meta):
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="csf_unique_number")]
+
+
+class Outcome(models.TextChoices):
+    PREFERRED = "preferred", "Preferred"
+    SHORTLISTED = "shortlisted", "Shortlisted"
+    ALTERNATIVE = "alternative", "Alternative"
+    DO_MINIMUM = "do_minimum", "Do minimum"
+    BUSINESS_AS_USUAL = "business_as_usual", "Business as usual"
+    DISCOUNTED = "discounted", "Discounted"
+
+
+class Option(models.Model):
+    """An option on the long list. Its outcome is worked out from the matrix (see
+    `ranking`); an author may override it, giving a reason, and pages show both."""
+
+    class Kind(models.TextChoices):
+        OPTION = "option", "An option for change"
+        BUSINESS_AS_USUAL = "business_as_usual", "Business as usual (the benchmark)"
+        DO_MINIMUM = "do_minimum", "Do minimum"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="options")
+    code = models.CharField(max_length=20, help_text="For example Op.1")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Where it sits in the list")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OPTION)
+    justification = models.TextField(blank=True, help_text="Why the option has the outcome it has")
+    outcome_override = models.CharField("Outcome chosen by the authors", max_length=20, choices=Outcome.choices,
+                                        blank=True, help_text="Leave blank to use the outcome the matrix gives")
+    override_reason = models.TextField("Reason for choosing a different outcome", blank=True)
+    optimism_bias_percent = models.DecimalField(
+        "Optimism bias uplift on costs (%)", max_digits=6, decimal_places=2, default=Decimal("0"),
+        validators=PERCENT)
+    benefits_confidence_percent = models.DecimalField(
+        "Confidence in the monetised benefits (%)", max_digits=5, decimal_places=2, default=Decimal("100"),
+        validators=CONFIDENCE, help_text="Benefits are counted at this percentage of their value")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="option_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def clean(self):
+        if self.outcome_override and not (self.override_reason or "").strip():
+            raise ValidationError({"override_reason": "Enter the reason for choosing a different outcome"})
+
+
+class Criterion(models.Model):
+    """A column of the options appraisal matrix, of one kind. Objectives and CSFs become
+    criteria by linking them; authors may add others."""
+
+    class Kind(models.TextChoices):
+        LEVELS = "levels", "Meets / partially meets / does not meet"
+        GATE = "gate", "Yes / no gate (no rules the option out)"
+        RATING = "rating", "Rating: high / medium / low"
+        SCORE = "score", "Score on a stated scale"
+        MONEY = "money", "Money (£)"
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Higher is better (for example savings)"
+        LOWER = "lower", "Lower is better (for example cost)"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="appraisal_criteria")
+    order = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    objective = models.ForeignKey(StrategicObjective, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="criteria", help_text="The objective this criterion tests, if any")
+    csf = models.ForeignKey(CriticalSuccessFactor, null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="criteria", verbose_name="critical success factor",
+                            help_text="The critical success factor this criterion tests, if any")
+    weight = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("1"),
+                                 validators=[MinValueValidator(Decimal("0"), "Enter a weight of 0 or more")],
+                                 help_text="How much the criterion counts in the weighted total (gates carry none)")
+    scale_min = models.DecimalField("Lowest score", max_digits=8, decimal_places=2, null=True, blank=True)
+    scale_max = models.DecimalField("Highest score", max_digits=8, decimal_places=2, null=True, blank=True)
+    direction = models.CharField(max_length=10, choices=Direction.choices, blank=True,
+                                 help_text="For money: whether more is better or worse")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "order", "pk"]
+        verbose_name_plural = "criteria"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.SCORE:
+            if self.scale_min is None:
+                errors["scale_min"] = "Enter the lowest score of the scale"
+            if self.scale_max is None:
+                errors["scale_max"] = "Enter the highest score of the scale"
+            if self.scale_min is not None and self.scale_max is not None and self.scale_max <= self.scale_min:
+                errors["scale_max"] = "The highest score must be above the lowest"
+        if self.kind == self.Kind.MONEY and not self.direction:
+            errors["direction"] = "Choose whether more money is better or worse"
+        for name in ("objective", "csf"):
+            linked = getattr(self, name)
+            if linked is not None and self.programme_id and linked.programme_id != self.programme_id:
+                errors[name] = "Choose one of this programme's"
+        if errors:
+            raise ValidationError(errors)
+
+
+class Level(models.TextChoices):
+    MEETS = "meets", "Meets"
+    PARTIAL = "partial", "Partially meets"
+    NOT_MET = "not_met", "Does not meet"
+
+
+class Rating(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class MatrixCell(models.Model):
+    """How one option does against one criterion. Only the value of the criterion's kind
+    is filled in."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="matrix_cells")
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="cells")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="cells")
+    level = models.CharField(max_length=10, choices=Level.choices, blank=True)
+    gate = models.BooleanField("Passes the gate", null=True, blank=True)
+    rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
+    score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    money = models.DecimalField("Amount (£)", null=True, blank=True, **MONEY)
+    note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["option", "criterion"], name="matrix_cell_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.option_id} × {self.criterion_id}"
+
+    def clean(self):
+        errors = {}
+        c = self.criterion if self.criterion_id else None
+        if c is not None and self.programme_id and c.programme_id != self.programme_id:
+            errors["criterion"] = "Choose a criterion of this programme"
+        if self.option_id and self.programme_id and self.option.programme_id != self.programme_id:
+            errors["option"] = "Choose an option of this programme"
+        if c is not None and not errors:
+            K = Criterion.Kind
+            if c.kind == K.LEVELS and not self.level:
+                errors["level"] = "Choose meets, partially meets or does not meet"
+            elif c.kind == K.GATE and self.gate is None:
+                errors["gate"] = "Choose yes or no"
+            elif c.kind == K.RATING and not self.rating:
+                errors["rating"] = "Choose high, medium or low"
+            elif c.kind == K.SCORE:
+                if self.score is None:
+                    errors["score"] = "Enter the score"
+                elif c.scale_min is not None and c.scale_max is not None and not (
+                        c.scale_min <= self.score <= c.scale_max):
+                    errors["score"] = f"Enter a score from {c.scale_min.normalize():f} to {c.scale_max.normalize():f}"
+            elif c.kind == K.MONEY and self.money is None:
+                errors["money"] = "Enter the amount in pounds"
+        if errors:
+            raise ValidationError(errors)
+
+
+class MatrixSettings(models.Model):
+    """How levels and ratings score in the programme's matrix (points; a cell scores its
+    points as a share of the highest in its group, times the criterion's weight)."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="matrix_settings")
+    meets_points = models.DecimalField("Points for meets", max_digits=5, decimal_places=2, default=Decimal("2"),
+                                       validators=[MinValueValidator(Decimal("0"))])
+    partial_points = models.DecimalField("Points for partially meets", max_digits=5, decimal_places=2,
+                                         default=Decimal("1"), validators=[MinValueValidator(Decimal("0"))])
+    not_met_points = models.DecimalField("Points for does not meet", max_digits=5, decimal_places=2,
+                                         default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))])
+    high_points = models.DecimalField("Points for high", max_digits=5, decimal_places=2, default=Decimal("3"),
+                                      validators=[MinValueValidator(Decimal("0"))])
+    medium_points = models.DecimalField("Points for medium", max_digits=5, decimal_places=2, default=Decimal("2"),
+                                        validators=[MinValueValidator(Decimal("0"))])
+    low_points = models.DecimalField("Points for low", max_digits=5, decimal_places=2, default=Decimal("1"),
+                                     validators=[MinValueValidator(Decimal("0"))])
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Matrix scoring of {self.programme}"
+
+    def clean(self):
+        errors = {}
+        if not (self.meets_points >= self.partial_points >= self.not_met_points):
+            errors["partial_points"] = "Meets must score at least partially meets, and that at least does not meet"
+        elif self.meets_points == 0:
+            errors["meets_points"] = "Meets must score more than 0"
+        if not (self.high_points >= self.medium_points >= self.low_points):
+            errors["medium_points"] = "High must score at least medium, and medium at least low"
+        elif self.high_points == 0:
+            errors["high_points"] = "High must score more than 0"
+        if errors:
+            raise ValidationError(errors)
+
+
+class AppraisalLine(models.Model):
+    """A cost or benefit of one option in one year of the appraisal, in real prices (£ at
+    today's prices, before discounting). Unmonetised benefits are described, not valued."""
+
+    class Category(models.TextChoices):
+        CAPITAL = "capital", "Capital cost"
+        REVENUE = "revenue", "Revenue cost"
+        TRANSITION = "transition", "One-off transition cost"
+        RISK = "risk", "Risk cost"
+        CASH_RELEASING = "cash_releasing", "Cash-releasing benefit"
+        NON_CASH_RELEASING = "non_cash_releasing", "Non-cash-releasing benefit"
+        UNMONETISED = "unmonetised", "Unmonetised benefit"
+
+    COSTS = (Category.CAPITAL, Category.REVENUE, Category.TRANSITION, Category.RISK)
+    BENEFITS = (Category.CASH_RELEASING, Category.NON_CASH_RELEASING)
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="appraisal_lines")
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="appraisal_lines")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    year = models.PositiveSmallIntegerField(
+        "Year of the appraisal", validators=[MaxValueValidator(LAST_YEAR, f"Enter a year from 0 to {LAST_YEAR}")],
+        help_text="0 is the first year (not discounted), 1 the year after, and so on")
+    financial_year = FinancialYearField(null=True, blank=True, help_text="For example 2023/24, if known")
+    description = models.CharField(max_length=200)
+    amount = models.DecimalField("Amount (£, real prices)", null=True, blank=True, **MONEY,
+                                 validators=[MinValueValidator(Decimal("0"), "Enter an amount of £0 or more")])
+    final = models.BooleanField("Final figure", default=False,
+                                help_text="Confirmed (for example contracted) rather than estimated")
+    upload = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["option", "year", "category", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}, year {self.year}: {self.description}"
+
+    @property
+    def is_cost(self) -> bool:
+        return self.category in self.COSTS
+
+    def clean(self):
+        errors = {}
+        if self.option_id and self.programme_id and self.option.programme_id != self.programme_id:
+            errors["option"] = "Choose an option of this programme"
+        if self.category == self.Category.UNMONETISED:
+            if self.amount is not None:
+                errors["amount"] = "Leave the amount blank for an unmonetised benefit: describe it instead"
+        elif self.category and self.amount is None:
+            errors["amount"] = "Enter the amount in pounds"
+        if errors:
+            raise ValidationError(errors)

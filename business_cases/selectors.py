@@ -1,0 +1,155 @@
+"""Every read of the business cases that a page, the API or an export makes, each in a
+fixed number of queries however many options, criteria, cells or lines there are."""
+from dataclasses import dataclass, field
+
+from business_cases.appraisal import Line, OptionAppraisal, SwitchingValue, appraise, switching_value
+from business_cases.models import (
+    STAGE_ORDER,
+    AppraisalLine,
+    BusinessCase,
+    BusinessCaseVersion,
+    Criterion,
+    CriticalSuccessFactor,
+    MatrixCell,
+    MatrixSettings,
+    Option,
+    Outcome,
+    Stage,
+    StrategicObjective,
+)
+from business_cases.ranking import Ranking, rank_options
+from programmes.models import Programme
+
+
+def matrix_settings_for(*, programme: Programme) -> MatrixSettings:
+    """The programme's scoring of levels and ratings, or the defaults (unsaved)."""
+    return MatrixSettings.objects.filter(programme=programme).first() or MatrixSettings(programme=programme)
+
+
+def objectives(*, programme: Programme) -> list[StrategicObjective]:
+    return list(StrategicObjective.objects.filter(programme=programme).order_by("number"))
+
+
+def csfs(*, programme: Programme) -> list[CriticalSuccessFactor]:
+    return list(CriticalSuccessFactor.objects.filter(programme=programme).order_by("number"))
+
+
+def options(*, programme: Programme) -> list[Option]:
+    return list(Option.objects.filter(programme=programme).order_by("order", "code"))
+
+
+def criteria(*, programme: Programme) -> list[Criterion]:
+    return list(Criterion.objects.filter(programme=programme).select_related("objective", "csf")
+                .order_by("order", "pk"))
+
+
+def ranking(*, programme: Programme, option_list: list[Option] | None = None) -> Ranking:
+    """The matrix and its ranking: four queries (settings, options, criteria, cells)."""
+    settings = matrix_settings_for(programme=programme)
+    option_list = options(programme=programme) if option_list is None else option_list
+    cells = list(MatrixCell.objects.filter(programme=programme))
+    return rank_options(options=option_list, criteria=criteria(programme=programme), cells=cells,
+                        settings=settings)
+
+
+def short_list(rank: Ranking) -> dict[str, str]:
+    """Option code → outcome that stands, for the options on the short list."""
+    return {r.option.code: r.outcome for r in rank.results if r.outcome and r.outcome != Outcome.DISCOUNTED}
+
+
+@dataclass
+class AppraisalResults:
+    """The economic appraisal of the short list, with the preferred option's switching value."""
+
+    appraisals: list[OptionAppraisal]
+    preferred: OptionAppraisal | None
+    switching: SwitchingValue | None
+    lines_by_option: dict[int, list[AppraisalLine]] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)  # shortlisted options with no lines
+
+    def as_dict(self) -> dict:
+        return {"options": [a.as_dict() for a in self.appraisals],
+                "preferred": self.preferred.code if self.preferred else None,
+                "switching_value": self.switching.as_dict() if self.switching else None,
+                "not_appraised": self.missing}
+
+
+def appraisal(*, programme: Programme, rank: Ranking | None = None) -> AppraisalResults:
+    """Every shortlisted option's appraisal (the options, their outcomes and all lines: five
+    queries with the ranking, or one more than `rank` already cost)."""
+    rank = rank or ranking(programme=programme)
+    lines: dict[int, list[AppraisalLine]] = {}
+    for line in AppraisalLine.objects.filter(programme=programme).order_by("option_id", "year", "category", "pk"):
+        lines.setdefault(line.option_id, []).append(line)
+    results, preferred, missing = [], None, []
+    for r in rank.results:
+        option = r.option
+        if r.outcome == Outcome.DISCOUNTED:
+            continue
+        a = appraise(lines=[Line(x.category, x.year, x.amount, x.description) for x in lines.get(option.pk, [])],
+                     optimism_bias_percent=option.optimism_bias_percent,
+                     confidence_percent=option.benefits_confidence_percent,
+                     option_id=option.pk, code=option.code, title=option.title)
+        if not a.has_lines:
+            missing.append(option.code)
+        results.append(a)
+        if r.outcome == Outcome.PREFERRED:
+            preferred = a
+    sv = switching_value(preferred, results) if preferred and preferred.has_lines else None
+    return AppraisalResults(results, preferred, sv, lines, missing)
+
+
+@dataclass
+class StageView:
+    """A stage as the overview shows it: its case (None before the first version), versions
+    newest first, whether it has been approved, and what is missing before review."""
+
+    stage: str
+    case: BusinessCase | None
+    versions: list[BusinessCaseVersion]
+    approved: BusinessCaseVersion | None
+    missing: list[str]
+
+    @property
+    def label(self) -> str:
+        return Stage(self.stage).label
+
+    @property
+    def short(self) -> str:
+        return self.stage.upper()
+
+    @property
+    def current(self) -> BusinessCaseVersion | None:
+        return self.versions[0] if self.versions else None
+
+
+def stage_views(*, programme: Programme, rank: Ranking | None = None,
+                results: AppraisalResults | None = None) -> list[StageView]:
+    """The three stages with their versions (two queries) and, for each, what it still
+    needs before it can go to review (from `rank` and `results`, worked out if not given)."""
+    from business_cases.gates import missing_for
+
+    rank = rank or ranking(programme=programme)
+    results = results or appraisal(programme=programme, rank=rank)
+    cases = {c.stage: c for c in BusinessCase.objects.filter(programme=programme)}
+    versions: dict[int, list[BusinessCaseVersion]] = {}
+    for v in (BusinessCaseVersion.objects.filter(programme=programme).select_related("decided_by")
+              .order_by("business_case_id", "-number")):
+        versions.setdefault(v.business_case_id, []).append(v)
+    views = []
+    n_objectives = StrategicObjective.objects.filter(programme=programme).count()
+    n_csfs = CriticalSuccessFactor.objects.filter(programme=programme).count()
+    for stage in STAGE_ORDER:
+        case = cases.get(stage)
+        vs = versions.get(case.pk, []) if case else []
+        approved = next((v for v in vs if v.was_approved), None)
+        current = vs[0] if vs else None
+        missing = missing_for(stage=stage, version=current, rank=rank, results=results,
+                              n_objectives=n_objectives, n_csfs=n_csfs)
+        views.append(StageView(stage, case, vs, approved, missing))
+    return views
+
+
+def stage_is_approved(*, business_case: BusinessCase | None) -> bool:
+    """Whether any version of the stage was approved (a later version does not undo it)."""
+    return business_case is not None and business_case.versions.filter(was_approved=True).exists()

@@ -1,0 +1,153 @@
+"""Writes to business cases. Each validates the whole row (full_clean) and records who made
+the change and why in the history (through `programmes.services.record_save`)."""
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from business_cases import selectors
+from business_cases.models import (
+    SECTIONS,
+    STAGE_ORDER,
+    STAGE_SHORT,
+    BusinessCase,
+    BusinessCaseVersion,
+    Criterion,
+    MatrixCell,
+    Option,
+)
+from programmes.models import Programme
+from programmes.services import record_delete, record_save
+
+Status = BusinessCaseVersion.Status
+
+
+def snapshot_build(*, programme: Programme) -> dict:
+    """The structured parts as they stand now, as plain data a later comparison can read:
+    objectives, CSFs, options with their outcomes and ranks, criteria and the appraisal."""
+    rank = selectors.ranking(programme=programme)
+    results = selectors.appraisal(programme=programme, rank=rank)
+    return {
+        "objectives": {o.code: o.text for o in selectors.objectives(programme=programme)},
+        "csfs": {c.code: c.text for c in selectors.csfs(programme=programme)},
+        "criteria": {c.title: c.get_kind_display() for c in rank.criteria},
+        "options": {r.option.code: {"title": r.option.title, "outcome": r.outcome_label,
+                                    "computed": r.computed_label, "rank": r.rank, "total": str(r.total)}
+                    for r in rank.results},
+        "appraisal": {a.code: {"pv_costs": str(a.pv_costs), "pv_benefits": str(a.pv_benefits),
+                               "npsv": str(a.npsv), "bcr": None if a.bcr is None else str(a.bcr)}
+                      for a in results.appraisals if a.has_lines},
+    }
+
+
+@transaction.atomic
+def version_create(*, programme: Programme, stage: str, user, summary: str = "") -> BusinessCaseVersion:
+    """Start a new version of the stage's document, copying the text of the latest one.
+    The latest is superseded (its structured parts frozen first if it was still a draft)."""
+    case = BusinessCase.objects.filter(programme=programme, stage=stage).first()
+    if case is None:
+        case = record_save(instance=BusinessCase(programme=programme, stage=stage), user=user,
+                           reason=f"{STAGE_SHORT[stage]} started")
+    BusinessCase.objects.select_for_update().filter(pk=case.pk).first()
+    latest = case.versions.order_by("-number").first()
+    top = case.versions.aggregate(n=Max("number"))["n"] or 0
+    version = BusinessCaseVersion(programme=programme, business_case=case, number=top + 1, summary=summary)
+    if latest is not None:
+        for name, _ in SECTIONS:
+            setattr(version, name, getattr(latest, name))
+        if not latest.snapshot:
+            latest.snapshot = snapshot_build(programme=programme)
+        latest.status = Status.SUPERSEDED
+        record_save(instance=latest, user=user, reason=f"Superseded by version {version.number}")
+    return record_save(instance=version, user=user, reason=f"Version {version.number} started")
+
+
+@transaction.atomic
+def version_save(*, version: BusinessCaseVersion, user, reason: str) -> BusinessCaseVersion:
+    """Save a draft's text. Only drafts change; a version in review or decided is fixed."""
+    if version.pk and BusinessCaseVersion.objects.get(pk=version.pk).status != Status.DRAFT:
+        raise ValidationError("Only a draft can be edited: start a new version to change it.")
+    return record_save(instance=version, user=user, reason=reason)
+
+
+def missing_before_review(*, version: BusinessCaseVersion) -> list[str]:
+    """What the version's stage still needs before it can go to review."""
+    programme = version.programme
+    views = selectors.stage_views(programme=programme)
+    view = next(v for v in views if v.stage == version.business_case.stage)
+    return view.missing
+
+
+@transaction.atomic
+def version_submit(*, version: BusinessCaseVersion, user) -> BusinessCaseVersion:
+    """Send a draft to review. Refused, listing what is missing, until the stage has what it
+    needs; the structured parts are frozen in the version's snapshot."""
+    if version.status != Status.DRAFT:
+        raise ValidationError("Only a draft can be sent to review.")
+    missing = missing_before_review(version=version)
+    if missing:
+        raise ValidationError(["This version cannot go to review yet:"] + missing)
+    version.status = Status.IN_REVIEW
+    version.snapshot = snapshot_build(programme=version.programme)
+    return record_save(instance=version, user=user, reason="Sent to review")
+
+
+def _previous_stage_unapproved(version: BusinessCaseVersion) -> str | None:
+    index = STAGE_ORDER.index(version.business_case.stage)
+    if index == 0:
+        return None
+    previous = STAGE_ORDER[index - 1]
+    case = BusinessCase.objects.filter(programme=version.programme, stage=previous).first()
+    if not selectors.stage_is_approved(business_case=case):
+        return (f"The {STAGE_SHORT[previous]} has not been approved: a stage cannot be approved "
+                f"before the one before it.")
+    return None
+
+
+@transaction.atomic
+def version_decide(*, version: BusinessCaseVersion, user, approve: bool, approving_body: str,
+                   meeting_date: date, decision_reference: str, notes: str = "") -> BusinessCaseVersion:
+    """Record the decision on a version in review: approved (only once the stage before it
+    has been approved) or rejected, with the body, meeting date, reference and recording user.
+    Whether the user may approve is the caller's check (APPROVE_BUSINESS_CASE)."""
+    if version.status != Status.IN_REVIEW:
+        raise ValidationError("Only a version in review can be approved or rejected.")
+    if approve:
+        problem = _previous_stage_unapproved(version)
+        if problem:
+            raise ValidationError(problem)
+    version.status = Status.APPROVED if approve else Status.REJECTED
+    version.was_approved = approve
+    version.approving_body, version.meeting_date = approving_body, meeting_date
+    version.decision_reference, version.decision_notes = decision_reference, notes
+    version.decided_by, version.decided_at = user, timezone.now()
+    if approve:
+        version.snapshot = {**version.snapshot, "approved": True}
+    return record_save(instance=version, user=user, reason="Approved" if approve else "Rejected")
+
+
+@transaction.atomic
+def cells_save(*, option: Option, values: dict[int, dict], user) -> int:
+    """Set one option's cells: criterion id → the cell's fields (None removes the cell).
+    Every cell is validated; one bad cell writes none. Returns the number changed."""
+    existing = {c.criterion_id: c for c in MatrixCell.objects.filter(option=option)}
+    criteria = {c.pk: c for c in Criterion.objects.filter(programme=option.programme)}
+    changed = 0
+    for criterion_id, fields in values.items():
+        cell = existing.get(criterion_id)
+        if fields is None:
+            if cell is not None:
+                record_delete(instance=cell, user=user, reason=f"Score of {option.code} cleared")
+                changed += 1
+            continue
+        cell = cell or MatrixCell(programme=option.programme, option=option, criterion=criteria[criterion_id])
+        before = {k: getattr(cell, k) for k in fields}
+        for k, v in fields.items():
+            setattr(cell, k, v)
+        if cell.pk and before == fields:
+            continue
+        record_save(instance=cell, user=user, reason=f"Matrix scores of {option.code} set")
+        changed += 1
+    return changed

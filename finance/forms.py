@@ -1,0 +1,106 @@
+"""Forms for the finance pages. The API applies the same model rules through full_clean in
+the services."""
+
+from finance.models import (
+    AccountCode,
+    BudgetLine,
+    BudgetVersion,
+    CostCentre,
+    Forecast,
+    FundingSource,
+    InvestmentLine,
+    Kpi,
+    KpiReading,
+    RealisedSaving,
+    SavingsLine,
+)
+from programmes.forms import ProgrammeScopedForm
+
+YEAR_HINT = "Write it like 2023/24 (April to March)"
+
+
+class _FinanceForm(ProgrammeScopedForm):
+    """Limits related choices to the programme, and hints how to write a financial year."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "financial_year" in self.fields:
+            self.fields["financial_year"].help_text = YEAR_HINT
+            self.fields["financial_year"].widget.attrs.setdefault("class", "govuk-input--width-5")
+        if "version" in self.fields:
+            self.fields["version"].queryset = BudgetVersion.objects.filter(programme=self.programme)
+        if "funding_source" in self.fields:
+            self.fields["funding_source"].queryset = FundingSource.objects.filter(programme=self.programme)
+            self.fields["funding_source"].empty_label = "None"
+        if "kpi" in self.fields:
+            self.fields["kpi"].queryset = Kpi.objects.filter(programme=self.programme)
+        if "workstream" in self.fields and not self.fields["workstream"].required:
+            self.fields["workstream"].empty_label = "None"
+
+
+class FundingSourceForm(_FinanceForm):
+    class Meta:
+        model = FundingSource
+        fields = ["name", "kind", "balance", "other_commitments"]
+
+
+class BudgetVersionForm(_FinanceForm):
+    class Meta:
+        model = BudgetVersion
+        fields = ["name", "kind", "reason", "approved_on", "is_current"]
+
+
+class BudgetLineForm(_FinanceForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["version", "financial_year", "category", "cost_type", "workstream", "funding_source",
+                  "description", "amount"]
+
+
+class ForecastForm(_FinanceForm):
+    class Meta:
+        model = Forecast
+        fields = ["financial_year", "category", "cost_type", "workstream", "amount", "note"]
+
+
+class CostCentreForm(_FinanceForm):
+    class Meta:
+        model = CostCentre
+        fields = ["code", "name", "workstream"]
+
+
+class AccountCodeForm(_FinanceForm):
+    class Meta:
+        model = AccountCode
+        fields = ["code", "name", "cost_type", "category"]
+
+
+class SavingsLineForm(_FinanceForm):
+    class Meta:
+        model = SavingsLine
+        fields = ["financial_year", "category", "recurrence", "description", "amount"]
+
+
+class InvestmentLineForm(_FinanceForm):
+    class Meta:
+        model = InvestmentLine
+        fields = ["financial_year", "kind", "description", "amount"]
+
+
+class RealisedSavingForm(_FinanceForm):
+    class Meta:
+        model = RealisedSaving
+        fields = ["financial_year", "category", "amount", "note"]
+
+
+class KpiForm(_FinanceForm):
+    class Meta:
+        model = Kpi
+        fields = ["name", "workstream", "unit", "baseline", "comparator_label", "comparator_value", "target",
+                  "direction"]
+
+
+class KpiReadingForm(_FinanceForm):
+    class Meta:
+        model = KpiReading
+        fields = ["kpi", "date", "value"]

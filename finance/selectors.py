@@ -1,0 +1,60 @@
+"""Every finance queryset a page or the API lists: scoped to one programme, with what
+its rows show fetched in the same few queries however many rows there are."""
+from django.db.models import Prefetch, Sum
+
+from finance.models import (
+    AccountCode,
+    BudgetLine,
+    BudgetVersion,
+    CostCentre,
+    Forecast,
+    InvestmentLine,
+    LedgerSummary,
+    RealisedSaving,
+    SavingsLine,
+)
+from programmes.models import Programme
+
+
+def budget_versions(*, programme: Programme) -> list[BudgetVersion]:
+    """Versions, current first, each with its lines (workstream and funding source)."""
+    lines = BudgetLine.objects.select_related("workstream", "funding_source").order_by(
+        "financial_year", "category", "pk")
+    return list(BudgetVersion.objects.filter(programme=programme).order_by("-is_current", "-approved_on", "-pk")
+                .prefetch_related(Prefetch("lines", queryset=lines)))
+
+
+def forecasts(*, programme: Programme) -> list[Forecast]:
+    return list(Forecast.objects.filter(programme=programme).select_related("workstream"))
+
+
+def cost_centres(*, programme: Programme) -> list[CostCentre]:
+    return list(CostCentre.objects.filter(programme=programme).select_related("workstream"))
+
+
+def account_codes(*, programme: Programme) -> list[AccountCode]:
+    return list(AccountCode.objects.filter(programme=programme))
+
+
+def unmapped_codes(*, programme: Programme) -> tuple[list[str], list[str]]:
+    """Codes in loaded ledger lines that the code tables do not map yet (two queries)."""
+    lines = LedgerSummary.objects.filter(programme=programme)
+    cc = (lines.exclude(cost_centre__in=CostCentre.objects.filter(programme=programme).values("code"))
+          .values_list("cost_centre", flat=True).distinct().order_by("cost_centre"))
+    ac = (lines.exclude(account_code__in=AccountCode.objects.filter(programme=programme).values("code"))
+          .values_list("account_code", flat=True).distinct().order_by("account_code"))
+    return list(cc[:200]), list(ac[:200])
+
+
+def benefit_lines(*, programme: Programme) -> dict:
+    return {
+        "savings": list(SavingsLine.objects.filter(programme=programme)),
+        "investments": list(InvestmentLine.objects.filter(programme=programme)),
+        "realised": list(RealisedSaving.objects.filter(programme=programme)),
+    }
+
+
+def ledger_line_counts(*, programme: Programme) -> dict[int, int]:
+    """Upload id → how many lines it loaded that are still in."""
+    return dict(LedgerSummary.objects.filter(programme=programme).values_list("upload")
+                .annotate(n=Sum("lines")).order_by())

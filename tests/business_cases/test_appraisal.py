@@ -1,0 +1,111 @@
+"""The Green Book arithmetic, pinned against examples worked by hand below.
+
+Rates: 3.5% for years 0–30, 3.0% for 31–75, 2.5% for 76–125; factors chained:
+DF(0) = 1, DF(t) = DF(t−1) / (1 + r(t)). Present values are rounded to the penny (half
+up) and totals added from the rounded figures; the BCR is rounded to two places."""
+from decimal import Decimal as D
+
+import pytest
+
+from business_cases.appraisal import Line, appraise, discount_factor, rate_for, switching_value
+
+
+def test_discount_factors_chain_across_the_bands():
+    assert discount_factor(0) == 1
+    # 1 / 1.035 = 0.966183574879…
+    assert round(discount_factor(1), 12) == D("0.966183574879")
+    # 1 / 1.035^30: 1.035^30 = 2.806793704703, so DF(30) = 0.356278410602
+    assert round(discount_factor(30), 12) == D("0.356278410602")
+    # Year 31 is one year at 3.0% after thirty at 3.5%: 0.356278410602 / 1.03 = 0.345901369517.
+    # (Not 1/1.03^31 = 0.4000…, nor 1/1.035^31 = 0.344230…)
+    assert round(discount_factor(31), 12) == D("0.345901369517")
+    assert round(discount_factor(76) / discount_factor(75), 12) == round(1 / D("1.025"), 12)
+    assert (rate_for(30), rate_for(31), rate_for(75), rate_for(76), rate_for(125)) == (
+        D("0.035"), D("0.030"), D("0.030"), D("0.025"), D("0.025"))
+    with pytest.raises(ValueError):
+        discount_factor(126)
+
+
+def test_hand_worked_example_within_the_first_band():
+    """Optimism bias 10%, confidence 80%.
+
+    year 0: capital £1,000                       DF 1
+    year 1: revenue £1,000, cash-releasing £2,000 DF 0.966183574879
+    year 2: risk £500                            DF 1/1.035² = 0.933510700366
+
+    PV costs before bias = 1,000 + 966.183574879 + 466.755350183 = 2,432.938925062 → £2,432.94
+    Optimism bias (capital and revenue only, not risk) = 10% × (1,000 + 966.183574879)
+                                                       = 196.618357488 → £196.62
+    PV of costs = 2,432.94 + 196.62 = £2,629.56
+    PV benefits before confidence = 2,000 × 0.966183574879 = 1,932.367149758 → £1,932.37
+    PV of benefits at 80% = 1,545.893719807 → £1,545.89
+    NPSV = 1,545.89 − 2,629.56 = −£1,083.67
+    BCR = 1,545.89 / 2,629.56 = 0.58789 → 0.59
+    """
+    a = appraise(lines=[Line("capital", 0, D("1000")), Line("revenue", 1, D("1000")),
+                        Line("cash_releasing", 1, D("2000")), Line("risk", 2, D("500")),
+                        Line("unmonetised", 0, None, "Better morale")],
+                 optimism_bias_percent=D("10"), confidence_percent=D("80"))
+    assert a.pv_costs_before_bias == D("2432.94")
+    assert a.optimism_bias == D("196.62")
+    assert a.pv_costs == D("2629.56")
+    assert a.pv_benefits_before_confidence == D("1932.37")
+    assert a.pv_benefits == D("1545.89")
+    assert a.npsv == D("-1083.67")
+    assert a.bcr == D("0.59")
+    assert (a.cost_total, a.benefit_total) == (D("2500.00"), D("2000.00"))
+    assert a.unmonetised == ["Better morale"]
+    assert [y.year for y in a.years] == [0, 1, 2]
+
+
+def test_hand_worked_example_crossing_year_30_into_31():
+    """No optimism bias, full confidence.
+
+    year 30: revenue £10,000        DF(30) = 0.356278410602 → PV 3,562.784106023
+    year 31: revenue £10,000        DF(31) = DF(30)/1.03 = 0.345901369517 → PV 3,459.013695168
+             cash-releasing £20,000 → PV 6,918.027390336
+
+    PV of costs = 3,562.784106023 + 3,459.013695168 = 7,021.797801191 → £7,021.80
+    PV of benefits = £6,918.03
+    NPSV = 6,918.03 − 7,021.80 = −£103.77
+    BCR = 6,918.03 / 7,021.80 = 0.98522 → 0.99
+    """
+    a = appraise(lines=[Line("revenue", 30, D("10000")), Line("revenue", 31, D("10000")),
+                        Line("cash_releasing", 31, D("20000"))],
+                 optimism_bias_percent=D("0"), confidence_percent=D("100"))
+    assert a.pv_costs == D("7021.80")
+    assert a.pv_benefits == D("6918.03")
+    assert a.npsv == D("-103.77")
+    assert a.bcr == D("0.99")
+
+
+def test_transition_costs_take_optimism_bias_and_non_cash_benefits_take_confidence():
+    """Transition £1,000 at year 0 with 50% bias: PV costs £1,500. Non-cash-releasing £1,000
+    at year 0 with 25% confidence: PV benefits £250. NPSV −£1,250, BCR 250/1500 = 0.17."""
+    a = appraise(lines=[Line("transition", 0, D("1000")), Line("non_cash_releasing", 0, D("1000"))],
+                 optimism_bias_percent=D("50"), confidence_percent=D("25"))
+    assert (a.pv_costs, a.pv_benefits, a.npsv, a.bcr) == (D("1500.00"), D("250.00"), D("-1250.00"), D("0.17"))
+
+
+def test_no_costs_means_no_bcr():
+    a = appraise(lines=[Line("cash_releasing", 0, D("10"))], optimism_bias_percent=D("0"),
+                 confidence_percent=D("100"))
+    assert a.bcr is None and a.npsv == D("10.00")
+
+
+def test_switching_value_against_the_runner_up():
+    """Preferred: costs £1,000 and benefits £3,000 at year 0 → NPSV £2,000.
+    Runner-up: NPSV £1,500 (benefits £2,000, costs £500). Third: NPSV £100.
+    Switching value = 2,000 − 1,500 = £500, which is 50% of the preferred option's PV of
+    costs (£1,000) and 16.67% of its PV of benefits (500 / 3,000 = 0.166666…)."""
+    def option(code, cost, benefit):
+        return appraise(lines=[Line("revenue", 0, D(cost)), Line("cash_releasing", 0, D(benefit))],
+                        optimism_bias_percent=D("0"), confidence_percent=D("100"), code=code)
+
+    pref, runner, third = option("A", "1000", "3000"), option("B", "500", "2000"), option("C", "100", "200")
+    sv = switching_value(pref, [pref, third, runner])
+    assert (sv.preferred, sv.runner_up, sv.amount) == ("A", "B", D("500.00"))
+    assert (sv.percent_of_costs, sv.percent_of_benefits) == (D("50.00"), D("16.67"))
+    # A runner-up with the higher NPSV gives a negative switching value.
+    assert switching_value(runner, [pref, runner]).amount == D("-500.00")
+    assert switching_value(pref, [pref]) is None

@@ -1,0 +1,204 @@
+"""Every page of the business case app × every member of the cast × GET and POST.
+
+Expected statuses come from the rules in `core.roles`, written out per URL name here;
+`test_matrix_covers_every_url_name` fails when a URL name is added without an entry.
+Members read; programme managers and directors (EDIT_BUSINESS_CASE) write; only directors
+(APPROVE_BUSINESS_CASE) record a decision; outsiders get 404."""
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from business_cases import urls as bc_urls
+from business_cases.imports import KIND as IMPORT_KIND
+from business_cases.imports import row_form_kwargs
+from business_cases.models import (
+    AppraisalLine,
+    BusinessCase,
+    BusinessCaseVersion,
+    Criterion,
+    CriticalSuccessFactor,
+    MatrixCell,
+    MatrixSettings,
+    Option,
+    Stage,
+    StrategicObjective,
+)
+from business_cases.services import version_create, version_submit
+from core.models import ColumnMapping, Upload
+from core.roles import Capability, role_can
+from core.uploads import upload_commit, upload_receive
+from tests.business_cases.conftest import add_line
+from tests.permissions import ACTION, FORM, READ, ROLE_OF, Page, history_tables, matrix_row, url_names
+
+
+@dataclass
+class World:
+    cast: object
+    objective: StrategicObjective
+    csf: CriticalSuccessFactor
+    option: Option
+    criterion: Criterion
+    line: AppraisalLine
+    soc: BusinessCaseVersion  # in review
+    obc: BusinessCaseVersion  # a draft with what it needs
+    upload: Upload  # previewed, not loaded
+    loaded: Upload  # loaded, so it can be rolled back
+
+    @property
+    def slug(self) -> str:
+        return self.cast.programme.slug
+
+
+def _csv(description: str) -> bytes:
+    return f"Option,Category,Year,Description,Amount\nOp.1,revenue,2,{description},500\n".encode()
+
+
+@pytest.fixture
+def world(soc_ready) -> World:
+    cast = soc_ready
+    p, pm = cast.programme, cast.users["pm"]
+    op1, op2 = p.options.get(code="Op.1"), p.options.get(code="Op.2")
+    line = add_line(op1, "revenue", 0, "100", pm)
+    add_line(op2, "revenue", 0, "200", pm)
+    soc = version_create(programme=p, stage=Stage.SOC, user=pm)
+    version_submit(version=soc, user=pm)
+    obc = version_create(programme=p, stage=Stage.OBC, user=pm)
+    loaded = upload_receive(target=p, kind=IMPORT_KIND, user=pm,
+                            uploaded_file=SimpleUploadedFile("loaded.csv", _csv("Loaded line")))
+    upload_commit(upload=loaded, user=pm, form_kwargs=row_form_kwargs(p), write_ctx={"programme": p})
+    upload = upload_receive(target=p, kind=IMPORT_KIND, user=pm,
+                            uploaded_file=SimpleUploadedFile("new.csv", _csv("New line")))
+    return World(cast, p.strategic_objectives.get(), p.critical_success_factors.get(), op1,
+                 p.appraisal_criteria.get(), line, soc, obc, upload, loaded)
+
+
+def _pk(attr):
+    return lambda w: {"slug": w.slug, "pk": getattr(w, attr).pk}
+
+
+def _version(attr):
+    return lambda w: {"slug": w.slug, "stage": getattr(w, attr).business_case.stage,
+                      "number": getattr(w, attr).number}
+
+
+def _upload(w):
+    return {"slug": w.slug, "upload_pk": w.upload.pk}
+
+
+def _option_data(w):
+    return {"code": "Op.4", "title": "Joint venture", "order": "4", "kind": "option",
+            "optimism_bias_percent": "20", "benefits_confidence_percent": "90"}
+
+
+def _criterion_data(w):
+    return {"title": "Savings", "order": "3", "kind": "money", "weight": "2", "direction": "higher"}
+
+
+def _line_data(w):
+    return {"option": w.option.pk, "category": "capital", "year": "1", "financial_year": "2025/26",
+            "description": "Laptops", "amount": "12000.50"}
+
+
+def _version_data(w):
+    return {"summary": "Second pass", "strategic_case": "Why", "economic_case": "Options",
+            "commercial_case": "", "financial_case": "Reserve", "management_case": ""}
+
+
+def _decision_data(w):
+    return {"decision": "approve", "approving_body": "Cabinet", "meeting_date_day": "10",
+            "meeting_date_month": "11", "meeting_date_year": "2022", "decision_reference": "E3393"}
+
+
+PAGES = {
+    "home": Page(Capability.VIEW, **READ),
+    "objective_create": Page(Capability.EDIT_BUSINESS_CASE, **FORM, data=lambda w: {"number": "2", "text": "Redesign"}),
+    "objective_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("objective"),
+                           data=lambda w: {"number": "1", "text": "Transfer safely on day one"}),
+    "csf_create": Page(Capability.EDIT_BUSINESS_CASE, **FORM, data=lambda w: {"number": "2", "text": "Affordable"}),
+    "csf_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("csf"),
+                     data=lambda w: {"number": "1", "text": "Best value"}),
+    "matrix": Page(Capability.VIEW, **READ),
+    "matrix_export": Page(Capability.EXPORT, **READ),
+    "matrix_settings": Page(Capability.EDIT_BUSINESS_CASE, **FORM, data=lambda w: {
+        "meets_points": "3", "partial_points": "1", "not_met_points": "0", "high_points": "3",
+        "medium_points": "2", "low_points": "1"}),
+    "option_create": Page(Capability.EDIT_BUSINESS_CASE, **FORM, data=_option_data),
+    "option_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("option"),
+                        data=lambda w: {**_option_data(w), "code": "Op.1"}),
+    "option_cells": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("option"),
+                         data=lambda w: {f"c{w.criterion.pk}": "meets"}),
+    "criterion_create": Page(Capability.EDIT_BUSINESS_CASE, **FORM, data=_criterion_data),
+    "criterion_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("criterion"), data=_criterion_data),
+    "appraisal": Page(Capability.VIEW, **READ),
+    "line_create": Page(Capability.EDIT_BUSINESS_CASE, **FORM, data=_line_data),
+    "line_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("line"), data=_line_data),
+    "line_delete": Page(Capability.EDIT_BUSINESS_CASE, **ACTION, kwargs=_pk("line")),
+    "import": Page(Capability.EDIT_BUSINESS_CASE, **FORM,
+                   data=lambda w: {"file": SimpleUploadedFile("more.csv", _csv("Another line"))}),
+    "import_mapping": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_upload, data=lambda w: {
+        "map-option": "Option", "map-category": "Category", "map-year": "Year",
+        "map-description": "Description", "map-amount": "Amount"}),
+    "import_preview": Page(Capability.EDIT_BUSINESS_CASE, **READ, kwargs=_upload),
+    "import_commit": Page(Capability.EDIT_BUSINESS_CASE, **ACTION, kwargs=_upload),
+    "uploads": Page(Capability.EDIT_BUSINESS_CASE, **READ),
+    "upload_rollback": Page(Capability.EDIT_BUSINESS_CASE, **ACTION,
+                            kwargs=lambda w: {"slug": w.slug, "upload_pk": w.loaded.pk}),
+    "stage": Page(Capability.VIEW, **READ, kwargs=lambda w: {"slug": w.slug, "stage": "soc"}),
+    "version_create": Page(Capability.EDIT_BUSINESS_CASE, **ACTION, kwargs=lambda w: {"slug": w.slug, "stage": "fbc"}),
+    "compare": Page(Capability.VIEW, **READ, kwargs=lambda w: {"slug": w.slug, "stage": "soc"}),
+    "version": Page(Capability.VIEW, **READ, kwargs=_version("soc")),
+    "version_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_version("obc"), data=_version_data),
+    "version_submit": Page(Capability.EDIT_BUSINESS_CASE, **ACTION, kwargs=_version("obc")),
+    "version_decide": Page(Capability.APPROVE_BUSINESS_CASE, **FORM, kwargs=_version("soc"), data=_decision_data),
+}
+
+
+def test_matrix_covers_every_url_name():
+    names = url_names(bc_urls.urlpatterns)
+    assert names - PAGES.keys() == set(), "URL names with no entry in the permission matrix"
+    assert PAGES.keys() - names == set(), "matrix entries for URL names that no longer exist"
+
+
+def test_the_rules_the_matrix_relies_on():
+    assert {u for u, r in ROLE_OF.items() if role_can(r, Capability.EDIT_BUSINESS_CASE)} == {"pm", "director"}
+    assert {u for u, r in ROLE_OF.items() if role_can(r, Capability.APPROVE_BUSINESS_CASE)} == {"director"}
+
+
+TABLES = history_tables((BusinessCase, BusinessCaseVersion, StrategicObjective, CriticalSuccessFactor, Option,
+                         Criterion, MatrixCell, MatrixSettings, AppraisalLine, Upload, ColumnMapping))
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_permission_matrix(world, name):
+    page = PAGES[name]
+    url = reverse(f"business_cases:{name}", kwargs=page.kwargs(world))
+    expected, actual, problems = matrix_row(world, page, url, TABLES)
+    assert actual == expected, url
+    assert problems == []
+
+
+def test_outsider_cannot_reach_home_records_through_their_own_programme(world):
+    client = world.cast.client("outsider")
+    other = world.cast.other_programme.slug
+    assert client.get(reverse("business_cases:version", args=[other, "soc", 1])).status_code == 404
+    assert client.post(reverse("business_cases:option_edit", args=[other, world.option.pk]),
+                       _option_data(world)).status_code == 404
+    assert client.post(reverse("business_cases:line_edit", args=[other, world.line.pk]),
+                       _line_data(world)).status_code == 404
+    assert client.post(reverse("business_cases:option_cells", args=[other, world.option.pk]),
+                       {f"c{world.criterion.pk}": "not_met"}).status_code == 404
+    world.option.refresh_from_db()
+    assert world.option.title == "Option Op.1" and world.line.amount == Decimal("100")
+
+
+def test_a_line_form_cannot_pick_another_programmes_option(world):
+    from tests.business_cases.conftest import make_option
+
+    foreign = make_option(world.cast.other_programme, "Op.1")
+    response = world.cast.client("pm").post(reverse("business_cases:line_create", args=[world.slug]),
+                                            {**_line_data(world), "option": foreign.pk})
+    assert response.status_code == 200 and "option" in response.context["form"].errors
+    assert not AppraisalLine.objects.filter(option=foreign).exists()

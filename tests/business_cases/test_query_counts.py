@@ -1,0 +1,88 @@
+"""The business case pages run a pinned number of queries, the same for 3 options,
+criteria, appraisal lines and versions as for 30.
+
+Each count is: the session and the user (2), the programme and the membership (2), then
+what the page reads."""
+from decimal import Decimal
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import reverse
+
+from business_cases.models import Criterion, Stage
+from business_cases.services import version_create, version_save
+from core.roles import Role
+from tests.business_cases.conftest import add_line, make_criterion, make_option, save, set_cell
+from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+KINDS = [Criterion.Kind.LEVELS, Criterion.Kind.GATE, Criterion.Kind.RATING, Criterion.Kind.SCORE,
+         Criterion.Kind.MONEY]
+PAGES = {
+    # + ranking (settings, options, criteria with their links, cells), lines, cases,
+    # versions with their recorders, objective and CSF counts, objectives, CSFs.
+    "home": (lambda p: reverse("business_cases:home", args=[p.slug]), 15),
+    # + ranking (4).
+    "matrix": (lambda p: reverse("business_cases:matrix", args=[p.slug]), 8),
+    # + ranking (4), lines.
+    "appraisal": (lambda p: reverse("business_cases:appraisal", args=[p.slug]), 9),
+    # + ranking (4), lines, cases, versions, objective and CSF counts.
+    "stage": (lambda p: reverse("business_cases:stage", args=[p.slug, "soc"]), 13),
+    # + the version, then as the stage page, then its history (one query, no foreign key
+    # in it changed).
+    "version": (lambda p: reverse("business_cases:version", args=[p.slug, "soc", 1]), 15),
+    # + the versions (both have snapshots, so nothing live is read).
+    "compare": (lambda p: reverse("business_cases:compare", args=[p.slug, "soc"]) + "?a=1&b=2", 5),
+}
+
+
+def build(size: int):
+    from business_cases.models import CriticalSuccessFactor, StrategicObjective
+
+    pm = UserFactory(username="pm")
+    programme = ProgrammeFactory(slug="home")
+    MembershipFactory(programme=programme, user=pm, role=Role.PROGRAMME_MANAGER)
+    for n in range(1, size + 1):
+        save(StrategicObjective(programme=programme, number=n, text=f"Objective {n}"), pm)
+        save(CriticalSuccessFactor(programme=programme, number=n, text=f"CSF {n}"), pm)
+    objectives = list(programme.strategic_objectives.all())
+    options = [make_option(programme, f"Op.{n}", pm, order=n) for n in range(size)]
+    criteria = []
+    for n in range(size):
+        kind = KINDS[n % len(KINDS)]
+        extra = {"scale_min": Decimal(0), "scale_max": Decimal(10)} if kind == Criterion.Kind.SCORE else (
+            {"direction": Criterion.Direction.LOWER} if kind == Criterion.Kind.MONEY else {})
+        criteria.append(make_criterion(programme, f"Criterion {n}", kind, pm, objective=objectives[n], **extra))
+    values = {Criterion.Kind.LEVELS: {"level": "meets"}, Criterion.Kind.GATE: {"gate": True},
+              Criterion.Kind.RATING: {"rating": "high"}, Criterion.Kind.SCORE: {"score": Decimal(5)}}
+    for i, o in enumerate(options):
+        for c in criteria:
+            set_cell(o, c, pm, **values.get(c.kind, {"money": Decimal(100 * (i + 1))}))
+        for year in range(size):
+            add_line(o, "revenue", year, "100", pm)
+            add_line(o, "cash_releasing", year, "150", pm)
+    for _ in range(size):
+        v = version_create(programme=programme, stage=Stage.SOC, user=pm)
+        v.strategic_case = f"Text {v.number}"
+        version_save(version=v, user=pm, reason="Text")
+    return programme, pm
+
+
+@pytest.mark.parametrize("size", [3, 30], ids=lambda n: f"{n}-of-each")
+def test_business_case_pages_run_a_pinned_number_of_queries(size, django_assert_num_queries):
+    programme, pm = build(size)
+    wrong = []
+    for name, (url, expected) in PAGES.items():
+        client = Client()
+        client.force_login(pm)
+        ContentType.objects.clear_cache()
+        try:
+            with django_assert_num_queries(expected):
+                response = client.get(url(programme))
+        except pytest.fail.Exception as failed:
+            wrong.append(f"{name}: {str(failed)[:3000]}")
+            continue
+        assert response.status_code == 200
+    assert not wrong, "\n".join(wrong)

@@ -1,0 +1,137 @@
+"""The canary: a distinctive name and salary seeded in a roster must appear on no page, API
+response, export or PDF that a role other than HR can fetch — and must appear on HR's own
+person pages, so the search is shown to work.
+
+Every URL of every app that resolves with only the programme's slug is fetched (walking
+the URL configuration, so pages added later are included), plus the pages that take a
+workforce object, the xlsx exports (unzipped) and the plan PDF made by its job (as text)."""
+import io
+import uuid
+import zipfile
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from pypdf import PdfReader
+
+from core.jobs import job_run
+from core.models import Job
+from tests.workforce.conftest import load_roster, person, staff
+from workforce.models import EmployeeRecord, Establishment, Readiness, TransferRoster
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Zebedee Quillfeather"
+CANARIES = ("Zebedee", "Quillfeather", "98765", "98,765")
+NON_HR = ("pm", "finance", "director", "viewer")
+SLUG_KWARGS = {"slug", "programme_slug"}
+
+
+def _kwargs(pattern) -> set[str]:
+    return set(getattr(pattern, "converters", {})) | set(pattern.regex.groupindex)
+
+
+def _patterns(resolvers, prefix="", outer=frozenset()):
+    """(qualified URL name, its keyword arguments, including those of the includes above it)."""
+    for p in resolvers:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from _patterns(p.url_patterns, ns, outer | _kwargs(p.pattern))
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{prefix}{p.name}", set(outer) | _kwargs(p.pattern)
+
+
+def programme_urls(slug: str) -> list[str]:
+    urls = set()
+    for name, kwargs in _patterns(get_resolver().url_patterns):
+        if kwargs and not kwargs <= SLUG_KWARGS:
+            continue
+        try:
+            urls.add(reverse(name, kwargs={k: slug for k in kwargs}))
+        except Exception:  # a pattern that needs more than the slug
+            continue
+    return sorted(urls)
+
+
+def text_of(response) -> str:
+    """What a person could read in the response: HTML/JSON text, every part of an xlsx
+    (a zip of XML), or the text of a PDF."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    if content.startswith(b"%PDF"):
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+    return content.decode("utf-8", "replace")
+
+
+@pytest.fixture
+def canary(hr_programme, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    cast = hr_programme
+    hr = cast.users["hr"]
+    rows = [*staff(9), person("E0999", name=NAME, pay="98765.43")]
+    assert load_roster(cast.programme, hr, rows, name="v1.xlsx").ok
+    rows2 = [*staff(8), person("E0999", name=NAME, pay="98765.43", grade="Band 8a"),
+             person("E0500", name="Someone New")]
+    assert load_roster(cast.programme, hr, rows2, name="v2.xlsx").ok
+    Readiness.objects.create(programme=cast.programme, employee_ref="E0999", laptop=True)
+    Establishment.objects.create(programme=cast.programme, name="Proposed",
+                                 baseline=TransferRoster.objects.get(version=2))
+    return cast
+
+
+def _extra_urls(cast) -> list[str]:
+    slug = cast.programme.slug
+    est = Establishment.objects.get()
+    return [reverse("workforce:establishment", args=[slug, est.pk]),
+            reverse("workforce:difference", args=[slug]) + "?from=1&to=2",
+            reverse("workforce:difference", args=[slug]) + "?from=2&to=1",
+            reverse("workforce_api:establishment", args=[slug, est.pk]),
+            reverse("workforce_api:difference", args=[slug]) + "?from=1&to=2"]
+
+
+def _plan_pdf(cast, client, django_capture_on_commit_callbacks) -> str:
+    slug = cast.programme.slug
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("programmes:plan_pdf", args=[slug]), {"request_id": uuid.uuid4().hex})
+    job = Job.objects.filter(kind="programmes.plan_pdf").latest("created_at")
+    job_run(job_id=job.pk)
+    response = client.get(reverse("programmes:plan_pdf_download", args=[slug, job.uuid]))
+    assert response.status_code == 200
+    return text_of(response)
+
+
+def test_no_page_api_export_or_pdf_shows_the_canary_outside_hr(canary, django_capture_on_commit_callbacks):
+    cast = canary
+    urls = programme_urls(cast.programme.slug) + _extra_urls(cast)
+    for must in ("workforce:summary", "workforce:export", "workforce_api:summary", "programmes:overview"):
+        assert reverse(must, args=[cast.programme.slug]) in urls, f"{must} was not walked"
+    hits, fetched = [], 0
+    for who in NON_HR:
+        client = Client(raise_request_exception=False)
+        client.force_login(cast.users[who])
+        for url in urls:
+            response = client.get(url)
+            if response.status_code == 200:
+                fetched += 1
+            text = text_of(response)
+            hits += [f"{who} {url}: {c}" for c in CANARIES if c in text]
+        pdf = _plan_pdf(cast, client, django_capture_on_commit_callbacks)
+        hits += [f"{who} plan PDF: {c}" for c in CANARIES if c in pdf]
+    assert hits == []
+    assert fetched > 40 * len(NON_HR) // 2, "too few pages answered 200 for the search to mean much"
+
+
+def test_hr_sees_the_canary_on_the_person_pages(canary):
+    cast = canary
+    slug = cast.programme.slug
+    client = cast.client("hr")
+    record = EmployeeRecord.objects.get(roster__version=2, employee_ref="E0999")
+    assert NAME in text_of(client.get(reverse("workforce:people", args=[slug, 2])))
+    detail = text_of(client.get(reverse("workforce:person", args=[slug, record.pk])))
+    assert NAME in detail and "98765.43" in detail
+    assert NAME in text_of(client.get(reverse("workforce:people_export", args=[slug, 2])))
+    assert NAME in text_of(client.get(reverse("workforce_api:people", args=[slug, 2])))
+    diff = text_of(client.get(reverse("workforce:difference", args=[slug]) + "?from=1&to=2"))
+    assert NAME in diff and "Someone New" in diff

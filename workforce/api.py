@@ -1,0 +1,217 @@
+"""REST API of the workforce app, under /api/v1/programmes/<slug>/workforce/…, with the
+pages' rules: every member reads aggregates (small groups suppressed, as on the pages);
+only a role with VIEW_PERSONAL_DATA gets people, and each such read is logged."""
+from decimal import Decimal
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.roles import Capability
+from programmes.access import ProgrammeAccess, programme_access
+from programmes.views import today
+from workforce import reporting, selectors
+from workforce.models import EmployeeRecord, Readiness
+from workforce.services import personal_data_viewed, readiness_save
+
+
+def _num(value):
+    """Decimals as strings (as DRF writes them), suppressed cells as they are shown."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
+# The aggregate answers are built from `workforce.reporting`, not a model serializer: the
+# schema describes them as JSON objects.
+AGGREGATE = extend_schema_view(get=extend_schema(responses=OpenApiTypes.OBJECT))
+
+
+def _cell(cell: reporting.Cell) -> dict:
+    return {"headcount": cell.shown_headcount, "fte": None if cell.hidden else _num(cell.fte),
+            "suppressed": cell.hidden}
+
+
+class WorkforceAPIView(APIView):
+    capability = Capability.VIEW
+
+    def access(self, request, slug: str, capability: Capability | None = None) -> ProgrammeAccess:
+        return programme_access(request.user, slug, capability or self.capability)
+
+    @staticmethod
+    def personal(access: ProgrammeAccess) -> bool:
+        return access.can(Capability.VIEW_PERSONAL_DATA)
+
+
+@AGGREGATE
+class SummaryView(WorkforceAPIView):
+    """Headcount and FTE by team and service line, vacancies, totals and breakdowns."""
+
+    def get(self, request, programme_slug: str):
+        access = self.access(request, programme_slug)
+        personal = self.personal(access)
+        roster = selectors.latest_roster(programme=access.programme)
+        rows = reporting.roster_rows(roster)
+        s = reporting.team_summary(roster, personal=personal, rows=rows)
+        return Response({
+            "version": roster.version if roster else None,
+            "teams": [{"team": r.team, "service_line": r.service_line, **_cell(r.people), "vacancies": r.vacancies,
+                       "vacancy_fte": _num(r.vacancy_fte)} for r in s.rows],
+            "service_lines": [{"service_line": line, **_cell(cell), "vacancies": v}
+                              for line, cell, v in s.service_lines],
+            "total": {**_cell(s.total), "vacancies": s.vacancies, "vacancy_fte": _num(s.vacancy_fte)},
+            "breakdowns": [{"title": b.title, "groups": [{"group": label, **_cell(cell)} for label, cell in b.rows]}
+                           for b in reporting.breakdowns(roster, personal=personal, rows=rows)],
+        })
+
+
+@AGGREGATE
+class VersionsView(WorkforceAPIView):
+    def get(self, request, programme_slug: str):
+        access = self.access(request, programme_slug)
+        rosters = selectors.rosters(programme=access.programme)
+        rows = reporting.version_rows(rosters, selectors.version_counts(rosters), personal=self.personal(access))
+        return Response({"eli_deadline": access.programme.eli_deadline, "versions": [
+            {"version": v.roster.version, "as_at": v.roster.as_at, "received_on": v.roster.received_on,
+             "days_late": v.roster.days_late, "late": v.roster.is_late, **_cell(v.people), "vacancies": v.vacancies}
+            for v in rows]})
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    team = serializers.CharField(source="team.name")
+    pay_scale = serializers.CharField(source="pay_scale.code")
+
+    class Meta:
+        model = EmployeeRecord
+        fields = ["id", "employee_ref", "is_vacancy", "name", "job_title", "team", "service_line", "grade",
+                  "pay_scale", "terms", "annual_pay", "contracted_hours", "fte", "contract_type",
+                  "continuous_service_date", "pension_scheme", "base_location", "status", "sickness_absence_days",
+                  "disciplinary_last_two_years", "grievance_last_two_years", "claims"]
+
+
+@AGGREGATE
+class PeopleView(WorkforceAPIView):
+    """Everyone on one version, with every ELI field. HR only; logged."""
+
+    capability = Capability.VIEW_PERSONAL_DATA
+
+    def get(self, request, programme_slug: str, version: int):
+        access = self.access(request, programme_slug)
+        roster = selectors.roster_by_version(programme=access.programme, version=version)
+        if roster is None:
+            raise Http404("No such roster version")
+        personal_data_viewed(programme=access.programme, user=request.user, roster=roster,
+                             what=f"People on version {version} (API)")
+        return Response({"version": version, "people": PersonSerializer(selectors.people(roster=roster),
+                                                                        many=True).data})
+
+
+@AGGREGATE
+class DifferenceView(WorkforceAPIView):
+    """?from=N&to=M (default: the two latest versions): counts for everyone, lists for HR."""
+
+    def get(self, request, programme_slug: str):
+        access = self.access(request, programme_slug)
+        rosters = {r.version: r for r in selectors.roster_versions(programme=access.programme)}
+        ordered = sorted(rosters, reverse=True)
+        try:
+            to = int(request.query_params.get("to") or (ordered[0] if ordered else 0))
+            frm = int(request.query_params.get("from") or (ordered[1] if len(ordered) > 1 else 0))
+        except ValueError:
+            return Response({"detail": "from and to must be version numbers"}, status=400)
+        if to not in rosters or frm not in rosters or to == frm:
+            return Response({"detail": "Give two different versions of this programme's roster"}, status=400)
+        personal = self.personal(access)
+        diff = reporting.difference(rosters[frm], rosters[to], personal=personal)
+        data = {"from": frm, "to": to, "counts": {k: diff.shown(k) for k in diff.counts}}
+        if personal:
+            personal_data_viewed(programme=access.programme, user=request.user, roster=rosters[to],
+                                 what=f"Difference between versions {frm} and {to} (API)")
+            data["joiners"] = [{"employee_ref": r["employee_ref"], "name": r["name"], "team": r["team__name"]}
+                               for r in diff.joiners]
+            data["leavers"] = [{"employee_ref": r["employee_ref"], "name": r["name"], "team": r["team__name"]}
+                               for r in diff.leavers]
+            data["changed"] = [{"employee_ref": c["ref"], "name": c["name"], "team": c["team"],
+                                "changes": [{"field": f, "from": _num(a), "to": _num(b)} for f, a, b in c["changes"]]}
+                               for c in diff.changed]
+        return Response(data)
+
+
+@AGGREGATE
+class ReadinessView(WorkforceAPIView):
+    def get(self, request, programme_slug: str):
+        access = self.access(request, programme_slug)
+        roster = selectors.latest_roster(programme=access.programme)
+        table = reporting.readiness_by_team(access.programme, roster, personal=self.personal(access), today=today())
+
+        def row(r):
+            done = None if r.people.hidden else {c: {"done": r.done[c], "percent": r.percent(c)}
+                                                 for c in Readiness.CHECKS}
+            return {"team": r.team, **_cell(r.people), "checks": done}
+
+        return Response({"transfer_date": table.transfer_date, "days_to_transfer": table.days_to_transfer,
+                         "teams": [row(r) for r in table.rows], "total": row(table.total)})
+
+
+class ReadinessSerializer(serializers.Serializer):
+    on_payroll = serializers.BooleanField()
+    network_account = serializers.BooleanField()
+    laptop = serializers.BooleanField()
+    phone = serializers.BooleanField()
+    induction_booked = serializers.BooleanField()
+
+
+@extend_schema_view(get=extend_schema(responses=OpenApiTypes.OBJECT),
+                    put=extend_schema(request=ReadinessSerializer, responses=OpenApiTypes.OBJECT))
+class PersonReadinessView(WorkforceAPIView):
+    """One person's five checks: HR reads and sets them (PUT)."""
+
+    capability = Capability.EDIT_WORKFORCE
+
+    def _record(self, access, pk):
+        record = selectors.record_for_detail(programme=access.programme, pk=pk)
+        if record is None:
+            raise Http404("No such record")
+        return record
+
+    def get(self, request, programme_slug: str, pk: int):
+        access = self.access(request, programme_slug)
+        record = self._record(access, pk)
+        item = selectors.readiness_of(programme=access.programme, employee_ref=record.employee_ref)
+        return Response({"employee_ref": record.employee_ref, **ReadinessSerializer(item).data})
+
+    def put(self, request, programme_slug: str, pk: int):
+        access = self.access(request, programme_slug)
+        record = self._record(access, pk)
+        serializer = ReadinessSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = readiness_save(programme=access.programme, employee_ref=record.employee_ref, user=request.user,
+                              checks=serializer.validated_data, reason="Readiness updated through the API")
+        return Response({"employee_ref": record.employee_ref, **ReadinessSerializer(item).data})
+
+
+@extend_schema_view(get=extend_schema(responses=OpenApiTypes.OBJECT,
+                                      operation_id="programmes_workforce_restructures_list"))
+class RestructuresView(WorkforceAPIView):
+    def get(self, request, programme_slug: str):
+        access = self.access(request, programme_slug)
+        return Response({"establishments": [
+            {"id": e.pk, "name": e.name, "baseline_version": e.baseline.version, "posts": e.posts or 0,
+             "fte": _num(e.fte or Decimal("0"))} for e in selectors.establishments(programme=access.programme)]})
+
+
+@AGGREGATE
+class EstablishmentView(WorkforceAPIView):
+    def get(self, request, programme_slug: str, pk: int):
+        access = self.access(request, programme_slug)
+        found = selectors.establishment_for(programme=access.programme, pk=pk)
+        if found is None:
+            raise Http404("No such establishment")
+        c = reporting.establishment_compare(found, personal=self.personal(access))
+
+        def row(r):
+            return {k: _num(v) for k, v in r.__dict__.items()}
+
+        return Response({"name": found.name, "baseline_version": found.baseline.version,
+                         "teams": [row(r) for r in c.rows], "total": row(c.total)})

@@ -1,0 +1,208 @@
+"""Forms of the workforce pages. The ELI upload validates every row through
+`EmployeeRecordForm` too (see `workforce.imports`), so a row of a file and a record
+corrected on the page obey the same rules."""
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from core.forms import govuk_date_fields, govuk_messages
+from programmes.models import Programme
+from workforce.models import (
+    FTE_TOLERANCE,
+    MAX_FTE,
+    EmployeeRecord,
+    Establishment,
+    PayScale,
+    Readiness,
+    Team,
+    TransferRoster,
+    WorkforceSettings,
+)
+
+
+def fte_problem(fte: Decimal | None, hours: Decimal | None, standard_week: Decimal) -> str | None:
+    """Why FTE and contracted hours disagree on the programme's standard week, or None."""
+    if fte is None or hours is None:
+        return None
+    expected = Decimal(hours) / Decimal(standard_week)
+    if abs(Decimal(fte) - expected) > FTE_TOLERANCE:
+        return (f"FTE {fte} does not match {hours.normalize():f} contracted hours on a "
+                f"{standard_week.normalize():f}-hour week (that would be {expected:.2f})")
+    return None
+
+
+class _Scoped(forms.ModelForm):
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.instance.programme = programme
+        if not getattr(self, "fields_prepared", False):
+            govuk_date_fields(self)
+            govuk_messages(self)
+
+
+class EmployeeRecordForm(_Scoped):
+    """One person (or vacant post) on a roster: HR corrects a record with it, and every
+    row of an ELI upload goes through it (as `workforce.imports.EliRowForm`)."""
+
+    class Meta:
+        model = EmployeeRecord
+        fields = ["employee_ref", "is_vacancy", "name", "job_title", "team", "service_line", "grade",
+                  "pay_scale", "terms", "annual_pay", "contracted_hours", "fte", "contract_type",
+                  "continuous_service_date", "pension_scheme", "base_location", "status",
+                  "sickness_absence_days", "disciplinary_last_two_years", "grievance_last_two_years",
+                  "claims"]
+
+    def __init__(self, *args, standard_week: Decimal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.standard_week = standard_week
+        if "team" in self.fields and isinstance(self.fields["team"], forms.ModelChoiceField):
+            self.fields["team"].queryset = Team.objects.filter(programme=self.programme)
+            self.fields["pay_scale"].queryset = PayScale.objects.filter(programme=self.programme)
+
+    def clean_continuous_service_date(self):
+        value = self.cleaned_data.get("continuous_service_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The continuous service date must be today or in the past")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        fte = data.get("fte")
+        in_range = fte is not None and 0 <= fte <= MAX_FTE
+        problem = fte_problem(fte, data.get("contracted_hours"), self.standard_week) if in_range else None
+        if problem and "fte" not in self.errors:
+            self.add_error("fte", problem)
+        if data.get("is_vacancy"):
+            # A vacant post has no person: nothing personal may be recorded against it.
+            for name in ("name", "annual_pay", "continuous_service_date"):
+                if data.get(name) not in (None, ""):
+                    self.add_error(name, "Leave this blank for a vacancy")
+        team = data.get("team")
+        if team is not None and not data.get("service_line"):
+            data["service_line"] = team.service_line
+        return data
+
+
+class ReadinessForm(forms.ModelForm):
+    """The five day-one checks for one person."""
+
+    class Meta:
+        model = Readiness
+        fields = list(Readiness.CHECKS)
+
+
+class RosterDetailsForm(forms.Form):
+    """What the file itself does not say: the as-at date, when it arrived, and a note."""
+
+    as_at = forms.DateField(label="As at", help_text="The date the provider's information describes")
+    received_on = forms.DateField(label="Received on", help_text="The date the provider sent it")
+    note = forms.CharField(label="Note (optional)", required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_date_fields(self)
+        govuk_messages(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("as_at") and data.get("received_on") and data["received_on"] < data["as_at"]:
+            self.add_error("received_on", "The date received must be on or after the as-at date")
+        return data
+
+
+class TeamForm(_Scoped):
+    class Meta:
+        model = Team
+        fields = ["name", "service_line"]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if Team.objects.filter(programme=self.programme, name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"There is already a team called {name}")
+        return name
+
+
+class PayScaleForm(_Scoped):
+    class Meta:
+        model = PayScale
+        fields = ["code", "name"]
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if PayScale.objects.filter(programme=self.programme, code__iexact=code).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"There is already a pay scale with the code {code}")
+        return code
+
+
+class WorkforceSettingsForm(forms.ModelForm):
+    class Meta:
+        model = WorkforceSettings
+        fields = ["standard_weekly_hours"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_messages(self)
+
+
+class EstablishmentForm(_Scoped):
+    class Meta:
+        model = Establishment
+        fields = ["name", "baseline", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["baseline"].queryset = TransferRoster.objects.filter(programme=self.programme).order_by("-version")
+        self.fields["baseline"].empty_label = "Choose a roster version"
+
+
+class EstablishmentLinesForm(forms.Form):
+    """Posts, FTE and redundancies for every team of the programme, in one table."""
+
+    COLUMNS = (("posts", "Posts"), ("fte", "FTE"), ("voluntary", "Voluntary redundancies"),
+               ("compulsory", "Compulsory redundancies"))
+
+    def __init__(self, *args, teams: list[Team], initial_lines: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teams = teams
+        for team in teams:
+            line = initial_lines.get(team.pk)
+            for key, label in self.COLUMNS:
+                name = f"{key}_{team.pk}"
+                full = f"{label} in {team.name}"
+                if key == "fte":
+                    field = forms.DecimalField(label=full, min_value=0, max_digits=7, decimal_places=2)
+                else:
+                    field = forms.IntegerField(label=full, min_value=0)
+                field.required = True
+                field.error_messages.update({
+                    "required": f"Enter the {label.lower()} for {team.name} (0 if none)",
+                    "invalid": f"Enter a number for the {label.lower()} of {team.name}",
+                    "min_value": f"Enter 0 or more for the {label.lower()} of {team.name}",
+                })
+                if line is not None:
+                    field.initial = {"posts": line.posts, "fte": line.fte, "voluntary": line.voluntary_redundancies,
+                                     "compulsory": line.compulsory_redundancies}[key]
+                else:
+                    field.initial = 0
+                self.fields[name] = field
+
+    def rows(self):
+        """(team, [bound fields]) for the template's table."""
+        return [(team, [self[f"{key}_{team.pk}"] for key, _ in self.COLUMNS]) for team in self.teams]
+
+    def lines(self) -> dict[int, dict]:
+        d = self.cleaned_data
+        return {t.pk: {"posts": d[f"posts_{t.pk}"], "fte": d[f"fte_{t.pk}"],
+                       "voluntary_redundancies": d[f"voluntary_{t.pk}"],
+                       "compulsory_redundancies": d[f"compulsory_{t.pk}"]} for t in self.teams}
+
+    def clean(self):
+        data = super().clean()
+        for team in self.teams:
+            posts = data.get(f"posts_{team.pk}")
+            fte = data.get(f"fte_{team.pk}")
+            if posts is not None and fte is not None and fte > posts * Decimal("1.5"):
+                self.add_error(f"fte_{team.pk}", f"The FTE of {team.name} cannot be more than 1.5 a post")
+        return data

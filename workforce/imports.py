@@ -1,0 +1,479 @@
+"""ELI rosters and readiness sheets through the one upload pipeline in core.uploads.
+
+Every row goes through the page's own form (`EmployeeRecordForm`, `ReadinessForm`), with
+spreadsheet text turned into values first. What one row cannot know on its own — the
+programme's teams and pay scales, and which employee references appear on more than one
+row — is looked up once per file in `RosterLookups` and handed to every row's form
+through the pipeline's form_kwargs, so validating 5,000 rows runs no query per row.
+"""
+import csv
+import io
+import re
+from datetime import datetime
+
+from django import forms
+from django.db import transaction
+from django.db.models import Max
+from python_calamine import CalamineWorkbook
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from core.bulk import bulk_insert
+from core.models import Upload
+from core.uploads import ColumnSpec, UploadSpec, _headers, _text, remembered_mapping, suggest_mapping
+from programmes.models import Programme
+from programmes.services import record_delete, record_save
+from workforce.forms import EmployeeRecordForm, ReadinessForm
+from workforce.models import (
+    DEFAULT_STANDARD_WEEK,
+    ContractType,
+    EmployeeRecord,
+    PayScale,
+    PensionScheme,
+    Readiness,
+    StaffStatus,
+    Team,
+    Terms,
+    TransferRoster,
+    WorkforceSettings,
+    record_problems,
+)
+
+ROSTER_KIND = "workforce.roster"
+READINESS_KIND = "workforce.readiness"
+
+ROSTER_COLUMNS = (
+    ColumnSpec("employee_ref", "Employee reference", aliases=(
+        "Employee No", "Employee No.", "Employee number", "Employee ref", "Emp ref", "Emp no", "Staff ID",
+        "Staff number", "Staff no", "Payroll number", "Assignment number", "Person ID", "Post number")),
+    ColumnSpec("is_vacancy", "Vacancy", required=False, aliases=("Vacant", "Is vacancy", "Vacant post")),
+    ColumnSpec("name", "Name", required=False, aliases=("Full name", "Employee name", "Staff name")),
+    ColumnSpec("forename", "Forename", required=False, aliases=("First name", "Given name", "Forenames")),
+    ColumnSpec("surname", "Surname", required=False, aliases=("Last name", "Family name")),
+    ColumnSpec("job_title", "Job title", aliases=("Post title", "Role", "Position", "Job")),
+    ColumnSpec("team", "Team", aliases=("Team name", "Department", "Cost centre name")),
+    ColumnSpec("service_line", "Service line", required=False, aliases=("Service", "Service code")),
+    ColumnSpec("grade", "Grade", aliases=("Band", "Grade/Band", "Grade or band", "Pay band", "AfC band")),
+    ColumnSpec("pay_scale", "Pay scale", aliases=("Pay scale code", "Scale", "Salary scale", "Pay spine")),
+    ColumnSpec("terms", "Terms and conditions", aliases=("T&Cs", "Ts and Cs", "Terms", "Contract terms", "T and C")),
+    ColumnSpec("annual_pay", "Annual pay", required=False, aliases=(
+        "Salary", "Annual salary", "Basic pay", "Basic salary", "Pay")),
+    ColumnSpec("contracted_hours", "Contracted hours", aliases=(
+        "Hours per week", "Weekly hours", "Hours", "Contracted hours per week")),
+    ColumnSpec("fte", "FTE", aliases=("WTE", "Whole time equivalent", "Full time equivalent")),
+    ColumnSpec("contract_type", "Contract type", aliases=("Contract", "Employment type", "Permanent/Fixed term")),
+    ColumnSpec("continuous_service_date", "Continuous service date", required=False, aliases=(
+        "CSD", "Continuous service", "Date of continuous service", "Start date")),
+    ColumnSpec("pension_scheme", "Pension scheme", aliases=("Pension", "Pension scheme name")),
+    ColumnSpec("base_location", "Base location", required=False, aliases=("Base", "Work base", "Location")),
+    ColumnSpec("status", "Status", required=False, aliases=("Employment status", "Absence status")),
+    ColumnSpec("sickness_absence_days", "Sickness absence days", required=False, aliases=(
+        "Sickness days", "Sickness absence", "Days sick")),
+    ColumnSpec("disciplinary_last_two_years", "Disciplinary", required=False, aliases=(
+        "Disciplinary (last 2 years)", "Disciplinary in the last two years")),
+    ColumnSpec("grievance_last_two_years", "Grievance", required=False, aliases=(
+        "Grievance (last 2 years)", "Grievance in the last two years")),
+    ColumnSpec("claims", "Claims", required=False, aliases=("Tribunal claims", "Claims brought")),
+)
+
+READINESS_COLUMNS = (
+    ROSTER_COLUMNS[0],
+    ColumnSpec("on_payroll", "On payroll", aliases=("Payroll", "On the council's payroll", "On first payroll")),
+    ColumnSpec("network_account", "Network account", aliases=("Network account created", "IT account", "Account")),
+    ColumnSpec("laptop", "Laptop", aliases=("Laptop handed over",)),
+    ColumnSpec("phone", "Phone", aliases=("Mobile phone", "Phone handed over", "Mobile")),
+    ColumnSpec("induction_booked", "Induction booked", aliases=("Induction",)),
+)
+
+# Spreadsheet spellings of each choice, besides its value and label.
+SYNONYMS = {
+    "terms": {"afc": Terms.AGENDA_FOR_CHANGE, "nhsafc": Terms.AGENDA_FOR_CHANGE,
+              "agendaforchange": Terms.AGENDA_FOR_CHANGE, "nhs": Terms.AGENDA_FOR_CHANGE,
+              "njc": Terms.NJC, "greenbook": Terms.NJC, "localgovernment": Terms.NJC,
+              "provider": Terms.PROVIDER, "providers": Terms.PROVIDER, "own": Terms.PROVIDER},
+    "pension_scheme": {"nhs": PensionScheme.NHS, "nhsps": PensionScheme.NHS, "nhspension": PensionScheme.NHS,
+                       "lgps": PensionScheme.LGPS, "provider": PensionScheme.PROVIDER,
+                       "none": PensionScheme.NONE, "optedout": PensionScheme.NONE, "no": PensionScheme.NONE},
+    "contract_type": {"perm": ContractType.PERMANENT, "fixedterm": ContractType.FIXED_TERM,
+                      "ftc": ContractType.FIXED_TERM, "temporary": ContractType.FIXED_TERM,
+                      "bank": ContractType.BANK, "casual": ContractType.BANK},
+    "status": {"inpost": StaffStatus.IN_POST, "active": StaffStatus.IN_POST, "maternity": StaffStatus.MATERNITY,
+               "maternityleave": StaffStatus.MATERNITY, "sabbatical": StaffStatus.SABBATICAL,
+               "longtermsick": StaffStatus.LONG_TERM_SICKNESS, "lts": StaffStatus.LONG_TERM_SICKNESS,
+               "longtermsickness": StaffStatus.LONG_TERM_SICKNESS, "secondment": StaffStatus.SECONDMENT,
+               "seconded": StaffStatus.SECONDMENT},
+}
+CHOICES = {"terms": Terms, "pension_scheme": PensionScheme, "contract_type": ContractType, "status": StaffStatus}
+# Every spelling of every choice, squeezed as `_key` squeezes a cell, looked up in one step.
+CHOICE_LOOKUP = {
+    name: {**SYNONYMS[name], **{re.sub(r"[^a-z0-9]", "", str(s).lower()): value
+                                for value, label in enum.choices for s in (value, label)}}
+    for name, enum in CHOICES.items()
+}
+TRUE = {"yes", "y", "true", "1", "x", "done"}
+FALSE = {"no", "n", "false", "0", ""}
+DATE_FIELDS = ("continuous_service_date",)
+NUMBER_FIELDS = ("annual_pay", "contracted_hours", "fte", "sickness_absence_days")
+
+
+def _key(text) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(text or "").lower())
+
+
+def _rows_by_ref(upload: Upload | None, mapping: dict | None, kind: str, programme: Programme) -> dict[str, list[int]]:
+    """Employee reference → the spreadsheet rows it is on, read from the stored file, so
+    each row's form can say which other row holds the same reference. Only that one
+    column is turned into text (the pipeline reads the whole file itself), counting rows
+    as `core.uploads.read_table` does."""
+    if upload is None:
+        return {}
+    with upload.file.open("rb") as f:
+        data = f.read()
+    try:
+        if upload.original_name.lower().endswith(".xlsx"):
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            grid = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        else:
+            grid = list(csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"))))
+    except Exception:  # the pipeline itself reports an unreadable file
+        return {}
+    number, headers = 0, None
+    rows = iter(grid)
+    for values in rows:
+        number += 1
+        texts = [_text(v) for v in values]
+        if any(texts):
+            headers = _headers(texts)
+            break
+    if headers is None:
+        return {}
+    from core.uploads import get_upload_spec
+
+    if mapping is None:
+        mapping = upload.mapping or suggest_mapping(get_upload_spec(kind), headers,
+                                                    remembered_mapping(programme, kind=kind))
+    header = mapping.get("employee_ref")
+    found: dict[str, list[int]] = {}
+    if header not in headers:
+        return found
+    column = headers.index(header)
+    for values in rows:
+        number += 1
+        ref = _text(values[column]) if column < len(values) else ""
+        if ref:
+            found.setdefault(ref.upper(), []).append(number)
+    return found
+
+
+class SharedFields(dict):
+    """A form's fields, shared by every row form of one file: a form deep-copies its
+    `base_fields`, and this copy is shallow (validation changes no field)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+class RosterLookups:
+    """What every row of one file is checked against, read once per file: the programme's
+    teams, pay scales, standard week and (for readiness) the people on its latest roster,
+    and the rows each employee reference is on. It also collects the unknown team names,
+    which the preview offers to create."""
+
+    def __init__(self, programme: Programme, *, upload: Upload | None = None, mapping: dict | None = None,
+                 kind: str = ROSTER_KIND):
+        self.programme = programme
+        self.teams = {_key(t.name): t for t in Team.objects.filter(programme=programme)}
+        self.pay_scales = {}
+        for scale in PayScale.objects.filter(programme=programme):
+            self.pay_scales.setdefault(_key(scale.code), scale)
+            self.pay_scales.setdefault(_key(scale.name), scale)
+        settings = WorkforceSettings.objects.filter(programme=programme).first()
+        self.standard_week = settings.standard_weekly_hours if settings else DEFAULT_STANDARD_WEEK
+        self.ref_rows = _rows_by_ref(upload, mapping, kind, programme)
+        # Unknown team names (matched ignoring case and spacing) → (the name as first
+        # written, the service line on that row): offered for creation on the preview.
+        self.unknown_teams: dict[str, tuple[str, str]] = {}
+        self.row_fields: SharedFields | None = None
+        self.blank_record = EmployeeRecord(programme=programme)
+        self._people: set[str] | None = None
+
+    @property
+    def people(self) -> set[str]:
+        """Employee references of the people on the latest roster version (upper case)."""
+        if self._people is None:
+            latest = TransferRoster.objects.filter(programme=self.programme).order_by("-version").first()
+            self._people = {r.upper() for r in EmployeeRecord.objects.filter(
+                roster=latest, is_vacancy=False).values_list("employee_ref", flat=True)} if latest else set()
+        return self._people
+
+    def duplicate_message(self, ref: str) -> str | None:
+        rows = self.ref_rows.get(ref.upper(), [])
+        if len(rows) > 1:
+            listed = ", ".join(str(n) for n in rows[:-1]) + f" and {rows[-1]}"
+            return f"Employee reference {ref} is on more than one row: rows {listed}"
+        return None
+
+
+def _normalise(data: dict) -> dict:
+    """Spreadsheet habits as form input: UK dates as ISO, "£1,234.50" as 1234.50."""
+    out = dict(data)
+    for name in DATE_FIELDS:
+        text = str(out.get(name) or "").strip()
+        match = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            try:
+                out[name] = datetime(year, month, day).date().isoformat()
+            except ValueError:
+                pass
+    for name in NUMBER_FIELDS:
+        text = str(out.get(name) or "").strip().replace("£", "").replace(",", "")
+        out[name] = text
+    return out
+
+
+class EliRowForm(EmployeeRecordForm):
+    """One row of an ELI file: the record form's fields and rules, with the text of a
+    spreadsheet turned into values (teams and pay scales by name, choices by their usual
+    spellings, Yes/No for a vacancy, forename + surname as the name)."""
+
+    def __init__(self, *args, data=None, programme: Programme, lookups: RosterLookups, **kwargs):
+        prepared = lookups.row_fields
+        if prepared is not None:
+            # Every row of a file has the same fields: reuse the first row's (they hold no
+            # per-row state) instead of deep-copying two dozen fields 5,000 times.
+            self.base_fields = prepared
+            self.fields_prepared = True
+        kwargs.setdefault("instance", lookups.blank_record)  # never changed: see _post_clean
+        super().__init__(*args, data=_normalise(data) if data is not None else None, programme=programme,
+                         standard_week=lookups.standard_week, **kwargs)
+        self.lookups = lookups
+        if prepared is None:
+            self._text_fields()
+            lookups.row_fields = SharedFields(self.fields)
+
+    def _text_fields(self):
+        # The model fields' own validators (FTE 0 to 1.5, pay and hours not negative) on
+        # the form fields, so every row meets them without the model validating it again.
+        for name, field in self.fields.items():
+            model_field = next((f for f in EmployeeRecord._meta.fields if f.name == name), None)
+            if model_field is not None and model_field._validators:
+                field.validators = [*field.validators, *model_field._validators]
+        for name in ("team", "pay_scale", *CHOICES, "is_vacancy"):
+            old = self.fields[name]
+            self.fields[name] = forms.CharField(
+                label=old.label, required=name in ("team", "pay_scale", "terms", "contract_type", "pension_scheme"),
+                error_messages={"required": f"Enter the {str(old.label).lower()}"})
+        for name in ("forename", "surname"):
+            self.fields[name] = forms.CharField(required=False)
+        self.fields["continuous_service_date"].error_messages["invalid"] = "Enter a real date, for example 31/03/2015"
+        for name in NUMBER_FIELDS:
+            self.fields[name].error_messages["invalid"] = f"Enter the {self.fields[name].label} as a number"
+
+    def clean_employee_ref(self):
+        ref = self.cleaned_data["employee_ref"].strip()
+        problem = self.lookups.duplicate_message(ref)
+        if problem:
+            raise forms.ValidationError(problem)
+        return ref
+
+    def clean_is_vacancy(self):
+        text = _key(self.cleaned_data.get("is_vacancy"))
+        if text in TRUE or text in ("vacancy", "vacant"):
+            return True
+        if text in FALSE:
+            return False
+        raise forms.ValidationError("Enter Yes or No")
+
+    def _choice(self, name: str) -> str:
+        text = _key(self.cleaned_data.get(name))
+        if not text:
+            return StaffStatus.IN_POST if name == "status" else ""
+        value = CHOICE_LOOKUP[name].get(text)
+        if value is None:
+            labels = ", ".join(label for _, label in CHOICES[name].choices)
+            raise forms.ValidationError(f"\"{self.cleaned_data.get(name)}\" is not one of: {labels}")
+        return value
+
+    def clean_terms(self):
+        return self._choice("terms")
+
+    def clean_pension_scheme(self):
+        return self._choice("pension_scheme")
+
+    def clean_contract_type(self):
+        return self._choice("contract_type")
+
+    def clean_status(self):
+        return self._choice("status")
+
+    def clean_team(self):
+        text = " ".join(self.cleaned_data["team"].split())
+        team = self.lookups.teams.get(_key(text))
+        if team is None:
+            self.lookups.unknown_teams.setdefault(_key(text), (text, (self.data.get("service_line") or "").strip()))
+            raise forms.ValidationError(f"There is no team called \"{text}\": create it from this page, "
+                                        "or correct the name in the file")
+        return team
+
+    def clean_pay_scale(self):
+        text = self.cleaned_data["pay_scale"].strip()
+        scale = self.lookups.pay_scales.get(_key(text))
+        if scale is None:
+            raise forms.ValidationError(f"\"{text}\" is not a known pay scale: add it in the workforce "
+                                        "settings, or correct the file")
+        return scale
+
+    def clean(self):
+        data = self.cleaned_data
+        if not data.get("name") and (data.get("forename") or data.get("surname")):
+            data["name"] = " ".join(p for p in (data.get("forename"), data.get("surname")) if p)
+        data.pop("forename", None)
+        data.pop("surname", None)
+        return super().clean()
+
+    def _post_clean(self):
+        """The model's own rules across fields (`record_problems`, which
+        `EmployeeRecord.clean` applies too), but not its per-field validation again: each
+        form field was given the model field's validators (`_text_fields`), and the model's check of
+        a foreign key would run a query per row (team and pay scale were found among the
+        programme's own, read once per file)."""
+        d = self.cleaned_data
+        problems = record_problems(programme_id=self.programme.pk, team=d.get("team"), pay_scale=d.get("pay_scale"),
+                                   is_vacancy=bool(d.get("is_vacancy")), name=d.get("name", ""),
+                                   annual_pay=d.get("annual_pay"))
+        for name, message in problems.items():
+            if name not in self.errors and (name in d or name in ("name", "annual_pay")):
+                self.add_error(name, message)
+
+
+def offered_teams(lookups: RosterLookups) -> dict[str, str]:
+    """The unknown teams a check found, as {name: service line}, in name order."""
+    return dict(sorted(lookups.unknown_teams.values()))
+
+
+def roster_form_kwargs(programme: Programme, *, upload: Upload | None = None, mapping: dict | None = None,
+                       kind: str = ROSTER_KIND) -> dict:
+    return {"programme": programme, "lookups": RosterLookups(programme, upload=upload, mapping=mapping, kind=kind)}
+
+
+def roster_next_version(*, programme: Programme) -> int:
+    """The next version number; the programme row is locked so two uploads committed at
+    once do not take the same number (the unique constraint catches anything else)."""
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    top = TransferRoster.objects.filter(programme=programme).aggregate(n=Max("version"))["n"]
+    return (top or 0) + 1
+
+
+@transaction.atomic
+def write_roster(*, upload, rows, user, programme: Programme, as_at, received_on, note: str = "") -> int:
+    """A new roster version holding every row of the file, with each record's history
+    saying who loaded it and from which file. Rows are created in bulk (with their
+    history rows), since an ELI file may hold thousands of people."""
+    roster = TransferRoster(programme=programme, version=roster_next_version(programme=programme),
+                            as_at=as_at, received_on=received_on, note=note, upload=upload)
+    record_save(instance=roster, user=user, reason=f"Loaded from {upload.original_name}"[:100])
+    records = [EmployeeRecord(programme=programme, roster=roster, **row) for row in rows]
+    # COPY on PostgreSQL, records and their history rows alike (core.bulk).
+    bulk_insert(EmployeeRecord, records, history_user=user,
+                history_reason=f"Loaded from {upload.original_name}"[:100])
+    return len(records)
+
+
+@transaction.atomic
+def rollback_roster(*, upload, user) -> None:
+    """Remove the roster version the upload made, with all its records."""
+    for roster in TransferRoster.objects.filter(upload=upload):
+        EmployeeRecord.objects.filter(roster=roster).delete()
+        record_delete(instance=roster, user=user, reason="Upload rolled back")
+
+
+class ReadinessRowForm(ReadinessForm):
+    """One row of a readiness sheet: an employee reference of the latest roster and five
+    Yes/No ticks (blank is No)."""
+
+    def __init__(self, *args, data=None, programme: Programme, lookups: RosterLookups, **kwargs):
+        super().__init__(*args, data=data, **kwargs)
+        self.programme = programme
+        self.lookups = lookups
+        self.fields["employee_ref"] = forms.CharField(
+            label="Employee reference", error_messages={"required": "Enter the employee reference"})
+        for name in Readiness.CHECKS:
+            self.fields[name] = forms.CharField(label=Readiness._meta.get_field(name).verbose_name, required=False)
+
+    def clean_employee_ref(self):
+        ref = self.cleaned_data["employee_ref"].strip()
+        problem = self.lookups.duplicate_message(ref)
+        if problem:
+            raise forms.ValidationError(problem)
+        if ref.upper() not in self.lookups.people:
+            raise forms.ValidationError(f"No one on the latest roster has the employee reference {ref}")
+        return ref
+
+    def clean(self):
+        data = super().clean()
+        for name in Readiness.CHECKS:
+            text = _key(self.data.get(name))
+            if text in TRUE:
+                data[name] = True
+            elif text in FALSE:
+                data[name] = False
+            else:
+                self.add_error(name, "Enter Yes or No")
+        return data
+
+    def _post_clean(self):
+        # The readiness row is matched to its record when it is written, not here.
+        pass
+
+
+def _readiness_reason(upload) -> str:
+    return f"Readiness sheet {upload.pk}: {upload.original_name}"[:100]
+
+
+@transaction.atomic
+def write_readiness(*, upload, rows, user, programme: Programme) -> int:
+    """Set each listed person's five checks, in bulk (with history rows naming the sheet,
+    so that rolling it back can restore what was there before). Every row was validated
+    by its form; the readiness model has no rule beyond its fields."""
+    existing = {r.employee_ref.upper(): r for r in Readiness.objects.filter(programme=programme)}
+    new_items, changed = [], []
+    for row in rows:
+        ref = row["employee_ref"]
+        values = {name: row[name] for name in Readiness.CHECKS}
+        item = existing.get(ref.upper())
+        if item is None:
+            new_items.append(Readiness(programme=programme, employee_ref=ref, **values))
+        elif any(getattr(item, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(item, k, v)
+            changed.append(item)
+    reason = _readiness_reason(upload)
+    bulk_create_with_history(new_items, Readiness, default_user=user, default_change_reason=reason)
+    bulk_update_with_history(changed, Readiness, list(Readiness.CHECKS), default_user=user,
+                             default_change_reason=reason)
+    return len(new_items) + len(changed)
+
+
+@transaction.atomic
+def rollback_readiness(*, upload, user) -> None:
+    """Put back each person's checks as they were before the sheet (removing a readiness
+    row the sheet created)."""
+    history = Readiness.history.model.objects
+    for h in history.filter(history_change_reason=_readiness_reason(upload)).order_by("-history_date"):
+        item = Readiness.objects.filter(pk=h.id).first()
+        if item is None:
+            continue
+        before = history.filter(id=h.id, history_date__lt=h.history_date).order_by("-history_date").first()
+        if before is None:
+            record_delete(instance=item, user=user, reason="Upload rolled back")
+            continue
+        for name in Readiness.CHECKS:
+            setattr(item, name, getattr(before, name))
+        record_save(instance=item, user=user, reason="Upload rolled back")
+
+
+ROSTER_SPEC = UploadSpec(kind=ROSTER_KIND, columns=ROSTER_COLUMNS, form_class=EliRowForm, write=write_roster,
+                         rollback=rollback_roster, label="Transfer roster (ELI)")
+READINESS_SPEC = UploadSpec(kind=READINESS_KIND, columns=READINESS_COLUMNS, form_class=ReadinessRowForm,
+                            write=write_readiness, rollback=rollback_readiness, label="Day-one readiness sheet")
+

@@ -1,0 +1,34 @@
+"""The workforce figures on the programme overview (aggregates only), registered with
+`programmes.panels`."""
+from datetime import date
+
+from django.db.models.functions import Upper
+from django.urls import reverse
+
+from programmes.panels import overview_panel
+from workforce import reporting, selectors
+from workforce.models import EmployeeRecord, Readiness
+
+
+@overview_panel
+def workforce_overview_panel(programme, today: date) -> dict:
+    """Headcount, FTE and vacancies on the latest version, and the share of its people on
+    the council's payroll. Always three queries, with or without a roster."""
+    roster = selectors.latest_roster(programme=programme)
+    rows = list(EmployeeRecord.objects.filter(roster=roster).order_by().values(
+        "team_id", "team__name", "team__service_line", "fte", "is_vacancy", "terms", "pension_scheme",
+        "contract_type", "grade", "status"))
+    summary = reporting.team_summary(roster, personal=False, rows=rows)
+    people = EmployeeRecord.objects.filter(roster=roster, is_vacancy=False).annotate(ref=Upper("employee_ref"))
+    on_payroll = Readiness.objects.filter(programme=programme, on_payroll=True).annotate(
+        ref=Upper("employee_ref")).filter(ref__in=people.values("ref")).count()
+    url = reverse("workforce:summary", args=[programme.slug])
+    total = summary.total
+    payroll = ("–" if total.hidden or not total.headcount
+               else f"{round(100 * on_payroll / total.headcount)}%")
+    return {"title": "Workforce transferring", "items": [
+        ("people on the latest roster", total.shown_headcount, url),
+        ("FTE", total.shown_fte, url),
+        ("vacant posts", summary.vacancies, url),
+        ("on the council's payroll", payroll, reverse("workforce:readiness", args=[programme.slug])),
+    ]}

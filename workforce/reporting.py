@@ -1,0 +1,440 @@
+"""Workforce tables as plain data, with no personal data in them: the team summary, the
+breakdowns, the difference between two versions (as counts), readiness by team and the
+restructure comparison. Pages, exports, the API, the overview panel and (later) the
+Cabinet paper all use these, and render them with templates/workforce/fragments/.
+
+Small numbers. Outside HR (`personal=False`) a group of 1–4 people is shown as "fewer
+than 5", never as its number. So that the hidden figure cannot be worked out by
+subtracting the shown ones from a total, suppression is completed in the usual way
+(secondary suppression): in any set of cells that adds up to a shown total, if exactly one
+cell is hidden the next smallest one is hidden too, and a subtotal that would still give a
+hidden cell away is hidden as well. Joiners and leavers are hidden together, since the two
+versions' headcounts give their difference. Zero is shown: it describes nobody.
+"""
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from workforce.models import (
+    ContractType,
+    EmployeeRecord,
+    Establishment,
+    PensionScheme,
+    Readiness,
+    StaffStatus,
+    Terms,
+    TransferRoster,
+)
+
+THRESHOLD = 5
+SUPPRESSED = "fewer than 5"
+NOT_SHOWN = "not shown"  # a figure hidden because it would give a small group away
+ZERO = Decimal("0.00")
+
+
+def is_small(n: int) -> bool:
+    return 0 < n < THRESHOLD
+
+
+def complete_suppression(counts: dict, hidden: set, groups: list[list]) -> set:
+    """Hide more cells until no group (a list of keys whose counts add up to a shown total)
+    has exactly one hidden cell; hides the smallest other non-zero cell each time."""
+    hidden = set(hidden)
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            inside = [k for k in group if k in hidden]
+            if len(inside) == 1:
+                others = sorted((counts[k], str(k)) for k in group if k not in hidden and counts[k] > 0)
+                if others:
+                    by_name = {str(k): k for k in group}
+                    hidden.add(by_name[others[0][1]])
+                    changed = True
+    return hidden
+
+
+@dataclass
+class Cell:
+    """A count (and FTE) to show, or `hidden` when it is a small group outside HR."""
+
+    headcount: int
+    fte: Decimal = ZERO
+    hidden: bool = False
+
+    @property
+    def shown_headcount(self):
+        return SUPPRESSED if self.hidden else self.headcount
+
+    @property
+    def shown_fte(self):
+        return "–" if self.hidden else self.fte
+
+
+@dataclass
+class TeamRow:
+    team_id: int
+    team: str
+    service_line: str
+    people: Cell
+    vacancies: int
+    vacancy_fte: Decimal
+
+
+@dataclass
+class TeamSummary:
+    roster: TransferRoster | None
+    rows: list[TeamRow] = field(default_factory=list)
+    service_lines: list[tuple[str, Cell, int]] = field(default_factory=list)
+    total: Cell = field(default_factory=lambda: Cell(0))
+    vacancies: int = 0
+    vacancy_fte: Decimal = ZERO
+    personal: bool = False
+
+    @property
+    def any_hidden(self) -> bool:
+        return any(r.people.hidden for r in self.rows) or self.total.hidden
+
+    def hidden_team_ids(self) -> set[int]:
+        return {r.team_id for r in self.rows if r.people.hidden}
+
+
+def hidden_teams(counts: dict[int, int], by_line: dict[str, list[int]]) -> set[int]:
+    """The teams whose headcount is hidden outside HR: small ones, and then enough others
+    that neither the grand total nor a service line's subtotal gives one away. Every table
+    by team uses this one set, so no two pages can be set against each other."""
+    return complete_suppression(counts, {k for k, n in counts.items() if is_small(n)},
+                                [list(counts), *by_line.values()])
+
+
+def roster_rows(roster: TransferRoster | None) -> list[dict]:
+    """The aggregate columns of every record of a version: one query, no personal fields."""
+    if roster is None:
+        return []
+    return list(EmployeeRecord.objects.filter(roster=roster).order_by().values(
+        "team_id", "team__name", "team__service_line", "fte", "is_vacancy", "terms", "pension_scheme",
+        "contract_type", "grade", "status"))
+
+
+def team_summary(roster: TransferRoster | None, *, personal: bool, rows: list[dict] | None = None) -> TeamSummary:
+    """Headcount and FTE of people by team and by service line, with vacancies and totals."""
+    rows = roster_rows(roster) if rows is None else rows
+    teams: dict[int, dict] = {}
+    for r in rows:
+        t = teams.setdefault(r["team_id"], {"name": r["team__name"], "line": r["team__service_line"],
+                                            "n": 0, "fte": ZERO, "v": 0, "vfte": ZERO})
+        if r["is_vacancy"]:
+            t["v"] += 1
+            t["vfte"] += r["fte"]
+        else:
+            t["n"] += 1
+            t["fte"] += r["fte"]
+    ordered = sorted(teams.items(), key=lambda kv: (kv[1]["line"], kv[1]["name"]))
+    counts = {pk: t["n"] for pk, t in teams.items()}
+    by_line: dict[str, list[int]] = defaultdict(list)
+    for pk, t in ordered:
+        by_line[t["line"]].append(pk)
+    hidden: set = set()
+    line_hidden: set = set()
+    total_n = sum(counts.values())
+    if not personal:
+        hidden = hidden_teams(counts, by_line)
+        line_counts = {line: sum(counts[k] for k in pks) for line, pks in by_line.items()}
+        # A service line is hidden when it is small itself, or when it holds hidden teams
+        # whose sum its subtotal would give away (all its hidden cells are one team).
+        line_hidden = {line for line, n in line_counts.items() if is_small(n)}
+        line_hidden = complete_suppression(line_counts, line_hidden, [list(line_counts)])
+    summary = TeamSummary(roster=roster, personal=personal)
+    for pk, t in ordered:
+        summary.rows.append(TeamRow(pk, t["name"], t["line"], Cell(t["n"], t["fte"], pk in hidden),
+                                    t["v"], t["vfte"]))
+    for line, pks in by_line.items():
+        n = sum(teams[k]["n"] for k in pks)
+        fte = sum((teams[k]["fte"] for k in pks), ZERO)
+        summary.service_lines.append((line, Cell(n, fte, line in line_hidden), sum(teams[k]["v"] for k in pks)))
+    summary.total = Cell(total_n, sum((t["fte"] for t in teams.values()), ZERO),
+                         hidden=not personal and is_small(total_n))
+    summary.vacancies = sum(t["v"] for t in teams.values())
+    summary.vacancy_fte = sum((t["vfte"] for t in teams.values()), ZERO)
+    return summary
+
+
+@dataclass
+class Breakdown:
+    title: str
+    rows: list[tuple[str, Cell]]
+    total: Cell
+
+
+BREAKDOWNS = (
+    ("terms", "Terms and conditions", dict(Terms.choices)),
+    ("pension_scheme", "Pension scheme", dict(PensionScheme.choices)),
+    ("contract_type", "Contract type", dict(ContractType.choices)),
+    ("status", "Status", dict(StaffStatus.choices)),
+    ("grade", "Grade or band", None),
+)
+
+
+def breakdowns(roster: TransferRoster | None, *, personal: bool, rows: list[dict] | None = None) -> list[Breakdown]:
+    """People by terms and conditions, pension scheme, contract type, status and grade."""
+    rows = [r for r in (roster_rows(roster) if rows is None else rows) if not r["is_vacancy"]]
+    out = []
+    total_n = len(rows)
+    total_fte = sum((r["fte"] for r in rows), ZERO)
+    for key, title, labels in BREAKDOWNS:
+        counts: Counter = Counter()
+        ftes: dict = defaultdict(lambda: ZERO)
+        for r in rows:
+            counts[r[key]] += 1
+            ftes[r[key]] += r["fte"]
+        hidden = set()
+        if not personal:
+            hidden = complete_suppression(dict(counts), {k for k, n in counts.items() if is_small(n)}, [list(counts)])
+        keys = sorted(counts, key=lambda k: (-counts[k], str(k))) if labels is None else [
+            k for k in labels if k in counts]
+        out.append(Breakdown(title, [((labels or {}).get(k, k), Cell(counts[k], ftes[k], k in hidden)) for k in keys],
+                             Cell(total_n, total_fte, hidden=not personal and is_small(total_n))))
+    return out
+
+
+# --- Versions and their differences -----------------------------------------------------
+
+@dataclass
+class VersionRow:
+    roster: TransferRoster
+    people: Cell
+    vacancies: int
+
+
+def version_rows(rosters: list[TransferRoster], counts: dict[int, tuple[int, Decimal, int]], *,
+                 personal: bool) -> list[VersionRow]:
+    out = []
+    for r in rosters:
+        n, fte, v = counts.get(r.pk, (0, ZERO, 0))
+        out.append(VersionRow(r, Cell(n, fte or ZERO, hidden=not personal and is_small(n)), v))
+    return out
+
+
+CHANGE_FIELDS = (("team", "Team"), ("fte", "FTE"), ("grade", "Grade"), ("pay", "Pay"), ("terms", "Terms"))
+
+
+@dataclass
+class Difference:
+    """What changed between two versions: counts (for everyone) and, for HR only, who."""
+
+    older: TransferRoster
+    newer: TransferRoster
+    counts: dict[str, int]
+    hidden: set[str]
+    joiners: list = field(default_factory=list)
+    leavers: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    personal: bool = False
+
+    def shown(self, key: str):
+        return SUPPRESSED if key in self.hidden else self.counts[key]
+
+    @property
+    def table(self) -> list[tuple[str, object]]:
+        labels = [("joiners", "Joiners"), ("leavers", "Leavers"), ("changed", "People with any change"),
+                  *((f"changed_{k}", f"Changed {label.lower()}") for k, label in CHANGE_FIELDS)]
+        return [(label, self.shown(key)) for key, label in labels]
+
+
+DIFF_COLUMNS = ("employee_ref", "name", "team_id", "team__name", "fte", "grade", "annual_pay", "terms", "is_vacancy")
+
+
+def difference(older: TransferRoster, newer: TransferRoster, *, personal: bool) -> Difference:
+    """Joiners, leavers and people whose team, FTE, grade, pay or terms changed between two
+    versions, matched on the employee reference (vacant posts are left out: they are not
+    people). One query; names are read only when `personal`."""
+    columns = DIFF_COLUMNS if personal else tuple(c for c in DIFF_COLUMNS if c not in ("name",))
+    # Both versions in one query, read as tuples (a dict per row costs more at 10,000 rows).
+    a: dict[str, dict] = {}
+    b: dict[str, dict] = {}
+    for values in (EmployeeRecord.objects.filter(roster__in=[older, newer], is_vacancy=False).order_by()
+                   .values_list("roster_id", *columns)):
+        row = dict(zip(columns, values[1:], strict=True))
+        (a if values[0] == older.pk else b)[row["employee_ref"]] = row
+    joiners = [b[k] for k in sorted(b.keys() - a.keys())]
+    leavers = [a[k] for k in sorted(a.keys() - b.keys())]
+    changed = []
+    per_field = Counter()
+    for ref in sorted(a.keys() & b.keys()):
+        old, new = a[ref], b[ref]
+        what = []
+        if old["team_id"] != new["team_id"]:
+            what.append(("team", old["team__name"], new["team__name"]))
+        if old["fte"] != new["fte"]:
+            what.append(("fte", old["fte"], new["fte"]))
+        if old["grade"] != new["grade"]:
+            what.append(("grade", old["grade"], new["grade"]))
+        if old["annual_pay"] != new["annual_pay"]:
+            what.append(("pay", old["annual_pay"], new["annual_pay"]))
+        if old["terms"] != new["terms"]:
+            what.append(("terms", Terms(old["terms"]).label, Terms(new["terms"]).label))
+        if what:
+            per_field.update(k for k, _, _ in what)
+            changed.append({"ref": ref, "name": new.get("name", ""), "team": new["team__name"], "changes": what})
+    counts = {"joiners": len(joiners), "leavers": len(leavers), "changed": len(changed),
+              **{f"changed_{k}": per_field[k] for k, _ in CHANGE_FIELDS}}
+    hidden: set[str] = set()
+    if not personal:
+        hidden = {k for k, n in counts.items() if is_small(n)}
+        # The two headcounts are shown, so joiners − leavers is known: hide both or neither.
+        if ("joiners" in hidden) != ("leavers" in hidden) and counts["joiners"] and counts["leavers"]:
+            hidden |= {"joiners", "leavers"}
+    diff = Difference(older, newer, counts, hidden, personal=personal)
+    if personal:
+        diff.joiners, diff.leavers, diff.changed = joiners, leavers, changed
+    return diff
+
+
+# --- Day-one readiness --------------------------------------------------------------------
+
+@dataclass
+class ReadinessRow:
+    team: str
+    people: Cell
+    done: dict[str, int]
+
+    def percent(self, check: str) -> int:
+        return round(100 * self.done[check] / self.people.headcount) if self.people.headcount else 0
+
+    @property
+    def cells(self) -> list[tuple[int, int]]:
+        return [(self.done[c], self.percent(c)) for c in Readiness.CHECKS]
+
+
+@dataclass
+class ReadinessTable:
+    roster: TransferRoster | None
+    rows: list[ReadinessRow]
+    total: ReadinessRow
+    days_to_transfer: int
+    transfer_date: date | None
+
+
+def readiness_by_team(programme, roster: TransferRoster | None, *, personal: bool, today: date) -> ReadinessTable:
+    """How many of each team's people (on the given version) have each day-one check done,
+    with percentages and the total, counting down to transfer day. Two queries."""
+    people = list(EmployeeRecord.objects.filter(roster=roster, is_vacancy=False).order_by().values_list(
+        "employee_ref", "team_id", "team__name", "team__service_line")) if roster else []
+    ready = {ref.upper(): checks for ref, *checks in Readiness.objects.filter(programme=programme).values_list(
+        "employee_ref", *Readiness.CHECKS)}
+    teams: dict[int, dict] = {}
+    by_line: dict[str, list[int]] = defaultdict(list)
+    for ref, team_id, team_name, line in people:
+        if team_id not in teams:
+            by_line[line].append(team_id)
+        t = teams.setdefault(team_id, {"name": team_name, "n": 0, "done": Counter()})
+        t["n"] += 1
+        checks = ready.get(ref.upper())
+        if checks:
+            t["done"].update(c for c, ok in zip(Readiness.CHECKS, checks, strict=True) if ok)
+    counts = {k: t["n"] for k, t in teams.items()}
+    hidden = set() if personal else hidden_teams(counts, by_line)
+    rows = [ReadinessRow(t["name"], Cell(t["n"], hidden=k in hidden),
+                         {c: t["done"][c] for c in Readiness.CHECKS})
+            for k, t in sorted(teams.items(), key=lambda kv: kv[1]["name"])]
+    total_n = sum(counts.values())
+    total = ReadinessRow("Total", Cell(total_n, hidden=not personal and is_small(total_n)),
+                         {c: sum(t["done"][c] for t in teams.values()) for c in Readiness.CHECKS})
+    return ReadinessTable(roster, rows, total, programme.days_to_transfer(today), programme.transfer_date)
+
+
+# --- Restructures ---------------------------------------------------------------------------
+
+@dataclass
+class CompareRow:
+    team: str
+    baseline_posts: object
+    baseline_fte: object
+    proposed_posts: int
+    proposed_fte: Decimal
+    change_posts: object
+    change_fte: object
+    voluntary: object
+    compulsory: object
+
+
+@dataclass
+class Comparison:
+    establishment: Establishment
+    rows: list[CompareRow]
+    total: CompareRow
+
+
+def establishment_compare(establishment: Establishment, *, personal: bool) -> Comparison:
+    """The proposed establishment against its baseline version, team by team: posts (people
+    and vacancies) and FTE gained or lost, and redundancies split voluntary and compulsory.
+    A team whose headcount the team summary hides keeps its baseline hidden here too."""
+    rows = roster_rows(establishment.baseline)
+    summary = team_summary(establishment.baseline, personal=personal, rows=rows)
+    hidden_teams = summary.hidden_team_ids()
+    base: dict[int, dict] = {}
+    for r in rows:
+        b = base.setdefault(r["team_id"], {"name": r["team__name"], "posts": 0, "fte": ZERO})
+        b["posts"] += 1
+        b["fte"] += r["fte"]
+    lines = {ln.team_id: ln for ln in establishment.lines.select_related("team")}
+    names = {pk: b["name"] for pk, b in base.items()} | {pk: ln.team.name for pk, ln in lines.items()}
+    vol = {pk: ln.voluntary_redundancies for pk, ln in lines.items()}
+    comp = {pk: ln.compulsory_redundancies for pk, ln in lines.items()}
+    vol_hidden = comp_hidden = set()
+    if not personal:
+        vol_hidden = complete_suppression(vol, {k for k, n in vol.items() if is_small(n)}, [list(vol)])
+        comp_hidden = complete_suppression(comp, {k for k, n in comp.items() if is_small(n)}, [list(comp)])
+    out = []
+    for pk in sorted(names, key=lambda k: names[k]):
+        b = base.get(pk, {"posts": 0, "fte": ZERO})
+        ln = lines.get(pk)
+        p_posts, p_fte = (ln.posts, ln.fte) if ln else (0, ZERO)
+        # A team whose headcount is hidden keeps its posts hidden too (posts less vacancies
+        # would give the headcount), and so its proposal, which is often the same figure.
+        hide = pk in hidden_teams
+        out.append(CompareRow(
+            names[pk], NOT_SHOWN if hide else b["posts"], NOT_SHOWN if hide else b["fte"],
+            NOT_SHOWN if hide else p_posts, NOT_SHOWN if hide else p_fte,
+            NOT_SHOWN if hide else p_posts - b["posts"], NOT_SHOWN if hide else p_fte - b["fte"],
+            SUPPRESSED if pk in vol_hidden else vol.get(pk, 0),
+            SUPPRESSED if pk in comp_hidden else comp.get(pk, 0)))
+    t_posts = sum(b["posts"] for b in base.values())
+    t_fte = sum((b["fte"] for b in base.values()), ZERO)
+    p_posts = sum(ln.posts for ln in lines.values())
+    p_fte = sum((ln.fte for ln in lines.values()), ZERO)
+    total_vol, total_comp = sum(vol.values()), sum(comp.values())
+    total = CompareRow("Total", t_posts, t_fte, p_posts, p_fte, p_posts - t_posts, p_fte - t_fte,
+                       SUPPRESSED if not personal and is_small(total_vol) else total_vol,
+                       SUPPRESSED if not personal and is_small(total_comp) else total_comp)
+    return Comparison(establishment, out, total)
+
+
+@dataclass
+class Bar:
+    label: str
+    value: object
+    y: int
+    width: int
+
+
+@dataclass
+class Chart:
+    title: str
+    bars: list[Bar]
+    height: int
+    label_width: int = 270
+    bar_area: int = 330
+
+
+def team_chart(summary: TeamSummary) -> Chart:
+    """Headcount by team as horizontal bars, for the summary page and the Cabinet paper.
+    A hidden team gets no bar (its length would show the figure), only "fewer than 5"."""
+    shown = [r.people.headcount for r in summary.rows if not r.people.hidden]
+    top = max(shown, default=0) or 1
+    bars = []
+    for i, r in enumerate(summary.rows):
+        width = 0 if r.people.hidden else max(1, round(330 * r.people.headcount / top))
+        bars.append(Bar(r.team, r.people.shown_headcount, 8 + i * 26, width))
+    return Chart("Headcount by team", bars, 16 + len(bars) * 26)

@@ -1,0 +1,92 @@
+"""Every read of the workforce app that a page, the API or an export makes, each in a
+fixed number of queries however many people a roster holds. The aggregate tables are in
+`workforce.reporting`; what is here that returns people is for HR only."""
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from programmes.models import Programme
+from workforce.models import (
+    DEFAULT_STANDARD_WEEK,
+    EmployeeRecord,
+    Establishment,
+    PayScale,
+    Readiness,
+    Team,
+    TransferRoster,
+    WorkforceSettings,
+)
+
+
+def rosters(*, programme: Programme) -> list[TransferRoster]:
+    """The versions, newest first, each with its headcount, FTE and vacancies: one query."""
+    return list(TransferRoster.objects.filter(programme=programme).select_related("programme").annotate(
+        people=Count("records", filter=Q(records__is_vacancy=False)),
+        people_fte=Sum("records__fte", filter=Q(records__is_vacancy=False)),
+        vacancy_count=Count("records", filter=Q(records__is_vacancy=True)),
+    ).order_by("-version"))
+
+
+def roster_versions(*, programme: Programme) -> list[TransferRoster]:
+    """The versions, newest first, without their counts (for choosing two to compare)."""
+    return list(TransferRoster.objects.filter(programme=programme).select_related("programme").order_by("-version"))
+
+
+def version_counts(rosters_: list[TransferRoster]) -> dict[int, tuple[int, Decimal, int]]:
+    return {r.pk: (r.people, r.people_fte or Decimal("0"), r.vacancy_count) for r in rosters_}
+
+
+def latest_roster(*, programme: Programme) -> TransferRoster | None:
+    return (TransferRoster.objects.filter(programme=programme).select_related("programme")
+            .order_by("-version").first())
+
+
+def roster_by_version(*, programme: Programme, version: int) -> TransferRoster | None:
+    return (TransferRoster.objects.filter(programme=programme, version=version).select_related("programme")
+            .first())
+
+
+def people(*, roster: TransferRoster, team: int | None = None) -> list[EmployeeRecord]:
+    """Everyone on a version (and its vacancies), with team and pay scale. HR only."""
+    qs = EmployeeRecord.objects.filter(roster=roster).select_related("team", "pay_scale")
+    if team:
+        qs = qs.filter(team_id=team)
+    return list(qs.order_by("team__name", "is_vacancy", "name", "employee_ref"))
+
+
+def record_for_detail(*, programme: Programme, pk: int) -> EmployeeRecord | None:
+    return (EmployeeRecord.objects.filter(programme=programme, pk=pk)
+            .select_related("team", "pay_scale", "roster", "roster__programme").first())
+
+
+def readiness_of(*, programme: Programme, employee_ref: str) -> Readiness:
+    """The person's readiness, or a blank (unsaved) one."""
+    found = Readiness.objects.filter(programme=programme, employee_ref__iexact=employee_ref).first()
+    return found or Readiness(programme=programme, employee_ref=employee_ref)
+
+
+def readiness_by_ref(*, programme: Programme) -> dict[str, Readiness]:
+    return {r.employee_ref.upper(): r for r in Readiness.objects.filter(programme=programme)}
+
+
+def teams(*, programme: Programme) -> list[Team]:
+    return list(Team.objects.filter(programme=programme).order_by("service_line", "name"))
+
+
+def pay_scales(*, programme: Programme) -> list[PayScale]:
+    return list(PayScale.objects.filter(programme=programme).order_by("code"))
+
+
+def standard_week(*, programme: Programme) -> Decimal:
+    found = WorkforceSettings.objects.filter(programme=programme).first()
+    return found.standard_weekly_hours if found else DEFAULT_STANDARD_WEEK
+
+
+def establishments(*, programme: Programme) -> list[Establishment]:
+    return list(Establishment.objects.filter(programme=programme).select_related("baseline").annotate(
+        posts=Sum("lines__posts"), fte=Sum("lines__fte")).order_by("name"))
+
+
+def establishment_for(*, programme: Programme, pk: int) -> Establishment | None:
+    return (Establishment.objects.filter(programme=programme, pk=pk)
+            .select_related("baseline", "baseline__programme").first())
