@@ -9,7 +9,7 @@ bulk history, which give the same rows.
 """
 from collections.abc import Sequence
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 
 
@@ -26,6 +26,9 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, h
     if not objects:
         return
     historical = _history_model(model)
+    # The wrapper itself, not the `django.db.connection` proxy: each value below is
+    # prepared against it, and the proxy's lookup costs more than the preparing.
+    connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         from simple_history.utils import bulk_create_with_history
 
@@ -48,8 +51,7 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, h
             for obj in objects:
                 if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                     f.pre_save(obj, add=True)
-        _copy(cursor, meta.db_table, [f.column for f in fields],
-              ([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objects))
+        _copy(connection, cursor, meta.db_table, [f.column for f in fields], _rows(connection, fields, objects))
         if historical is None:
             return
         now = timezone.now()
@@ -57,12 +59,21 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, h
                  "history_user_id": getattr(history_user, "pk", None)}
         h_fields = [f for f in historical._meta.concrete_fields if f.attname != "history_id"
                     and (f.attname in extra or hasattr(objects[0], f.attname))]
-        _copy(cursor, historical._meta.db_table, [f.column for f in h_fields],
-              ([f.get_db_prep_save(extra[f.attname] if f.attname in extra else getattr(obj, f.attname),
-                                   connection) for f in h_fields] for obj in objects))
+        _copy(connection, cursor, historical._meta.db_table, [f.column for f in h_fields],
+              _rows(connection, h_fields, objects, extra))
 
 
-def _copy(cursor, table: str, columns: list[str], rows) -> None:
+def _rows(connection, fields, objects, extra: dict | None = None):
+    """Each object's values for `fields`, prepared for the database as save() would."""
+    extra = extra or {}
+    preps = [(f.attname, f.get_db_prep_save) for f in fields]
+    fixed = {name: prep(extra[name], connection) for name, prep in preps if name in extra}
+    for obj in objects:
+        values = obj.__dict__
+        yield [fixed[name] if name in fixed else prep(values.get(name), connection) for name, prep in preps]
+
+
+def _copy(connection, cursor, table: str, columns: list[str], rows) -> None:
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with cursor.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
         for row in rows:
