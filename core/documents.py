@@ -250,14 +250,16 @@ def document_docx(doc: Document) -> bytes:
     footer = word.sections[0].footer.paragraphs[0]
     printed = f"Printed on {doc.printed_at:%-d %B %Y %H:%M} · " if doc.printed_at else ""
     footer.add_run(f"{doc.organisation} · {printed}Page ")
-    # Word fills in the page number when it lays the document out.
+    # A PAGE field: Word works out each page's number when it lays the document out. The
+    # run inside is the field's cached result, which readers that do not compute fields
+    # (and Word before its first layout) show.
     page_field = OxmlElement("w:fldSimple")
     page_field.set(qn("w:instr"), "PAGE")
-    placeholder = OxmlElement("w:r")
-    placeholder_text = OxmlElement("w:t")
-    placeholder_text.text = "1"
-    placeholder.append(placeholder_text)
-    page_field.append(placeholder)
+    cached_result = OxmlElement("w:r")
+    cached_text = OxmlElement("w:t")
+    cached_text.text = "1"
+    cached_result.append(cached_text)
+    page_field.append(cached_result)
     footer._p.append(page_field)
     buffer = io.BytesIO()
     word.save(buffer)
