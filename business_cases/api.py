@@ -2,8 +2,11 @@
 programme managers and directors write (EDIT_BUSINESS_CASE), only directors record a
 decision (APPROVE_BUSINESS_CASE), outsiders get 404. The ranking and the appraisal results
 are computed, so they are read-only."""
+import uuid
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -14,21 +17,28 @@ from rest_framework.views import APIView
 
 from business_cases import reporting, selectors
 from business_cases.models import (
+    APPENDICES,
     SECTIONS,
     AppraisalLine,
     BusinessCase,
     BusinessCaseVersion,
+    CabinetPaper,
     Criterion,
     CriticalSuccessFactor,
     MatrixCell,
     Option,
+    PaperVersion,
     StrategicObjective,
 )
+from business_cases.papers import KIND as PAPER_KIND
+from business_cases.papers import paper_generate
 from business_cases.services import version_create, version_decide, version_save, version_submit
 from core.financial_year import FinancialYearField, FinancialYearSerializerField
+from core.jobs import jobs_for
 from core.roles import Capability
 from programmes.access import programme_access
 from programmes.api import ProgrammeChildViewSet, ProgrammeScopedSerializer
+from workforce.models import TransferRoster
 
 SCOPED = {"business_case": BusinessCase, "option": Option, "criterion": Criterion,
           "objective": StrategicObjective, "csf": CriticalSuccessFactor}
@@ -283,3 +293,120 @@ class AppraisalView(APIView):
     def get(self, request, programme_slug: str):
         access = programme_access(request.user, programme_slug)
         return Response(_plain(selectors.appraisal(programme=access.programme).as_dict()))
+
+
+# --- Cabinet papers ---------------------------------------------------------------------------
+
+class PaperVersionSerializer(serializers.ModelSerializer):
+    made_by = serializers.StringRelatedField()
+    pdf_url = serializers.SerializerMethodField()
+    docx_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PaperVersion
+        fields = ["number", "snapshot_at", "made_at", "made_by", "pages", "exempt", "pdf_url", "docx_url"]
+
+    def _url(self, version, fmt) -> str:
+        path = reverse("business_cases:paper_download",
+                       args=[version.paper.programme.slug, version.paper_id, version.number, fmt])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_pdf_url(self, version) -> str:
+        return self._url(version, "pdf")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_docx_url(self, version) -> str:
+        return self._url(version, "docx")
+
+
+class CabinetPaperSerializer(_Scoped):
+    exempt_appendices = serializers.ListField(child=serializers.ChoiceField(choices=list(APPENDICES)),
+                                              required=False, help_text="Keys of the exempt appendices")
+    notice_date = serializers.DateField(read_only=True,
+                                        help_text="The last day a key decision can go on the forward plan")
+    versions = PaperVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CabinetPaper
+        fields = ["id", "title", "business_case", "roster", "decision_maker", "meeting_date", "notice_date",
+                  "forward_plan_reference", "key_decision", "wards", "cabinet_member", "classification",
+                  "exempt_paragraph", "exempt_appendices", "author", "contact", "issue", "recommendations",
+                  "background", "statutory_considerations", "equalities", "climate_change", "consultation",
+                  "other_options", "background_papers", "created_at", "versions"]
+        read_only_fields = ["created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        programme = self.context.get("programme")
+        if programme is not None and "roster" in self.fields:
+            self.fields["roster"].queryset = TransferRoster.objects.filter(programme=programme)
+
+
+class CabinetPaperViewSet(_Child):
+    """Papers: members read them and their generated versions; programme managers and
+    directors write them. Generating is a separate endpoint (PaperGenerateView)."""
+
+    model = CabinetPaper
+    serializer_class = CabinetPaperSerializer
+    select_related = ("programme",)
+    prefetch_related = ("versions__made_by", "versions__paper__programme")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        paper = self._write(serializer, CabinetPaper(created_by=request.user))
+        return Response(self.get_serializer(paper).data, status=status.HTTP_201_CREATED)
+
+
+def job_payload(job, request, paper) -> dict:
+    """A paper job as the API shows it; `version` once it has made one."""
+    version = PaperVersion.objects.filter(job=job).select_related("paper__programme", "made_by").first() \
+        if job.status == job.Status.SUCCEEDED else None
+    slug = paper.programme.slug
+    return {
+        "job": str(job.uuid), "status": job.status, "progress": job.progress,
+        "progress_message": job.progress_message, "error": job.error or None,
+        "created_at": job.created_at, "finished_at": job.finished_at, "attempts": job.attempts,
+        "poll_url": request.build_absolute_uri(reverse("business_cases_api:cabinet-paper-job",
+                                                       args=[slug, paper.pk, job.uuid])),
+        "version": PaperVersionSerializer(version, context={"request": request}).data if version else None,
+    }
+
+
+class PaperGenerateView(APIView):
+    """POST: generate a new version of the paper as a background job. Send a `request_id`
+    (any UUID) to make the request safe to repeat: the same id gives back the same job (200)
+    instead of a new one (202). Poll the job's `poll_url` until its status is `succeeded`
+    (its `version` then holds the download links) or `failed` (its `error` says why)."""
+
+    @extend_schema(request={"application/json": {"type": "object", "properties": {
+        "request_id": {"type": "string", "format": "uuid"}}}}, responses=OpenApiTypes.OBJECT)
+    def post(self, request, programme_slug: str, pk: int):
+        access = programme_access(request.user, programme_slug, Capability.GENERATE_PAPER)
+        paper = get_object_or_404(CabinetPaper.objects.select_related("programme"), pk=pk,
+                                  programme=access.programme)
+        request_id = str(request.data.get("request_id", "") or "")
+        if request_id:
+            try:
+                uuid.UUID(request_id)
+            except ValueError:
+                raise DRFValidationError({"request_id": ["Send a UUID, or leave it out."]}) from None
+        job, created = paper_generate(paper=paper, user=request.user, request_id=request_id)
+        payload = job_payload(job, request, paper)
+        response = Response(payload, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK)
+        response["Location"] = payload["poll_url"]
+        return response
+
+
+class PaperJobView(APIView):
+    """GET: a paper job's progress, and its version once it is made."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, programme_slug: str, pk: int, job_uuid):
+        access = programme_access(request.user, programme_slug)
+        paper = get_object_or_404(CabinetPaper.objects.select_related("programme"), pk=pk,
+                                  programme=access.programme)
+        job = get_object_or_404(jobs_for(paper, kind=PAPER_KIND), uuid=job_uuid)
+        return Response(job_payload(job, request, paper))

@@ -17,6 +17,7 @@ CHILDREN = {
     "appraisal-criteria": api.CriterionViewSet,
     "matrix-cells": api.MatrixCellViewSet,
     "appraisal-lines": api.AppraisalLineViewSet,
+    "cabinet-papers": api.CabinetPaperViewSet,
 }
 
 urlpatterns = []
@@ -34,4 +35,8 @@ urlpatterns += [
     path("programmes/<slug:programme_slug>/options-ranking/", api.RankingView.as_view(), name="options-ranking"),
     path("programmes/<slug:programme_slug>/economic-appraisal/", api.AppraisalView.as_view(),
          name="economic-appraisal"),
+    path("programmes/<slug:programme_slug>/cabinet-papers/<int:pk>/generate/", api.PaperGenerateView.as_view(),
+         name="cabinet-paper-generate"),
+    path("programmes/<slug:programme_slug>/cabinet-papers/<int:pk>/jobs/<uuid:job_uuid>/", api.PaperJobView.as_view(),
+         name="cabinet-paper-job"),
 ]

@@ -8,7 +8,8 @@ class BusinessCasesConfig(AppConfig):
     def ready(self) -> None:
         # Registers the demo business cases, the scale step and the appraisal-line upload
         # with programmes and core, which cannot import this app.
-        from business_cases import demo, scale  # noqa: F401
+        # papers registers the Cabinet paper job with core.jobs (a worker loads no URLs).
+        from business_cases import demo, papers, scale  # noqa: F401
         from business_cases.imports import SPEC
         from core.uploads import upload_spec
 

@@ -177,6 +177,63 @@ def business_cases_demo_load(programme, users, shift) -> None:
                 amount=Decimal(amount) if amount is not None else None), user=pm, reason=REASON)
     obc = version_create(programme=programme, stage=Stage.OBC, user=pm, summary="Working draft")
     _write(obc, OBC_TEXT, pm)
+    _paper(programme, director, shift)
+
+
+PAPER = {
+    "title": "Community services: bringing adult social care back in-house",
+    "cabinet_member": "Cabinet member for adult services",
+    "author": "Director of Adult Social Services",
+    "contact": "Programme manager, community services transformation, 01225 000000",
+    "issue": (
+        "The community services contract ends and will not be extended. The council has to decide how adult "
+        "social care is delivered from transfer day. This report presents the Strategic Outline Case and asks "
+        "Cabinet to agree the option it recommends, so that the outline and full business cases can be "
+        "prepared in time."),
+    "recommendations": (
+        "Agree the Strategic Outline Case and its preferred option: bring statutory adult social work (PD01) "
+        "and the learning disability services (SD43) into the council.\n"
+        "Agree that officers prepare the Outline and Full Business Cases on that basis.\n"
+        "Delegate the decision to proceed, once the Full Business Case is signed off, to the Director of Adult "
+        "Social Services with the Cabinet member and the Chief Financial Officer."),
+    "background": (
+        "In May Cabinet decided not to take up the contract's three-year extension. Since then officers have "
+        "worked with the Integrated Care Board on which services should come to the council and which stay "
+        "with health partners.\n\n"
+        "The options were tested against six strategic objectives and six critical success factors agreed with "
+        "the programme board."),
+    "statutory_considerations": (
+        "The council must meet its duties under the Care Act 2014 without a break on transfer day. Staff move "
+        "under the Transfer of Undertakings (Protection of Employment) Regulations 2006, which set the timetable "
+        "for employee liability information and consultation. Learning disability services that the council "
+        "will run itself need registration with the Care Quality Commission before transfer."),
+    "equalities": (
+        "An equality impact assessment has been started and will be completed with the Outline Business Case. "
+        "People who use the services are disproportionately older or disabled; the main risk to them is a "
+        "break in care, which the transfer plan is built to avoid."),
+    "climate_change": (
+        "No direct effect is expected. Teams keep their bases, and the council's travel and building policies "
+        "will apply to the transferred services."),
+    "consultation": (
+        "The Cabinet member, the Chief Financial Officer, the Monitoring Officer and the Integrated Care Board "
+        "have been consulted on this report. Staff and trade unions are briefed monthly."),
+    "other_options": "",
+    "background_papers": ("Cabinet report: Community services contract, decision not to extend\n"
+                          "Strategic Outline Case, version 2"),
+}
+
+
+def _paper(programme, director, shift) -> None:
+    from business_cases.models import BusinessCase, CabinetPaper
+    from workforce.models import TransferRoster
+
+    paper = CabinetPaper(
+        programme=programme, created_by=director, meeting_date=shift(SOC_MEETING), decision_maker="Cabinet",
+        forward_plan_reference="E3393", key_decision=True, wards="All",
+        business_case=BusinessCase.objects.get(programme=programme, stage=Stage.SOC),
+        # The paper counts the list the provider gave first, as the Strategic Outline Case did.
+        roster=TransferRoster.objects.filter(programme=programme).order_by("version").first(), **PAPER)
+    record_save(instance=paper, user=director, reason=REASON)
 
 
 def _write(version: BusinessCaseVersion, sections: dict, user) -> None:

@@ -6,9 +6,12 @@ from decimal import Decimal
 from django import forms
 
 from business_cases.models import (
+    APPENDICES,
+    EXEMPT_PARAGRAPHS,
     SECTIONS,
     AppraisalLine,
     BusinessCaseVersion,
+    CabinetPaper,
     Criterion,
     CriticalSuccessFactor,
     Level,
@@ -19,6 +22,7 @@ from business_cases.models import (
 )
 from core.forms import GovukDateField, govuk_messages
 from programmes.forms import ProgrammeScopedForm
+from workforce.models import TransferRoster
 
 
 class ObjectiveForm(ProgrammeScopedForm):
@@ -189,3 +193,41 @@ class AppraisalLineForm(ProgrammeScopedForm):
         self.fields["option"].error_messages["required"] = "Choose the option"
         self.fields["amount"].required = False
         self.fields["amount"].help_text = "Leave blank for an unmonetised benefit"
+
+
+class CabinetPaperForm(ProgrammeScopedForm):
+    """The paper's front sheet and the prose its author writes; the figures come later, from
+    the records, when a version is generated."""
+
+    exempt_appendices = forms.MultipleChoiceField(
+        label="Exempt appendices", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(k, f"Appendix {letter}: {title}") for k, (letter, title) in APPENDICES.items()],
+        help_text="For a paper that is open except for some appendices")
+
+    class Meta:
+        model = CabinetPaper
+        fields = ["title", "business_case", "decision_maker", "meeting_date", "forward_plan_reference",
+                  "key_decision", "wards", "cabinet_member", "classification", "exempt_paragraph",
+                  "exempt_appendices", "author", "contact", "roster", "issue", "recommendations", "background",
+                  "statutory_considerations", "equalities", "climate_change", "consultation", "other_options",
+                  "background_papers"]
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in (
+            "issue", "recommendations", "background", "statutory_considerations", "equalities", "climate_change",
+            "consultation", "other_options", "background_papers")} | {"classification": forms.RadioSelect}
+        help_texts = {"key_decision": "The forward plan must show it 28 clear days before the meeting",
+                      "background": "Insource adds the programme's dates, services, plan and delivery "
+                                    "confidence before this text. Leave a blank line between paragraphs."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business_case"].queryset = self.programme.business_cases.all()
+        self.fields["business_case"].empty_label = "None"
+        self.fields["roster"].queryset = TransferRoster.objects.filter(programme=self.programme).order_by("-version")
+        self.fields["roster"].empty_label = "The latest version"
+        self.fields["exempt_paragraph"].choices = [("", "Not exempt")] + list(EXEMPT_PARAGRAPHS)
+        self.fields["exempt_paragraph"].required = False
+        self.fields["exempt_appendices"].initial = self.instance.exempt_appendices or []
+        self.fields["key_decision"].error_messages.setdefault("invalid", "Choose yes or no")
+
+    def clean_exempt_appendices(self):
+        return list(self.cleaned_data.get("exempt_appendices") or [])

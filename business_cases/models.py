@@ -444,3 +444,189 @@ class AppraisalLine(models.Model):
             errors["amount"] = "Enter the amount in pounds"
         if errors:
             raise ValidationError(errors)
+
+
+# --- Cabinet papers -----------------------------------------------------------------------------
+
+class Classification(models.TextChoices):
+    OPEN = "open", "Open"
+    EXEMPT_APPENDICES = "exempt_appendices", "Open, with exempt appendices"
+    EXEMPT = "exempt", "Exempt (the whole report)"
+
+
+# Part 1 of Schedule 12A to the Local Government Act 1972: the kinds of information that
+# may be kept from the public, in brief.
+EXEMPT_PARAGRAPHS = [
+    (1, "Paragraph 1: information about a particular person"),
+    (2, "Paragraph 2: information likely to identify a person"),
+    (3, "Paragraph 3: the financial or business affairs of a particular person, the council included"),
+    (4, "Paragraph 4: consultations or negotiations on labour relations"),
+    (5, "Paragraph 5: information covered by legal professional privilege"),
+    (6, "Paragraph 6: notices, orders or directions the council proposes to give or make"),
+    (7, "Paragraph 7: the prevention, investigation or prosecution of crime"),
+]
+
+# The paper's appendices, built from live data: key → (letter, title).
+APPENDICES = {
+    "options": ("A", "Options appraisal matrix"),
+    "economic": ("B", "Economic appraisal"),
+    "finance": ("C", "Finance tables"),
+    "workforce": ("D", "Workforce by team"),
+    "risks": ("E", "Risk register: top risks"),
+    "timeline": ("F", "Milestone timeline to transfer day"),
+}
+# The decision must be on the forward plan 28 clear days before it is made: neither the
+# day of publication nor the day of the meeting counts.
+CLEAR_DAYS = 28
+
+
+class CabinetPaper(models.Model):
+    """A report to Cabinet (or another decision maker) about a programme. The director
+    writes the prose here; every number and table in it is read from the live records when
+    a version is generated."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cabinet_papers")
+    business_case = models.ForeignKey(BusinessCase, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="papers", verbose_name="Business case stage",
+                                      help_text="The stage this paper asks the decision maker to agree, if any")
+    roster = models.ForeignKey("workforce.TransferRoster", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name="Workforce figures from",
+                               help_text="The roster version the workforce table counts; leave empty for the latest")
+    title = models.CharField(max_length=200)
+    decision_maker = models.CharField(max_length=100, default="Cabinet",
+                                      help_text="The meeting that takes the decision, for example Cabinet")
+    meeting_date = models.DateField("Date of the meeting")
+    forward_plan_reference = models.CharField(max_length=30, blank=True,
+                                              help_text="For example E3393. A key decision needs one.")
+    key_decision = models.BooleanField("Key decision", default=False)
+    wards = models.CharField("Wards affected", max_length=200, default="All")
+    cabinet_member = models.CharField("Cabinet member", max_length=150, blank=True)
+    classification = models.CharField(max_length=20, choices=Classification.choices, default=Classification.OPEN)
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        "Schedule 12A paragraph", null=True, blank=True, choices=EXEMPT_PARAGRAPHS,
+        help_text="Why the exempt information may be kept from the public")
+    exempt_appendices = models.JSONField("Exempt appendices", default=list, blank=True)
+    author = models.CharField("Report author", max_length=150,
+                              help_text="Name and job title")
+    contact = models.CharField("Contact", max_length=200,
+                               help_text="Name and a telephone number or email address")
+    issue = models.TextField("The issue", help_text="What the decision maker is asked to decide, and why now")
+    recommendations = models.TextField(help_text="One recommendation per line; they are numbered in the paper")
+    background = models.TextField(blank=True)
+    statutory_considerations = models.TextField(blank=True)
+    equalities = models.TextField("Equalities", blank=True)
+    climate_change = models.TextField("Climate change", blank=True)
+    consultation = models.TextField(blank=True)
+    other_options = models.TextField("Other options considered", blank=True)
+    background_papers = models.TextField(blank=True, help_text="One per line")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    PROSE = ("background", "statutory_considerations", "equalities", "climate_change", "consultation",
+             "other_options", "background_papers")
+
+    class Meta:
+        ordering = ["programme_id", "-meeting_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.decision_maker}, {self.meeting_date:%-d %B %Y})"
+
+    @property
+    def notice_date(self):
+        """The last day the decision can appear on the forward plan."""
+        from datetime import timedelta
+
+        return self.meeting_date - timedelta(days=CLEAR_DAYS + 1) if self.meeting_date else None
+
+    @property
+    def recommendation_list(self) -> list[str]:
+        return [line.strip() for line in self.recommendations.splitlines() if line.strip()]
+
+    @property
+    def is_exempt(self) -> bool:
+        return self.classification != Classification.OPEN
+
+    @property
+    def missing_prose(self) -> list[str]:
+        """The labels of the sections the author has not written yet."""
+        return [str(self._meta.get_field(f).verbose_name).capitalize() for f in self.PROSE
+                if not getattr(self, f).strip()]
+
+    def exempt_labels(self) -> list[str]:
+        return [f"Appendix {APPENDICES[k][0]} ({APPENDICES[k][1].lower()})"
+                for k in APPENDICES if k in (self.exempt_appendices or [])]
+
+    def classification_text(self) -> str:
+        paragraph = (f"paragraph {self.exempt_paragraph} of Part 1 of Schedule 12A to the Local Government "
+                     "Act 1972") if self.exempt_paragraph else ""
+        if self.classification == Classification.EXEMPT:
+            return f"Exempt: the whole report, under {paragraph}"
+        if self.classification == Classification.EXEMPT_APPENDICES:
+            return f"Open, except {', '.join(self.exempt_labels())}: exempt under {paragraph}"
+        return "Open"
+
+    def clean(self):
+        errors = {}
+        if not isinstance(self.exempt_appendices, list) or any(
+                k not in APPENDICES for k in self.exempt_appendices or []):
+            errors["exempt_appendices"] = "Choose appendices from the list"
+        if self.classification == Classification.OPEN:
+            # An open paper has nothing to keep back; drop what an earlier choice left.
+            self.exempt_paragraph = None
+            self.exempt_appendices = []
+        else:
+            if not self.exempt_paragraph:
+                errors["exempt_paragraph"] = "Choose the paragraph of Schedule 12A that makes it exempt"
+            if self.classification == Classification.EXEMPT_APPENDICES and not self.exempt_appendices \
+                    and "exempt_appendices" not in errors:
+                errors["exempt_appendices"] = "Choose at least one exempt appendix, or classify the paper as open"
+            if self.classification == Classification.EXEMPT:
+                self.exempt_appendices = []
+        if self.key_decision and not self.forward_plan_reference.strip():
+            errors["forward_plan_reference"] = "A key decision must be on the forward plan: enter its reference"
+        if self.business_case_id and self.programme_id and self.business_case.programme_id != self.programme_id:
+            errors["business_case"] = "Choose a stage of this programme's business case"
+        if self.roster_id and self.programme_id and self.roster.programme_id != self.programme_id:
+            errors["roster"] = "Choose a roster version of this programme"
+        if self.recommendations is not None and self.recommendations.strip() == "" and "recommendations" not in errors:
+            errors["recommendations"] = "Enter at least one recommendation"
+        if errors:
+            raise ValidationError(errors)
+
+
+def paper_file_path(version: "PaperVersion", filename: str) -> str:
+    return f"papers/{version.paper_id}/v{version.number}/{filename}"
+
+
+class PaperVersion(models.Model):
+    """One generated version of a paper: the files, when its figures were read and who
+    asked. Made by exactly one job (a job run twice finds its version already there)."""
+
+    paper = models.ForeignKey(CabinetPaper, on_delete=models.CASCADE, related_name="versions")
+    job = models.OneToOneField("core.Job", on_delete=models.PROTECT, related_name="paper_version")
+    number = models.PositiveIntegerField()
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    snapshot_at = models.DateTimeField(help_text="When the figures were read from the records")
+    made_at = models.DateTimeField(auto_now_add=True)
+    pages = models.PositiveIntegerField(default=0)
+    exempt = models.BooleanField(default=False, help_text="Whether it holds exempt information")
+    pdf = models.FileField(upload_to=paper_file_path)
+    docx = models.FileField(upload_to=paper_file_path)
+    # The copy for members who may not see exempt information (only for exempt papers).
+    public_pdf = models.FileField(upload_to=paper_file_path, blank=True)
+    public_docx = models.FileField(upload_to=paper_file_path, blank=True)
+
+    class Meta:
+        ordering = ["paper_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["paper", "number"], name="paper_version_number_unique")]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.paper.title}"
+
+    def file_for(self, fmt: str, *, full: bool):
+        """The file a reader gets: the full copy, or the public one of an exempt paper."""
+        if full or not self.exempt:
+            return self.pdf if fmt == "pdf" else self.docx
+        return self.public_pdf if fmt == "pdf" else self.public_docx

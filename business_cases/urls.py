@@ -1,7 +1,7 @@
 """Pages of the business case app, under /programmes/<slug>/business-case/."""
 from django.urls import path
 
-from business_cases import views
+from business_cases import paper_views, views
 
 app_name = "business_cases"
 
@@ -29,6 +29,15 @@ urlpatterns = [
     path("appraisal/import/<int:upload_pk>/commit/", views.line_import_commit, name="import_commit"),
     path("appraisal/uploads/", views.line_uploads, name="uploads"),
     path("appraisal/uploads/<int:upload_pk>/", views.line_upload_rollback, name="upload_rollback"),
+    path("papers/", paper_views.paper_list, name="papers"),
+    path("papers/new/", paper_views.paper_edit, name="paper_create"),
+    path("papers/<int:pk>/", paper_views.paper_detail, name="paper"),
+    path("papers/<int:pk>/edit/", paper_views.paper_edit, name="paper_edit"),
+    path("papers/<int:pk>/history/", paper_views.paper_history, name="paper_history"),
+    path("papers/<int:pk>/preview/", paper_views.paper_preview, name="paper_preview"),
+    path("papers/<int:pk>/generate/", paper_views.paper_generate_view, name="paper_generate"),
+    path("papers/<int:pk>/jobs/<uuid:job_uuid>/", paper_views.paper_job, name="paper_job"),
+    path("papers/<int:pk>/v<int:number>/<str:fmt>/", paper_views.paper_download, name="paper_download"),
     path("<str:stage>/", views.stage, name="stage"),
     path("<str:stage>/new-version/", views.version_create, name="version_create"),
     path("<str:stage>/compare/", views.compare, name="compare"),

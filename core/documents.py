@@ -8,7 +8,8 @@ saying the same words and figures. Core knows nothing of papers: a domain app bu
 bytes (`document_docx`).
 
 Sections are numbered 1, 2, 3…, and their numbered paragraphs 1.1, 1.2… as council reports
-number them. Tables keep their header row on every page in both outputs. A cell can carry
+number them; an appendix section is lettered instead (Appendix A, paragraphs A.1, A.2…) and
+starts on a new page. Tables keep their header row on every page in both outputs. A cell can carry
 a `tone` (good / partial / bad / neutral / note) that colours it in both outputs; its text
 always says the same thing, so nothing relies on colour alone.
 """
@@ -95,12 +96,21 @@ Block = Para | Items | Table | Figure
 class Section:
     title: str
     blocks: list[Block] = field(default_factory=list)
-    number: int = 0
+    number: int | str = 0
     exempt: bool = False  # not for public circulation (Schedule 12A); left out of open copies
+    appendix: str = ""  # its letter, for an appendix
 
     def add(self, *blocks: Block) -> Section:
         self.blocks.extend(blocks)
         return self
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}: {self.title}" if self.appendix else f"{self.number}. {self.title}"
+
+    @property
+    def anchor(self) -> str:
+        return f"appendix-{self.appendix.lower()}" if self.appendix else f"section-{self.number}"
 
 
 @dataclass
@@ -115,22 +125,28 @@ class Document:
     printed_at: datetime | None = None
     author: str = ""
 
-    def section(self, title: str, *, exempt: bool = False) -> Section:
-        found = Section(title=title, exempt=exempt)
+    def section(self, title: str, *, exempt: bool = False, appendix: str = "") -> Section:
+        found = Section(title=title, exempt=exempt, appendix=appendix)
         self.sections.append(found)
         return found
 
 
 def document_number(doc: Document) -> Document:
-    """Number the sections and their numbered paragraphs in place (idempotent)."""
-    for s_no, section in enumerate(doc.sections, start=1):
-        section.number = s_no
+    """Number the sections and their numbered paragraphs in place (idempotent); appendices
+    take their letter instead of a number."""
+    s_no = 0
+    for section in doc.sections:
+        if section.appendix:
+            section.number, prefix = f"Appendix {section.appendix}", section.appendix
+        else:
+            s_no += 1
+            section.number = prefix = s_no
         p_no = 0
         numbered = []
         for block in section.blocks:
             if isinstance(block, Para) and block.numbered:
                 p_no += 1
-                block = Para(text=block.text, numbered=True, strong=block.strong, number=f"{s_no}.{p_no}")
+                block = Para(text=block.text, numbered=True, strong=block.strong, number=f"{prefix}.{p_no}")
             numbered.append(block)
         section.blocks = numbered
     return doc
@@ -142,9 +158,10 @@ def _text(cell) -> str:
 
 def document_text(doc: Document) -> str:
     """Every word and figure of the document as plain text (tests compare outputs with it)."""
+    document_number(doc)
     out = [doc.title, *(f"{k}: {v}" for k, v in doc.front)]
     for section in doc.sections:
-        out.append(f"{section.number}. {section.title}")
+        out.append(section.heading)
         for block in section.blocks:
             if isinstance(block, Para):
                 out.append(f"{block.number} {block.text}".strip())
@@ -228,7 +245,9 @@ def document_docx(doc: Document) -> bytes:
     if doc.front:
         add_table(Table(caption="Front sheet", headers=("Item", "Detail"), rows=tuple(doc.front)))
     for section in doc.sections:
-        word.add_heading(f"{section.number}. {section.title}", level=1)
+        if section.appendix:
+            word.add_page_break()
+        word.add_heading(section.heading, level=1)
         for block in section.blocks:
             if isinstance(block, Para):
                 paragraph = word.add_paragraph()

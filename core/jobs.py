@@ -28,9 +28,12 @@ class JobError(Exception):
 
 @dataclass(frozen=True)
 class JobOutput:
-    filename: str
-    content: bytes
-    content_type: str
+    """What a handler made. A handler that keeps its files on its own records (a paper's
+    versions) returns no `content`, and the job then holds no file of its own."""
+
+    filename: str = ""
+    content: bytes | None = None
+    content_type: str = ""
     timings: dict | None = None
 
 
@@ -181,13 +184,14 @@ def _finish(job_id: int, *, output: JobOutput | None = None, error: str = "") ->
             job.save(update_fields=["status", "error", "progress_message", "finished_at",
                                     "heartbeat_at"])
             return
-        # A run killed after saving its file but before committing leaves that file
-        # behind; replace it rather than letting the storage add a second, renamed copy.
-        name = job.result_file.field.generate_filename(job, output.filename)
-        storage = job.result_file.storage
-        if storage.exists(name):
-            storage.delete(name)
-        job.result_file.save(output.filename, ContentFile(output.content), save=False)
+        if output.content is not None:
+            # A run killed after saving its file but before committing leaves that file
+            # behind; replace it rather than letting the storage add a second, renamed copy.
+            name = job.result_file.field.generate_filename(job, output.filename)
+            storage = job.result_file.storage
+            if storage.exists(name):
+                storage.delete(name)
+            job.result_file.save(output.filename, ContentFile(output.content), save=False)
         job.result_name = output.filename
         job.result_content_type = output.content_type
         job.timings = output.timings or {}

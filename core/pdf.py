@@ -11,6 +11,7 @@ class RenderedPdf:
     content: bytes
     html_seconds: float
     render_seconds: float
+    pages: int = 0
 
 
 def render_pdf(template: str, context: dict, *, title: str, lang: str = "en-GB") -> RenderedPdf:
@@ -24,8 +25,9 @@ def render_pdf(template: str, context: dict, *, title: str, lang: str = "en-GB")
     started = time.perf_counter()
     html = render_to_string(template, {**context, "pdf_title": title, "pdf_lang": lang})
     built = time.perf_counter()
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        pdf_variant="pdf/ua-1", uncompressed_pdf=False
-    )
+    options = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(**options)
+    pdf = document.write_pdf(**options)
     done = time.perf_counter()
-    return RenderedPdf(content=pdf, html_seconds=built - started, render_seconds=done - built)
+    return RenderedPdf(content=pdf, html_seconds=built - started, render_seconds=done - built,
+                       pages=len(document.pages))

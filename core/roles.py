@@ -28,6 +28,7 @@ class Capability(models.TextChoices):
     EDIT_BUSINESS_CASE = "edit_business_case", "Write business cases and appraisals"
     APPROVE_BUSINESS_CASE = "approve_business_case", "Approve a business-case stage"
     GENERATE_PAPER = "generate_paper", "Generate Cabinet papers"
+    VIEW_EXEMPT_PAPER = "view_exempt_paper", "See the exempt parts of Cabinet papers"
 
 
 _PM = Role.PROGRAMME_MANAGER
@@ -50,6 +51,8 @@ RULES: dict[Capability, frozenset[Role]] = {
     Capability.EDIT_BUSINESS_CASE: frozenset({_PM, _DIR}),
     Capability.APPROVE_BUSINESS_CASE: frozenset({_DIR}),
     Capability.GENERATE_PAPER: frozenset({_PM, _DIR}),
+    # Schedule 12A information: the officers who write and present the paper.
+    Capability.VIEW_EXEMPT_PAPER: frozenset({_PM, _DIR}),
 }
 
 

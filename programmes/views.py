@@ -43,6 +43,7 @@ NAV = [
     # Pages of the apps built on programmes; programmes only names their URLs, it does not
     # import them.
     ("business_cases", "Business case", "business_cases:home"),
+    ("papers", "Cabinet papers", "business_cases:papers"),
     ("workforce", "Workforce", "workforce:summary"),
     ("finance", "Finance", "finance:home"),
     ("risks", "Risks", "risks:register"),
