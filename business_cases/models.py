@@ -472,7 +472,7 @@ APPENDICES = {
     "economic": ("B", "Economic appraisal"),
     "finance": ("C", "Finance tables"),
     "workforce": ("D", "Workforce by team"),
-    "risks": ("E", "Risk register: top risks"),
+    "risks": ("E", "Risk register: open risks"),
     "timeline": ("F", "Milestone timeline to transfer day"),
 }
 # The decision must be on the forward plan 28 clear days before it is made: neither the

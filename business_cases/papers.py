@@ -441,7 +441,8 @@ def _appendix_economic(s: Section, data: PaperData) -> None:
                 headers=("Option", "Costs (real)", "Benefits (real)", "PV of costs", "Optimism bias",
                          "PV of benefits before confidence", "PV of benefits", "NPSV", "BCR"),
                 rows=tuple((o["code"], pounds(o["cost_total"]), pounds(o["benefit_total"]),
-                            pounds(o["pv_costs_before_bias"]), f"{pounds(o['optimism_bias'])} ({num(o['optimism_bias_percent'])}%)",
+                            pounds(o["pv_costs_before_bias"]),
+                            f"{pounds(o['optimism_bias'])} ({num(o['optimism_bias_percent'])}%)",
                             pounds(o["pv_benefits_before_confidence"]),
                             f"{pounds(o['pv_benefits'])} ({num(o['confidence_percent'])}%)", pounds(o["npsv"]),
                             "—" if o["bcr"] is None else num(o["bcr"])) for o in appraised),
@@ -505,7 +506,8 @@ def _appendix_risks(s: Section, data: PaperData) -> None:
     if not data.open_risks:
         s.add(Para("No open risks."))
         return
-    s.add(Table(caption="Open risks, highest after mitigation first", headers=(*RISK_HEADERS, "Response", "Next review"),
+    s.add(Table(caption="Open risks, highest after mitigation first",
+                headers=(*RISK_HEADERS, "Response", "Next review"),
                 rows=tuple((*_risk_row(r), r.get_response_display(), long_date(r.next_review_date))
                            for r in data.open_risks)))
 

@@ -4,10 +4,12 @@ Expected statuses come from the rules in `core.roles`, written out per URL name 
 `test_matrix_covers_every_url_name` fails when a URL name is added without an entry.
 Members read; programme managers and directors (EDIT_BUSINESS_CASE) write; only directors
 (APPROVE_BUSINESS_CASE) record a decision; outsiders get 404."""
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -18,16 +20,19 @@ from business_cases.models import (
     AppraisalLine,
     BusinessCase,
     BusinessCaseVersion,
+    CabinetPaper,
     Criterion,
     CriticalSuccessFactor,
     MatrixCell,
     MatrixSettings,
     Option,
+    PaperVersion,
     Stage,
     StrategicObjective,
 )
+from business_cases.papers import KIND as PAPER_KIND
 from business_cases.services import version_create, version_submit
-from core.models import ColumnMapping, Upload
+from core.models import ColumnMapping, Job, Upload
 from core.roles import Capability, role_can
 from core.uploads import upload_commit, upload_receive
 from tests.business_cases.conftest import add_line
@@ -46,6 +51,9 @@ class World:
     obc: BusinessCaseVersion  # a draft with what it needs
     upload: Upload  # previewed, not loaded
     loaded: Upload  # loaded, so it can be rolled back
+    paper: CabinetPaper
+    version: PaperVersion
+    job: Job
 
     @property
     def slug(self) -> str:
@@ -56,8 +64,37 @@ def _csv(description: str) -> bytes:
     return f"Option,Category,Year,Description,Amount\nOp.1,revenue,2,{description},500\n".encode()
 
 
+def make_paper(programme, user, **kw) -> CabinetPaper:
+    from programmes.services import record_save
+
+    fields = {"title": "Bringing care in-house", "meeting_date": "2026-11-10", "author": "A Director",
+              "contact": "a.director@example.org", "issue": "What to decide", "recommendations": "Agree it",
+              **kw}
+    return record_save(instance=CabinetPaper(programme=programme, created_by=user, **fields), user=user,
+                       reason="Test")
+
+
+def make_version(paper, user) -> tuple[Job, PaperVersion]:
+    """A generated version without running the job: a Job row and small stand-in files."""
+    from django.contrib.contenttypes.models import ContentType
+
+    job = Job.objects.create(kind=PAPER_KIND, created_by=user, status=Job.Status.SUCCEEDED,
+                             target_type=ContentType.objects.get_for_model(paper), target_id=paper.pk)
+    number = paper.versions.count() + 1
+    version = PaperVersion(paper=paper, job=job, number=number, made_by=user, snapshot_at=job.created_at,
+                           pages=1, exempt=paper.is_exempt)
+    version.pdf.save("full.pdf", ContentFile(b"%PDF-full"), save=False)
+    version.docx.save("full.docx", ContentFile(b"PK-full"), save=False)
+    if paper.is_exempt:
+        version.public_pdf.save("public.pdf", ContentFile(b"%PDF-public"), save=False)
+        version.public_docx.save("public.docx", ContentFile(b"PK-public"), save=False)
+    version.save()
+    return job, version
+
+
 @pytest.fixture
-def world(soc_ready) -> World:
+def world(soc_ready, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = tmp_path
     cast = soc_ready
     p, pm = cast.programme, cast.users["pm"]
     op1, op2 = p.options.get(code="Op.1"), p.options.get(code="Op.2")
@@ -71,8 +108,11 @@ def world(soc_ready) -> World:
     upload_commit(upload=loaded, user=pm, form_kwargs=row_form_kwargs(p), write_ctx={"programme": p})
     upload = upload_receive(target=p, kind=IMPORT_KIND, user=pm,
                             uploaded_file=SimpleUploadedFile("new.csv", _csv("New line")))
+    paper = make_paper(p, pm, classification="exempt_appendices", exempt_paragraph=3,
+                       exempt_appendices=["finance"])
+    job, version = make_version(paper, pm)
     return World(cast, p.strategic_objectives.get(), p.critical_success_factors.get(), op1,
-                 p.appraisal_criteria.get(), line, soc, obc, upload, loaded)
+                 p.appraisal_criteria.get(), line, soc, obc, upload, loaded, paper, version, job)
 
 
 def _pk(attr):
@@ -110,6 +150,18 @@ def _version_data(w):
 def _decision_data(w):
     return {"decision": "approve", "approving_body": "Cabinet", "meeting_date_day": "10",
             "meeting_date_month": "11", "meeting_date_year": "2022", "decision_reference": "E3393"}
+
+
+def _paper(w):
+    return {"slug": w.slug, "pk": w.paper.pk}
+
+
+def _paper_data(w):
+    return {"title": "Second paper", "decision_maker": "Cabinet", "meeting_date_day": "12",
+            "meeting_date_month": "3", "meeting_date_year": "2027", "forward_plan_reference": "E4000",
+            "key_decision": "on", "wards": "All", "classification": "open", "author": "A Director",
+            "contact": "01225 000000", "issue": "Whether to agree the OBC",
+            "recommendations": "Agree the OBC\nDelegate the FBC"}
 
 
 PAGES = {
@@ -153,6 +205,18 @@ PAGES = {
     "version_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_version("obc"), data=_version_data),
     "version_submit": Page(Capability.EDIT_BUSINESS_CASE, **ACTION, kwargs=_version("obc")),
     "version_decide": Page(Capability.APPROVE_BUSINESS_CASE, **FORM, kwargs=_version("soc"), data=_decision_data),
+    "papers": Page(Capability.VIEW, **READ),
+    "paper_create": Page(Capability.EDIT_BUSINESS_CASE, **FORM, data=lambda w: _paper_data(w)),
+    "paper": Page(Capability.VIEW, **READ, kwargs=_paper),
+    "paper_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_paper,
+                       data=lambda w: {**_paper_data(w), "title": "Retitled"}),
+    "paper_history": Page(Capability.VIEW, **READ, kwargs=_paper),
+    "paper_preview": Page(Capability.VIEW, **READ, kwargs=_paper),
+    "paper_generate": Page(Capability.GENERATE_PAPER, **ACTION, kwargs=_paper,
+                           data=lambda w: {"request_id": uuid.uuid4().hex}),
+    "paper_job": Page(Capability.VIEW, **READ, kwargs=lambda w: {**_paper(w), "job_uuid": w.job.uuid}),
+    "paper_download": Page(Capability.VIEW, **READ,
+                           kwargs=lambda w: {**_paper(w), "number": w.version.number, "fmt": "pdf"}),
 }
 
 
@@ -164,11 +228,14 @@ def test_matrix_covers_every_url_name():
 
 def test_the_rules_the_matrix_relies_on():
     assert {u for u, r in ROLE_OF.items() if role_can(r, Capability.EDIT_BUSINESS_CASE)} == {"pm", "director"}
+    assert {u for u, r in ROLE_OF.items() if role_can(r, Capability.GENERATE_PAPER)} == {"pm", "director"}
+    assert {u for u, r in ROLE_OF.items() if role_can(r, Capability.VIEW_EXEMPT_PAPER)} == {"pm", "director"}
     assert {u for u, r in ROLE_OF.items() if role_can(r, Capability.APPROVE_BUSINESS_CASE)} == {"director"}
 
 
 TABLES = history_tables((BusinessCase, BusinessCaseVersion, StrategicObjective, CriticalSuccessFactor, Option,
-                         Criterion, MatrixCell, MatrixSettings, AppraisalLine, Upload, ColumnMapping))
+                         Criterion, MatrixCell, MatrixSettings, AppraisalLine, Upload, ColumnMapping,
+                         CabinetPaper)) + [Job._meta.db_table, PaperVersion._meta.db_table]
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -202,3 +269,27 @@ def test_a_line_form_cannot_pick_another_programmes_option(world):
                                             {**_line_data(world), "option": foreign.pk})
     assert response.status_code == 200 and "option" in response.context["form"].errors
     assert not AppraisalLine.objects.filter(option=foreign).exists()
+
+
+@pytest.mark.parametrize("who, expect", [("pm", b"%PDF-full"), ("director", b"%PDF-full"), ("finance", b"%PDF-public"),
+                                         ("hr", b"%PDF-public"), ("viewer", b"%PDF-public")])
+def test_an_exempt_papers_full_copy_goes_only_to_those_who_may_see_it(world, who, expect):
+    for fmt, head in (("pdf", expect), ("docx", expect.replace(b"%PDF", b"PK"))):
+        url = reverse("business_cases:paper_download", args=[world.slug, world.paper.pk, world.version.number, fmt])
+        response = world.cast.client(who).get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == head
+        assert ("-public." in response["Content-Disposition"]) == (b"public" in head)
+
+
+def test_paper_urls_of_another_programme_are_404_even_with_a_real_paper_id(world):
+    client = world.cast.client("outsider")
+    other = world.cast.other_programme.slug
+    for name, extra in (("paper", {}), ("paper_preview", {}), ("paper_history", {}),
+                        ("paper_job", {"job_uuid": world.job.uuid}),
+                        ("paper_download", {"number": 1, "fmt": "pdf"})):
+        url = reverse(f"business_cases:{name}", kwargs={"slug": other, "pk": world.paper.pk, **extra})
+        assert client.get(url).status_code == 404, name
+    url = reverse("business_cases:paper_generate", args=[other, world.paper.pk])
+    assert client.post(url, {"request_id": uuid.uuid4().hex}).status_code == 404
+    assert not Job.objects.exclude(pk=world.job.pk).exists()

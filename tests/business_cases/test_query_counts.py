@@ -86,3 +86,45 @@ def test_business_case_pages_run_a_pinned_number_of_queries(size, django_assert_
             continue
         assert response.status_code == 200
     assert not wrong, "\n".join(wrong)
+
+
+PAPER_PAGES = {
+    # + the papers with their stages, and their versions with who made them.
+    "papers": (lambda p, paper: reverse("business_cases:papers", args=[p.slug]), 6),
+    # + the paper (with its stage and roster), its versions with makers and jobs, its
+    # recent jobs (their content type, then the jobs with who asked).
+    "paper": (lambda p, paper: reverse("business_cases:paper", args=[p.slug, paper.pk]), 8),
+}
+
+
+@pytest.mark.parametrize("size", [3, 30], ids=lambda n: f"{n}-of-each")
+def test_paper_pages_run_a_pinned_number_of_queries(size, django_assert_num_queries, settings, tmp_path):
+    from business_cases.papers import KIND
+    from core.models import Job
+    from tests.business_cases.test_permissions import make_paper, make_version
+
+    settings.MEDIA_ROOT = tmp_path
+    pm = UserFactory(username="pm")
+    programme = ProgrammeFactory(slug="home")
+    MembershipFactory(programme=programme, user=pm, role=Role.PROGRAMME_MANAGER)
+    papers = [make_paper(programme, pm, title=f"Paper {n}") for n in range(size)]
+    for paper in papers:
+        for _ in range(size):
+            make_version(paper, pm)
+    for _ in range(size):
+        Job.objects.create(kind=KIND, created_by=pm, status=Job.Status.FAILED, error="Broken",
+                           target_type=ContentType.objects.get_for_model(papers[0]), target_id=papers[0].pk)
+    wrong = []
+    for name, (url, expected) in PAPER_PAGES.items():
+        client = Client()
+        client.force_login(pm)
+        ContentType.objects.clear_cache()
+        try:
+            with django_assert_num_queries(expected):
+                response = client.get(url(programme, papers[0]))
+        except pytest.fail.Exception as failed:
+            wrong.append(f"{name}: {str(failed)[:3000]}")
+            continue
+        assert response.status_code == 200
+        assert response.content.decode().count(f"/papers/{papers[0].pk}/") >= 1
+    assert not wrong, "\n".join(wrong)

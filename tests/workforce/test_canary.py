@@ -4,7 +4,8 @@ person pages, so the search is shown to work.
 
 Every URL of every app that resolves with only the programme's slug is fetched (walking
 the URL configuration, so pages added later are included), plus the pages that take a
-workforce object, the xlsx exports (unzipped) and the plan PDF made by its job (as text)."""
+workforce object, the xlsx exports (unzipped), the plan PDF made by its job (as text) and a
+Cabinet paper's generated PDF and Word file, its preview and its API record."""
 import io
 import uuid
 import zipfile
@@ -78,13 +79,23 @@ def canary(hr_programme, settings, tmp_path):
     Readiness.objects.create(programme=cast.programme, employee_ref="E0999", laptop=True)
     Establishment.objects.create(programme=cast.programme, name="Proposed",
                                  baseline=TransferRoster.objects.get(version=2))
+    from tests.business_cases.test_permissions import make_paper
+
+    # A paper whose workforce table counts the roster holding the canary.
+    make_paper(cast.programme, cast.users["pm"], title="Canary paper")
     return cast
 
 
 def _extra_urls(cast) -> list[str]:
+    from business_cases.models import CabinetPaper
+
     slug = cast.programme.slug
     est = Establishment.objects.get()
-    return [reverse("workforce:establishment", args=[slug, est.pk]),
+    paper = CabinetPaper.objects.get(programme=cast.programme)
+    return [reverse("business_cases:paper", args=[slug, paper.pk]),
+            reverse("business_cases:paper_preview", args=[slug, paper.pk]),
+            reverse("business_cases_api:cabinet-papers-detail", args=[slug, paper.pk]),
+            reverse("workforce:establishment", args=[slug, est.pk]),
             reverse("workforce:difference", args=[slug]) + "?from=1&to=2",
             reverse("workforce:difference", args=[slug]) + "?from=2&to=1",
             reverse("workforce_api:establishment", args=[slug, est.pk]),
@@ -100,6 +111,30 @@ def _plan_pdf(cast, client, django_capture_on_commit_callbacks) -> str:
     response = client.get(reverse("programmes:plan_pdf_download", args=[slug, job.uuid]))
     assert response.status_code == 200
     return text_of(response)
+
+
+def _cabinet_paper(cast, client, django_capture_on_commit_callbacks) -> str:
+    """Generate a version of the paper as this member (or, if they may not, as the
+    programme manager) and read both its files as this member may download them."""
+    from business_cases.models import CabinetPaper, PaperVersion
+
+    slug = cast.programme.slug
+    paper = CabinetPaper.objects.get(programme=cast.programme)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("business_cases:paper_generate", args=[slug, paper.pk]), {"request_id": uuid.uuid4().hex})
+    if not Job.objects.filter(kind="business_cases.cabinet_paper", status=Job.Status.QUEUED).exists():
+        cast.client("pm").post(reverse("business_cases:paper_generate", args=[slug, paper.pk]),
+                               {"request_id": uuid.uuid4().hex})
+    for job in Job.objects.filter(kind="business_cases.cabinet_paper", status=Job.Status.QUEUED):
+        job_run(job_id=job.pk)
+    number = PaperVersion.objects.filter(paper=paper).latest("number").number
+    texts = []
+    for fmt in ("pdf", "docx"):
+        response = client.get(reverse("business_cases:paper_download", args=[slug, paper.pk, number, fmt]))
+        assert response.status_code == 200
+        texts.append(text_of(response))
+    assert "Staff transferring by team" in texts[0], "the paper has no workforce table to search"
+    return "\n".join(texts)
 
 
 def test_no_page_api_export_or_pdf_shows_the_canary_outside_hr(canary, django_capture_on_commit_callbacks):
@@ -119,6 +154,8 @@ def test_no_page_api_export_or_pdf_shows_the_canary_outside_hr(canary, django_ca
             hits += [f"{who} {url}: {c}" for c in CANARIES if c in text]
         pdf = _plan_pdf(cast, client, django_capture_on_commit_callbacks)
         hits += [f"{who} plan PDF: {c}" for c in CANARIES if c in pdf]
+        paper = _cabinet_paper(cast, client, django_capture_on_commit_callbacks)
+        hits += [f"{who} Cabinet paper: {c}" for c in CANARIES if c in paper]
     assert hits == []
     assert fetched > 40 * len(NON_HR) // 2, "too few pages answered 200 for the search to mean much"
 
