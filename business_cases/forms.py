@@ -222,6 +222,7 @@ class CabinetPaperForm(ProgrammeScopedForm):
         super().__init__(*args, **kwargs)
         self.fields["business_case"].queryset = self.programme.business_cases.all()
         self.fields["business_case"].empty_label = "None"
+        self.fields["business_case"].label_from_instance = lambda bc: bc.get_stage_display()
         self.fields["roster"].queryset = TransferRoster.objects.filter(programme=self.programme).order_by("-version")
         self.fields["roster"].empty_label = "The latest version"
         self.fields["exempt_paragraph"].choices = [("", "Not exempt")] + list(EXEMPT_PARAGRAPHS)

@@ -590,7 +590,7 @@ class CabinetPaper(models.Model):
             errors["business_case"] = "Choose a stage of this programme's business case"
         if self.roster_id and self.programme_id and self.roster.programme_id != self.programme_id:
             errors["roster"] = "Choose a roster version of this programme"
-        if self.recommendations is not None and self.recommendations.strip() == "" and "recommendations" not in errors:
+        if self.recommendations and not self.recommendations.strip():
             errors["recommendations"] = "Enter at least one recommendation"
         if errors:
             raise ValidationError(errors)

@@ -236,7 +236,7 @@ def _options_section(doc: Document, data: PaperData) -> None:
         s.add(Para(f"The preferred option is {preferred[0]['code']}, {preferred[0]['title'].lower()}. "
                    f"{preferred[0]['explanation']}"))
     for warning in m["green_book"]:
-        s.add(Para(f"Short list check: {warning}"))
+        s.add(Para(f"Short list check: {warning[:1].lower()}{warning[1:]}"))
     a = data.appraisal
     appraised = [o for o in a["options"] if o["has_lines"]]
     if appraised:

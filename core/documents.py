@@ -301,7 +301,8 @@ def document_context(doc: Document, *, for_pdf: bool, **extra) -> dict:
         stylesheet = "file://" + str(finders.find(STYLESHEET))
     else:
         stylesheet = static(STYLESHEET)
-    return {"doc": doc, "stylesheet": stylesheet, **extra}
+    return {"doc": doc, "stylesheet": stylesheet, "for_pdf": for_pdf,
+            "favicon": "" if for_pdf else static("govuk/assets/images/favicon.ico"), **extra}
 
 
 def document_pdf(doc: Document):
