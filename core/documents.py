@@ -288,6 +288,7 @@ def document_docx(doc: Document) -> bytes:
 # --- HTML and PDF ---------------------------------------------------------------------------
 
 STYLESHEET = "documents/paper.css"
+SCREEN_STYLESHEET = "documents/screen.css"
 
 
 def document_context(doc: Document, *, for_pdf: bool, **extra) -> dict:
@@ -302,6 +303,7 @@ def document_context(doc: Document, *, for_pdf: bool, **extra) -> dict:
     else:
         stylesheet = static(STYLESHEET)
     return {"doc": doc, "stylesheet": stylesheet, "for_pdf": for_pdf,
+            "screen_stylesheet": "" if for_pdf else static(SCREEN_STYLESHEET),
             "favicon": "" if for_pdf else static("govuk/assets/images/favicon.ico"), **extra}
 
 
