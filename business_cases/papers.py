@@ -440,16 +440,21 @@ def _appendix_economic(s: Section, data: PaperData) -> None:
     if not appraised:
         s.add(Para("No option has an economic appraisal yet."))
         return
-    s.add(Table(caption="Economic appraisal in detail",
-                headers=("Option", "Costs (real)", "Benefits (real)", "PV of costs", "Optimism bias",
-                         "PV of benefits before confidence", "PV of benefits", "NPSV", "BCR"),
-                rows=tuple((o["code"], pounds(o["cost_total"]), pounds(o["benefit_total"]),
-                            pounds(o["pv_costs_before_bias"]),
-                            f"{pounds(o['optimism_bias'])} ({num(o['optimism_bias_percent'])}%)",
-                            pounds(o["pv_benefits_before_confidence"]),
-                            f"{pounds(o['pv_benefits'])} ({num(o['confidence_percent'])}%)", pounds(o["npsv"]),
+    s.add(Table(caption="Costs: present values, and optimism bias",
+                headers=("Option", "Costs (real)", "PV of costs", "Optimism bias", "Bias added",
+                         "PV of costs with bias"),
+                rows=tuple((o["code"], pounds(o["cost_total"]), pounds(o["pv_costs_before_bias"]),
+                            f"{num(o['optimism_bias_percent'])}%", pounds(o["optimism_bias"]), pounds(o["pv_costs"]))
+                           for o in appraised),
+                numeric=frozenset(range(1, 6))),
+          Table(caption="Benefits: present values at the stated confidence, and the result",
+                headers=("Option", "Benefits (real)", "PV of benefits", "Confidence", "PV counted", "NPSV", "BCR"),
+                rows=tuple((o["code"], pounds(o["benefit_total"]), pounds(o["pv_benefits_before_confidence"]),
+                            f"{num(o['confidence_percent'])}%", pounds(o["pv_benefits"]), pounds(o["npsv"]),
                             "—" if o["bcr"] is None else num(o["bcr"])) for o in appraised),
-                numeric=frozenset(range(1, 9))))
+                numeric=frozenset(range(1, 7))),
+          Para("PV is present value; NPSV, the net present social value, is the PV of benefits counted less the PV "
+               "of costs with bias; BCR, the benefit–cost ratio, divides the first by the second."))
     for o in appraised:
         if o["unmonetised"]:
             s.add(Para(f"{o['code']} also brings benefits that are not valued in money: "
