@@ -68,7 +68,7 @@ def paper_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRe
         messages.success(request, f"“{paper.title}” saved. Preview it, then generate the PDF and Word file.")
         return redirect("business_cases:paper", slug, paper.pk)
     return render(request, "programmes/form.html", _ctx(
-        access, form=form, heading="Edit the paper" if pk else "Start a Cabinet paper",
+        access, form=form, heading=f"Edit “{paper.title}”" if pk else "Start a Cabinet paper",
         submit="Save the paper", ask_reason=bool(pk), cancel_url=cancel))
 
 

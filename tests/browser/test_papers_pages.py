@@ -69,7 +69,7 @@ def test_paper_pages_are_accessible_and_a_director_generates_a_version(site, dem
 
     # The edit form: an error first, then a change with its reason.
     page.get_by_role("link", name="Edit the paper").click()
-    expect(page.get_by_role("heading", level=1, name="Edit the paper")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=f"Edit “{TITLE}”")).to_be_visible()
     expect(page.get_by_label("Title", exact=True)).to_have_value(TITLE)
     page.get_by_label("Title", exact=True).fill("")
     submit_with_errors(page, axe_audit, "paper edit form after a submit with errors")
