@@ -217,7 +217,8 @@ PAPER = {
     "consultation": (
         "The Cabinet member, the Chief Financial Officer, the Monitoring Officer and the Integrated Care Board "
         "have been consulted on this report. Staff and trade unions are briefed monthly."),
-    "other_options": "",
+    "other_options": ("Extending the current contract was ruled out by Cabinet in May. The options the "
+                      "appraisal did not prefer are below, each with the reason."),
     "background_papers": ("Cabinet report: Community services contract, decision not to extend\n"
                           "Strategic Outline Case, version 2"),
 }
