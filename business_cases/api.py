@@ -307,8 +307,9 @@ class PaperVersionSerializer(serializers.ModelSerializer):
         fields = ["number", "snapshot_at", "made_at", "made_by", "pages", "exempt", "pdf_url", "docx_url"]
 
     def _url(self, version, fmt) -> str:
+        # The programme is the one in the URL: no need to fetch it again for every version.
         path = reverse("business_cases:paper_download",
-                       args=[version.paper.programme.slug, version.paper_id, version.number, fmt])
+                       args=[self.context["programme"].slug, version.paper_id, version.number, fmt])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
@@ -351,7 +352,7 @@ class CabinetPaperViewSet(_Child):
     model = CabinetPaper
     serializer_class = CabinetPaperSerializer
     select_related = ("programme",)
-    prefetch_related = ("versions__made_by", "versions__paper__programme")
+    prefetch_related = ("versions__made_by",)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -362,7 +363,7 @@ class CabinetPaperViewSet(_Child):
 
 def job_payload(job, request, paper) -> dict:
     """A paper job as the API shows it; `version` once it has made one."""
-    version = PaperVersion.objects.filter(job=job).select_related("paper__programme", "made_by").first() \
+    version = PaperVersion.objects.filter(job=job).select_related("made_by").first() \
         if job.status == job.Status.SUCCEEDED else None
     slug = paper.programme.slug
     return {
@@ -371,7 +372,8 @@ def job_payload(job, request, paper) -> dict:
         "created_at": job.created_at, "finished_at": job.finished_at, "attempts": job.attempts,
         "poll_url": request.build_absolute_uri(reverse("business_cases_api:cabinet-paper-job",
                                                        args=[slug, paper.pk, job.uuid])),
-        "version": PaperVersionSerializer(version, context={"request": request}).data if version else None,
+        "version": (PaperVersionSerializer(version, context={"request": request, "programme": paper.programme}).data
+                    if version else None),
     }
 
 

@@ -3,6 +3,8 @@ from django.urls import path
 
 from business_cases import paper_views, views
 
+UPLOADS = views.UPLOADS.views()
+
 app_name = "business_cases"
 
 urlpatterns = [
@@ -23,12 +25,12 @@ urlpatterns = [
     path("appraisal/lines/new/", views.line_edit, name="line_create"),
     path("appraisal/lines/<int:pk>/edit/", views.line_edit, name="line_edit"),
     path("appraisal/lines/<int:pk>/delete/", views.line_delete, name="line_delete"),
-    path("appraisal/import/", views.line_import, name="import"),
-    path("appraisal/import/<int:upload_pk>/", views.line_import_preview, name="import_preview"),
-    path("appraisal/import/<int:upload_pk>/mapping/", views.line_import_mapping, name="import_mapping"),
-    path("appraisal/import/<int:upload_pk>/commit/", views.line_import_commit, name="import_commit"),
-    path("appraisal/uploads/", views.line_uploads, name="uploads"),
-    path("appraisal/uploads/<int:upload_pk>/", views.line_upload_rollback, name="upload_rollback"),
+    path("appraisal/import/", UPLOADS["receive"], name="import"),
+    path("appraisal/import/<int:upload_pk>/", UPLOADS["preview"], name="import_preview"),
+    path("appraisal/import/<int:upload_pk>/mapping/", UPLOADS["mapping"], name="import_mapping"),
+    path("appraisal/import/<int:upload_pk>/commit/", UPLOADS["commit"], name="import_commit"),
+    path("appraisal/uploads/", UPLOADS["uploads"], name="uploads"),
+    path("appraisal/uploads/<int:upload_pk>/", UPLOADS["rollback"], name="upload_rollback"),
     path("papers/", paper_views.paper_list, name="papers"),
     path("papers/new/", paper_views.paper_edit, name="paper_create"),
     path("papers/<int:pk>/", paper_views.paper_detail, name="paper"),

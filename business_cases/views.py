@@ -51,23 +51,11 @@ from business_cases.services import (
 from business_cases.services import (
     version_submit as version_submit_service,
 )
-from core.models import Upload
 from core.roles import Capability
-from core.uploads import (
-    UploadError,
-    UploadFileForm,
-    get_upload_spec,
-    mapping_form,
-    upload_commit,
-    upload_inspect,
-    upload_preview,
-    upload_receive,
-    upload_rollback,
-    uploads_for,
-)
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.history import history_entries
 from programmes.services import record_delete, record_save
+from programmes.upload_pages import UploadPages
 from programmes.views import programme_context, today
 
 ACTIVE = "business_cases"
@@ -418,121 +406,19 @@ def line_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 # --- Uploading appraisal lines (core.uploads does the work) --------------------------------
 
-IMPORT_HINT = ("An Excel workbook (.xlsx) or a CSV file (.csv), one line a row, with the column headings in "
-               "the first row: Option, Category, Year, Financial year, Description, Amount, Final.")
-
-
-def _import_upload(access: ProgrammeAccess, upload_pk: int) -> Upload:
-    return get_object_or_404(uploads_for(access.programme, kind=IMPORT_KIND), pk=upload_pk)
-
-
-def _import_context(access: ProgrammeAccess, **extra) -> dict:
-    slug = access.programme.slug
-    return _ctx(access, register_url=reverse("business_cases:appraisal", args=[slug]),
-                uploads_url=reverse("business_cases:uploads", args=[slug]), **extra)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def line_import(request: HttpRequest, slug: str) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
-    form = UploadFileForm(request.POST, request.FILES) if request.method == "POST" else UploadFileForm()
-    upload_error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            upload = upload_receive(target=access.programme, kind=IMPORT_KIND,
-                                    uploaded_file=form.cleaned_data["file"], user=request.user)
-        except UploadError as e:
-            upload_error = e.message
-        else:
-            return redirect("business_cases:import_mapping", slug, upload.pk)
-    return render(request, "business_cases/import.html", _import_context(
-        access, upload_form=form, upload_error=upload_error, upload_hint=IMPORT_HINT,
-        upload_action=reverse("business_cases:import", args=[slug])))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def line_import_mapping(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
-    upload = _import_upload(access, upload_pk)
-    spec = get_upload_spec(IMPORT_KIND)
-    try:
-        preview = upload_inspect(upload=upload, form_kwargs=row_form_kwargs(access.programme))
-    except UploadError as e:
-        messages.error(request, e.message)
-        return redirect("business_cases:import", slug)
-    form = mapping_form(spec, preview.headers, initial=preview.mapping,
-                        data=request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        if upload.status not in (Upload.Status.PREVIEWED, Upload.Status.FAILED):
-            return redirect("business_cases:import_preview", slug, upload.pk)
-        mapping = {c.name: form.cleaned_data.get(c.name) or None for c in spec.columns}
-        upload_preview(upload=upload, form_kwargs=row_form_kwargs(access.programme), mapping=mapping)
-        return redirect("business_cases:import_preview", slug, upload.pk)
-    return render(request, "business_cases/import_mapping.html", _import_context(
-        access, upload=upload, mapping_form=form,
-        mapping_action=reverse("business_cases:import_mapping", args=[slug, upload.pk])))
-
-
-@login_required
-@require_safe
-def line_import_preview(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
-    upload = _import_upload(access, upload_pk)
-    try:
-        preview = upload_inspect(upload=upload, form_kwargs=row_form_kwargs(access.programme))
-    except UploadError as e:
-        messages.error(request, e.message)
-        return redirect("business_cases:import", slug)
-    return render(request, "business_cases/import_preview.html", _import_context(
-        access, upload=upload, preview=preview,
-        commit_action=reverse("business_cases:import_commit", args=[slug, upload.pk]),
-        mapping_url=reverse("business_cases:import_mapping", args=[slug, upload.pk])))
-
-
-@login_required
-@require_POST
-def line_import_commit(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
-    upload = _import_upload(access, upload_pk)
-    try:
-        outcome = upload_commit(upload=upload, user=request.user, form_kwargs=row_form_kwargs(access.programme),
-                                write_ctx={"programme": access.programme})
-    except UploadError as e:
-        messages.error(request, e.message)
-        return redirect("business_cases:uploads", slug)
-    if outcome.already_loaded:
-        messages.info(request, outcome.message)
-        return redirect("business_cases:appraisal", slug)
-    if outcome.errors:
-        messages.error(request, outcome.message)
-        return redirect("business_cases:import_preview", slug, upload.pk)
-    n = outcome.written
-    messages.success(request, f"{n} appraisal line{'s' if n != 1 else ''} added from {upload.original_name}.")
-    return redirect("business_cases:appraisal", slug)
-
-
-@login_required
-@require_safe
-def line_uploads(request: HttpRequest, slug: str) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
-    return render(request, "business_cases/uploads.html", _import_context(
-        access, uploads=list(uploads_for(access.programme, kind=IMPORT_KIND)), can_roll_back=True,
-        rollback_url=reverse("business_cases:uploads", args=[slug])))
-
-
-@login_required
-@require_POST
-def line_upload_rollback(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
-    upload = _import_upload(access, upload_pk)
-    try:
-        upload_rollback(upload=upload, user=request.user)
-    except UploadError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, f"The appraisal lines loaded from {upload.original_name} have been removed.")
-    return redirect("business_cases:uploads", slug)
+UPLOADS = UploadPages(
+    kind=IMPORT_KIND, capability=Capability.EDIT_BUSINESS_CASE, namespace="business_cases",
+    templates=("business_cases/import.html", "business_cases/import_mapping.html",
+               "business_cases/import_preview.html"), uploads_template="business_cases/uploads.html",
+    hint=("An Excel workbook (.xlsx) or a CSV file (.csv), one line a row, with the column headings in the first "
+          "row: Option, Category, Year, Financial year, Description, Amount, Final."),
+    form_kwargs=row_form_kwargs,
+    context=lambda access, **extra: _ctx(
+        access, register_url=reverse("business_cases:appraisal", args=[access.programme.slug]), **extra),
+    done="business_cases:appraisal",
+    written=lambda n, upload: f"{n} appraisal line{'s' if n != 1 else ''} added from {upload.original_name}.",
+    removed="The appraisal lines loaded from {name} have been removed.",
+    names={"receive": "import", "mapping": "import_mapping", "preview": "import_preview",
+           "commit": "import_commit", "rollback": "upload_rollback"})
 
 

@@ -4,6 +4,8 @@ from django.urls import path
 from finance import views
 from finance.resources import RESOURCES
 
+UPLOADS = views.UPLOADS.views()
+
 app_name = "finance"
 
 urlpatterns = [
@@ -14,12 +16,12 @@ urlpatterns = [
     path("benefits/", views.benefits, name="benefits"),
     path("kpis/", views.kpis, name="kpis"),
     path("ledger/", views.ledger, name="ledger"),
-    path("ledger/upload/", views.ledger_upload, name="ledger_upload"),
-    path("ledger/upload/<int:upload_pk>/", views.ledger_preview, name="ledger_preview"),
-    path("ledger/upload/<int:upload_pk>/mapping/", views.ledger_mapping, name="ledger_mapping"),
+    path("ledger/upload/", UPLOADS["receive"], name="ledger_upload"),
+    path("ledger/upload/<int:upload_pk>/", UPLOADS["preview"], name="ledger_preview"),
+    path("ledger/upload/<int:upload_pk>/mapping/", UPLOADS["mapping"], name="ledger_mapping"),
     path("ledger/upload/<int:upload_pk>/commit/", views.ledger_commit_view, name="ledger_commit"),
     path("ledger/jobs/<uuid:job_uuid>/", views.ledger_job, name="ledger_job"),
-    path("ledger/uploads/<int:upload_pk>/", views.ledger_rollback, name="ledger_rollback"),
+    path("ledger/uploads/<int:upload_pk>/", UPLOADS["rollback"], name="ledger_rollback"),
 ]
 
 for key in RESOURCES:

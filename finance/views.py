@@ -15,13 +15,6 @@ from core.models import Upload
 from core.roles import Capability
 from core.uploads import (
     UploadError,
-    UploadFileForm,
-    get_upload_spec,
-    mapping_form,
-    upload_inspect,
-    upload_preview,
-    upload_receive,
-    upload_rollback,
     uploads_for,
 )
 from finance import reporting, selectors
@@ -39,6 +32,7 @@ from finance.services import (
 )
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.services import record_delete, record_save
+from programmes.upload_pages import UploadPages
 from programmes.views import programme_context, today
 
 SECTIONS = [("home", "Budget against actual"), ("budget", "Budget and funding"), ("ledger", "Ledger uploads"),
@@ -243,8 +237,19 @@ UPLOAD_HINT = ("The ledger export as an Excel workbook (.xlsx) or CSV file, one 
                "against the rows above it.")
 
 
-def _upload(access: ProgrammeAccess, upload_pk: int) -> Upload:
-    return get_object_or_404(uploads_for(access.programme, kind=LEDGER_KIND), pk=upload_pk)
+# Choosing, mapping, previewing and rolling back a ledger file are the shared upload pages;
+# the commit is this app's own (a big file loads as a Job) and the list is the ledger page.
+UPLOADS = UploadPages(
+    kind=LEDGER_KIND, capability=Capability.EDIT_FINANCE, namespace="finance", 
+    templates=("finance/ledger_upload.html", "finance/ledger_mapping.html", "finance/ledger_preview.html"),
+    uploads_template="finance/ledger.html", hint=UPLOAD_HINT, form_kwargs=ledger_form_kwargs,
+    context=lambda access, **extra: _context(access, "ledger", **extra),
+    done="finance:home", written=lambda n, upload: f"{n:,} transactions loaded from {upload.original_name}.",
+    removed="The transactions loaded from {name} have been removed.",
+    names={"receive": "ledger_upload", "mapping": "ledger_mapping", "preview": "ledger_preview",
+           "commit": "ledger_commit", "uploads": "ledger", "rollback": "ledger_rollback"},
+    preview_extra=lambda preview: {"batch": preview.cleaned if not preview.errors else None,
+                                   "as_job": preview.row_count > LEDGER_JOB_THRESHOLD})
 
 
 @login_required
@@ -259,71 +264,10 @@ def ledger(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def ledger_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
-    form = UploadFileForm(request.POST, request.FILES) if request.method == "POST" else UploadFileForm()
-    upload_error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            upload = upload_receive(target=access.programme, kind=LEDGER_KIND,
-                                    uploaded_file=form.cleaned_data["file"], user=request.user)
-        except UploadError as e:
-            upload_error = e.message
-        else:
-            return redirect("finance:ledger_mapping", slug, upload.pk)
-    return render(request, "finance/ledger_upload.html", _context(
-        access, "ledger", upload_form=form, upload_error=upload_error, upload_hint=UPLOAD_HINT,
-        upload_action=reverse("finance:ledger_upload", args=[slug])))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def ledger_mapping(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
-    upload = _upload(access, upload_pk)
-    spec = get_upload_spec(LEDGER_KIND)
-    kwargs = ledger_form_kwargs(access.programme)
-    try:
-        preview = upload_inspect(upload=upload, form_kwargs=kwargs)
-    except UploadError as e:
-        messages.error(request, e.message)
-        return redirect("finance:ledger_upload", slug)
-    form = mapping_form(spec, preview.headers, initial=preview.mapping,
-                        data=request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        if upload.status in (Upload.Status.PREVIEWED, Upload.Status.FAILED):
-            mapping = {c.name: form.cleaned_data.get(c.name) or None for c in spec.columns}
-            upload_preview(upload=upload, form_kwargs=kwargs, mapping=mapping)
-        return redirect("finance:ledger_preview", slug, upload.pk)
-    return render(request, "finance/ledger_mapping.html", _context(
-        access, "ledger", upload=upload, mapping_form=form,
-        mapping_action=reverse("finance:ledger_mapping", args=[slug, upload.pk])))
-
-
-@login_required
-@require_safe
-def ledger_preview(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
-    upload = _upload(access, upload_pk)
-    try:
-        preview = upload_inspect(upload=upload, form_kwargs=ledger_form_kwargs(access.programme))
-    except UploadError as e:
-        messages.error(request, e.message)
-        return redirect("finance:ledger_upload", slug)
-    batch = preview.cleaned if not preview.errors else None
-    return render(request, "finance/ledger_preview.html", _context(
-        access, "ledger", upload=upload, preview=preview, batch=batch,
-        as_job=preview.row_count > LEDGER_JOB_THRESHOLD,
-        commit_action=reverse("finance:ledger_commit", args=[slug, upload.pk]),
-        mapping_url=reverse("finance:ledger_mapping", args=[slug, upload.pk])))
-
-
-@login_required
 @require_POST
 def ledger_commit_view(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
-    upload = _upload(access, upload_pk)
+    upload = UPLOADS.upload_for(access, upload_pk)
     # The row count is known once the mapping has been checked; before that, the file's size
     # says whether it is big (a line of a ledger export is around 100 bytes).
     big = upload.row_count > LEDGER_JOB_THRESHOLD or (not upload.row_count and upload.size > 100 * LEDGER_JOB_THRESHOLD)
@@ -355,15 +299,3 @@ def ledger_job(request: HttpRequest, slug: str, job_uuid) -> HttpResponse:
     return render(request, template, _context(access, "ledger", job=job))
 
 
-@login_required
-@require_POST
-def ledger_rollback(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
-    upload = _upload(access, upload_pk)
-    try:
-        upload_rollback(upload=upload, user=request.user)
-    except UploadError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, f"The transactions loaded from {upload.original_name} have been removed.")
-    return redirect("finance:ledger", slug)

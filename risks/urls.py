@@ -3,6 +3,8 @@ from django.urls import path
 
 from risks import views
 
+UPLOADS = views.UPLOADS.views()
+
 app_name = "risks"
 
 urlpatterns = [
@@ -10,12 +12,12 @@ urlpatterns = [
     path("heat-map/", views.risk_heatmap, name="heatmap"),
     path("register.xlsx", views.risk_export, name="export"),
     path("new/", views.risk_edit, name="create"),
-    path("import/", views.risk_import, name="import"),
-    path("import/<int:upload_pk>/", views.risk_import_preview, name="import_preview"),
-    path("import/<int:upload_pk>/mapping/", views.risk_import_mapping, name="import_mapping"),
-    path("import/<int:upload_pk>/commit/", views.risk_import_commit, name="import_commit"),
-    path("uploads/", views.risk_uploads, name="uploads"),
-    path("uploads/<int:upload_pk>/", views.risk_upload_rollback, name="upload_rollback"),
+    path("import/", UPLOADS["receive"], name="import"),
+    path("import/<int:upload_pk>/", UPLOADS["preview"], name="import_preview"),
+    path("import/<int:upload_pk>/mapping/", UPLOADS["mapping"], name="import_mapping"),
+    path("import/<int:upload_pk>/commit/", UPLOADS["commit"], name="import_commit"),
+    path("uploads/", UPLOADS["uploads"], name="uploads"),
+    path("uploads/<int:upload_pk>/", UPLOADS["rollback"], name="upload_rollback"),
     path("settings/", views.risk_settings, name="settings"),
     path("issues/", views.issue_list, name="issues"),
     path("issues/new/", views.issue_edit, name="issue_create"),

@@ -8,27 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.exports import xlsx_bytes
-from core.models import Upload
 from core.roles import Capability
-from core.uploads import (
-    UploadError,
-    UploadFileForm,
-    get_upload_spec,
-    mapping_form,
-    upload_commit,
-    upload_inspect,
-    upload_preview,
-    upload_receive,
-    upload_rollback,
-    uploads_for,
-)
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.history import history_entries
 from programmes.models import Membership
 from programmes.services import record_save
+from programmes.upload_pages import UploadPages
 from programmes.views import programme_context, today
 from risks import selectors
 from risks.forms import IssueForm, RiskActionForm, RiskForm, RiskSettingsForm
@@ -253,120 +241,17 @@ def risk_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 # --- Importing a register from a spreadsheet (core.uploads does the work) ----------------
 
-IMPORT_HINT = ("An Excel workbook (.xlsx) or a CSV file (.csv), one risk a row, with the column "
-               "headings in the first row. The register's own download can be edited and uploaded.")
-
-
-def _import_upload(access: ProgrammeAccess, upload_pk: int) -> Upload:
-    return get_object_or_404(uploads_for(access.programme, kind=IMPORT_KIND), pk=upload_pk)
-
-
-def _import_context(access: ProgrammeAccess, **extra) -> dict:
-    slug = access.programme.slug
-    return programme_context(access, "risks", register_url=reverse("risks:register", args=[slug]),
-                             uploads_url=reverse("risks:uploads", args=[slug]), **extra)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def risk_import(request: HttpRequest, slug: str) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_RISKS)
-    form = UploadFileForm(request.POST, request.FILES) if request.method == "POST" else UploadFileForm()
-    upload_error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            upload = upload_receive(target=access.programme, kind=IMPORT_KIND,
-                                    uploaded_file=form.cleaned_data["file"], user=request.user)
-        except UploadError as e:
-            upload_error = e.message
-        else:
-            return redirect("risks:import_mapping", slug, upload.pk)
-    return render(request, "risks/import.html", _import_context(
-        access, upload_form=form, upload_error=upload_error, upload_hint=IMPORT_HINT,
-        upload_action=reverse("risks:import", args=[slug])))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def risk_import_mapping(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_RISKS)
-    upload = _import_upload(access, upload_pk)
-    spec = get_upload_spec(IMPORT_KIND)
-    try:
-        preview = upload_inspect(upload=upload, form_kwargs=row_form_kwargs(access.programme))
-    except UploadError as e:
-        messages.error(request, e.message)
-        return redirect("risks:import", slug)
-    form = mapping_form(spec, preview.headers, initial=preview.mapping,
-                        data=request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        if upload.status not in (Upload.Status.PREVIEWED, Upload.Status.FAILED):
-            return redirect("risks:import_preview", slug, upload.pk)
-        mapping = {c.name: form.cleaned_data.get(c.name) or None for c in spec.columns}
-        upload_preview(upload=upload, form_kwargs=row_form_kwargs(access.programme), mapping=mapping)
-        return redirect("risks:import_preview", slug, upload.pk)
-    return render(request, "risks/import_mapping.html", _import_context(
-        access, upload=upload, mapping_form=form,
-        mapping_action=reverse("risks:import_mapping", args=[slug, upload.pk])))
-
-
-@login_required
-@require_safe
-def risk_import_preview(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_RISKS)
-    upload = _import_upload(access, upload_pk)
-    try:
-        preview = upload_inspect(upload=upload, form_kwargs=row_form_kwargs(access.programme))
-    except UploadError as e:
-        messages.error(request, e.message)
-        return redirect("risks:import", slug)
-    return render(request, "risks/import_preview.html", _import_context(
-        access, upload=upload, preview=preview,
-        commit_action=reverse("risks:import_commit", args=[slug, upload.pk]),
-        mapping_url=reverse("risks:import_mapping", args=[slug, upload.pk])))
-
-
-@login_required
-@require_POST
-def risk_import_commit(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_RISKS)
-    upload = _import_upload(access, upload_pk)
-    try:
-        outcome = upload_commit(upload=upload, user=request.user,
-                                form_kwargs=row_form_kwargs(access.programme),
-                                write_ctx={"programme": access.programme})
-    except UploadError as e:
-        messages.error(request, e.message)
-        return redirect("risks:uploads", slug)
-    if outcome.already_loaded:
-        messages.info(request, outcome.message)
-        return redirect("risks:register", slug)
-    if outcome.errors:
-        messages.error(request, outcome.message)
-        return redirect("risks:import_preview", slug, upload.pk)
-    n = outcome.written
-    messages.success(request, f"{n} risk{'s' if n != 1 else ''} added from {upload.original_name}.")
-    return redirect("risks:register", slug)
-
-
-@login_required
-@require_safe
-def risk_uploads(request: HttpRequest, slug: str) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_RISKS)
-    return render(request, "risks/uploads.html", _import_context(
-        access, uploads=list(uploads_for(access.programme, kind=IMPORT_KIND)), can_roll_back=True,
-        rollback_url=reverse("risks:uploads", args=[slug])))
-
-
-@login_required
-@require_POST
-def risk_upload_rollback(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_RISKS)
-    upload = _import_upload(access, upload_pk)
-    try:
-        upload_rollback(upload=upload, user=request.user)
-    except UploadError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, f"The risks loaded from {upload.original_name} have been removed.")
-    return redirect("risks:uploads", slug)
+UPLOADS = UploadPages(
+    kind=IMPORT_KIND, capability=Capability.EDIT_RISKS, namespace="risks",
+    templates=("risks/import.html", "risks/import_mapping.html", "risks/import_preview.html"),
+    uploads_template="risks/uploads.html",
+    hint=("An Excel workbook (.xlsx) or a CSV file (.csv), one risk a row, with the column headings in the "
+          "first row. The register's own download can be edited and uploaded."),
+    form_kwargs=row_form_kwargs,
+    context=lambda access, **extra: programme_context(
+        access, "risks", register_url=reverse("risks:register", args=[access.programme.slug]), **extra),
+    done="risks:register", written=lambda n, upload: f"{n} risk{'s' if n != 1 else ''} added from "
+                                                     f"{upload.original_name}.",
+    removed="The risks loaded from {name} have been removed.",
+    names={"receive": "import", "mapping": "import_mapping", "preview": "import_preview",
+           "commit": "import_commit", "rollback": "upload_rollback"})
