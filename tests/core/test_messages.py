@@ -1,6 +1,6 @@
 """Flash messages look like what they are: a refusal is never a green "Success"."""
-import pytest
 import lxml.html
+import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.template.loader import render_to_string
