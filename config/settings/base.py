@@ -78,6 +78,19 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves several requests at once. Without these, a second
+    # writer fails at once with "database is locked": WAL lets readers carry on beside a
+    # writer, the timeout makes a writer wait its turn, and IMMEDIATE takes the write lock
+    # when a transaction opens, so two transactions cannot both read and then deadlock
+    # when each tries to upgrade to writing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
