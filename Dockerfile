@@ -19,5 +19,9 @@ COPY --from=assets /app/node_modules/govuk-frontend ./node_modules/govuk-fronten
 COPY --from=assets /app/node_modules/htmx.org ./node_modules/htmx.org
 COPY --from=assets /app/static/build ./static/build
 ENV DJANGO_SETTINGS_MODULE=config.settings.production
-RUN DJANGO_SECRET_KEY=build python manage.py collectstatic --noinput
+# collectstatic touches neither the database nor the broker, but production settings insist
+# on being told of them.
+RUN DJANGO_SECRET_KEY=build-only-build-only-build-only-build DJANGO_ALLOWED_HOSTS=build \
+    DATABASE_URL=postgres://build@build/build CELERY_BROKER_URL=redis://build:6379/0 \
+    python manage.py collectstatic --noinput
 USER nobody

@@ -1,9 +1,41 @@
-"""Production: PostgreSQL, Celery workers on Redis, HTTPS only."""
+"""Production: PostgreSQL, Celery workers on Redis, HTTPS only.
+
+Every server it needs is named in the environment. A missing one stops the process at
+start-up with a message naming the variable: base.py's fallbacks (SQLite in the working
+folder, tasks run inside the web request, a development key) are for a laptop, and would
+here lose data or work without anyone noticing.
+"""
 import os
 
-from .base import *  # noqa: F403
+from django.core.exceptions import ImproperlyConfigured
 
-SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+
+def _required(name: str, *, hint: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"Set the environment variable {name}: {hint}")
+    return value
+
+
+# Checked before base.py reads them, so that its fallbacks never apply here.
+_secret_key = _required("DJANGO_SECRET_KEY", hint="a long random string, kept secret.")
+if _secret_key == "insecure-development-key-change-me" or len(_secret_key) < 32:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is the development key or shorter than 32 characters: "
+        "set it to a long random string.")
+_allowed_hosts = [h.strip() for h in _required(
+    "DJANGO_ALLOWED_HOSTS", hint="the site's host names, separated by commas.").split(",") if h.strip()]
+if not _required("DATABASE_URL", hint="postgres://USER:PASSWORD@HOST:5432/NAME").startswith(
+        ("postgres://", "postgresql://", "pgsql://")):
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...) in production.")
+_required("CELERY_BROKER_URL", hint="the Redis broker, redis://HOST:6379/0")
+
+from .base import *  # noqa: E402, F403
+
+SECRET_KEY = _secret_key
+ALLOWED_HOSTS = _allowed_hosts
+# Long work goes to the workers, never into the web request that asked for it.
+CELERY_TASK_ALWAYS_EAGER = False
 DEBUG = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

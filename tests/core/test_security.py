@@ -13,14 +13,34 @@ from tests.factories import UserFactory
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_production_settings_pass_the_deploy_check():
+def _production_env(**overrides) -> dict:
+    """The environment a production process starts with; an override of None removes one."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
         "DJANGO_ALLOWED_HOSTS": "insource.example.org",
+        "DATABASE_URL": "postgres://insource:pw@db.internal:5432/insource",
+        "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
     }
-    env.pop("DATABASE_URL", None)
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def _production_settings(env: dict, expression: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+                               f"print(repr({expression}))"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    env = _production_env()
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests; the check rejects it
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -31,14 +51,41 @@ def test_production_settings_pass_the_deploy_check():
 
 
 def test_production_settings_have_no_demo_password():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
-           "DJANGO_SECRET_KEY": secrets.token_urlsafe(60)}
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-                               "print(repr(settings.INSOURCE_DEMO_PASSWORD))"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )
+    result = _production_settings(_production_env(), "settings.INSOURCE_DEMO_PASSWORD")
     assert result.stdout.strip() == "None", result.stderr
+
+
+def test_production_settings_use_the_servers_they_are_given():
+    result = _production_settings(_production_env(), "(settings.DATABASES['default']['ENGINE'], "
+                                  "settings.DATABASES['default']['HOST'], settings.CELERY_BROKER_URL, "
+                                  "settings.CELERY_TASK_ALWAYS_EAGER, settings.ALLOWED_HOSTS)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(("django.db.backends.postgresql", "db.internal",
+                                          "redis://redis.internal:6379/0", False,
+                                          ["insource.example.org"]))
+
+
+@pytest.mark.parametrize("name", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL",
+                                  "CELERY_BROKER_URL"])
+@pytest.mark.parametrize("how", ["missing", "blank"])
+def test_production_refuses_to_start_without(name, how):
+    env = _production_env(**{name: None if how == "missing" else "  "})
+    result = _production_settings(env, "settings.DATABASES")
+    assert result.returncode != 0, f"started without {name}: {result.stdout}"
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"Set the environment variable {name}" in result.stderr
+    assert "sqlite" not in result.stdout
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("DATABASE_URL", "sqlite:////srv/db.sqlite3", "DATABASE_URL must point at PostgreSQL"),
+    ("DJANGO_SECRET_KEY", "insecure-development-key-change-me", "DJANGO_SECRET_KEY is the development key"),
+    ("DJANGO_SECRET_KEY", "short", "shorter than 32 characters"),
+])
+def test_production_refuses_a_laptop_value(name, value, message):
+    result = _production_settings(_production_env(**{name: value}), "settings.DATABASES")
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 @pytest.mark.django_db
