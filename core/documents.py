@@ -292,16 +292,13 @@ SCREEN_STYLESHEET = "documents/screen.css"
 
 
 def document_context(doc: Document, *, for_pdf: bool, **extra) -> dict:
-    """What templates/core/documents/document.html needs. The PDF reads the stylesheet
-    from disk; the browser fetches it like any static file (CSP allows no inline styles)."""
-    from django.contrib.staticfiles import finders
+    """What templates/core/documents/document.html needs. The stylesheet is a static file
+    either way: the browser fetches it (CSP allows no inline styles), and core.pdf's fetcher
+    reads it from disk for the PDF."""
     from django.templatetags.static import static
 
     document_number(doc)
-    if for_pdf:
-        stylesheet = "file://" + str(finders.find(STYLESHEET))
-    else:
-        stylesheet = static(STYLESHEET)
+    stylesheet = static(STYLESHEET)
     return {"doc": doc, "stylesheet": stylesheet, "for_pdf": for_pdf,
             "screen_stylesheet": "" if for_pdf else static(SCREEN_STYLESHEET),
             "favicon": "" if for_pdf else static("govuk/assets/images/favicon.ico"), **extra}
