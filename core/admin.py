@@ -1,10 +1,72 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
 
-from core.models import Job, User
+from core.models import Job, Upload, User
 
 admin.site.site_header = "Insource administration"
 admin.site.register(User, UserAdmin)
+
+
+class SettledRecordAdmin(SimpleHistoryAdmin):
+    """An admin for records some of which are settled: decided, loaded from a file or
+    generated. A settled record is the evidence of what happened, so the admin shows it but
+    neither changes nor deletes it, nor reverts it to an earlier state through its history;
+    the app's own pages (roll back an upload, a new version) are the way to change course.
+
+    Subclasses say which records are settled in `is_settled`.
+    """
+
+    def is_settled(self, obj) -> bool:
+        raise NotImplementedError
+
+    def _settled(self, obj) -> bool:
+        return obj is not None and obj.pk is not None and self.is_settled(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._settled(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._settled(obj) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # The bulk delete action checks no single record, so it is not offered at all.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def _current(self, object_id):
+        return self.model._default_manager.filter(pk=object_id).first()
+
+    def revert_disabled(self, request, obj=None):
+        # History hands over the record as it was, which may not yet have been settled.
+        if obj is not None and self._settled(self._current(obj.pk)):
+            return True
+        return super().revert_disabled(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and self._settled(self._current(object_id)):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def loaded_from_a_file(obj) -> bool:
+    """Whether a row came in with an upload that is still loaded."""
+    return obj.upload_id is not None and obj.upload.status == Upload.Status.COMMITTED
+
+
+@admin.register(Upload)
+class UploadAdmin(SettledRecordAdmin):
+    list_display = ["pk", "kind", "original_name", "status", "row_count", "uploaded_by", "uploaded_at"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in Upload._meta.fields]
+
+    def is_settled(self, obj) -> bool:
+        return obj.status == Upload.Status.COMMITTED
+
+    def has_add_permission(self, request):
+        return False  # an upload is made by uploading a file, through its page
 
 
 @admin.register(Job)
