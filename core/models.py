@@ -64,6 +64,13 @@ class Job(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     progress_message = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # A job that failed is never run again in place: "Try again" makes a new job pointing
+    # at it, so the failed attempt and its error stay to be seen. One retry per attempt,
+    # which also makes a double click on the button give one new job.
+    retry_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="retry")
+    # How many times the reaper sent a job again that no worker had taken (the broker lost it).
+    requeues = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -79,6 +86,9 @@ class Job(models.Model):
             # The job list of one programme (or paper), newest first.
             models.Index(fields=["target_type", "target_id", "kind", "-created_at"],
                          name="job_target_kind_idx"),
+            # The reaper looks only at unfinished jobs, a handful among thousands of old ones.
+            models.Index(fields=["status", "heartbeat_at"], name="job_unfinished_idx",
+                         condition=models.Q(status__in=["queued", "running"])),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100),
@@ -132,6 +142,9 @@ class Upload(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PREVIEWED)
     row_count = models.PositiveIntegerField(default=0)
     mapping = models.JSONField(default=dict, blank=True)
+    # The workbook sheet the person chose; blank means the first visible one. A hidden
+    # sheet is only ever read when it is named here.
+    sheet = models.CharField(max_length=100, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
     rolled_back_at = models.DateTimeField(null=True, blank=True)
     rolled_back_by = models.ForeignKey(

@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -203,6 +204,33 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Jobs that never hang (core.jobs.jobs_reap). A running job's worker writes a heartbeat
+# every JOB_HEARTBEAT_INTERVAL_SECONDS from a thread of its own, so a long step (a paper's
+# layout) keeps it fresh; a heartbeat older than the timeout means the worker died, and the
+# reaper fails the job with a message and a "Try again" button. The reaper runs every
+# minute and when a worker starts, so a job whose worker was killed ends within the timeout
+# plus a minute, long before Redis would hand its task out again (the visibility timeout).
+JOB_HEARTBEAT_INTERVAL_SECONDS = float(os.environ.get("JOB_HEARTBEAT_INTERVAL_SECONDS", "5"))
+JOB_HEARTBEAT_TIMEOUT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_TIMEOUT_SECONDS", "45"))
+# A job no worker has taken this long after it was queued was probably lost by the broker:
+# the reaper sends it again, at most JOB_MAX_REQUEUES times, then fails it with a message.
+JOB_QUEUED_TIMEOUT_SECONDS = float(os.environ.get("JOB_QUEUED_TIMEOUT_SECONDS", "600"))
+JOB_MAX_REQUEUES = int(os.environ.get("JOB_MAX_REQUEUES", "3"))
+JOB_REAP_EVERY_SECONDS = float(os.environ.get("JOB_REAP_EVERY_SECONDS", "60"))
+# Uploads previewed but never loaded (and failed ones) are removed, file and all, after this.
+UPLOAD_ABANDONED_AFTER_DAYS = int(os.environ.get("UPLOAD_ABANDONED_AFTER_DAYS", "7"))
+# Staff names and personal fields are blanked this many months after transfer day.
+WORKFORCE_PURGE_AFTER_MONTHS = int(os.environ.get("WORKFORCE_PURGE_AFTER_MONTHS", "24"))
+CELERY_TIMEZONE = TIME_ZONE  # the night-time crontabs below are in council time
+CELERY_BEAT_SCHEDULE = {
+    "reap-jobs": {"task": "core.tasks.reap_jobs", "schedule": JOB_REAP_EVERY_SECONDS},
+    # The daily clean-ups run at night, when nobody is uploading.
+    "purge-abandoned-uploads": {"task": "core.tasks.purge_abandoned_uploads",
+                                "schedule": crontab(hour=2, minute=30)},
+    "purge-workforce-personal-data": {"task": "workforce.tasks.purge_workforce_personal_data",
+                                      "schedule": crontab(hour=3, minute=0)},
+}
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,13 @@
 """The job runner of core/jobs.py, driven through a test-only handler."""
+from datetime import timedelta
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from core import jobs
-from core.jobs import JobError, JobOutput, job_handler, job_request, job_run
+from core.jobs import JobError, JobOutput, job_handler, job_may_retry, job_request, job_retry, job_run, jobs_reap
 from core.models import Job
 from tests.factories import UserFactory
 
@@ -226,3 +229,163 @@ def test_job_string_and_duration(user, django_capture_on_commit_callbacks):
     job.refresh_from_db()
     assert str(job) == f"{KIND} #{job.pk} (Ready)"
     assert job.duration_seconds is not None and job.duration_seconds >= 0
+
+
+# Trying again ------------------------------------------------------------------------------
+
+def _failed_job(user, django_capture_on_commit_callbacks, **params):
+    with django_capture_on_commit_callbacks(execute=True):
+        job, _ = job_request(kind=KIND, created_by=user, target=user, idempotency_key="req-1",
+                             params={"fail": "The sheet is empty.", **params})
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    return job
+
+
+def test_a_retry_is_a_new_job_and_the_failed_one_is_kept(user, django_capture_on_commit_callbacks):
+    failed = _failed_job(user, django_capture_on_commit_callbacks)
+    other = UserFactory(username="manager")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        retry, created = job_retry(job=failed, user=other)
+    assert created and len(callbacks) == 1
+    retry.refresh_from_db()
+    failed.refresh_from_db()
+    assert retry.pk != failed.pk
+    assert retry.retry_of == failed and failed.retry == retry
+    assert (retry.kind, retry.target_id, retry.params) == (failed.kind, failed.target_id, failed.params)
+    assert retry.created_by == other
+    # The key of the request with the attempt number: a new request, not the failed one.
+    assert retry.idempotency_key == "req-1#2"
+    # The failed attempt stays as it was, its error visible.
+    assert failed.status == Job.Status.FAILED and failed.error == "The sheet is empty."
+    # The retry ran (and, with the same params, failed the same way).
+    assert retry.status == Job.Status.FAILED and len(CALLS) == 2
+    # A retry of the retry is attempt 3, and points at attempt 2.
+    with django_capture_on_commit_callbacks(execute=False):
+        third, _ = job_retry(job=retry, user=user)
+    assert third.retry_of == retry and third.idempotency_key == "req-1#3"
+    assert Job.objects.filter(kind=KIND).count() == 3
+
+
+def test_pressing_try_again_twice_gives_one_retry(user, django_capture_on_commit_callbacks):
+    failed = _failed_job(user, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first, created_first = job_retry(job=failed, user=user)
+        second, created_second = job_retry(job=failed, user=user)
+    assert first.pk == second.pk and (created_first, created_second) == (True, False)
+    assert len(callbacks) == 1
+
+
+@pytest.mark.parametrize("status", [Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.SUCCEEDED])
+def test_only_a_failed_job_can_be_tried_again(user, status, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        job, _ = job_request(kind=KIND, created_by=user, target=user)
+    Job.objects.filter(pk=job.pk).update(status=status)
+    with pytest.raises(JobError, match="Only work that failed"):
+        job_retry(job=job, user=user)
+    assert Job.objects.count() == 1
+
+
+def test_who_may_try_again(user, django_capture_on_commit_callbacks):
+    failed = _failed_job(user, django_capture_on_commit_callbacks)
+    someone = UserFactory(username="someone")
+    assert job_may_retry(failed, user, manages=False)
+    assert job_may_retry(failed, someone, manages=True)
+    assert not job_may_retry(failed, someone, manages=False)
+
+
+# The reaper --------------------------------------------------------------------------------
+
+def _ago(seconds: float):
+    return timezone.now() - timedelta(seconds=seconds)
+
+
+def test_a_running_job_whose_heartbeat_stopped_is_failed_and_can_be_retried(
+        user, settings, django_capture_on_commit_callbacks):
+    settings.JOB_HEARTBEAT_TIMEOUT_SECONDS = 45
+    with django_capture_on_commit_callbacks(execute=False):
+        dead, _ = job_request(kind=KIND, created_by=user, target=user)
+        alive, _ = job_request(kind=KIND, created_by=user, target=user)
+        never_beat, _ = job_request(kind=KIND, created_by=user, target=user)
+    Job.objects.filter(pk=dead.pk).update(status=Job.Status.RUNNING, attempts=1, started_at=_ago(600),
+                                          heartbeat_at=_ago(46))
+    Job.objects.filter(pk=alive.pk).update(status=Job.Status.RUNNING, attempts=1, started_at=_ago(600),
+                                           heartbeat_at=_ago(30))
+    Job.objects.filter(pk=never_beat.pk).update(status=Job.Status.RUNNING, attempts=1, started_at=_ago(60))
+    report = jobs_reap()
+    assert sorted(report.failed) == sorted([dead.pk, never_beat.pk])
+    assert report.requeued == report.gave_up == []
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.status == Job.Status.FAILED and dead.finished_at
+    assert dead.error == (f"The worker running this stopped before it finished. Press Try again; if it fails "
+                          f"again, tell your administrator the job number: {dead.pk}.")
+    assert alive.status == Job.Status.RUNNING
+    # A second pass finds nothing more to do.
+    assert not jobs_reap()
+    # The reaped job can be tried again, and the retry runs to the end.
+    with django_capture_on_commit_callbacks(execute=True):
+        retry, created = job_retry(job=dead, user=user)
+    retry.refresh_from_db()
+    assert created and retry.status == Job.Status.SUCCEEDED
+    # The dead run's task, handed out again by the broker an hour later, does nothing.
+    job_run(job_id=dead.pk)
+    dead.refresh_from_db()
+    assert dead.status == Job.Status.FAILED and len(CALLS) == 1
+
+
+def test_a_queued_job_no_worker_took_is_sent_again_then_failed(
+        user, settings, django_capture_on_commit_callbacks):
+    settings.JOB_QUEUED_TIMEOUT_SECONDS = 600
+    settings.JOB_MAX_REQUEUES = 2
+    with django_capture_on_commit_callbacks(execute=False):
+        lost, _ = job_request(kind=KIND, created_by=user, target=user)
+        waiting, _ = job_request(kind=KIND, created_by=user, target=user)
+        given_up, _ = job_request(kind=KIND, created_by=user, target=user)
+    Job.objects.filter(pk=lost.pk).update(created_at=_ago(601))
+    Job.objects.filter(pk=given_up.pk).update(created_at=_ago(3000), heartbeat_at=_ago(601), requeues=2)
+    report = jobs_reap()
+    assert report.requeued == [lost.pk]
+    assert report.gave_up == [given_up.pk]
+    lost.refresh_from_db()
+    given_up.refresh_from_db()
+    waiting.refresh_from_db()
+    # Sent again (tasks run in-process here), it ran: the lost job is done.
+    assert lost.requeues == 1 and lost.status == Job.Status.SUCCEEDED
+    assert [c["job_id"] for c in CALLS] == [lost.pk]
+    assert waiting.status == Job.Status.QUEUED and waiting.requeues == 0
+    assert given_up.status == Job.Status.FAILED
+    assert given_up.error.startswith("No worker took this up") and str(given_up.pk) in given_up.error
+
+
+def test_a_job_sent_again_is_not_started_twice(user, django_capture_on_commit_callbacks):
+    """The copy the reaper sends again only starts a job still queued: when the first copy
+    turns up after all, the second does nothing."""
+    with django_capture_on_commit_callbacks(execute=False):
+        job, _ = job_request(kind=KIND, created_by=user, target=user)
+    Job.objects.filter(pk=job.pk).update(requeues=1)
+    job_run(job_id=job.pk)
+    job_run(job_id=job.pk, requeue=1)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and job.attempts == 1 and len(CALLS) == 1
+    # And a running job that was sent again, with a fresh heartbeat, is left to its runner.
+    with django_capture_on_commit_callbacks(execute=False):
+        busy, _ = job_request(kind=KIND, created_by=user, target=user)
+    Job.objects.filter(pk=busy.pk).update(status=Job.Status.RUNNING, attempts=1, requeues=1,
+                                          heartbeat_at=timezone.now())
+    job_run(job_id=busy.pk)
+    busy.refresh_from_db()
+    assert (busy.status, busy.attempts, len(CALLS)) == (Job.Status.RUNNING, 1, 1)
+
+
+def test_beat_runs_the_reaper_and_the_clean_ups():
+    from config.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start: find every tasks.py
+    schedule = app.conf.beat_schedule
+    tasks = {entry["task"] for entry in schedule.values()}
+    assert tasks == {"core.tasks.reap_jobs", "core.tasks.purge_abandoned_uploads",
+                     "workforce.tasks.purge_workforce_personal_data"}
+    assert all(task in app.tasks for task in tasks), "every scheduled task must be registered"
+    reaper = next(e for e in schedule.values() if e["task"] == "core.tasks.reap_jobs")
+    assert reaper["schedule"] == 60

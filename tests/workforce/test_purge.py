@@ -61,3 +61,16 @@ def test_purge_blanks_records_and_history_and_keeps_aggregates(transferred, caps
     # Running again finds nothing more to do.
     call_command("purge_workforce_personal_data", "--months", "6")
     assert "0 records in 0 roster versions" in capsys.readouterr().out
+
+
+def test_the_scheduled_task_purges_after_the_months_in_settings(transferred, settings, caplog):
+    from workforce.tasks import purge_workforce_personal_data
+
+    settings.WORKFORCE_PURGE_AFTER_MONTHS = 12
+    purge_workforce_personal_data.apply()
+    assert EmployeeRecord.objects.exclude(name="").count() == 6, "200 days after transfer is not yet 12 months"
+    settings.WORKFORCE_PURGE_AFTER_MONTHS = 6
+    purge_workforce_personal_data.apply()
+    assert not EmployeeRecord.objects.exclude(name="").exists()
+    assert _history_names() == {""}
+    assert "Purged the personal fields of 6 records in 1 roster versions." in caplog.text
