@@ -14,11 +14,11 @@ from datetime import datetime
 from django import forms
 from django.db import transaction
 from django.db.models import Max
-from python_calamine import CalamineWorkbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.bulk import bulk_insert
 from core.models import Upload
+from core.sheets import SheetError, read_grid
 from core.uploads import ColumnSpec, UploadSpec, _headers, _text, remembered_mapping, suggest_mapping
 from programmes.models import Programme
 from programmes.services import record_delete, record_save
@@ -129,15 +129,12 @@ def _rows_by_ref(upload: Upload | None, mapping: dict | None, kind: str, program
     with upload.file.open("rb") as f:
         data = f.read()
     try:
-        if upload.original_name.lower().endswith(".xlsx"):
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            grid = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        else:
-            grid = list(csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"))))
-    except Exception:  # the pipeline itself reports an unreadable file
+        # The same bounded reading as the pipeline's, of the sheet the upload was read from.
+        grid = read_grid(upload.original_name, data, sheet=upload.sheet or None)
+    except SheetError:  # the pipeline itself reports an unreadable file
         return {}
-    number, headers = 0, None
-    rows = iter(grid)
+    number, headers = grid.first_row - 1, None
+    rows = iter(grid.rows)
     for values in rows:
         number += 1
         texts = [_text(v) for v in values]

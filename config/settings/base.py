@@ -137,6 +137,18 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # The largest spreadsheet a person may upload (core.uploads checks it before opening).
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+# What one sheet may hold, checked before its cells are read (core.sheets); the page
+# states them. A council's largest ledger export is about 100,000 lines, and Excel holds at
+# most 32,767 characters in a cell.
+UPLOAD_MAX_ROWS = int(os.environ.get("UPLOAD_MAX_ROWS", 200_000))
+UPLOAD_MAX_COLUMNS = int(os.environ.get("UPLOAD_MAX_COLUMNS", 200))
+UPLOAD_MAX_CELLS = int(os.environ.get("UPLOAD_MAX_CELLS", 4_000_000))
+UPLOAD_MAX_UNZIPPED_BYTES = int(os.environ.get("UPLOAD_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024))
+UPLOAD_MAX_CELL_CHARACTERS = int(os.environ.get("UPLOAD_MAX_CELL_CHARACTERS", 32_767))
+# The child process that reads an xlsx may use this much address space and CPU time;
+# past either it is ended, and the upload gets a message (the web process is untouched).
+UPLOAD_READER_MEMORY_BYTES = int(os.environ.get("UPLOAD_READER_MEMORY_BYTES", 2 * 1024 * 1024 * 1024))
+UPLOAD_READER_SECONDS = int(os.environ.get("UPLOAD_READER_SECONDS", 120))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -9,7 +9,7 @@ from tests.finance.conftest import csv_bytes, xlsx
 def _rows():
     return [[date(2023, 5, 1), "CC1", 1001, "Line", None, 12.5, "R1"],
             [None, None, None, None, None, None, None],  # blank: skipped, but counted
-            [date(2023, 5, 2), "CC1", "1001", "=SUM(A1)", "Acme", -3, "R2"]]
+            [date(2023, 5, 2), "CC1", "1001", "Line two", "Acme", -3, "R2"]]
 
 
 def test_raw_and_text_reads_agree_for_xlsx_and_csv():

@@ -1,0 +1,270 @@
+"""Reading a spreadsheet so that no file can take the process down.
+
+`read_grid(name, data, sheet=...)` gives the used area of one sheet of an xlsx, or of a
+csv, as rows of Python values, after checking it against the limits in settings
+(`sheet_limits`, from the UPLOAD_* settings): rows, columns, cells, the workbook's size once unpacked, the length of
+one cell, and the memory and CPU time the reading may take.
+
+- An xlsx is read in a child process (core/sheet_reader.py) whose address space and CPU
+  time are capped before it opens the file. python-calamine is Rust, and Rust aborts the
+  process when an allocation fails; in the child, that ends only the child, and the
+  upload gets a message. The child checks the sheet's declared dimension and its largest
+  row and column before any cell is read, inflates every part of the zip counting what it
+  really holds, refuses macros, finds formulas without a saved result, and reads only the
+  used area.
+- Only a visible sheet is read unless the person chose one by name: the first visible
+  sheet by default, so data hidden in a workbook is never loaded by accident.
+- A csv is read here, streaming, and stops at the first row past a limit. Its encoding
+  (UTF-8 with or without a byte order mark, UTF-16, Windows-1252) and its delimiter
+  (comma, semicolon, tab) are detected, and `Grid.notes` says what was found; where they
+  cannot be told apart the file is refused with a message that says so.
+
+Every refusal is an `UploadError` whose message names the sheet, row and column where
+there is one.
+"""
+import codecs
+import csv
+import io
+import os
+import pickle
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from core.sheet_reader import cell_name
+
+READER = Path(__file__).with_name("sheet_reader.py")
+
+SETTING_NAMES = {
+    "rows": "UPLOAD_MAX_ROWS",
+    "columns": "UPLOAD_MAX_COLUMNS",
+    "cells": "UPLOAD_MAX_CELLS",
+    "unzipped_bytes": "UPLOAD_MAX_UNZIPPED_BYTES",
+    "cell_characters": "UPLOAD_MAX_CELL_CHARACTERS",
+    "reader_memory_bytes": "UPLOAD_READER_MEMORY_BYTES",
+    "reader_seconds": "UPLOAD_READER_SECONDS",
+}
+CSV_DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+SNIFF_BYTES = 64 * 1024
+
+
+class SheetError(Exception):
+    """A file that is not read. core.uploads turns it into an UploadError."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    name: str
+    state: str  # "visible", "hidden" or "very hidden"
+
+    @property
+    def visible(self) -> bool:
+        return self.state == "visible"
+
+
+@dataclass
+class Grid:
+    """The used area of one sheet. `rows[i][j]` is the cell at spreadsheet row
+    `first_row + i` and column `first_column + j` (both counted from 1): dates as date or
+    datetime, numbers as float or int, text as str, an empty cell as "" (csv: all text)."""
+
+    rows: list[list]
+    first_row: int = 1
+    first_column: int = 1
+    sheet: str | None = None
+    sheets: list[SheetInfo] = field(default_factory=list)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row, col, row, col), from 1
+    formulas_without_value: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def sheet_limits() -> dict:
+    """The limits in force, from the settings (config/settings/base.py sets the defaults,
+    each of which the environment can change)."""
+    return {key: int(getattr(settings, name)) for key, name in SETTING_NAMES.items()}
+
+
+def limits_text() -> str:
+    """The limits as the upload page states them."""
+    limits = sheet_limits()
+    return (f"Files can have up to {limits['rows']:,} rows and {limits['columns']:,} columns "
+            f"({limits['cells']:,} cells in all), with up to {limits['cell_characters']:,} characters "
+            "in a cell.")
+
+
+# --- xlsx, in the child process -----------------------------------------------------------
+
+def _run_reader(request: dict, limits: dict) -> dict:
+    payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        # -I: the child ignores PYTHON* variables and the user's site folder.
+        done = subprocess.run([sys.executable, "-I", str(READER)], input=payload, capture_output=True,
+                              timeout=limits["reader_seconds"] + 10, check=False,
+                              env={"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"})
+    except subprocess.TimeoutExpired:
+        raise SheetError("The workbook took too long to read. Save the data in a new workbook, "
+                         "or as CSV, and upload that.") from None
+    too_big = ("The workbook could not be read within the memory allowed. It is larger than it "
+               "looks (a sheet may claim far more rows or columns than it uses): copy just the "
+               "data into a new workbook, or save it as CSV, and upload that.")
+    if done.returncode != 0 or not done.stdout:
+        if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            raise SheetError("The workbook took too long to read. Save the data in a new workbook, "
+                             "or as CSV, and upload that.")
+        # A Rust abort (SIGABRT) or a crash: in practice the file asked for more memory.
+        raise SheetError(too_big)
+    answer = pickle.loads(done.stdout)
+    if answer.get("error") == "memory":
+        raise SheetError(too_big)
+    if answer.get("error"):
+        raise SheetError(answer["error"])
+    return answer
+
+
+STATES = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "very hidden"}
+
+
+def _read_xlsx(data: bytes, sheet: str | None, *, rows: bool) -> Grid:
+    limits = sheet_limits()
+    answer = _run_reader({"data": data, "sheet": sheet, "limits": limits, "rows": rows}, limits)
+    sheets = [SheetInfo(name, STATES.get(state, "hidden")) for name, state in answer["sheets"]]
+    grid = Grid(rows=answer["rows"] or [], first_row=answer["first_row"], first_column=answer["first_column"],
+                sheet=answer["sheet"], sheets=sheets, merged=answer["merged"],
+                formulas_without_value=answer["formulas_without_value"])
+    if answer["formulas_without_value"]:
+        cells = answer["formulas_without_value"]
+        shown = ", ".join(cells[:10]) + (f" and {len(cells) - 10:,} more" if len(cells) > 10 else "")
+        raise SheetError(f"The sheet '{grid.sheet}' has formulas with no saved result in "
+                         f"{'cell' if len(cells) == 1 else 'cells'} {shown}. Open the file in Excel, "
+                         "let it calculate, save it and upload it again (or paste the values in place "
+                         "of the formulas).")
+    return grid
+
+
+# --- csv, here, streaming -----------------------------------------------------------------
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text of a csv and the name of its encoding, as a person knows it."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "UTF-8"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise SheetError("The file says it is UTF-16 text but is not. Save it from Excel as "
+                             "\"CSV UTF-8 (Comma delimited)\" and upload it again.") from None
+    head = data[:SNIFF_BYTES]
+    # UTF-16 without a byte order mark: every other byte of plain text is zero.
+    if len(head) >= 4 and head[1::2].count(0) > 0.4 * len(head[1::2]):
+        try:
+            return data.decode("utf-16-le"), "UTF-16"
+        except UnicodeDecodeError:
+            pass
+    if len(head) >= 4 and head[0::2].count(0) > 0.4 * len(head[0::2]):
+        try:
+            return data.decode("utf-16-be"), "UTF-16"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        raise SheetError("We could not tell which character encoding the file uses (it is not UTF-8, "
+                         "UTF-16 or Windows-1252). Save it from Excel as \"CSV UTF-8 (Comma "
+                         "delimited)\" and upload it again.") from None
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one that splits the first lines into the same number of
+    columns, more than one. Refuses a file where two would do equally well."""
+    lines = [line for line in text[:SNIFF_BYTES].splitlines()[:20] if line.strip()]
+    if not lines:
+        return ","
+    scores = {}
+    for candidate in CSV_DELIMITERS:
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=candidate)]
+        except csv.Error:
+            continue
+        if counts and counts[0] > 1:
+            # How many lines agree with the header's count of columns, then how many columns.
+            scores[candidate] = (sum(c == counts[0] for c in counts), counts[0])
+    if not scores:
+        return ","  # one column: the mapping page says which columns are missing
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        names = " or ".join(CSV_DELIMITERS[d] for d, _ in ranked[:2])
+        raise SheetError(f"We could not tell whether the columns of this file are separated by {names}. "
+                         "Save it from Excel as \"CSV UTF-8 (Comma delimited)\" and upload it again.")
+    return ranked[0][0]
+
+
+def _read_csv(data: bytes) -> Grid:
+    limits = sheet_limits()
+    text, encoding = _decode(data)
+    if "\x00" in text:
+        raise SheetError("The file is not a CSV text file (it holds NUL characters). Check that you "
+                         "chose the right file, or save it from Excel as \"CSV UTF-8 (Comma delimited)\".")
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, cells = [], 0
+    longest = limits["cell_characters"]
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(longest + 1)
+    try:
+        for number, values in enumerate(reader, start=1):
+            if number > limits["rows"] + 1:  # the header row is not counted
+                raise SheetError(f"The file has more than {limits['rows']:,} rows; files up to "
+                                 f"{limits['rows']:,} rows can be loaded. Split it into smaller files.")
+            if len(values) > limits["columns"]:
+                raise SheetError(f"Row {number} of the file has {len(values):,} columns; files up to "
+                                 f"{limits['columns']:,} columns can be loaded.")
+            cells += len(values)
+            if cells > limits["cells"]:
+                raise SheetError(f"The file has more than {limits['cells']:,} cells; split it into "
+                                 "smaller files.")
+            rows.append(values)
+    except csv.Error as exc:
+        line = reader.line_num
+        if "field larger than field limit" in str(exc):
+            raise SheetError(f"Row {line} of the file holds a cell longer than {longest:,} characters, "
+                             "the most a cell can hold.") from None
+        raise SheetError(f"Row {line} of the file could not be read as CSV ({exc}). Check its quotes "
+                         "and save it from Excel again.") from None
+    finally:
+        csv.field_size_limit(old_limit)
+    notes = [f"Read as {encoding} text with columns separated by {CSV_DELIMITERS[delimiter]}."]
+    return Grid(rows=rows, notes=notes)
+
+
+# --- Either -------------------------------------------------------------------------------
+
+def read_grid(name: str, data: bytes, *, sheet: str | None = None, rows: bool = True) -> Grid:
+    """The used area of a csv, or of one sheet of an xlsx (the named one, else the first
+    visible one), checked against the limits. With rows=False an xlsx is checked in full
+    but its cells are not sent back (a file received is checked this way before it is kept)."""
+    if name.lower().endswith(".csv"):
+        return _read_csv(data)
+    return _read_xlsx(data, sheet, rows=rows)
+
+
+def merged_problem(grid: Grid, header_row: int) -> str | None:
+    """A message when merged cells stand in the header row or below it (a merge above the
+    header, such as a title, is harmless)."""
+    for r0, c0, r1, c1 in grid.merged:
+        if r1 >= header_row:
+            span = f"{cell_name(r0, c0)}:{cell_name(r1, c1)}"
+            return (f"The sheet '{grid.sheet}' has merged cells at {span}. Unmerge them in Excel "
+                    "(Home > Merge & Center > Unmerge Cells), fill in each cell, and upload the file again.")
+    return None
