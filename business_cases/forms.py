@@ -20,6 +20,7 @@ from business_cases.models import (
     Rating,
     StrategicObjective,
 )
+from core.concurrency import VersionedForm
 from core.forms import GovukDateField, govuk_messages
 from programmes.forms import ProgrammeScopedForm
 from workforce.models import TransferRoster
@@ -71,7 +72,7 @@ class CriterionForm(ProgrammeScopedForm):
             c for c in self.fields["direction"].choices if c[0]]
 
 
-class MatrixSettingsForm(forms.ModelForm):
+class MatrixSettingsForm(VersionedForm):
     class Meta:
         model = MatrixSettings
         fields = ["meets_points", "partial_points", "not_met_points", "high_points", "medium_points", "low_points"]
@@ -152,7 +153,7 @@ class OptionCellsForm(forms.Form):
         return out
 
 
-class VersionForm(forms.ModelForm):
+class VersionForm(VersionedForm):
     class Meta:
         model = BusinessCaseVersion
         fields = ["summary", *[name for name, _ in SECTIONS]]

@@ -4,6 +4,7 @@ a service, render or redirect."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -150,6 +151,7 @@ def version_create(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def version_edit(request: HttpRequest, slug: str, stage: str, number: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
     version = _version(access, stage, number)
@@ -257,12 +259,14 @@ def _numbered_edit(request, slug, pk, model, form_class, noun):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def objective_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     return _numbered_edit(request, slug, pk, StrategicObjective, ObjectiveForm, "Strategic objective")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def csf_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     return _numbered_edit(request, slug, pk, CriticalSuccessFactor, CsfForm, "Critical success factor")
 
@@ -291,6 +295,7 @@ def matrix_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def matrix_settings(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
     settings = selectors.matrix_settings_for(programme=access.programme)
@@ -305,6 +310,7 @@ def matrix_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def option_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
     instance = get_object_or_404(Option, programme=access.programme, pk=pk) if pk else None
@@ -342,6 +348,7 @@ def option_cells(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def criterion_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
     instance = get_object_or_404(Criterion, programme=access.programme, pk=pk) if pk else None
@@ -377,6 +384,7 @@ def appraisal(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def line_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
     instance = get_object_or_404(AppraisalLine, programme=access.programme, pk=pk) if pk else None

@@ -3,6 +3,7 @@ for outsiders, 403 for a role that may not edit finance), bind a form, call a se
 reporting function or service, render or redirect."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -195,6 +196,7 @@ def _save(res: FinanceResource, instance, user, reason: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def resource_edit(request: HttpRequest, slug: str, resource: str, pk: int | None = None) -> HttpResponse:
     res = _resource(resource)
     access = programme_access(request.user, slug, Capability.EDIT_FINANCE)

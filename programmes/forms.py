@@ -3,6 +3,7 @@ through full_clean in the services."""
 from django import forms
 from django.contrib.auth import get_user_model
 
+from core.concurrency import VersionedForm
 from core.forms import govuk_date_fields, govuk_messages
 from programmes.models import (
     ConfidenceAssessment,
@@ -19,7 +20,7 @@ from programmes.models import (
 LOOP_MESSAGE = "These dependencies would make a loop back to this milestone."
 
 
-class ProgrammeScopedForm(forms.ModelForm):
+class ProgrammeScopedForm(VersionedForm):
     """A ModelForm bound to one programme: choice lists hold only that programme's rows
     and its members, so nothing of another programme can be picked."""
 
@@ -40,7 +41,7 @@ class ProgrammeScopedForm(forms.ModelForm):
                 self.fields["workstream"].required) else "None"
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(VersionedForm):
     class Meta:
         model = Programme
         fields = ["name", "summary", "status", "contract_end_date", "transfer_date", "director",

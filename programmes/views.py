@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -110,6 +111,7 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_PROGRAMME)
     form = ProgrammeForm(request.POST or None, instance=access.programme)
@@ -217,6 +219,7 @@ def milestone_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_PLAN)
     instance = _milestone(access, pk) if pk else None
@@ -289,6 +292,7 @@ def resource_list(request: HttpRequest, slug: str, resource: str) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def resource_edit(request: HttpRequest, slug: str, resource: str, pk: int | None = None) -> HttpResponse:
     res = _resource(resource)
     access = programme_access(request.user, slug, res.edit_capability)

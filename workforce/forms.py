@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from core.concurrency import VersionedForm
 from core.forms import govuk_date_fields, govuk_messages
 from programmes.models import Programme
 from workforce.models import (
@@ -32,7 +33,7 @@ def fte_problem(fte: Decimal | None, hours: Decimal | None, standard_week: Decim
     return None
 
 
-class _Scoped(forms.ModelForm):
+class _Scoped(VersionedForm):
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
@@ -85,7 +86,7 @@ class EmployeeRecordForm(_Scoped):
         return data
 
 
-class ReadinessForm(forms.ModelForm):
+class ReadinessForm(VersionedForm):
     """The five day-one checks for one person."""
 
     class Meta:
@@ -136,7 +137,7 @@ class PayScaleForm(_Scoped):
         return code
 
 
-class WorkforceSettingsForm(forms.ModelForm):
+class WorkforceSettingsForm(VersionedForm):
     class Meta:
         model = WorkforceSettings
         fields = ["standard_weekly_hours"]

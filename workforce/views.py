@@ -7,6 +7,7 @@ other page shows aggregates, with small groups suppressed (see `workforce.report
 every page that shows a person logs the look (`services.personal_data_viewed`)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -265,6 +266,7 @@ def person(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
     access.require(Capability.VIEW_PERSONAL_DATA)
@@ -286,6 +288,7 @@ def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def readiness_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
     record = _record(access, pk)
@@ -314,6 +317,7 @@ def access_log(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def settings(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
     current = WorkforceSettings.objects.filter(programme=access.programme).first()

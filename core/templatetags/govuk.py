@@ -32,6 +32,9 @@ TAG_LABELS = {"amber_green": "Amber/Green", "amber_red": "Amber/Red"}
 @register.simple_tag
 def govuk_field(field, classes: str = "", hint: str = ""):
     """A form field in the GOV.UK pattern: label, hint, error message, input."""
+    if field.is_hidden:
+        # The record version an edit form carries (core.concurrency): no label, no group.
+        return field.as_hidden()
     return render_to_string(
         "includes/field.html",
         {"field": field, "classes": classes, "hint": hint or field.help_text,

@@ -1,0 +1,261 @@
+"""Optimistic concurrency: an edit is saved only over the version of the record it was
+read from, so the second of two people editing the same record cannot silently undo the
+first one's changes.
+
+A record's version is a hash of its stored field values (and of its many-to-many links),
+so it needs no column of its own and changes whatever way the row is written: a page, the
+API, an upload or the admin. Pages carry the version in a hidden field; the API gives it
+as an ETag and takes it back in If-Match.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
+from django.utils import formats, timezone
+
+VERSION_FIELD = "record_version"
+# How far back in a record's history to look for the version someone read; an edit page
+# left open across more saves than this still gets refused, only without the list of
+# what changed since.
+HISTORY_DEPTH = 200
+
+
+def _concrete(model: type[models.Model]) -> list[models.Field]:
+    return list(model._meta.concrete_fields)
+
+
+def _tracked(model: type[models.Model]) -> tuple[list[models.Field], list[models.Field]]:
+    """The concrete fields the record's history keeps, and the rest. The version hashes
+    them apart, so the version someone read can be found again in the history."""
+    history = getattr(model, "history", None)
+    if history is None:
+        return _concrete(model), []
+    kept = {f.attname for f in history.model._meta.concrete_fields}
+    fields = _concrete(model)
+    return [f for f in fields if f.attname in kept], [f for f in fields if f.attname not in kept]
+
+
+def _digest(values) -> str:
+    raw = json.dumps(values, default=str, separators=(",", ":"))
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def _values(fields: list[models.Field], obj) -> list:
+    # Works on a model instance and on one of its simple-history records alike, since both
+    # keep each field under the same attribute name.
+    return [[f.attname, getattr(obj, f.attname)] for f in fields]
+
+
+def _m2m_values(instance: models.Model) -> list:
+    return [[f.name, sorted(getattr(instance, f.name).values_list("pk", flat=True))]
+            for f in instance._meta.many_to_many]
+
+
+def record_version(instance: models.Model) -> str:
+    """The version token of a record as it was loaded from the database: a hash of the
+    fields its history keeps, then (if it has any) a hash of the others and its links."""
+    tracked, untracked = _tracked(type(instance))
+    token = _digest(_values(tracked, instance))
+    if untracked or instance._meta.many_to_many:
+        token += "-" + _digest([_values(untracked, instance), _m2m_values(instance)])[:12]
+    return token
+
+
+def locked_copy(model: type[models.Model], pk) -> models.Model | None:
+    """A fresh copy of the row, locked until the surrounding transaction ends (no lock
+    outside one, nor on SQLite, which serialises writers anyway)."""
+    qs = model._base_manager.filter(pk=pk)
+    if transaction.get_connection().in_atomic_block:
+        qs = qs.select_for_update()
+    return qs.first()
+
+
+def show_value(f: models.Field | None, value) -> str:
+    """A stored or submitted value as a person reads it."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, list | tuple | set | models.QuerySet):
+        items = [show_value(None, v) for v in value]
+        return ", ".join(items) if items else "none"
+    if value is None or value == "":
+        return "blank"
+    if f is not None and f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if f is not None and f.is_relation and f.many_to_one:
+        related = f.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "j M Y, H:i")
+    if isinstance(value, date):
+        return formats.date_format(value, "j M Y")
+    return str(value)
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    theirs: str
+    yours: str | None = None
+
+
+@dataclass
+class Conflict:
+    """Why an edit was refused: who changed the record since it was read, when, and how."""
+
+    what: str
+    current_version: str
+    who: str | None = None
+    when: datetime | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        by = self.who or "Someone else"
+        at = f" on {show_value(None, self.when)}" if self.when else ""
+        return f"{by} changed this {self.what}{at}, after you opened it."
+
+    def messages(self) -> list[str]:
+        out = [self.summary]
+        for c in self.changes:
+            line = f"{c.label} is now “{c.theirs}”"
+            if c.yours is not None:
+                line += f"; yours was “{c.yours}”"
+            out.append(line + ".")
+        out.append("Check the form: it shows your changes. Save again to keep them over theirs.")
+        return out
+
+    def as_data(self) -> dict:
+        return {
+            "detail": self.summary + " Fetch it again and reapply your change.",
+            "current_version": self.current_version,
+            "changed_by": self.who, "changed_at": self.when,
+            "changed_fields": [{"field": c.name, "label": c.label, "theirs": c.theirs, "yours": c.yours}
+                               for c in self.changes],
+        }
+
+
+def _editable(model, name: str) -> models.Field | None:
+    try:
+        f = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return f if getattr(f, "editable", False) and not f.auto_created else None
+
+
+def find_conflict(*, current: models.Model, read_version: str, yours: dict | None = None) -> Conflict | None:
+    """None if `current` (a fresh, ideally locked, copy) is still at `read_version`; else
+    what changed since. `yours` maps field names to what the editor submitted."""
+    now = record_version(current)
+    if now == read_version:
+        return None
+    model = type(current)
+    yours = yours or {}
+    conflict = Conflict(what=str(model._meta.verbose_name), current_version=now)
+    history = getattr(current, "history", None)
+    read_record = None
+    if history is not None:
+        records = list(history.select_related("history_user")
+                       .order_by("-history_date", "-history_id")[:HISTORY_DEPTH])
+        if records:
+            latest = records[0]
+            conflict.who = (latest.history_user.get_full_name() or latest.history_user.username
+                            if latest.history_user else None)
+            conflict.when = latest.history_date
+        wanted = read_version.split("-")[0]
+        tracked, untracked = _tracked(model)
+        read_record = next((r for r in records if _digest(_values(tracked, r)) == wanted), None)
+
+    names: list[str] = []
+    if read_record is not None:
+        # The fields the other person changed: those that differ from the version read.
+        names = [f.name for f in tracked
+                 if getattr(read_record, f.attname) != getattr(current, f.attname)]
+        if "-" in read_version and read_version.split("-")[1] != now.split("-")[-1]:
+            # Something the history does not keep changed too; name what differs from yours.
+            names += [f.name for f in [*untracked, *model._meta.many_to_many]
+                      if f.name in yours and show_value(f, _stored(current, f)) != show_value(f, yours[f.name])]
+    else:
+        # Without the version read, show where the record now differs from the edit.
+        for name, value in yours.items():
+            f = _editable(model, name)
+            if f is not None and show_value(f, _stored(current, f)) != show_value(f, value):
+                names.append(name)
+    for name in names:
+        f = _editable(model, name)
+        if f is None:
+            continue
+        conflict.changes.append(FieldChange(
+            name=name, label=str(f.verbose_name).capitalize(), theirs=show_value(f, _stored(current, f)),
+            yours=show_value(f, yours[name]) if name in yours else None))
+    return conflict
+
+
+def _stored(instance: models.Model, f: models.Field):
+    if f.many_to_many:
+        return list(getattr(instance, f.name).all())
+    return getattr(instance, f.attname)
+
+
+def parse_if_match(header: str | None) -> list[str] | None:
+    """The versions an If-Match header names: None without the header, ["*"] for any."""
+    if not header:
+        return None
+    tags = []
+    for part in header.split(","):
+        part = part.strip()
+        if part.startswith("W/"):
+            part = part[2:]
+        tags.append(part.strip('"'))
+    return tags
+
+
+def etag(version: str) -> str:
+    return f'"{version}"'
+
+
+class VersionedForm(forms.ModelForm):
+    """A ModelForm that refuses to save over a version of the record other than the one
+    it was shown with.
+
+    The view must run `is_valid()` and the save in one transaction (decorate it with
+    `transaction.atomic`): the check locks the row, so nobody can slip a change in
+    between the check and the save. A post without the hidden version (a script written
+    before it existed) is not checked.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict: Conflict | None = None
+        if self.instance.pk is not None:
+            self.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
+            self.initial.setdefault(VERSION_FIELD, record_version(self.instance))
+
+    def _post_clean(self):
+        super()._post_clean()
+        read = (self.cleaned_data or {}).get(VERSION_FIELD) if VERSION_FIELD in self.fields else None
+        if not read:
+            return
+        current = locked_copy(type(self.instance), self.instance.pk)
+        if current is None:
+            self.add_error(None, f"This {self.instance._meta.verbose_name} has been deleted since you "
+                                 "opened it.")
+            return
+        yours = {name: value for name, value in self.cleaned_data.items()
+                 if name != VERSION_FIELD and name in self.changed_data}
+        self.conflict = find_conflict(current=current, read_version=read, yours=yours)
+        if self.conflict is None:
+            return
+        for message in self.conflict.messages():
+            self.add_error(None, message)
+        # Shown again with the version now stored, so a second save on purpose goes through.
+        self.data = self.data.copy()
+        self.data[self.add_prefix(VERSION_FIELD)] = self.conflict.current_version

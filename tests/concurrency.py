@@ -1,0 +1,111 @@
+"""Shared machinery for the per-app walks over every edit page (tests/<app>/test_concurrency.py):
+each page that edits a saved record must refuse a save over a version other than the one
+it was shown with, and let the editor save again on purpose.
+
+Plain helpers, no tests: pytest collects only test_*.py files.
+"""
+from datetime import timedelta
+from decimal import Decimal
+
+import lxml.html
+from django.db import models
+from django.forms import ModelForm
+
+from core.concurrency import VERSION_FIELD
+from core.roles import Capability, role_can
+from tests.permissions import ROLE_OF, Page
+
+CONFLICT_TEXT = "after you opened it"
+
+
+def editor(page: Page) -> str | None:
+    """A member of the cast who may use `page`."""
+    if not isinstance(page.rule, Capability):
+        return None
+    return next((who for who, role in ROLE_OF.items() if role_can(role, page.rule)), None)
+
+
+def form_pages(pages: dict[str, Page]) -> list[str]:
+    """The URL names of pages that show a form (GET 200) and redirect on a valid POST."""
+    return sorted(name for name, p in pages.items() if p.get == 200 and p.post == 302 and editor(p))
+
+
+def _their_change(instance: models.Model, editable: set[str]) -> tuple[str, object]:
+    """Change one stored field of the record that the page edits, behind its back, as
+    another person would, and say which field and its new value."""
+    model = type(instance)
+    for f in model._meta.concrete_fields:
+        if f.name not in editable or not f.editable or f.primary_key or f.is_relation or f.choices or f.unique:
+            continue
+        value = getattr(instance, f.attname)
+        if isinstance(f, models.CharField | models.TextField):
+            new = ((value or "")[: (f.max_length or 100) - 8] + " (their)")
+        elif isinstance(f, models.BooleanField):
+            new = not value
+        elif isinstance(f, models.DecimalField) and value is not None:
+            new = value + Decimal("1")
+        elif isinstance(f, models.IntegerField) and value is not None:
+            new = value + 1
+        elif isinstance(f, models.DateField) and value is not None:
+            new = value + timedelta(days=1)
+        else:
+            continue
+        model._base_manager.filter(pk=instance.pk).update(**{f.attname: new})
+        return f.attname, new
+    raise AssertionError(f"found no field of {model.__name__} to change")
+
+
+def hidden_version(html: str) -> str | None:
+    found = lxml.html.fromstring(html).xpath(f"//input[@name='{VERSION_FIELD}']/@value")
+    return found[0] if found else None
+
+
+def stale_edit_problems(world, page: Page, url: str, *, save_first: bool = False) -> list[str] | None:
+    """What is wrong with how `url` guards against a stale save; None when the page does
+    not edit a saved record (it adds one, or its form is not a model form). With
+    `save_first`, a page whose record does not exist yet is saved once first."""
+    client = world.cast.client(editor(page))
+    shown = client.get(url)
+    form = shown.context.get("form") if shown.context else None
+    if isinstance(form, ModelForm) and form.instance.pk is None and save_first:
+        # A page that edits a record made on its first save (a programme's settings):
+        # save once, so there is a version to be stale against.
+        client.post(url, page.data(world))
+        shown = client.get(url)
+        form = shown.context.get("form") if shown.context else None
+    if not isinstance(form, ModelForm) or form.instance.pk is None:
+        return None
+    problems = []
+    read = hidden_version(shown.content.decode())
+    if not read:
+        return [f"{url}: the form carries no {VERSION_FIELD}"]
+    name, theirs = _their_change(form.instance, set(form.fields))
+    data = {**page.data(world), VERSION_FIELD: read}
+    refused = client.post(url, data)
+    stored = getattr(type(form.instance)._base_manager.get(pk=form.instance.pk), name)
+    if refused.status_code != 200:
+        problems.append(f"{url}: a stale save answered {refused.status_code}, not the form again")
+    elif CONFLICT_TEXT not in refused.content.decode():
+        problems.append(f"{url}: a stale save did not say someone else changed the record")
+    if stored != theirs:
+        problems.append(f"{url}: a stale save overwrote the other person's {name}")
+    if refused.status_code == 200:
+        again = hidden_version(refused.content.decode())
+        if again == read:
+            problems.append(f"{url}: the form was shown again with the stale version")
+        elif client.post(url, {**page.data(world), VERSION_FIELD: again}).status_code != 302:
+            problems.append(f"{url}: saving again on purpose did not go through")
+    return problems
+
+
+def edits(name: str) -> bool:
+    """Whether a URL name says its page edits a record."""
+    return name.endswith("edit") or name.endswith("settings")
+
+
+# Edit pages of several rows at once, whose forms are not a model form of one record; they
+# have no version check yet.
+UNCHECKED = {
+    "workforce:establishment_edit": "the establishment's lines are a grid of rows, not one record",
+    "risks:settings": "thresholds and appetites together: a plain form over several records",
+}

@@ -1,0 +1,20 @@
+"""Every workforce page that edits a saved record refuses to save over someone else's change
+(core.concurrency). Walks the permission matrix's pages, so a new edit page is covered by
+being added there; one whose name says it edits must be found to check."""
+import pytest
+from django.urls import reverse
+
+from tests.concurrency import UNCHECKED, edits, form_pages, stale_edit_problems
+from tests.workforce.test_permissions import PAGES, world  # noqa: F401  (world is a fixture)
+
+
+@pytest.mark.parametrize("name", form_pages(PAGES))
+def test_an_edit_page_refuses_a_stale_save(world, name):  # noqa: F811
+    page = PAGES[name]
+    url = reverse(f"workforce:{name}", kwargs=page.kwargs(world))
+    if f"workforce:{name}" in UNCHECKED:
+        pytest.xfail(UNCHECKED[f"workforce:{name}"])
+    problems = stale_edit_problems(world, page, url, save_first=edits(name))
+    if edits(name):
+        assert problems is not None, f"{url} edits a record but its form has no version check"
+    assert problems in (None, [])
