@@ -201,3 +201,23 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} mapping"
+
+
+class ApiToken(models.Model):
+    """A person's key to the API. Only the SHA-256 of the secret is kept: the secret is
+    shown once, when made, so a copy of the database opens nothing. It stops working on
+    `expires_at` and is renewed from the API token page."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    # Written at most once a minute (see core.tokens.record_use), outside the history.
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
+
+    class Meta:
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"API token of {self.user}"

@@ -1,10 +1,14 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from rest_framework.authtoken.models import Token
+
+from core.models import ApiToken
+from core.tokens import api_token_issue, api_token_revoke
 
 
 class LoginView(auth_views.LoginView):
@@ -18,14 +22,16 @@ class LoginView(auth_views.LoginView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_token(request: HttpRequest) -> HttpResponse:
-    """Create, replace or delete the user's API token. The key is shown once, when made."""
+    """Make, renew or delete the user's API token. The secret is shown once, when made."""
     new_key = None
     if request.method == "POST":
-        Token.objects.filter(user=request.user).delete()
-        if request.POST.get("action") != "revoke":
-            new_key = Token.objects.create(user=request.user).key
-            messages.success(request, "Your new API token is below. Copy it now: it is not shown again.")
-        else:
+        if request.POST.get("action") == "revoke":
+            api_token_revoke(user=request.user)
             messages.success(request, "Your API token has been deleted.")
-    token = Token.objects.filter(user=request.user).first()
-    return render(request, "registration/api_token.html", {"token": token, "new_key": new_key})
+        else:
+            new_key = api_token_issue(user=request.user).secret
+            messages.success(request, "Your new API token is below. Copy it now: it is not shown again.")
+    token = ApiToken.objects.filter(user=request.user).first()
+    return render(request, "registration/api_token.html", {
+        "token": token, "new_key": new_key, "expired": token is not None and token.expires_at <= timezone.now(),
+        "lifetime_days": settings.API_TOKEN_LIFETIME_DAYS})

@@ -7,7 +7,7 @@ from programmes import models
 class MembershipInline(admin.TabularInline):
     model = models.Membership
     extra = 1
-    exclude = ["calendar_token"]
+    exclude = ["calendar_token_hash", "calendar_token_expires_at", "calendar_token_last_used_at"]
     autocomplete_fields = ["user"]
 
 

@@ -1,5 +1,4 @@
 """The programme, its members, its plan and its logs."""
-import secrets
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -124,9 +123,13 @@ class Membership(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=30, choices=Role.choices)
-    # The secret in this member's calendar feed URL; cleared to revoke the feed.
-    calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["calendar_token"])
+    # The SHA-256 of the secret in this member's calendar feed URL (the secret itself is
+    # shown once, when made); cleared to turn the feed off. See programmes.feeds.
+    calendar_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    calendar_token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    calendar_token_last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["calendar_token_hash", "calendar_token_expires_at",
+                                                 "calendar_token_last_used_at"])
 
     class Meta:
         ordering = ["programme", "user__username"]
@@ -136,10 +139,6 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} on {self.programme}"
-
-    @staticmethod
-    def new_calendar_token() -> str:
-        return secrets.token_urlsafe(32)
 
 
 class Workstream(TimeStampedModel):

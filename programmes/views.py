@@ -3,6 +3,7 @@ bind a form, call a selector or a service, render or redirect."""
 import uuid
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,7 @@ from core.jobs import job_request, jobs_for
 from core.roles import Capability
 from programmes import exports, selectors
 from programmes.access import ProgrammeAccess, programme_access
+from programmes.feeds import calendar_feed_for, calendar_feed_issue, calendar_feed_revoke
 from programmes.forms import (
     MilestoneForm,
     MilestoneStatusForm,
@@ -352,12 +354,16 @@ def exports_page(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EXPORT)
     jobs = list(jobs_for(access.programme, kind=PLAN_PDF_KIND)[:20])
     membership = access.membership
-    feed_url = None
-    if membership and membership.calendar_token:
-        feed_url = request.build_absolute_uri(
-            reverse("programmes:calendar_feed", args=[membership.calendar_token]))
+    # A new feed address is shown once, on the page the member is sent back to.
+    secret = request.session.pop(_NEW_FEED_KEY, {}).get(str(membership.pk)) if membership else None
+    feed_url = (request.build_absolute_uri(reverse("programmes:calendar_feed", args=[secret]))
+                if secret else None)
     return render(request, "programmes/exports.html", programme_context(
-        access, "exports", jobs=jobs, request_id=uuid.uuid4().hex, feed_url=feed_url))
+        access, "exports", jobs=jobs, request_id=uuid.uuid4().hex, feed_url=feed_url,
+        feed=membership if membership and membership.calendar_token_hash else None,
+        feed_expired=bool(membership and membership.calendar_token_expires_at
+                          and membership.calendar_token_expires_at <= timezone.now()),
+        feed_lifetime_days=settings.CALENDAR_TOKEN_LIFETIME_DAYS))
 
 
 @login_required
@@ -412,23 +418,25 @@ def plan_pdf_download(request: HttpRequest, slug: str, job_uuid) -> HttpResponse
                         filename=job.result_name, content_type=job.result_content_type)
 
 
+_NEW_FEED_KEY = "new_calendar_feed"
+
+
 @login_required
 @require_POST
 def calendar_token(request: HttpRequest, slug: str) -> HttpResponse:
-    """Create, replace or revoke the member's secret calendar feed address."""
+    """Create, renew or turn off the member's secret calendar feed address."""
     access = programme_access(request.user, slug, Capability.EXPORT)
     membership = access.membership
     if membership is None:
         raise PermissionDenied("Only members of the programme have a calendar feed.")
-    action = request.POST.get("action")
-    if action == "revoke":
-        membership.calendar_token = None
-        note = "Your calendar feed address no longer works."
+    if request.POST.get("action") == "revoke":
+        calendar_feed_revoke(membership=membership, user=request.user)
+        messages.success(request, "Your calendar feed address no longer works.")
     else:
-        membership.calendar_token = Membership.new_calendar_token()
-        note = "Your calendar feed has a new address. Any old address no longer works."
-    record_save(instance=membership, user=request.user, reason="Calendar feed address changed")
-    messages.success(request, note)
+        secret = calendar_feed_issue(membership=membership, user=request.user)
+        # Kept in the session (stored on the server) only until the exports page shows it.
+        request.session[_NEW_FEED_KEY] = {str(membership.pk): secret}
+        messages.success(request, "Your calendar feed has a new address. Any old address no longer works.")
     return redirect("programmes:exports", slug)
 
 
@@ -436,10 +444,17 @@ def calendar_token(request: HttpRequest, slug: str) -> HttpResponse:
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The member's milestones as an iCalendar feed. The secret token in the URL is the
     only credential, since calendar apps cannot sign in."""
-    membership = (Membership.objects.select_related("programme", "user")
-                  .filter(calendar_token=token).first())
-    if membership is None or not membership.user.is_active:
+    found = calendar_feed_for(token)
+    membership = found.membership
+    if membership is None:
         raise Http404("No such calendar")
+    if found.expired:
+        expired = timezone.localtime(membership.calendar_token_expires_at)
+        return HttpResponse(
+            f"This calendar feed address expired on {expired.day} {expired:%B %Y}. Sign in and make a new "
+            f"one on the programme's Exports page: "
+            f"{request.build_absolute_uri(reverse('programmes:exports', args=[membership.programme.slug]))}\n",
+            status=410, content_type="text/plain; charset=utf-8")
     content = exports.plan_calendar(programme=membership.programme, host=request.get_host())
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{membership.programme.slug}.ics"'

@@ -22,7 +22,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "simple_history",
     "axes",
@@ -180,7 +179,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header turns "not signed in" into 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -188,6 +187,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
 }
+# Secrets handed to other programs stop working after these many days; their owners
+# renew them on the API token page and the programme's exports page.
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "90"))
+CALENDAR_TOKEN_LIFETIME_DAYS = int(os.environ.get("CALENDAR_TOKEN_LIFETIME_DAYS", "365"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Insource API",
     "DESCRIPTION": "Programmes, plans and logs of council service-transfer programmes.",

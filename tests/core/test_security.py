@@ -151,17 +151,19 @@ def test_login_page_has_no_inline_script_or_style(client):
 
 @pytest.mark.django_db
 def test_api_token_is_made_shown_once_replaced_and_deleted(client):
-    from rest_framework.authtoken.models import Token
+    from core.models import ApiToken
+    from core.tokens import hash_secret
 
     user = UserFactory(username="alex")
     url = reverse("api_token")
     assert client.get(url).status_code == 302  # sign in first
     client.force_login(user)
     response = client.post(url, {"action": "create"})
-    key = Token.objects.get(user=user).key
+    key = response.context["new_key"]
     assert key in response.content.decode()
+    assert ApiToken.objects.get(user=user).key_hash == hash_secret(key)
     assert key not in client.get(url).content.decode()  # shown once only
     client.post(url, {"action": "rotate"})
-    assert Token.objects.get(user=user).key != key
+    assert ApiToken.objects.get(user=user).key_hash != hash_secret(key)
     client.post(url, {"action": "revoke"})
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()

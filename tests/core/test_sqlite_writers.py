@@ -27,14 +27,14 @@ SETUP = """
 from datetime import date
 from core.models import User
 from core.roles import Role
-from rest_framework.authtoken.models import Token
+from core.tokens import api_token_issue
 from programmes.models import Membership, Organisation, Programme
 user = User.objects.create_user(username="writer", password="not-used-here-1")
 council = Organisation.objects.create(name="Writers Council", kind=Organisation.Kind.COUNCIL)
 programme = Programme.objects.create(name="Writers", slug="writers", lead_organisation=council,
                                      contract_end_date=date(2031, 3, 30), transfer_date=date(2031, 4, 1))
 Membership.objects.create(programme=programme, user=user, role=Role.PROGRAMME_MANAGER)
-print("KEY=" + Token.objects.create(user=user).key)
+print("KEY=" + api_token_issue(user=user).secret)
 """
 
 

@@ -14,10 +14,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.roles import Capability, role_can
+from core.tokens import api_token_issue
 from programmes import api_urls
 from programmes.models import (
     ConfidenceAssessment,
@@ -263,9 +263,9 @@ def test_programme_patch_changes_details_and_records_who(cast):
 # Authentication --------------------------------------------------------------------------
 
 def test_token_authentication(cast, records):
-    token = Token.objects.create(user=cast.users["pm"])
+    token = api_token_issue(user=cast.users["pm"])
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.secret}")
     url = reverse("api:milestones-detail", kwargs={"programme_slug": "home", "pk": cast.milestone.pk})
     assert client.get(url).json()["title"] == "Consultation"
 
@@ -278,9 +278,9 @@ def test_token_authentication(cast, records):
 
 
 def test_token_of_a_viewer_reads_but_cannot_write(cast, records):
-    token = Token.objects.create(user=cast.users["viewer"])
+    token = api_token_issue(user=cast.users["viewer"])
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.secret}")
     url = reverse("api:milestones-detail", kwargs={"programme_slug": "home", "pk": cast.milestone.pk})
     assert client.get(url).status_code == 200
     assert client.patch(url, {"rag": "red"}, format="json").status_code == 403
@@ -288,9 +288,9 @@ def test_token_of_a_viewer_reads_but_cannot_write(cast, records):
 
 
 def test_token_of_an_outsider_is_404(cast):
-    token = Token.objects.create(user=cast.users["outsider"])
+    token = api_token_issue(user=cast.users["outsider"])
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.secret}")
     assert client.get(reverse("api:programme-detail", kwargs={"slug": "home"})).status_code == 404
     assert client.get(reverse("api:programme-detail", kwargs={"slug": "elsewhere"})).status_code == 200
 
@@ -314,9 +314,9 @@ def test_session_writes_need_csrf_but_token_writes_do_not(cast):
     assert "CSRF" in response.json()["detail"]
     assert not Decision.objects.exists()
 
-    token = Token.objects.create(user=cast.users["pm"])
+    token = api_token_issue(user=cast.users["pm"])
     client = APIClient(enforce_csrf_checks=True)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.secret}")
     assert client.post(url, body, format="json").status_code == 201
     assert Decision.objects.filter(programme=cast.programme, title="Approve the FBC").count() == 1
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from core.models import Job
 from core.roles import Capability, role_can
 from programmes import urls as programme_urls
+from programmes.feeds import calendar_feed_issue
 from programmes.models import (
     ConfidenceAssessment,
     Decision,
@@ -89,9 +90,8 @@ def world(cast) -> World:
                              result_content_type="application/pdf")
     job.result_file.save("plan.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
     membership = Membership.objects.get(programme=home, user=cast.users["pm"])
-    membership.calendar_token = Membership.new_calendar_token()
-    membership.save()
-    return World(cast, records, job, membership.calendar_token)
+    feed_token = calendar_feed_issue(membership=membership, user=cast.users["pm"])
+    return World(cast, records, job, feed_token)
 
 
 # The pages --------------------------------------------------------------------------------
@@ -347,7 +347,7 @@ def test_calendar_feed_stops_when_revoked_or_user_inactive(world):
     response = world.cast.client("pm").post(
         reverse("programmes:calendar_token", args=[world.slug]), {"action": "revoke"})
     assert response.status_code == 302
-    assert Membership.objects.get(user=pm, programme=world.cast.programme).calendar_token is None
+    assert Membership.objects.get(user=pm, programme=world.cast.programme).calendar_token_hash is None
     assert Client().get(url).status_code == 404
 
 
