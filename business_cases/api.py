@@ -4,6 +4,7 @@ decision (APPROVE_BUSINESS_CASE), outsiders get 404. The ranking and the apprais
 are computed, so they are read-only."""
 import uuid
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -34,8 +35,9 @@ from business_cases.papers import KIND as PAPER_KIND
 from business_cases.papers import paper_generate
 from business_cases.services import version_create, version_decide, version_save, version_submit
 from core.financial_year import FinancialYearField, FinancialYearSerializerField
-from core.jobs import jobs_for
+from core.jobs import JobError, job_may_retry, job_retry, jobs_for
 from core.roles import Capability
+from programmes import job_pages
 from programmes.access import programme_access
 from programmes.api import ProgrammeChildViewSet, ProgrammeScopedSerializer
 from workforce.models import TransferRoster
@@ -412,3 +414,27 @@ class PaperJobView(APIView):
                                   programme=access.programme)
         job = get_object_or_404(jobs_for(paper, kind=PAPER_KIND), uuid=job_uuid)
         return Response(job_payload(job, request, paper))
+
+
+class PaperJobRetryView(APIView):
+    """POST: try a failed paper job again, as a new job that points at the failed one (which
+    is kept, its error included). Open to the person who asked for it and to programme
+    managers. Returns the new job (202), or the one made by an earlier call (200); 409 if
+    the job has not failed."""
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request, programme_slug: str, pk: int, job_uuid):
+        access = programme_access(request.user, programme_slug, Capability.GENERATE_PAPER)
+        paper = get_object_or_404(CabinetPaper.objects.select_related("programme"), pk=pk,
+                                  programme=access.programme)
+        job = get_object_or_404(jobs_for(paper, kind=PAPER_KIND), uuid=job_uuid)
+        if not job_may_retry(job, request.user, manages=job_pages.manages(access)):
+            raise PermissionDenied("Only the person who asked for this, or a programme manager, can try it again.")
+        try:
+            retry, created = job_retry(job=job, user=request.user)
+        except JobError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        payload = job_payload(retry, request, paper)
+        response = Response(payload, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK)
+        response["Location"] = payload["poll_url"]
+        return response

@@ -39,4 +39,6 @@ urlpatterns += [
          name="cabinet-paper-generate"),
     path("programmes/<slug:programme_slug>/cabinet-papers/<int:pk>/jobs/<uuid:job_uuid>/", api.PaperJobView.as_view(),
          name="cabinet-paper-job"),
+    path("programmes/<slug:programme_slug>/cabinet-papers/<int:pk>/jobs/<uuid:job_uuid>/retry/",
+         api.PaperJobRetryView.as_view(), name="cabinet-paper-job-retry"),
 ]

@@ -22,6 +22,7 @@ from core.documents import document_context
 from core.jobs import jobs_for
 from core.models import Job
 from core.roles import Capability
+from programmes import job_pages
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.history import history_entries
 from programmes.services import record_save
@@ -120,7 +121,22 @@ def paper_job(request: HttpRequest, slug: str, pk: int, job_uuid) -> HttpRespons
     version = PaperVersion.objects.filter(job=job).first() if job.status == Job.Status.SUCCEEDED else None
     template = ("business_cases/includes/paper_job_status.html" if request.headers.get("HX-Request")
                 else "business_cases/paper_job.html")
-    return render(request, template, _ctx(access, paper=paper, job=job, version=version, full=_full(access)))
+    # Only those who may generate the paper are offered "Try again".
+    retry = job_pages.retry_context(
+        request, access, job, retry_url=reverse("business_cases:paper_job_retry", args=[slug, pk, job.uuid]),
+        job_url=lambda j: reverse("business_cases:paper_job", args=[slug, pk, j.uuid]),
+    ) if access.can(Capability.GENERATE_PAPER) else {}
+    return render(request, template, _ctx(access, paper=paper, job=job, version=version, full=_full(access),
+                                          **retry))
+
+
+@login_required
+@require_POST
+def paper_job_retry(request: HttpRequest, slug: str, pk: int, job_uuid) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.GENERATE_PAPER)
+    paper = _paper(access, pk)
+    job = get_object_or_404(jobs_for(paper, kind=KIND), uuid=job_uuid)
+    return redirect("business_cases:paper_job", slug, pk, job_pages.retry_job(request, access, job).uuid)
 
 
 @login_required

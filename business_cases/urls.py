@@ -39,6 +39,7 @@ urlpatterns = [
     path("papers/<int:pk>/preview/", paper_views.paper_preview, name="paper_preview"),
     path("papers/<int:pk>/generate/", paper_views.paper_generate_view, name="paper_generate"),
     path("papers/<int:pk>/jobs/<uuid:job_uuid>/", paper_views.paper_job, name="paper_job"),
+    path("papers/<int:pk>/jobs/<uuid:job_uuid>/retry/", paper_views.paper_job_retry, name="paper_job_retry"),
     path("papers/<int:pk>/v<int:number>/<str:fmt>/", paper_views.paper_download, name="paper_download"),
     path("<str:stage>/", views.stage, name="stage"),
     path("<str:stage>/new-version/", views.version_create, name="version_create"),

@@ -78,13 +78,19 @@ def job_request(
     """Record a job and enqueue it once the transaction commits.
 
     Returns (job, created). A second request with the same idempotency key returns the
-    first job and enqueues nothing, so a double click gives one job.
+    first job and enqueues nothing, so a double click gives one job. Once that job (or its
+    latest attempt) has failed, the same request is tried again as a new attempt
+    (`job_retry`), so a key never pins a request to its failure.
     """
     if kind not in _handlers:
         raise ValueError(f"No handler is registered for job kind {kind!r}")
     if idempotency_key:
         existing = Job.objects.filter(idempotency_key=idempotency_key).first()
         if existing:
+            while (later := Job.objects.filter(retry_of=existing).first()) is not None:
+                existing = later
+            if existing.status == Job.Status.FAILED:
+                return job_retry(job=existing, user=created_by)
             return existing, False
     try:
         with transaction.atomic():

@@ -21,6 +21,7 @@ urlpatterns = [
     path("ledger/upload/<int:upload_pk>/mapping/", UPLOADS["mapping"], name="ledger_mapping"),
     path("ledger/upload/<int:upload_pk>/commit/", views.ledger_commit_view, name="ledger_commit"),
     path("ledger/jobs/<uuid:job_uuid>/", views.ledger_job, name="ledger_job"),
+    path("ledger/jobs/<uuid:job_uuid>/retry/", views.ledger_job_retry, name="ledger_job_retry"),
     path("ledger/uploads/<int:upload_pk>/", UPLOADS["rollback"], name="ledger_rollback"),
 ]
 

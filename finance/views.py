@@ -31,6 +31,7 @@ from finance.services import (
     ledger_commit,
     ledger_commit_request,
 )
+from programmes import job_pages
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.services import record_delete, record_save
 from programmes.upload_pages import UploadPages
@@ -298,6 +299,17 @@ def ledger_job(request: HttpRequest, slug: str, job_uuid) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
     job = get_object_or_404(jobs_for(access.programme, kind=LEDGER_COMMIT_KIND), uuid=job_uuid)
     template = "finance/includes/job_status.html" if request.headers.get("HX-Request") else "finance/ledger_job.html"
-    return render(request, template, _context(access, "ledger", job=job))
+    retry = job_pages.retry_context(request, access, job,
+                                    retry_url=reverse("finance:ledger_job_retry", args=[slug, job.uuid]),
+                                    job_url=lambda j: reverse("finance:ledger_job", args=[slug, j.uuid]))
+    return render(request, template, _context(access, "ledger", job=job, **retry))
+
+
+@login_required
+@require_POST
+def ledger_job_retry(request: HttpRequest, slug: str, job_uuid) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
+    job = get_object_or_404(jobs_for(access.programme, kind=LEDGER_COMMIT_KIND), uuid=job_uuid)
+    return redirect("finance:ledger_job", slug, job_pages.retry_job(request, access, job).uuid)
 
 

@@ -26,6 +26,8 @@ urlpatterns = [
     path("programmes/<slug:slug>/exports/plan-pdf/", views.plan_pdf_request, name="plan_pdf"),
     path("programmes/<slug:slug>/exports/plan-pdf/<uuid:job_uuid>/", views.plan_pdf_job,
          name="plan_pdf_job"),
+    path("programmes/<slug:slug>/exports/plan-pdf/<uuid:job_uuid>/retry/", views.plan_pdf_retry,
+         name="plan_pdf_retry"),
     path("programmes/<slug:slug>/exports/plan-pdf/<uuid:job_uuid>/download/",
          views.plan_pdf_download, name="plan_pdf_download"),
     path("programmes/<slug:slug>/exports/calendar/", views.calendar_token,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.jobs import job_request, jobs_for
 from core.roles import Capability
-from programmes import exports, selectors
+from programmes import exports, job_pages, selectors
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.feeds import calendar_feed_for, calendar_feed_issue, calendar_feed_revoke
 from programmes.forms import (
@@ -404,7 +404,18 @@ def plan_pdf_job(request: HttpRequest, slug: str, job_uuid) -> HttpResponse:
     job = _plan_job(access, job_uuid)
     template = ("programmes/includes/job_status.html" if request.headers.get("HX-Request")
                 else "programmes/plan_pdf_job.html")
-    return render(request, template, programme_context(access, "exports", job=job))
+    retry = job_pages.retry_context(request, access, job,
+                                    retry_url=reverse("programmes:plan_pdf_retry", args=[slug, job.uuid]),
+                                    job_url=lambda j: reverse("programmes:plan_pdf_job", args=[slug, j.uuid]))
+    return render(request, template, programme_context(access, "exports", job=job, **retry))
+
+
+@login_required
+@require_POST
+def plan_pdf_retry(request: HttpRequest, slug: str, job_uuid) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EXPORT)
+    job = job_pages.retry_job(request, access, _plan_job(access, job_uuid))
+    return redirect("programmes:plan_pdf_job", slug, job.uuid)
 
 
 @login_required

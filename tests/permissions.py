@@ -44,12 +44,21 @@ def no_data(w: Any) -> dict:
 
 
 @dataclass(frozen=True)
+class AskerOrManager:
+    """The rule of a job's "Try again": the cast member who asked for the job (`asker`) or
+    the programme manager, and only while their role has `capability`."""
+
+    capability: Capability
+    asker: str
+
+
+@dataclass(frozen=True)
 class Page:
     """What an allowed member gets for GET and for POST (with `data`), and who is allowed.
 
     `kwargs` and `data` take the app's World (anything with a `slug`)."""
 
-    rule: Capability | str
+    rule: Capability | AskerOrManager | str
     get: int
     post: int
     kwargs: Callable[[Any], dict] = slug_kwargs
@@ -88,6 +97,9 @@ def expected_status(page: Page, who: str, method: str) -> int:
         return allowed
     if who == "outsider" and page.home:
         return 404
+    if isinstance(page.rule, AskerOrManager):
+        may = who in (page.rule.asker, "pm") and role_can(ROLE_OF[who], page.rule.capability)
+        return allowed if may else 403
     return allowed if role_can(ROLE_OF[who], page.rule) else 403
 
 

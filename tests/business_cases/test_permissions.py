@@ -36,7 +36,17 @@ from core.models import ColumnMapping, Job, Upload
 from core.roles import Capability, role_can
 from core.uploads import upload_commit, upload_receive
 from tests.business_cases.conftest import add_line
-from tests.permissions import ACTION, FORM, READ, ROLE_OF, Page, history_tables, matrix_row, url_names
+from tests.permissions import (
+    ACTION,
+    FORM,
+    READ,
+    ROLE_OF,
+    AskerOrManager,
+    Page,
+    history_tables,
+    matrix_row,
+    url_names,
+)
 
 
 @dataclass
@@ -54,6 +64,7 @@ class World:
     paper: CabinetPaper
     version: PaperVersion
     job: Job
+    failed_job: Job | None = None  # a paper job the director asked for, which failed
 
     @property
     def slug(self) -> str:
@@ -111,8 +122,11 @@ def world(soc_ready, settings, tmp_path) -> World:
     paper = make_paper(p, pm, classification="exempt_appendices", exempt_paragraph=3,
                        exempt_appendices=["finance"])
     job, version = make_version(paper, pm)
+    failed = Job.objects.create(kind=PAPER_KIND, created_by=cast.users["director"], status=Job.Status.FAILED,
+                                target_type_id=job.target_type_id, target_id=paper.pk,
+                                error="The worker running this stopped before it finished.")
     return World(cast, p.strategic_objectives.get(), p.critical_success_factors.get(), op1,
-                 p.appraisal_criteria.get(), line, soc, obc, upload, loaded, paper, version, job)
+                 p.appraisal_criteria.get(), line, soc, obc, upload, loaded, paper, version, job, failed)
 
 
 def _pk(attr):
@@ -215,6 +229,8 @@ PAGES = {
     "paper_generate": Page(Capability.GENERATE_PAPER, **ACTION, kwargs=_paper,
                            data=lambda w: {"request_id": uuid.uuid4().hex}),
     "paper_job": Page(Capability.VIEW, **READ, kwargs=lambda w: {**_paper(w), "job_uuid": w.job.uuid}),
+    "paper_job_retry": Page(AskerOrManager(Capability.GENERATE_PAPER, "director"), **ACTION,
+                            kwargs=lambda w: {**_paper(w), "job_uuid": w.failed_job.uuid}),
     "paper_download": Page(Capability.VIEW, **READ,
                            kwargs=lambda w: {**_paper(w), "number": w.version.number, "fmt": "pdf"}),
 }
@@ -292,4 +308,6 @@ def test_paper_urls_of_another_programme_are_404_even_with_a_real_paper_id(world
         assert client.get(url).status_code == 404, name
     url = reverse("business_cases:paper_generate", args=[other, world.paper.pk])
     assert client.post(url, {"request_id": uuid.uuid4().hex}).status_code == 404
-    assert not Job.objects.exclude(pk=world.job.pk).exists()
+    url = reverse("business_cases:paper_job_retry", args=[other, world.paper.pk, world.failed_job.uuid])
+    assert client.post(url).status_code == 404
+    assert not Job.objects.exclude(pk__in=[world.job.pk, world.failed_job.pk]).exists()

@@ -389,3 +389,17 @@ def test_beat_runs_the_reaper_and_the_clean_ups():
     assert all(task in app.tasks for task in tasks), "every scheduled task must be registered"
     reaper = next(e for e in schedule.values() if e["task"] == "core.tasks.reap_jobs")
     assert reaper["schedule"] == 60
+
+
+def test_the_same_request_after_a_failure_is_a_new_attempt(user, django_capture_on_commit_callbacks):
+    """A big ledger commit's key is the upload's: pressing Commit again after it failed must
+    run it again (attempt 2, with the attempt in its key), not find the failure."""
+    failed = _failed_job(user, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        again, created = job_request(kind=KIND, created_by=user, target=user, idempotency_key="req-1",
+                                     params={"fail": "ignored: the attempt keeps the request's params"})
+        same, created_same = job_request(kind=KIND, created_by=user, target=user, idempotency_key="req-1")
+    assert created and again.retry_of_id == failed.pk and again.idempotency_key == "req-1#2"
+    assert again.params == failed.params
+    assert (same.pk, created_same) == (again.pk, False)
+    assert len(callbacks) == 1

@@ -33,7 +33,17 @@ from finance.models import (
 from finance.resources import RESOURCES
 from finance.services import LEDGER_COMMIT_KIND
 from tests.finance.conftest import commit, good_rows, make_budget, receive, xlsx
-from tests.permissions import ACTION, FORM, READ, ROLE_OF, Page, history_tables, matrix_row, url_names
+from tests.permissions import (
+    ACTION,
+    FORM,
+    READ,
+    ROLE_OF,
+    AskerOrManager,
+    Page,
+    history_tables,
+    matrix_row,
+    url_names,
+)
 
 
 @dataclass
@@ -43,6 +53,7 @@ class World:
     upload: Upload  # previewed, not loaded
     loaded: Upload
     job: Job
+    failed_job: Job | None = None  # a ledger commit the finance officer asked for, which failed
 
     @property
     def slug(self) -> str:
@@ -76,7 +87,10 @@ def world(cast) -> World:
     upload = receive(cast, xlsx(good_rows(2, "N")), "new.xlsx")
     job = Job.objects.create(kind=LEDGER_COMMIT_KIND, target_type=ContentType.objects.get_for_model(p),
                              target_id=p.pk, params={"upload": upload.pk})
-    return World(cast, objects, upload, loaded, job)
+    failed = Job.objects.create(kind=LEDGER_COMMIT_KIND, target_type=ContentType.objects.get_for_model(p),
+                                target_id=p.pk, params={"upload": upload.pk}, created_by=cast.users["finance"],
+                                status=Job.Status.FAILED, error="The worker running this stopped.")
+    return World(cast, objects, upload, loaded, job, failed)
 
 
 FORM_DATA = {
@@ -125,6 +139,8 @@ PAGES = {
     "ledger_preview": Page(EDIT, **READ, kwargs=_upload),
     "ledger_commit": Page(EDIT, **ACTION, kwargs=_upload),
     "ledger_job": Page(EDIT, **READ, kwargs=lambda w: {"slug": w.slug, "job_uuid": w.job.uuid}),
+    "ledger_job_retry": Page(AskerOrManager(EDIT, "finance"), **ACTION,
+                             kwargs=lambda w: {"slug": w.slug, "job_uuid": w.failed_job.uuid}),
     "ledger_rollback": Page(EDIT, **ACTION, kwargs=lambda w: {"slug": w.slug, "upload_pk": w.loaded.pk}),
 }
 for key in RESOURCES:
@@ -144,7 +160,8 @@ def test_the_rules_the_matrix_relies_on():
 
 
 TABLES = history_tables((FundingSource, BudgetVersion, BudgetLine, Forecast, CostCentre, AccountCode, SavingsLine,
-                         InvestmentLine, RealisedSaving, Kpi, KpiReading, LedgerStatedTotal, Upload, ColumnMapping))
+                         InvestmentLine, RealisedSaving, Kpi, KpiReading, LedgerStatedTotal, Upload, ColumnMapping)
+                        ) + [Job._meta.db_table]  # a "Try again" adds a job
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))

@@ -48,6 +48,7 @@ from tests.permissions import (
     SIGNED_IN,
     SUPERUSER,
     TOKEN,
+    AskerOrManager,
     Page,
     day,
     forbidden_status,
@@ -66,6 +67,7 @@ class World:
     records: dict
     job: Job
     feed_token: str
+    failed_job: Job | None = None  # asked for by the finance officer
 
     @property
     def slug(self) -> str:
@@ -91,7 +93,10 @@ def world(cast) -> World:
     job.result_file.save("plan.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
     membership = Membership.objects.get(programme=home, user=cast.users["pm"])
     feed_token = calendar_feed_issue(membership=membership, user=cast.users["pm"])
-    return World(cast, records, job, feed_token)
+    failed = Job.objects.create(kind="programmes.plan_pdf", created_by=cast.users["finance"],
+                                target_type=ContentType.objects.get_for_model(home), target_id=home.pk,
+                                status=Job.Status.FAILED, error="The worker running this stopped.")
+    return World(cast, records, job, feed_token, failed)
 
 
 # The pages --------------------------------------------------------------------------------
@@ -102,6 +107,10 @@ def _milestone(w: World) -> dict:
 
 def _job(w: World) -> dict:
     return {"slug": w.slug, "job_uuid": w.job.uuid}
+
+
+def _failed_job(w: World) -> dict:
+    return {"slug": w.slug, "job_uuid": w.failed_job.uuid}
 
 
 def _milestone_data(w: World) -> dict:
@@ -130,6 +139,7 @@ PAGES: dict[str, Page] = {
     "plan_pdf": Page(Capability.EXPORT, **ACTION, data=lambda w: {"request_id": uuid.uuid4().hex}),
     "plan_pdf_job": Page(Capability.EXPORT, **READ, kwargs=_job),
     "plan_pdf_download": Page(Capability.EXPORT, **READ, kwargs=_job),
+    "plan_pdf_retry": Page(AskerOrManager(Capability.EXPORT, "finance"), **ACTION, kwargs=_failed_job),
     "calendar_token": Page(Capability.EXPORT, **ACTION, data=lambda w: {"action": "rotate"}),
     "calendar_feed": Page(TOKEN, **READ, kwargs=lambda w: {"token": w.feed_token}, home=False),
 }

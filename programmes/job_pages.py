@@ -1,0 +1,44 @@
+"""What every job page shares: the "Try again" of a failed job and who may press it.
+
+The pages of each app (the plan PDF, a ledger commit, a Cabinet paper) find their job
+through their own access rules, then use these two helpers, so the rule is in one place:
+the person who asked for the work, or a programme manager of the programme, may try it
+again, and only a job that failed."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+
+from core.jobs import JobError, job_may_retry, job_retry
+from core.models import Job
+from core.roles import Role
+from programmes.access import ProgrammeAccess
+
+
+def manages(access: ProgrammeAccess) -> bool:
+    """Whether this member may try again work someone else asked for."""
+    return access.is_superuser or access.role == Role.PROGRAMME_MANAGER
+
+
+def retry_context(request, access: ProgrammeAccess, job: Job, *, retry_url: str, job_url) -> dict:
+    """For a job's status partial: whether to show "Try again", where it posts, and the
+    new attempt if the job has been tried again already (`job_url(job)` gives its page)."""
+    if job.status != Job.Status.FAILED:
+        return {}
+    retried = Job.objects.filter(retry_of=job).only("pk", "uuid").first()
+    return {
+        "may_retry": job_may_retry(job, request.user, manages=manages(access)),
+        "retry_url": retry_url,
+        "retried_url": job_url(retried) if retried else "",
+    }
+
+
+def retry_job(request, access: ProgrammeAccess, job: Job) -> Job:
+    """Try a failed job again for this request's user, or refuse (403). Returns the job
+    whose page to show next: the new attempt, or the same job if it has not failed."""
+    if not job_may_retry(job, request.user, manages=manages(access)):
+        raise PermissionDenied("Only the person who asked for this, or a programme manager, can try it again.")
+    try:
+        retry, _ = job_retry(job=job, user=request.user)
+    except JobError as exc:
+        messages.error(request, str(exc))
+        return job
+    return retry
