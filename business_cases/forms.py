@@ -174,7 +174,7 @@ class DecisionForm(forms.Form):
     meeting_date = GovukDateField(label="Date of the meeting")
     decision_reference = forms.CharField(label="Decision reference", max_length=60,
                                          help_text="For example the forward plan reference")
-    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,8 @@
 core.uploads: every row runs through the page's own `AppraisalLineForm` (options found by
 code, categories by label or value), all rows or none are written, and an upload can be
 rolled back as a whole."""
+from decimal import Decimal
+
 from django import forms
 
 from business_cases.forms import AppraisalLineForm
@@ -13,13 +15,15 @@ from programmes.services import record_delete, record_save
 KIND = "business_cases.appraisal_lines"
 
 COLUMNS = (
-    ColumnSpec("option", "Option", aliases=("Option code", "Code")),
-    ColumnSpec("category", "Category", aliases=("Type", "Cost or benefit", "Line type")),
-    ColumnSpec("year", "Year", aliases=("Year index", "Appraisal year", "Year number")),
-    ColumnSpec("financial_year", "Financial year", required=False, aliases=("FY", "Fin year")),
-    ColumnSpec("description", "Description", aliases=("Item", "Line", "Detail")),
-    ColumnSpec("amount", "Amount", required=False, aliases=("Amount (£)", "Value", "£", "Real prices")),
-    ColumnSpec("final", "Final", required=False, aliases=("Final figure", "Confirmed")),
+    ColumnSpec("option", "Option", aliases=("Option code", "Code"), example="B"),
+    ColumnSpec("category", "Category", aliases=("Type", "Cost or benefit", "Line type"), example="Capital cost"),
+    ColumnSpec("year", "Year", aliases=("Year index", "Appraisal year", "Year number"), example=0),
+    ColumnSpec("financial_year", "Financial year", required=False, aliases=("FY", "Fin year"), example="2025/26"),
+    ColumnSpec("description", "Description", aliases=("Item", "Line", "Detail"), example="Case management system"),
+    ColumnSpec("amount", "Amount", required=False, aliases=("Amount (£)", "Value", "£", "Real prices"),
+               display="money", example=Decimal("250000.00")),
+    ColumnSpec("final", "Final", required=False, aliases=("Final figure", "Confirmed"), display="yes_no",
+               example="Yes"),
 )
 TRUE = {"yes", "y", "true", "1", "x"}
 FALSE = {"no", "n", "false", "0", ""}

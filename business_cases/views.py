@@ -427,6 +427,7 @@ UPLOADS = UploadPages(
     written=lambda n, upload: f"{n} appraisal line{'s' if n != 1 else ''} added from {upload.original_name}.",
     removed="The appraisal lines loaded from {name} have been removed.",
     names={"receive": "import", "mapping": "import_mapping", "preview": "import_preview",
-           "commit": "import_commit", "rollback": "upload_rollback"})
+           "commit": "import_commit", "rollback": "upload_rollback", "discard": "import_discard",
+           "template": "import_template", "errors": "import_errors"})
 
 

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pandas as pd
@@ -69,6 +70,11 @@ class ColumnSpec:
     label: str
     required: bool = True
     aliases: tuple[str, ...] = ()
+    # How the preview shows the column ("money", "date", "yes_no"), where the row form's
+    # field does not say it already (a DateField is shown as a date without being told).
+    display: str = ""
+    # A value for the example row of the downloadable template ("" for none).
+    example: Any = ""
 
 
 @dataclass(frozen=True)
@@ -156,7 +162,12 @@ class RawTable:
 class BulkResult:
     """What a spec's bulk validator found: `cleaned` (anything its `write` understands),
     the errors (nothing can be loaded while there are any) and warnings (shown in the
-    preview and kept on the upload, but the file may be loaded)."""
+    preview and kept on the upload; the file loads only once the person confirms them).
+
+    When `write` will not load every row of the sheet, `cleaned` says so: its `load_count`
+    is how many rows it loads and its `count_notes` ({what they are: how many}) account
+    for the others, so the preview's numbers add up to the rows in the file."""
+
 
     cleaned: Any
     errors: list[RowError]
@@ -192,6 +203,41 @@ class Preview:
     def can_commit(self) -> bool:
         return bool(self.row_count) and not self.errors
 
+    # The one source of every number the preview pages show.
+
+    @property
+    def load_count(self) -> int:
+        """How many rows a commit would load now (0 while there are errors)."""
+        if not self.can_commit:
+            return 0
+        given = getattr(self.cleaned, "load_count", None)
+        return self.row_count if given is None else given
+
+    @property
+    def count_notes(self) -> list[tuple[str, int]]:
+        """The rows of the file that are neither loaded nor in error, by what they are."""
+        if not self.can_commit:
+            return []
+        return list((getattr(self.cleaned, "count_notes", None) or {}).items())
+
+    @property
+    def error_row_count(self) -> int:
+        return len({e.row for e in self.errors if e.row is not None})
+
+    @property
+    def warnings_key(self) -> str:
+        return warnings_key([w.as_dict() for w in self.warnings[:200]])
+
+    @property
+    def display_rows(self) -> list[tuple[int, list[tuple[str, bool]]]]:
+        """The first rows as people read them: each cell (text, whether it is a number,
+        for right alignment), formatted by what its column holds."""
+        kinds = self.displays
+        return [(row.number, [_display(value, kinds.get(header, "")) for header, value in row.items()])
+                for row in self.first_rows]
+
+    displays: dict = field(default_factory=dict)  # header -> "money" | "date" | "yes_no" | ""
+
 
 @dataclass
 class CommitOutcome:
@@ -203,10 +249,104 @@ class CommitOutcome:
     already_loaded: Upload | None = None
     errors: list[RowError] = field(default_factory=list)
     message: str = ""
+    # The file has warnings the person has not confirmed (or they changed since): nothing
+    # was loaded, and the upload is still a preview.
+    needs_confirmation: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.already_loaded is None and not self.errors
+        return self.already_loaded is None and not self.errors and not self.needs_confirmation
+
+
+class FileAlreadyLoaded(UploadError):
+    """The same file is already loaded into the same place: there is nothing to do."""
+
+    def __init__(self, earlier: Upload):
+        super().__init__(_already_loaded_message(earlier, ending="nothing to do"))
+        self.earlier = earlier
+
+
+# What a script that loads knowingly passes as `accept_warnings` (the demo, say): every
+# warning accepted, whatever it says. A page passes the key of the warnings it showed.
+ALL_WARNINGS = "*"
+
+
+def warnings_key(warnings: list[dict]) -> str:
+    """A short fingerprint of a list of warnings (as `RowError.as_dict` gives them): a
+    person's "load anyway" holds for the warnings they saw, not for new ones."""
+    text = "\n".join(f"{w.get('row')}|{w.get('column')}|{w.get('message')}" for w in warnings)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+_YES = {"yes", "y", "true", "1", "x", "ticked", "done"}
+_NO = {"no", "n", "false", "0"}
+_DAY_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y")
+
+
+def _as_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    for fmt in _DAY_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _display(text: str, kind: str) -> tuple[str, bool]:
+    """A cell's text as people read it: money as £18,450.00, a date as 1 April 2023, a
+    flag as Yes or No. Text that does not read as what the column should hold is shown
+    as typed (its row has an error saying so)."""
+    from core.formats import long_date, money
+
+    if not text or not kind:
+        return text, False
+    if kind == "money":
+        try:
+            return money(Decimal(text.replace(",", "").replace("£", "").strip()), pence=True), True
+        except (InvalidOperation, ValueError):
+            return text, False
+    if kind == "date":
+        day = _as_date(text.strip())
+        return (long_date(day), False) if day else (text, False)
+    if kind == "yes_no":
+        key = text.strip().lower()
+        return ("Yes" if key in _YES else "No" if key in _NO else text), False
+    if kind == "number":
+        try:
+            Decimal(text.replace(",", ""))
+        except (InvalidOperation, ValueError):
+            return text, False
+        return text, True
+    return text, False
+
+
+def column_displays(spec: "UploadSpec", form_kwargs: dict | None, mapping: dict) -> dict[str, str]:
+    """How each mapped file column is shown: the spec's hint, else what the row form's
+    field is (a date, a flag, a number)."""
+    try:
+        fields = spec.form_class(**(form_kwargs or {})).fields
+    except Exception:  # a form that cannot be built without data: hints only
+        fields = {}
+    kinds = {}
+    for col in spec.columns:
+        header = mapping.get(col.name)
+        if not header:
+            continue
+        field_ = fields.get(col.name)
+        kind = col.display
+        if not kind and field_ is not None:
+            if isinstance(field_, forms.DateField):
+                kind = "date"
+            elif isinstance(field_, forms.BooleanField | forms.NullBooleanField):
+                kind = "yes_no"
+            elif isinstance(field_, forms.DecimalField | forms.IntegerField | forms.FloatField):
+                kind = "number"
+        kinds[header] = kind
+    return kinds
 
 
 _specs: dict[str, UploadSpec] = {}
@@ -484,6 +624,11 @@ def suggest_mapping(spec: UploadSpec, headers: list[str],
     return mapping
 
 
+def label_noun(label: str) -> str:
+    """A column's label inside a sentence: lower case, but FTE stays FTE."""
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in str(label).split())
+
+
 def _mapping_problems(spec: UploadSpec, headers: set[str], mapping: dict[str, str | None],
                       has_rows: bool) -> list[RowError]:
     problems = []
@@ -494,7 +639,7 @@ def _mapping_problems(spec: UploadSpec, headers: set[str], mapping: dict[str, st
                                      f"The file has no column called \"{header}\"."))
         elif col.required and not header:
             problems.append(RowError(None, None, col.name,
-                                     f"Choose the column that holds the {col.label.lower()}."))
+                                     f"Choose the column that holds the {label_noun(col.label)}."))
     return problems
 
 
@@ -552,8 +697,13 @@ def remembered_mapping(target: models.Model, *, kind: str) -> dict | None:
     return found.mapping if found else None
 
 
-def upload_receive(*, target: models.Model, kind: str, uploaded_file, user) -> Upload:
-    """Check a file a person sent and keep it (with its hash) as a previewed upload."""
+def upload_receive(*, target: models.Model, kind: str, uploaded_file, user,
+                   refuse_if_loaded: bool = False) -> Upload:
+    """Check a file a person sent and keep it (with its hash) as a previewed upload.
+
+    With `refuse_if_loaded` (the pages), a file already loaded into the same place raises
+    FileAlreadyLoaded before anything is kept: the person hears it now, not after mapping
+    and previewing it. The commit checks again either way, since two can race."""
     get_upload_spec(kind)
     name = uploaded_file.name or ""
     limit = max_upload_bytes()
@@ -562,7 +712,12 @@ def upload_receive(*, target: models.Model, kind: str, uploaded_file, user) -> U
         raise UploadError(f"The file must be smaller than {_megabytes(limit)}.")
     data = uploaded_file.read(limit + 1)
     check_file(name, data)
-    upload = Upload(kind=kind, original_name=name[:255], sha256=hashlib.sha256(data).hexdigest(),
+    digest = hashlib.sha256(data).hexdigest()
+    if refuse_if_loaded:
+        earlier = loaded_copy(target=target, kind=kind, sha256=digest)
+        if earlier is not None:
+            raise FileAlreadyLoaded(earlier)
+    upload = Upload(kind=kind, original_name=name[:255], sha256=digest,
                     size=len(data), uploaded_by=user, **_target_filter(target))
     upload.file.save(name.rsplit("/", 1)[-1][:100], ContentFile(data), save=False)
     upload.full_clean()
@@ -589,11 +744,14 @@ def upload_inspect(*, upload: Upload, form_kwargs: dict | None = None,
     upload, else the programme's remembered one, else a suggestion from the headers."""
     spec = get_upload_spec(upload.kind)
     if spec.bulk_validate is not None:
-        return _inspect_bulk(spec, upload, form_kwargs, mapping, sheet)
-    headers, rows = _read_upload(upload, sheet)
-    mapping = _mapping_for(spec, upload, headers, mapping)
-    cleaned, errors = validate_rows(spec, rows, mapping, form_kwargs)
-    return Preview(headers=headers, mapping=mapping, rows=rows, cleaned=cleaned, errors=errors)
+        preview = _inspect_bulk(spec, upload, form_kwargs, mapping, sheet)
+    else:
+        headers, rows = _read_upload(upload, sheet)
+        mapping = _mapping_for(spec, upload, headers, mapping)
+        cleaned, errors = validate_rows(spec, rows, mapping, form_kwargs)
+        preview = Preview(headers=headers, mapping=mapping, rows=rows, cleaned=cleaned, errors=errors)
+    preview.displays = column_displays(spec, form_kwargs, preview.mapping)
+    return preview
 
 
 def _mapping_for(spec: UploadSpec, upload: Upload, headers: list[str], mapping: dict | None) -> dict:
@@ -654,20 +812,30 @@ def upload_preview(*, upload: Upload, form_kwargs: dict | None = None,
     return preview
 
 
-def _already_loaded_message(earlier: Upload) -> str:
+def _already_loaded_message(earlier: Upload, ending: str = "nothing changed") -> str:
     when = timezone.localtime(earlier.committed_at or earlier.uploaded_at)
     who = str(earlier.uploaded_by) if earlier.uploaded_by else "someone"
-    return f"This file was already loaded on {when:%-d %b %Y} by {who}; nothing changed."
+    return f"This file was already loaded on {when:%-d %b %Y} by {who}; {ending}."
+
+
+def loaded_copy(*, target: models.Model, kind: str, sha256: str) -> Upload | None:
+    """The committed upload of the same bytes into the same place, if there is one."""
+    return Upload.objects.filter(kind=kind, sha256=sha256, status=Upload.Status.COMMITTED,
+                                 **_target_filter(target)).select_related("uploaded_by").first()
+
+
 
 
 @transaction.atomic
 def upload_commit(*, upload: Upload, user, form_kwargs: dict | None = None,
                   write_ctx: dict | None = None, mapping: dict | None = None,
-                  sheet: str | None = None) -> CommitOutcome:
+                  sheet: str | None = None, accept_warnings: str = "") -> CommitOutcome:
     """Load every row of a previewed upload in one transaction, or none.
 
     Re-reads the stored file and re-validates it all; any error and nothing is written.
     The same file already loaded into the same place is recognised and nothing changes.
+    A file with warnings loads only when `accept_warnings` is the key of exactly those
+    warnings (`Preview.warnings_key`, what the person ticked), or ALL_WARNINGS.
     """
     upload = Upload.objects.select_for_update().get(pk=upload.pk)
     if upload.status == Upload.Status.COMMITTED:
@@ -692,6 +860,12 @@ def upload_commit(*, upload: Upload, user, form_kwargs: dict | None = None,
         return CommitOutcome(upload, errors=errors,
                              message=f"Nothing was loaded: the file has {len(errors)} "
                                      f"error{'s' if len(errors) != 1 else ''}.")
+    if preview.warnings and accept_warnings not in (ALL_WARNINGS, preview.warnings_key):
+        return CommitOutcome(upload, needs_confirmation=True, message=(
+            "Nothing was loaded: the file has warnings. Read them, then tick \u201cLoad anyway\u201d "
+            "to load it as it is." if not accept_warnings else
+            "Nothing was loaded: the warnings have changed since you confirmed them. Read them again, "
+            "then tick \u201cLoad anyway\u201d to load the file as it is."))
     upload.status = Upload.Status.COMMITTED
     upload.committed_at = timezone.now()
     upload.row_count = preview.row_count
@@ -720,6 +894,23 @@ def upload_commit(*, upload: Upload, user, form_kwargs: dict | None = None,
     return CommitOutcome(upload, written=written,
                          message=f"{written} row{'s' if written != 1 else ''} loaded from "
                                  f"{upload.original_name}.")
+
+
+@transaction.atomic
+def upload_discard(*, upload: Upload, user) -> None:
+    """Throw away an upload that was never loaded (a preview, or a failed commit): its row
+    goes, its history stays with who discarded it, and its stored file is deleted once
+    the deletion is committed."""
+    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    if upload.status not in (Upload.Status.PREVIEWED, Upload.Status.FAILED):
+        raise UploadError("Only an upload that has not been loaded can be discarded. "
+                          "Roll a loaded one back instead.")
+    storage, name = upload.file.storage, upload.file.name
+    upload._history_user = user
+    upload._change_reason = "Discarded"
+    upload.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic
@@ -756,15 +947,84 @@ class UploadFileForm(forms.Form):
         return f
 
 
+class MappingForm(forms.Form):
+    """One select per spec column (mapping_form adds them). One file column cannot hold two
+    different things: choosing it twice is an error on the later field, naming both."""
+
+    def clean(self):
+        cleaned = super().clean()
+        first: dict[str, str] = {}
+        for name, field_ in self.fields.items():
+            header = cleaned.get(name)
+            if not header:
+                continue
+            if header in first:
+                self.add_error(name, f"\u2018{header}\u2019 is chosen for both {self.fields[first[header]].label} "
+                                     f"and {field_.label}; choose a different column for one of them")
+            else:
+                first[header] = name
+        return cleaned
+
+
 def mapping_form(spec: UploadSpec, headers: list[str], initial: dict | None = None,
                  data=None) -> forms.Form:
     """A form with one select per spec column, choosing a header of the file
     (templates/core/uploads/mapping.html renders it)."""
     choices = [("", "Not in this file"), *((h, h) for h in headers)]
-    form = forms.Form(data=data, initial=initial or {}, prefix="map")
+    form = MappingForm(data=data, initial=initial or {}, prefix="map")
     for col in spec.columns:
         form.fields[col.name] = forms.ChoiceField(
             label=col.label, choices=choices, required=col.required,
-            error_messages={"required": f"Choose the column that holds the {col.label.lower()}"},
+            error_messages={"required": f"Choose the column that holds the {label_noun(col.label)}"},
         )
     return form
+
+
+# --- Downloads: a template for each kind, and a file's rows with their errors ------------
+
+def upload_template_xlsx(spec: UploadSpec) -> bytes:
+    """A workbook to fill in: the kind's columns as headings on the first sheet (the one
+    that is read) with an example row where the spec gives one, and a second sheet saying
+    which columns are required. Made from the spec, so every kind has one."""
+    from core.exports import xlsx_bytes
+
+    labels = [c.label for c in spec.columns]
+    example = [c.example for c in spec.columns]
+    rows = [example] if any(v not in ("", None) for v in example) else []
+    about = [(c.label, "Required" if c.required else "Optional", c.example if c.example not in (None,) else "")
+             for c in spec.columns]
+    return xlsx_bytes([(spec.label or "Upload", labels, rows),
+                       ("About the columns", ["Column", "Required or optional", "Example"], about)])
+
+
+def upload_errors_table(upload: Upload, preview: Preview) -> tuple[list[str], list[list]]:
+    """The file's rows that have errors, as they are in the file, each with its row number
+    and a last column holding its problems (column heading: message); problems with the
+    file as a whole come first, on a row of their own."""
+    if preview.total_rows is None:
+        rows = preview.rows
+    else:  # the fast path kept only the first rows as text
+        with upload.file.open("rb") as f:
+            data = f.read()
+        check_file(upload.original_name, data)
+        _, rows = read_table(upload.original_name, data, sheet=preview.sheet)
+    problems: dict[int | None, list[str]] = {}
+    for e in preview.errors:
+        problems.setdefault(e.row, []).append(f"{e.column_header}: {e.message}" if e.column_header else e.message)
+    headers = ["Row", *preview.headers, "Problems"]
+    out = []
+    if None in problems:
+        out.append(["", *[""] * len(preview.headers), "; ".join(problems[None])])
+    for row in rows:
+        if row.number in problems:
+            out.append([row.number, *(row.get(h, "") for h in preview.headers), "; ".join(problems[row.number])])
+    return headers, out
+
+
+def upload_errors_xlsx(upload: Upload, preview: Preview) -> bytes:
+    """upload_errors_table as a workbook; every cell goes through the safe export, so a
+    cell that would run as a formula is written as text."""
+    from core.exports import xlsx_bytes
+
+    headers, rows = upload_errors_table(upload, preview)
+    return xlsx_bytes([("Errors", headers, rows)])

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from core.financial_year import FinancialYear
-from core.uploads import upload_receive
+from core.uploads import ALL_WARNINGS, upload_receive
 from finance.ledger import KIND as LEDGER_KIND
 from finance.models import (
     AccountCode,
@@ -179,7 +179,8 @@ def finance_demo_load(programme, users, shift) -> None:
 
     upload = upload_receive(target=programme, kind=LEDGER_KIND, user=finance, uploaded_file=SimpleUploadedFile(
         "ledger-export-mobilisation.xlsx", ledger_workbook()))
-    outcome = ledger_commit(upload=upload, programme=programme, user=finance)
+    # The demo ledger's rounding warning is part of the story it tells: loaded knowingly.
+    outcome = ledger_commit(upload=upload, programme=programme, user=finance, accept_warnings=ALL_WARNINGS)
     if not outcome.ok:
         raise RuntimeError(f"The demo ledger did not load: {outcome.message} {outcome.errors[:3]}")
 

@@ -37,22 +37,26 @@ MAX_ERRORS = 500  # on the bulk path; after that, one line says how many more
 COLUMNS = (
     ColumnSpec("transaction_date", "Transaction date", aliases=(
         "Date", "Posting date", "Posted date", "Trans date", "Transaction dt", "GL date",
-        "Accounting date", "Document date", "Invoice date")),
-    ColumnSpec("period", "Period", required=False, aliases=("Accounting period", "Per", "Prd", "Month no")),
+        "Accounting date", "Document date", "Invoice date"), display="date", example=date(2024, 5, 1)),
+    ColumnSpec("period", "Period", required=False, aliases=("Accounting period", "Per", "Prd", "Month no"),
+               example=2),
     ColumnSpec("cost_centre", "Cost centre", aliases=(
-        "Cost center", "CC", "Cost centre code", "Cost ctr", "Cost code", "Service code", "Budget code")),
+        "Cost center", "CC", "Cost centre code", "Cost ctr", "Cost code", "Service code", "Budget code"),
+        example="CC100"),
     ColumnSpec("account_code", "Account code", aliases=(
         "Account", "Subjective", "Subjective code", "Nominal", "Nominal code", "GL account",
-        "Expense code", "Account no")),
+        "Expense code", "Account no"), example="1001"),
     ColumnSpec("description", "Description", required=False, aliases=(
-        "Narrative", "Details", "Line description", "Transaction description", "Text")),
+        "Narrative", "Details", "Line description", "Transaction description", "Text"),
+        example="Agency social worker, April"),
     ColumnSpec("supplier", "Supplier", required=False, aliases=(
-        "Supplier name", "Vendor", "Vendor name", "Payee", "Creditor")),
+        "Supplier name", "Vendor", "Vendor name", "Payee", "Creditor"), example="Acme Staffing Ltd"),
     ColumnSpec("amount", "Amount", aliases=(
-        "Net", "Net amount", "Value", "Amount (£)", "Amount £", "Net value", "Actual", "Amount GBP")),
+        "Net", "Net amount", "Value", "Amount (£)", "Amount £", "Net value", "Actual", "Amount GBP"),
+        display="money", example=Decimal("18450.00")),
     ColumnSpec("reference", "Reference", required=False, aliases=(
         "Ref", "Journal no", "Journal number", "Journal", "Transaction reference", "Document number",
-        "Doc no", "Invoice number", "Transaction id", "Trans ref")),
+        "Doc no", "Invoice number", "Transaction id", "Trans ref"), example="JNL-000123"),
 )
 HEADER = {c.name: c.label for c in COLUMNS}
 
@@ -328,9 +332,25 @@ class LedgerBatch:
     overlap_uploads: list[str] = field(default_factory=list)
     unmapped_cost_centres: list[str] = field(default_factory=list)
     unmapped_account_codes: list[str] = field(default_factory=list)
+    total_row_count: int = 0  # the sheet's own total rows, checked and left out
 
     def __len__(self) -> int:
         return len(self.numbers)
+
+    # What core.uploads' preview counts (see BulkResult): together with the lines to load
+    # these are every row of the sheet.
+    @property
+    def load_count(self) -> int:
+        return self.new_count
+
+    @property
+    def count_notes(self) -> dict[str, int]:
+        notes = {}
+        if self.total_row_count:
+            notes["The sheet's own total rows (checked, not loaded)"] = self.total_row_count
+        if self.overlap_count:
+            notes["Lines already loaded (same reference, not loaded again)"] = self.overlap_count
+        return notes
 
     @property
     def new_count(self) -> int:
@@ -549,6 +569,7 @@ def ledger_bulk_validate(*, table, columns: dict, mapping: dict, form_kwargs: di
         cost_centres=pick(texts["cost_centre"]), account_codes=pick(texts["account_code"]),
         descriptions=pick(texts["description"]), suppliers=pick(texts["supplier"]), pence=pick(pence),
         references=pick(texts["reference"]), overlap=[False] * (n - len(total_rows)), totals=totals,
+        total_row_count=len(total_rows),
     )
     warnings += _overlaps(batch, programme, header, table.sheet)
     warnings += _unmapped(batch, programme)
@@ -635,16 +656,33 @@ def _unmapped(batch: LedgerBatch, programme: Programme) -> list[RowError]:
     batch.unmapped_account_codes = sorted(accounts - known_ac)
     out = []
     if batch.unmapped_cost_centres:
+        unknown = set(batch.unmapped_cost_centres)
+        rows = [r for r, c in zip(batch.numbers, batch.cost_centres, strict=True) if c in unknown]
         out.append(RowError(None, None, "cost_centre", (
-            "Cost centres not yet mapped to a workstream: " + ", ".join(batch.unmapped_cost_centres[:50])
-            + ("…" if len(batch.unmapped_cost_centres) > 50 else "")
-            + ". Map them under Ledger codes; until then their lines show as not mapped.")))
+            f"{rows_text(rows)} {'have cost centres' if len(rows) != 1 else 'has a cost centre'} this "
+            f"programme does not know ({codes_text(batch.unmapped_cost_centres)}). Their lines load as not "
+            "mapped to a workstream until you map the codes under Ledger codes.")))
     if batch.unmapped_account_codes:
+        unknown = set(batch.unmapped_account_codes)
+        rows = [r for r, c in zip(batch.numbers, batch.account_codes, strict=True) if c in unknown]
         out.append(RowError(None, None, "account_code", (
-            "Account codes not yet mapped to a cost type: " + ", ".join(batch.unmapped_account_codes[:50])
-            + ("…" if len(batch.unmapped_account_codes) > 50 else "")
-            + ". Map them under Ledger codes; until then their lines count as revenue, not mapped.")))
+            f"{rows_text(rows)} {'have account codes' if len(rows) != 1 else 'has an account code'} this "
+            f"programme does not know ({codes_text(batch.unmapped_account_codes)}). Their lines count as "
+            "revenue, not mapped to a cost type, until you map the codes under Ledger codes.")))
     return out
+
+
+def rows_text(rows: list[int], limit: int = 20) -> str:
+    """Row 4; Rows 4 and 9; Rows 4, 9 and 12; Rows 4, 9, … and 1,200 more."""
+    if len(rows) == 1:
+        return f"Row {rows[0]}"
+    if len(rows) > limit:
+        return "Rows " + ", ".join(str(r) for r in rows[:limit]) + f" and {len(rows) - limit:,} more"
+    return "Rows " + ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
+
+
+def codes_text(codes: list[str], limit: int = 20) -> str:
+    return ", ".join(codes[:limit]) + (f" and {len(codes) - limit:,} more" if len(codes) > limit else "")
 
 
 # --- Writing and removing ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from core.financial_year import FinancialYear
+from core.formats import money  # noqa: F401 (the pages and the paper import it from here)
 from finance.models import (
     AccountCode,
     BudgetLine,
@@ -33,16 +34,6 @@ from programmes.models import Programme
 ZERO = Decimal("0")
 AMBER_OVER = Decimal("0.05")  # up to 5% over budget is amber; more is red
 NOT_MAPPED = "Not mapped"
-
-
-def money(value: Decimal | None, *, pence: bool | None = None) -> str:
-    """£1,234 (or £1,234.56 when there are pence); negative as -£1,234."""
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    show_pence = (value != value.to_integral_value()) if pence is None else pence
-    text = f"{abs(value):,.2f}" if show_pence else f"{abs(value):,.0f}"
-    return f"{'-' if value < 0 else ''}£{text}"
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,9 @@ def stated_totals_record(*, upload: Upload, programme: Programme, totals, user) 
             user=user, reason=f"Total row of {upload.original_name}"[:100])
 
 
-def ledger_commit(*, upload: Upload, programme: Programme, user, progress=None):
-    """Commit a previewed ledger upload through the pipeline (all lines or none)."""
+def ledger_commit(*, upload: Upload, programme: Programme, user, progress=None, accept_warnings: str = ""):
+    """Commit a previewed ledger upload through the pipeline (all lines or none); a file with
+    warnings loads only with the key of the warnings the finance officer confirmed."""
     from finance.ledger import ledger_form_kwargs
 
     # As in core.uploads' fast path: a big load makes millions of short-lived objects and no
@@ -53,16 +54,20 @@ def ledger_commit(*, upload: Upload, programme: Programme, user, progress=None):
     gc.disable()
     try:
         return upload_commit(upload=upload, user=user, form_kwargs=ledger_form_kwargs(programme),
-                             write_ctx={"programme": programme, "progress": progress})
+                             write_ctx={"programme": programme, "progress": progress},
+                             accept_warnings=accept_warnings)
     finally:
         if enabled:
             gc.enable()
 
 
-def ledger_commit_request(*, upload: Upload, programme: Programme, user) -> Job:
+def ledger_commit_request(*, upload: Upload, programme: Programme, user, accept_warnings: str = "") -> Job:
     """Ask for a big ledger commit to run as a job (a second click finds the same job)."""
     job, _ = job_request(kind=LEDGER_COMMIT_KIND, created_by=user, target=programme,
-                         params={"upload": upload.pk}, idempotency_key=f"finance-ledger-commit-{upload.pk}")
+                         params={"upload": upload.pk, "accept_warnings": accept_warnings},
+                         # A confirmation of other warnings is another request.
+                         idempotency_key=f"finance-ledger-commit-{upload.pk}"
+                                         + (f"-{accept_warnings}" if accept_warnings else ""))
     return job
 
 
@@ -77,9 +82,12 @@ def ledger_commit_job(job: Job, progress) -> JobOutput:
     user = get_user_model().objects.filter(pk=job.created_by_id).first()
     progress(5, "Reading and checking every line")
     try:
-        outcome = ledger_commit(upload=upload, programme=programme, user=user, progress=progress)
+        outcome = ledger_commit(upload=upload, programme=programme, user=user, progress=progress,
+                                accept_warnings=job.params.get("accept_warnings", ""))
     except UploadError as exc:
         raise JobError(exc.message) from None
+    if outcome.needs_confirmation:
+        raise JobError(f"{outcome.message} Open the upload's preview to see them.")
     if outcome.errors:
         raise JobError(f"{outcome.message} Open the upload's preview to see them.")
     message = outcome.message if outcome.already_loaded else (

@@ -23,6 +23,9 @@ urlpatterns = [
     path("ledger/jobs/<uuid:job_uuid>/", views.ledger_job, name="ledger_job"),
     path("ledger/jobs/<uuid:job_uuid>/retry/", views.ledger_job_retry, name="ledger_job_retry"),
     path("ledger/uploads/<int:upload_pk>/", UPLOADS["rollback"], name="ledger_rollback"),
+    path("ledger/upload/<int:upload_pk>/discard/", UPLOADS["discard"], name="ledger_discard"),
+    path("ledger/upload/<int:upload_pk>/errors.xlsx", UPLOADS["errors"], name="ledger_errors"),
+    path("ledger/template.xlsx", UPLOADS["template"], name="ledger_template"),
 ]
 
 for key in RESOURCES:

@@ -17,6 +17,7 @@ from core.roles import Capability
 from core.uploads import (
     UploadError,
     uploads_for,
+    warnings_key,
 )
 from finance import reporting, selectors
 from finance.charts import bar_chart, line_chart
@@ -34,7 +35,7 @@ from finance.services import (
 from programmes import job_pages
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.services import record_delete, record_save
-from programmes.upload_pages import UploadPages
+from programmes.upload_pages import UploadPages, commit_refused
 from programmes.views import programme_context, today
 
 SECTIONS = [("home", "Budget against actual"), ("budget", "Budget and funding"), ("ledger", "Ledger uploads"),
@@ -250,7 +251,8 @@ UPLOADS = UploadPages(
     done="finance:home", written=lambda n, upload: f"{n:,} transactions loaded from {upload.original_name}.",
     removed="The transactions loaded from {name} have been removed.",
     names={"receive": "ledger_upload", "mapping": "ledger_mapping", "preview": "ledger_preview",
-           "commit": "ledger_commit", "uploads": "ledger", "rollback": "ledger_rollback"},
+           "commit": "ledger_commit", "uploads": "ledger", "rollback": "ledger_rollback",
+           "discard": "ledger_discard", "template": "ledger_template", "errors": "ledger_errors"},
     preview_extra=lambda preview: {"batch": preview.cleaned if not preview.errors else None,
                                    "as_job": preview.row_count > LEDGER_JOB_THRESHOLD})
 
@@ -261,7 +263,7 @@ def ledger(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
     p = access.programme
     return render(request, "finance/ledger.html", _context(
-        access, "ledger", uploads=list(uploads_for(p, kind=LEDGER_KIND)[:100]),
+        access, "ledger", uploads=UPLOADS.with_discard_urls(slug, uploads_for(p, kind=LEDGER_KIND)[:100]),
         line_counts=selectors.ledger_line_counts(programme=p),
         rollback_url=reverse("finance:ledger", args=[slug]) + "uploads/"))
 
@@ -274,19 +276,26 @@ def ledger_commit_view(request: HttpRequest, slug: str, upload_pk: int) -> HttpR
     # The row count is known once the mapping has been checked; before that, the file's size
     # says whether it is big (a line of a ledger export is around 100 bytes).
     big = upload.row_count > LEDGER_JOB_THRESHOLD or (not upload.row_count and upload.size > 100 * LEDGER_JOB_THRESHOLD)
+    accept = request.POST.get("accept_warnings", "")
     if big and upload.status != Upload.Status.COMMITTED:
-        job = ledger_commit_request(upload=upload, programme=access.programme, user=request.user)
+        # The warnings the preview recorded are checked here, so an unconfirmed big file
+        # never becomes a job; the job checks again against what it finds.
+        if upload.warnings and accept != warnings_key(upload.warnings):
+            messages.error(request, "Nothing was loaded: the file has warnings. Read them, then tick "
+                                    "\u201cLoad anyway\u201d to load it as it is.")
+            return redirect("finance:ledger_preview", slug, upload.pk)
+        job = ledger_commit_request(upload=upload, programme=access.programme, user=request.user,
+                                    accept_warnings=accept)
         return redirect("finance:ledger_job", slug, job.uuid)
     try:
-        outcome = ledger_commit(upload=upload, programme=access.programme, user=request.user)
+        outcome = ledger_commit(upload=upload, programme=access.programme, user=request.user,
+                                accept_warnings=accept)
     except UploadError as e:
         messages.error(request, e.message)
         return redirect("finance:ledger", slug)
-    if outcome.already_loaded:
-        messages.info(request, outcome.message)
-        return redirect("finance:ledger", slug)
-    if outcome.errors:
-        messages.error(request, outcome.message)
+    if commit_refused(request, outcome):
+        if outcome.already_loaded:
+            return redirect("finance:ledger", slug)
         return redirect("finance:ledger_preview", slug, upload.pk)
     messages.success(request, f"{outcome.written:,} transaction{'s' if outcome.written != 1 else ''} loaded "
                               f"from {upload.original_name}.")

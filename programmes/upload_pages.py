@@ -1,6 +1,7 @@
 """The pages of a spreadsheet upload, written once for every app whose records can be
-uploaded: choose a file, map its columns, preview it with each error on its row, commit
-it, list the uploads and roll one back. `core.uploads` does the work; this module is
+uploaded: choose a file (or download a template for one), map its columns, preview it with
+each error on its row (and download those rows), commit it or discard it, list the uploads
+and roll one back. `core.uploads` does the work; this module is
 the pages around it, set up per upload kind with an `UploadPages`.
 
 An app makes one `UploadPages` and routes its URLs to the views it returns, under the URL
@@ -14,25 +15,49 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.models import Upload
 from core.roles import Capability
 from core.uploads import (
+    FileAlreadyLoaded,
     UploadError,
     UploadFileForm,
     get_upload_spec,
     mapping_form,
     upload_commit,
+    upload_discard,
+    upload_errors_xlsx,
     upload_inspect,
     upload_preview,
     upload_receive,
     upload_rollback,
+    upload_template_xlsx,
     uploads_for,
 )
 from programmes.access import ProgrammeAccess, programme_access
 
-STEPS = ("receive", "mapping", "preview", "commit", "uploads", "rollback")
+STEPS = ("receive", "mapping", "preview", "commit", "uploads", "rollback", "discard", "template", "errors")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def commit_refused(request: HttpRequest, outcome) -> bool:
+    """Say why a commit loaded nothing, as an error (never under a success heading);
+    False when it did load."""
+    if outcome.already_loaded:
+        messages.info(request, outcome.message)
+        return True
+    if outcome.errors or outcome.needs_confirmation:
+        messages.error(request, outcome.message)
+        return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -74,18 +99,21 @@ class UploadPages:
     def receive(self, request: HttpRequest, slug: str) -> HttpResponse:
         access = self._access(request, slug)
         form = UploadFileForm(request.POST, request.FILES) if request.method == "POST" else UploadFileForm()
-        upload_error = None
+        upload_error = already_loaded = None
         if request.method == "POST" and form.is_valid():
             try:
-                upload = upload_receive(target=access.programme, kind=self.kind,
+                upload = upload_receive(target=access.programme, kind=self.kind, refuse_if_loaded=True,
                                         uploaded_file=form.cleaned_data["file"], user=request.user)
+            except FileAlreadyLoaded as e:
+                already_loaded = e
             except UploadError as e:
                 upload_error = e.message
             else:
                 return self._redirect("mapping", slug, upload.pk)
         return render(request, self.templates[0], self._ctx(
             access, upload_form=form, upload_error=upload_error, upload_hint=self.hint,
-            upload_action=self.url("receive", slug)))
+            upload_action=self.url("receive", slug), already_loaded=already_loaded,
+            template_url=self.url("template", slug)))
 
     def mapping(self, request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
         access = self._access(request, slug)
@@ -118,7 +146,8 @@ class UploadPages:
             return self._redirect("receive", slug)
         return render(request, self.templates[2], self._ctx(
             access, upload=upload, preview=preview, commit_action=self.url("commit", slug, upload.pk),
-            mapping_url=self.url("mapping", slug, upload.pk), **self.preview_extra(preview)))
+            mapping_url=self.url("mapping", slug, upload.pk), errors_url=self.url("errors", slug, upload.pk),
+            discard_action=self.url("discard", slug, upload.pk), **self.preview_extra(preview)))
 
     def commit(self, request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
         access = self._access(request, slug)
@@ -126,7 +155,8 @@ class UploadPages:
         try:
             outcome = upload_commit(upload=upload, user=request.user,
                                     form_kwargs=self.form_kwargs(access.programme),
-                                    write_ctx={"programme": access.programme})
+                                    write_ctx={"programme": access.programme},
+                                    accept_warnings=request.POST.get("accept_warnings", ""))
         except UploadError as e:
             messages.error(request, e.message)
             return self._redirect("uploads", slug)
@@ -134,11 +164,9 @@ class UploadPages:
 
     def after_commit(self, request: HttpRequest, slug: str, upload: Upload, outcome) -> HttpResponse:
         """Where a commit's outcome leads: back to the preview with its errors, or on."""
-        if outcome.already_loaded:
-            messages.info(request, outcome.message)
-            return redirect(self.done, slug)
-        if outcome.errors:
-            messages.error(request, outcome.message)
+        if commit_refused(request, outcome):
+            if outcome.already_loaded:
+                return redirect(self.done, slug)
             return self._redirect("preview", slug, upload.pk)
         messages.success(request, self.written(outcome.written, upload))
         return redirect(self.done, slug)
@@ -146,8 +174,16 @@ class UploadPages:
     def uploads(self, request: HttpRequest, slug: str) -> HttpResponse:
         access = self._access(request, slug)
         return render(request, self.uploads_template, self._ctx(
-            access, uploads=list(uploads_for(access.programme, kind=self.kind)), can_roll_back=True,
-            rollback_url=self.url("uploads", slug)))
+            access, uploads=self.with_discard_urls(slug, uploads_for(access.programme, kind=self.kind)),
+            can_roll_back=True, rollback_url=self.url("uploads", slug), upload_url=self.url("receive", slug)))
+
+    def with_discard_urls(self, slug: str, uploads) -> list[Upload]:
+        """The uploads, each never loaded one with the URL of its Discard button."""
+        uploads = list(uploads)
+        for u in uploads:
+            u.discard_url = (self.url("discard", slug, u.pk)
+                             if u.status in (Upload.Status.PREVIEWED, Upload.Status.FAILED) else None)
+        return uploads
 
     def rollback(self, request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
         access = self._access(request, slug)
@@ -160,10 +196,38 @@ class UploadPages:
             messages.success(request, self.removed.format(name=upload.original_name))
         return self._redirect("uploads", slug)
 
+    def discard(self, request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
+        access = self._access(request, slug)
+        upload = self.upload_for(access, upload_pk)
+        try:
+            upload_discard(upload=upload, user=request.user)
+        except UploadError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, f"{upload.original_name} has been discarded. Nothing from it was loaded.")
+        return self._redirect("uploads", slug)
+
+    def template(self, request: HttpRequest, slug: str) -> HttpResponse:
+        self._access(request, slug)
+        spec = get_upload_spec(self.kind)
+        return xlsx_response(upload_template_xlsx(spec), f"{slugify(spec.label or self.kind)}-template.xlsx")
+
+    def errors(self, request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
+        access = self._access(request, slug)
+        upload = self.upload_for(access, upload_pk)
+        try:
+            preview = upload_inspect(upload=upload, form_kwargs=self.form_kwargs(access.programme))
+        except UploadError as e:
+            messages.error(request, e.message)
+            return self._redirect("receive", slug)
+        stem = upload.original_name.rsplit(".", 1)[0]
+        return xlsx_response(upload_errors_xlsx(upload, preview), f"{slugify(stem) or 'upload'}-errors.xlsx")
+
     def views(self) -> dict[str, Callable]:
         """Each step's view, signed-in only and limited to its HTTP methods."""
         methods = {"receive": require_http_methods(["GET", "POST"]),
                    "mapping": require_http_methods(["GET", "POST"]),
                    "preview": require_safe, "commit": require_POST, "uploads": require_safe,
-                   "rollback": require_POST}
+                   "rollback": require_POST, "discard": require_POST, "template": require_safe,
+                   "errors": require_safe}
         return {step: login_required(methods[step](getattr(self, step))) for step in STEPS}

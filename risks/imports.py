@@ -43,7 +43,7 @@ COLUMNS = (
     ColumnSpec("status", "Status", required=False, aliases=("Risk status", "Open or closed")),
     ColumnSpec("next_review_date", "Next review date", required=False, aliases=(
         "Review date", "Next review", "Review by", "Date of next review")),
-    ColumnSpec("escalated", "Escalated", required=False, aliases=(
+    ColumnSpec("escalated", "Escalated", required=False, display="yes_no", aliases=(
         "Escalated to the board", "Escalated?", "Board escalation")),
     ColumnSpec("escalated_on", "Escalated date", required=False, aliases=(
         "Escalated on", "Date escalated", "Escalation date")),

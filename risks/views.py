@@ -258,4 +258,5 @@ UPLOADS = UploadPages(
                                                      f"{upload.original_name}.",
     removed="The risks loaded from {name} have been removed.",
     names={"receive": "import", "mapping": "import_mapping", "preview": "import_preview",
-           "commit": "import_commit", "rollback": "upload_rollback"})
+           "commit": "import_commit", "rollback": "upload_rollback", "discard": "import_discard",
+           "template": "import_template", "errors": "import_errors"})

@@ -97,9 +97,11 @@ class ReadinessForm(VersionedForm):
 class RosterDetailsForm(forms.Form):
     """What the file itself does not say: the as-at date, when it arrived, and a note."""
 
-    as_at = forms.DateField(label="As at", help_text="The date the provider's information describes")
-    received_on = forms.DateField(label="Received on", help_text="The date the provider sent it")
-    note = forms.CharField(label="Note (optional)", required=False, max_length=300)
+    # Labels are nouns: the GOV.UK messages are made from them ("Enter the as-at date"), and
+    # the field template itself adds "(optional)".
+    as_at = forms.DateField(label="As-at date", help_text="The date the provider's information describes")
+    received_on = forms.DateField(label="Date received", help_text="The date the provider sent it")
+    note = forms.CharField(label="Note", required=False, max_length=300)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ import csv
 import io
 import re
 from datetime import datetime
+from decimal import Decimal
 
 from django import forms
 from django.db import transaction
@@ -45,7 +46,8 @@ ROSTER_COLUMNS = (
     ColumnSpec("employee_ref", "Employee reference", aliases=(
         "Employee No", "Employee No.", "Employee number", "Employee ref", "Emp ref", "Emp no", "Staff ID",
         "Staff number", "Staff no", "Payroll number", "Assignment number", "Person ID", "Post number")),
-    ColumnSpec("is_vacancy", "Vacancy", required=False, aliases=("Vacant", "Is vacancy", "Vacant post")),
+    ColumnSpec("is_vacancy", "Vacancy", required=False, aliases=("Vacant", "Is vacancy", "Vacant post"),
+               display="yes_no", example="No"),
     ColumnSpec("name", "Name", required=False, aliases=("Full name", "Employee name", "Staff name")),
     ColumnSpec("forename", "Forename", required=False, aliases=("First name", "Given name", "Forenames")),
     ColumnSpec("surname", "Surname", required=False, aliases=("Last name", "Family name")),
@@ -56,7 +58,7 @@ ROSTER_COLUMNS = (
     ColumnSpec("pay_scale", "Pay scale", aliases=("Pay scale code", "Scale", "Salary scale", "Pay spine")),
     ColumnSpec("terms", "Terms and conditions", aliases=("T&Cs", "Ts and Cs", "Terms", "Contract terms", "T and C")),
     ColumnSpec("annual_pay", "Annual pay", required=False, aliases=(
-        "Salary", "Annual salary", "Basic pay", "Basic salary", "Pay")),
+        "Salary", "Annual salary", "Basic pay", "Basic salary", "Pay"), display="money", example=Decimal("23976.00")),
     ColumnSpec("contracted_hours", "Contracted hours", aliases=(
         "Hours per week", "Weekly hours", "Hours", "Contracted hours per week")),
     ColumnSpec("fte", "FTE", aliases=("WTE", "Whole time equivalent", "Full time equivalent")),
@@ -77,11 +79,14 @@ ROSTER_COLUMNS = (
 
 READINESS_COLUMNS = (
     ROSTER_COLUMNS[0],
-    ColumnSpec("on_payroll", "On payroll", aliases=("Payroll", "On the council's payroll", "On first payroll")),
-    ColumnSpec("network_account", "Network account", aliases=("Network account created", "IT account", "Account")),
-    ColumnSpec("laptop", "Laptop", aliases=("Laptop handed over",)),
-    ColumnSpec("phone", "Phone", aliases=("Mobile phone", "Phone handed over", "Mobile")),
-    ColumnSpec("induction_booked", "Induction booked", aliases=("Induction",)),
+    ColumnSpec("on_payroll", "On payroll", aliases=("Payroll", "On the council's payroll", "On first payroll"),
+               display="yes_no", example="Yes"),
+    ColumnSpec("network_account", "Network account", aliases=("Network account created", "IT account", "Account"),
+               display="yes_no", example="Yes"),
+    ColumnSpec("laptop", "Laptop", aliases=("Laptop handed over",), display="yes_no", example="No"),
+    ColumnSpec("phone", "Phone", aliases=("Mobile phone", "Phone handed over", "Mobile"), display="yes_no",
+               example="No"),
+    ColumnSpec("induction_booked", "Induction booked", aliases=("Induction",), display="yes_no", example="Yes"),
 )
 
 # Spreadsheet spellings of each choice, besides its value and label.

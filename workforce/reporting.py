@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from core.formats import money
 from workforce.models import (
     ContractType,
     EmployeeRecord,
@@ -216,7 +217,9 @@ def version_rows(rosters: list[TransferRoster], counts: dict[int, tuple[int, Dec
     return out
 
 
-CHANGE_FIELDS = (("team", "Team"), ("fte", "FTE"), ("grade", "Grade"), ("pay", "Pay"), ("terms", "Terms"))
+CHANGE_FIELDS = (("team", "Team"), ("fte", "FTE"), ("grade", "Grade"), ("pay", "Pay"),
+                 ("terms", "Terms and conditions"))
+CHANGE_LABELS = dict(CHANGE_FIELDS)
 
 
 @dataclass
@@ -238,7 +241,9 @@ class Difference:
     @property
     def table(self) -> list[tuple[str, object]]:
         labels = [("joiners", "Joiners"), ("leavers", "Leavers"), ("changed", "People with any change"),
-                  *((f"changed_{k}", f"Changed {label.lower()}") for k, label in CHANGE_FIELDS)]
+                  # "Changed FTE": an abbreviation keeps its capitals.
+                  *((f"changed_{k}", f"Changed {label if label.isupper() else label.lower()}")
+                    for k, label in CHANGE_FIELDS)]
         return [(label, self.shown(key)) for key, label in labels]
 
 
@@ -276,7 +281,10 @@ def difference(older: TransferRoster, newer: TransferRoster, *, personal: bool) 
             what.append(("terms", Terms(old["terms"]).label, Terms(new["terms"]).label))
         if what:
             per_field.update(k for k, _, _ in what)
-            changed.append({"ref": ref, "name": new.get("name", ""), "team": new["team__name"], "changes": what})
+            # Each change as the page says it: its label, and the pay as money.
+            shown = [(CHANGE_LABELS[k], money(o, pence=True) if k == "pay" and o is not None else o,
+                      money(n, pence=True) if k == "pay" and n is not None else n) for k, o, n in what]
+            changed.append({"ref": ref, "name": new.get("name", ""), "team": new["team__name"], "changes": shown})
     counts = {"joiners": len(joiners), "leavers": len(leavers), "changed": len(changed),
               **{f"changed_{k}": per_field[k] for k, _ in CHANGE_FIELDS}}
     hidden: set[str] = set()

@@ -17,19 +17,24 @@ from core.exports import xlsx_bytes
 from core.models import Upload
 from core.roles import Capability
 from core.uploads import (
+    FileAlreadyLoaded,
     UploadError,
     UploadFileForm,
     get_upload_spec,
     mapping_form,
     upload_commit,
+    upload_discard,
+    upload_errors_xlsx,
     upload_inspect,
     upload_preview,
     upload_receive,
     upload_rollback,
+    upload_template_xlsx,
     uploads_for,
 )
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.services import record_save
+from programmes.upload_pages import commit_refused
 from programmes.views import programme_context, today
 from workforce import eli_workbook, reporting, selectors
 from workforce.forms import (
@@ -412,17 +417,20 @@ def upload(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
     upload_kind = _kind(kind)
     form = UploadFileForm(request.POST, request.FILES) if request.method == "POST" else UploadFileForm()
-    upload_error = None
+    upload_error = already_loaded = None
     if request.method == "POST" and form.is_valid():
         try:
             found = upload_receive(target=access.programme, kind=upload_kind, uploaded_file=form.cleaned_data["file"],
-                                   user=request.user)
+                                   user=request.user, refuse_if_loaded=True)
+        except FileAlreadyLoaded as e:
+            already_loaded = e
         except UploadError as e:
             upload_error = e.message
         else:
             return redirect("workforce:upload_mapping", slug, kind, found.pk)
     return render(request, "workforce/upload.html", _upload_ctx(
-        access, kind, upload_form=form, upload_error=upload_error,
+        access, kind, upload_form=form, upload_error=upload_error, already_loaded=already_loaded,
+        template_url=reverse("workforce:upload_template", args=[slug, kind]),
         upload_action=reverse("workforce:upload", args=[slug, kind])))
 
 
@@ -459,6 +467,11 @@ def _preview_page(request, access: ProgrammeAccess, kind: str, found: Upload, de
         access, kind, upload=found, preview=preview, unknown_teams=list(offered_teams(kwargs["lookups"]).items()),
         details_form=details_form or (RosterDetailsForm(initial={"received_on": today()}) if kind == "roster"
                                       else None),
+        load_suffix=" as a new version" if kind == "roster" else "",
+        # The rows are people: this page shows counts and errors, and no one's details.
+        hide_rows=True,
+        errors_url=reverse("workforce:upload_errors", args=[slug, kind, found.pk]),
+        discard_action=reverse("workforce:upload_discard", args=[slug, kind, found.pk]),
         commit_action=reverse("workforce:upload_commit", args=[slug, kind, found.pk]),
         teams_action=reverse("workforce:upload_teams", args=[slug, kind, found.pk]),
         mapping_url=reverse("workforce:upload_mapping", args=[slug, kind, found.pk])), status=status)
@@ -508,15 +521,14 @@ def upload_commit_view(request: HttpRequest, slug: str, kind: str, upload_pk: in
         write_ctx |= {k: details.cleaned_data[k] for k in ("as_at", "received_on", "note")}
     try:
         outcome = upload_commit(upload=found, user=request.user, write_ctx=write_ctx,
-                                form_kwargs=roster_form_kwargs(access.programme, upload=found, kind=KINDS[kind]))
+                                form_kwargs=roster_form_kwargs(access.programme, upload=found, kind=KINDS[kind]),
+                                accept_warnings=request.POST.get("accept_warnings", ""))
     except UploadError as e:
         messages.error(request, e.message)
         return redirect("workforce:uploads", slug)
-    if outcome.already_loaded:
-        messages.info(request, outcome.message)
-        return redirect("workforce:uploads", slug)
-    if outcome.errors:
-        messages.error(request, outcome.message)
+    if commit_refused(request, outcome):
+        if outcome.already_loaded:
+            return redirect("workforce:uploads", slug)
         return redirect("workforce:upload_preview", slug, kind, found.pk)
     if kind == "roster":
         messages.success(request, f"{outcome.written} rows loaded from {found.original_name} as a new roster version.")
@@ -530,9 +542,54 @@ def upload_commit_view(request: HttpRequest, slug: str, kind: str, upload_pk: in
 def uploads(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
     return render(request, "workforce/uploads.html", _ctx(
-        access, "uploads", roster_uploads=list(uploads_for(access.programme, kind=ROSTER_KIND)),
-        readiness_uploads=list(uploads_for(access.programme, kind=READINESS_KIND)), can_roll_back=True,
+        access, "uploads", roster_uploads=_with_discard_urls(access, "roster"),
+        readiness_uploads=_with_discard_urls(access, "readiness"), can_roll_back=True,
         rollback_url=reverse("workforce:uploads", args=[slug])))
+
+
+def _with_discard_urls(access: ProgrammeAccess, kind: str) -> list[Upload]:
+    found = list(uploads_for(access.programme, kind=KINDS[kind]))
+    for u in found:
+        u.discard_url = (reverse("workforce:upload_discard", args=[access.programme.slug, kind, u.pk])
+                         if u.status in (Upload.Status.PREVIEWED, Upload.Status.FAILED) else None)
+    return found
+
+
+@login_required
+@require_POST
+def upload_discard_view(request: HttpRequest, slug: str, kind: str, upload_pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
+    found = _upload(access, kind, upload_pk)
+    try:
+        upload_discard(upload=found, user=request.user)
+    except UploadError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"{found.original_name} has been discarded. Nothing from it was loaded.")
+    return redirect("workforce:uploads", slug)
+
+
+@login_required
+@require_safe
+def upload_errors(request: HttpRequest, slug: str, kind: str, upload_pk: int) -> HttpResponse:
+    """The file's rows with errors, each with its problems, to correct and upload again."""
+    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
+    found = _upload(access, kind, upload_pk)
+    try:
+        preview = upload_inspect(upload=found, form_kwargs=roster_form_kwargs(access.programme, upload=found,
+                                                                             kind=KINDS[kind]))
+    except UploadError as e:
+        messages.error(request, e.message)
+        return redirect("workforce:upload", slug, kind)
+    return _xlsx(upload_errors_xlsx(found, preview), f"{kind}-errors.xlsx")
+
+
+@login_required
+@require_safe
+def upload_template(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """A blank workbook with this kind's columns and an example row."""
+    programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
+    return _xlsx(upload_template_xlsx(get_upload_spec(_kind(kind))), f"{kind}-template.xlsx")
 
 
 @login_required

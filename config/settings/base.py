@@ -116,6 +116,13 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# And from one address across every username, a higher limit (core/login_throttle.py).
+AXES_HANDLER = "core.login_throttle.LoginThrottleHandler"
+INSOURCE_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("INSOURCE_LOGIN_FAILURES_PER_ADDRESS", "20"))
+# How many reverse proxies of ours stand in front of the app; the client's address is read
+# from X-Forwarded-For accordingly. None on a laptop; production.py makes it 1.
+AXES_CLIENT_IP_CALLABLE = "core.login_throttle.client_ip"
+INSOURCE_TRUSTED_PROXIES = int(os.environ.get("INSOURCE_TRUSTED_PROXIES", "0"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

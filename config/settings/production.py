@@ -36,6 +36,8 @@ SECRET_KEY = _secret_key
 ALLOWED_HOSTS = _allowed_hosts
 # Long work goes to the workers, never into the web request that asked for it.
 CELERY_TASK_ALWAYS_EAGER = False
+# The app runs behind one reverse proxy (say 2 if a load balancer stands before it too).
+INSOURCE_TRUSTED_PROXIES = int(os.environ.get("INSOURCE_TRUSTED_PROXIES", "1"))
 DEBUG = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -76,8 +76,9 @@ def receive(cast, data, name="ledger.xlsx", who="finance"):
                           user=cast.users[who])
 
 
-def commit(cast, upload, who="finance"):
-    return ledger_commit(upload=upload, programme=cast.programme, user=cast.users[who])
+def commit(cast, upload, who="finance", accept_warnings=""):
+    return ledger_commit(upload=upload, programme=cast.programme, user=cast.users[who],
+                         accept_warnings=accept_warnings)
 
 
 def kwargs(cast):

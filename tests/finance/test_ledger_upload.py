@@ -119,7 +119,11 @@ def test_overlapping_references_are_shown_and_not_counted_twice(cast, budget):
     warning = next(w for w in preview.warnings if w.field == "reference")
     assert "3 lines (rows 2, 3, 4) have references already loaded from april.xlsx" in warning.message
     assert preview.cleaned.new_count == 1
-    outcome = commit(cast, upload)
+    assert preview.load_count == 1 and preview.count_notes == [
+        ("Lines already loaded (same reference, not loaded again)", 3)]
+    refused = commit(cast, upload)  # the warning was not confirmed
+    assert refused.needs_confirmation and refused.written == 0 and lines(cast).count() == 3
+    outcome = commit(cast, upload, accept_warnings=preview.warnings_key)
     assert outcome.written == 1
     assert lines(cast).count() == 4
     assert sum(lines(cast).values_list("amount", flat=True)) == Decimal("100.25") + Decimal("101.25") + \
@@ -148,7 +152,7 @@ def test_a_rounding_sized_total_difference_is_a_warning_kept_on_the_upload(cast,
     assert preview.errors == []
     assert preview.warnings[0].row == 4
     assert "£202.00, £0.50 more than the sum of its rows, £201.50" in preview.warnings[0].message
-    assert commit(cast, upload).written == 2
+    assert commit(cast, upload, accept_warnings=preview.warnings_key).written == 2
     upload.refresh_from_db()
     assert "£0.50 more" in upload.warnings[0]["message"]
     t = LedgerStatedTotal.objects.get(upload=upload)
@@ -181,9 +185,9 @@ def test_unmapped_codes_are_listed_before_the_commit_and_their_lines_still_load(
     upload = receive(cast, xlsx(rows))
     preview = upload_inspect(upload=upload, form_kwargs=kwargs(cast))
     messages = " ".join(w.message for w in preview.warnings)
-    assert "Cost centres not yet mapped to a workstream: CC9" in messages
-    assert "Account codes not yet mapped to a cost type: 7777" in messages
-    assert commit(cast, upload).written == 2
+    assert "Row 3 has a cost centre this programme does not know (CC9)." in messages
+    assert "Row 3 has an account code this programme does not know (7777)." in messages
+    assert commit(cast, upload, accept_warnings=preview.warnings_key).written == 2
 
 
 def test_no_budget_means_no_known_year(cast):

@@ -142,6 +142,9 @@ PAGES = {
     "ledger_job_retry": Page(AskerOrManager(EDIT, "finance"), **ACTION,
                              kwargs=lambda w: {"slug": w.slug, "job_uuid": w.failed_job.uuid}),
     "ledger_rollback": Page(EDIT, **ACTION, kwargs=lambda w: {"slug": w.slug, "upload_pk": w.loaded.pk}),
+    "ledger_discard": Page(EDIT, **ACTION, kwargs=_upload),
+    "ledger_errors": Page(EDIT, **READ, kwargs=_upload),
+    "ledger_template": Page(EDIT, **READ),
 }
 for key in RESOURCES:
     PAGES[f"{key}_create"] = Page(EDIT, **FORM, data=FORM_DATA[key])

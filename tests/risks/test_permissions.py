@@ -112,6 +112,9 @@ PAGES = {
     "uploads": Page(Capability.EDIT_RISKS, **READ),
     "upload_rollback": Page(Capability.EDIT_RISKS, **ACTION,
                             kwargs=lambda w: {"slug": w.slug, "upload_pk": w.loaded.pk}),
+    "import_discard": Page(Capability.EDIT_RISKS, **ACTION, kwargs=_upload),
+    "import_errors": Page(Capability.EDIT_RISKS, **READ, kwargs=_upload),
+    "import_template": Page(Capability.EDIT_RISKS, **READ),
 }
 
 

@@ -1,0 +1,21 @@
+"""How money and dates are written for people, in one place below every app (the upload
+preview in core shows them the same way the finance pages do)."""
+from datetime import date
+from decimal import Decimal
+
+from django.utils import formats
+
+
+def money(value: Decimal | None, *, pence: bool | None = None) -> str:
+    """£1,234 (or £1,234.56 when there are pence); negative as -£1,234."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    show_pence = (value != value.to_integral_value()) if pence is None else pence
+    text = f"{abs(value):,.2f}" if show_pence else f"{abs(value):,.0f}"
+    return f"{'-' if value < 0 else ''}£{text}"
+
+
+def long_date(value: date) -> str:
+    """1 April 2023, as GOV.UK writes a date in running text."""
+    return formats.date_format(value, "j F Y")
