@@ -144,6 +144,8 @@ class BusinessCaseViewSet(_Child):
     serializer_class = BusinessCaseSerializer
 
     def destroy(self, request, *args, **kwargs):
+        if stale := self.stale_response():
+            return stale
         # Deleting a stage would delete its versions; only one that never left draft may go.
         if self.get_object().versions.exclude(status=BusinessCaseVersion.Status.DRAFT).exists():
             return Response({"detail": "This stage has versions that went to review; it cannot be deleted."},
@@ -176,12 +178,16 @@ class VersionViewSet(_Child):
         lambda *, instance, user, reason: version_save(version=instance, user=user, reason=reason))
 
     def update(self, request, *args, **kwargs):
+        if stale := self.stale_response():
+            return stale
         instance = self.get_object()
         if "business_case" in request.data and str(request.data["business_case"]) != str(instance.business_case_id):
             raise DRFValidationError({"business_case": ["A version stays with its stage: start a new version there."]})
         return super().update(request, *args, **kwargs)
 
     def destroy(self, request, *args, **kwargs):
+        if stale := self.stale_response():
+            return stale
         # A version that went to review or was decided is part of the record.
         if self.get_object().status != BusinessCaseVersion.Status.DRAFT:
             return Response({"detail": "Only a draft version can be deleted."}, status=status.HTTP_409_CONFLICT)

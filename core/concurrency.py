@@ -259,3 +259,87 @@ class VersionedForm(forms.ModelForm):
         # Shown again with the version now stored, so a second save on purpose goes through.
         self.data = self.data.copy()
         self.data[self.add_prefix(VERSION_FIELD)] = self.conflict.current_version
+
+
+# The API: ETag on reading one record, If-Match on changing it ------------------------------
+
+def if_match_conflict(request, instance: models.Model) -> Conflict | None:
+    """The conflict, if the request's If-Match names a version of `instance` other than
+    the stored one (call it with the row locked, see `locked_copy`). No If-Match, or
+    If-Match: *, is not checked: clients written before versions existed keep working."""
+    tags = parse_if_match(request.headers.get("If-Match"))
+    if tags is None or "*" in tags:
+        return None
+    data = request.data if hasattr(request.data, "keys") else {}
+    yours = {name: data[name] for name in data.keys()}
+    conflicts = [find_conflict(current=instance, read_version=tag, yours=yours) for tag in tags]
+    return None if any(c is None for c in conflicts) else conflicts[0]
+
+
+def with_etag(response, instance: models.Model):
+    """`response` carrying the stored version of `instance` as its ETag."""
+    fresh = type(instance)._base_manager.filter(pk=instance.pk).first()
+    if fresh is not None:
+        response["ETag"] = etag(record_version(fresh))
+    return response
+
+
+CONFLICT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "current_version": {"type": "string", "description": "The ETag the record has now, unquoted"},
+        "changed_by": {"type": "string", "nullable": True},
+        "changed_at": {"type": "string", "format": "date-time", "nullable": True},
+        "changed_fields": {"type": "array", "items": {"type": "object", "properties": {
+            "field": {"type": "string"}, "label": {"type": "string"},
+            "theirs": {"type": "string", "description": "The value stored now"},
+            "yours": {"type": "string", "nullable": True, "description": "The value this request sent"},
+        }}},
+    },
+}
+IF_MATCH = {
+    "in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+    "description": "The ETag of the record as you read it. If the record has changed since, "
+                   "nothing is written and the answer is 412. Without it the write is not checked.",
+}
+ETAG_HEADER = {"ETag": {"schema": {"type": "string"},
+                        "description": "The record's version: send it back in If-Match to change it."}}
+
+
+def document_versions(operation: dict, *, method: str, detail: bool) -> dict:
+    """Add the ETag, If-Match and 412 to one OpenAPI operation of a single record."""
+    if not detail:
+        return operation
+    if method in ("PUT", "PATCH", "DELETE"):
+        operation.setdefault("parameters", []).append(dict(IF_MATCH))
+        operation["responses"]["412"] = {
+            "description": "The record has changed since the version named in If-Match",
+            "content": {"application/json": {"schema": CONFLICT_SCHEMA}}}
+    if method in ("GET", "PUT", "PATCH"):
+        for code, response in operation["responses"].items():
+            if code.startswith("2"):
+                response.setdefault("headers", {}).update(ETAG_HEADER)
+    return operation
+
+
+def _versioned_schema_class():
+    from drf_spectacular.openapi import AutoSchema
+
+    class VersionedSchema(AutoSchema):
+        """The OpenAPI of a viewset whose single records carry versions."""
+
+        def get_operation(self, path, path_regex, path_prefix, method, registry):
+            operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+            if operation is None:
+                return operation
+            # A view may say it serves one record (`single_record`) where its path does not.
+            detail = getattr(self.view, "single_record", None)
+            if detail is None:
+                detail = path.rstrip("/").endswith("}") and not (method == "GET" and self._is_list_view())
+            return document_versions(operation, method=method.upper(), detail=detail)
+
+    return VersionedSchema
+
+
+VersionedSchema = _versioned_schema_class()

@@ -6,6 +6,7 @@ without the right role gets 403, exactly as on the pages.
 """
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import ProtectedError
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -13,6 +14,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from core.concurrency import VersionedSchema, if_match_conflict, locked_copy, with_etag
 from core.roles import Capability
 from programmes.access import programme_access, programmes_for_user
 from programmes.forms import LOOP_MESSAGE
@@ -119,6 +121,7 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
 
     serializer_class = ProgrammeSerializer
     lookup_field = "slug"
+    schema = VersionedSchema()
 
     def get_queryset(self):
         return (programmes_for_user(self.request.user)
@@ -131,17 +134,22 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
 
     def retrieve(self, request, slug=None):
         programme_access(request.user, slug)
-        return Response(self.get_serializer(self.get_queryset().get(slug=slug)).data)
+        programme = self.get_queryset().get(slug=slug)
+        return with_etag(Response(self.get_serializer(programme).data), programme)
 
+    @transaction.atomic
     def partial_update(self, request, slug=None):
         access = programme_access(request.user, slug, Capability.EDIT_PROGRAMME)
+        conflict = if_match_conflict(request, locked_copy(type(access.programme), access.programme.pk))
+        if conflict:
+            return Response(conflict.as_data(), status=status.HTTP_412_PRECONDITION_FAILED)
         serializer = self.get_serializer(access.programme, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         instance = access.programme
         for k, v in serializer.validated_data.items():
             setattr(instance, k, v)
         _save(instance, request.user, "Programme details edited through the API")
-        return Response(self.get_serializer(instance).data)
+        return with_etag(Response(self.get_serializer(instance).data), instance)
 
 
 def _save(instance, user, reason, m2m=None, *, service=None):
@@ -165,8 +173,10 @@ def _save(instance, user, reason, m2m=None, *, service=None):
 
 class ProgrammeChildViewSet(viewsets.ModelViewSet):
     """Records that belong to one programme. Read for members; write for the roles that
-    `edit_capability` names."""
+    `edit_capability` names. A single record answers with its version as an ETag; a
+    change or delete sent with If-Match is refused (412) if the record has changed since."""
 
+    schema = VersionedSchema()
     model = None
     edit_capability = Capability.EDIT_PLAN
     select_related: tuple = ()
@@ -215,16 +225,41 @@ class ProgrammeChildViewSet(viewsets.ModelViewSet):
         instance = self._write(serializer, self.model())
         return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):
+    def _locked_object(self):
+        """The record, locked until the write commits, so no one can change it between
+        the version check and the save; 404 as get_object() when it is not there."""
+        locked_copy(self.model, self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+        return self.get_object()
+
+    def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
+        return with_etag(Response(self.get_serializer(instance).data), instance)
+
+    def stale_response(self, instance=None) -> Response | None:
+        """The 412 for a request whose If-Match names a version the record no longer has.
+        A subclass that refuses for reasons of its own asks this first, so a client working
+        from an old copy hears that before anything else."""
+        conflict = if_match_conflict(self.request, instance or self._locked_object())
+        if conflict:
+            return Response(conflict.as_data(), status=status.HTTP_412_PRECONDITION_FAILED)
+        return None
+
+    @transaction.atomic
+    def update(self, request, *args, **kwargs):
+        instance = self._locked_object()
+        if stale := self.stale_response(instance):
+            return stale
         serializer = self.get_serializer(instance, data=request.data,
                                          partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
         instance = self._write(serializer, instance)
-        return Response(self.get_serializer(instance).data)
+        return with_etag(Response(self.get_serializer(instance).data), instance)
 
+    @transaction.atomic
     def destroy(self, request, *args, **kwargs):
-        instance = self.get_object()
+        instance = self._locked_object()
+        if stale := self.stale_response(instance):
+            return stale
         try:
             record_delete(instance=instance, user=request.user,
                           reason=f"{self.model._meta.verbose_name.capitalize()} deleted through the API")

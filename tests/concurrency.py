@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import lxml.html
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.forms import ModelForm
 
 from core.concurrency import VERSION_FIELD
@@ -52,6 +52,19 @@ def _their_change(instance: models.Model, editable: set[str]) -> tuple[str, obje
             continue
         model._base_manager.filter(pk=instance.pk).update(**{f.attname: new})
         return f.attname, new
+    # A record with nothing but choices to edit (a business case's stage): another choice.
+    for f in model._meta.concrete_fields:
+        if f.name not in editable or not f.choices:
+            continue
+        for new, _label in f.flatchoices:
+            if new in ("", None) or new == getattr(instance, f.attname):
+                continue
+            try:
+                with transaction.atomic():
+                    model._base_manager.filter(pk=instance.pk).update(**{f.attname: new})
+            except IntegrityError:
+                continue
+            return f.attname, new
     raise AssertionError(f"found no field of {model.__name__} to change")
 
 
@@ -109,3 +122,64 @@ UNCHECKED = {
     "workforce:establishment_edit": "the establishment's lines are a grid of rows, not one record",
     "risks:settings": "thresholds and appetites together: a plain form over several records",
 }
+
+
+# The API: every single-record route that changes or deletes a record --------------------
+
+def api_write_routes(module) -> list[str]:
+    """URL names in an app's api_urls whose viewset changes or deletes one record."""
+    names = []
+    for p in module.urlpatterns:
+        actions = getattr(p.callback, "actions", None) or {}
+        if "<int:pk>" in str(p.pattern) and {"put", "patch", "delete"} & set(actions):
+            names.append(p.name)
+    return sorted(names)
+
+
+def _api_route(module, name: str):
+    return next(p for p in module.urlpatterns if p.name == name)
+
+
+def stale_api_problems(world, module, name: str, obj=None) -> list[str]:
+    """What is wrong with how one API route guards against a stale change or delete, tried
+    on `obj` (by default the first of its records in the home programme)."""
+    from django.urls import reverse
+
+    from tests.permissions import ROLE_OF as roles
+
+    route = _api_route(module, name)
+    viewset = route.callback.cls
+    actions = route.callback.actions
+    if obj is None:
+        obj = viewset.model._base_manager.filter(programme=world.cast.programme).order_by("pk").first()
+    if obj is None:
+        return [f"{name}: the world has no {viewset.model.__name__} to try it on"]
+    who = next(w for w, role in roles.items() if role_can(role, viewset.edit_capability))
+    client = world.cast.client(who)
+    url = reverse(f"{module.app_name}:{name}", kwargs={"programme_slug": world.cast.programme.slug,
+                                                       "pk": obj.pk})
+    problems = []
+    read = client.get(url).get("ETag")
+    if not read:
+        return [f"{url}: GET gives no ETag"]
+    editable = set(viewset.serializer_class().fields)
+    field, theirs = _their_change(obj, editable)
+    for method in [m for m in ("patch", "put", "delete") if m in actions]:
+        body = "{}" if method != "put" else client.get(url, HTTP_IF_MATCH="*").content.decode()
+        refused = client.generic(method.upper(), url, body, content_type="application/json",
+                                 HTTP_IF_MATCH=read)
+        if refused.status_code != 412:
+            problems.append(f"{method.upper()} {url} with a stale If-Match answered {refused.status_code}")
+        elif "changed_fields" not in refused.json():
+            problems.append(f"{method.upper()} {url}: the 412 does not name the changed fields")
+        stored = viewset.model._base_manager.filter(pk=obj.pk).values_list(field, flat=True).first()
+        if stored != theirs:
+            problems.append(f"{method.upper()} {url} with a stale If-Match overwrote or deleted the record")
+    if "patch" in actions:
+        fresh = client.get(url)["ETag"]
+        again = client.patch(url, "{}", content_type="application/json", HTTP_IF_MATCH=fresh)
+        if again.status_code != 200:
+            problems.append(f"PATCH {url} with the current ETag answered {again.status_code}")
+        elif again.get("ETag") is None:
+            problems.append(f"PATCH {url} answered without the new ETag")
+    return problems

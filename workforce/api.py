@@ -3,6 +3,7 @@ pages' rules: every member reads aggregates (small groups suppressed, as on the 
 only a role with VIEW_PERSONAL_DATA gets people, and each such read is logged."""
 from decimal import Decimal
 
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -10,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.concurrency import VersionedSchema, if_match_conflict, locked_copy, with_etag
 from core.roles import Capability
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.views import today
@@ -165,9 +167,12 @@ class ReadinessSerializer(serializers.Serializer):
 @extend_schema_view(get=extend_schema(responses=OpenApiTypes.OBJECT),
                     put=extend_schema(request=ReadinessSerializer, responses=OpenApiTypes.OBJECT))
 class PersonReadinessView(WorkforceAPIView):
-    """One person's five checks: HR reads and sets them (PUT)."""
+    """One person's five checks: HR reads and sets them (PUT). Once set, they carry a
+    version (ETag) that a PUT with If-Match must still match."""
 
     capability = Capability.EDIT_WORKFORCE
+    schema = VersionedSchema()
+    single_record = True
 
     def _record(self, access, pk):
         record = selectors.record_for_detail(programme=access.programme, pk=pk)
@@ -179,16 +184,23 @@ class PersonReadinessView(WorkforceAPIView):
         access = self.access(request, programme_slug)
         record = self._record(access, pk)
         item = selectors.readiness_of(programme=access.programme, employee_ref=record.employee_ref)
-        return Response({"employee_ref": record.employee_ref, **ReadinessSerializer(item).data})
+        response = Response({"employee_ref": record.employee_ref, **ReadinessSerializer(item).data})
+        return with_etag(response, item) if item.pk else response
 
+    @transaction.atomic
     def put(self, request, programme_slug: str, pk: int):
         access = self.access(request, programme_slug)
         record = self._record(access, pk)
+        current = selectors.readiness_of(programme=access.programme, employee_ref=record.employee_ref)
+        if current.pk:
+            conflict = if_match_conflict(request, locked_copy(Readiness, current.pk))
+            if conflict:
+                return Response(conflict.as_data(), status=412)
         serializer = ReadinessSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         item = readiness_save(programme=access.programme, employee_ref=record.employee_ref, user=request.user,
                               checks=serializer.validated_data, reason="Readiness updated through the API")
-        return Response({"employee_ref": record.employee_ref, **ReadinessSerializer(item).data})
+        return with_etag(Response({"employee_ref": record.employee_ref, **ReadinessSerializer(item).data}), item)
 
 
 @extend_schema_view(get=extend_schema(responses=OpenApiTypes.OBJECT,
