@@ -21,7 +21,6 @@ Big files (a 100,000-line ledger export) take a fast path when their spec asks f
 and messages as the row form (`validate_table`), returning warnings as well as errors.
 Every other spec goes through the row form exactly as before.
 """
-import csv
 import gc
 import hashlib
 import io
@@ -44,11 +43,25 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from core.models import ColumnMapping, Upload
+from core.sheets import Grid, SheetError, SheetInfo, limits_text, merged_problem, read_grid, sheet_limits
 
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
+# Files people do send, refused with what to do instead.
+REFUSED_EXTENSIONS = {
+    ".xls": ("The selected file is an Excel 97-2003 workbook (.xls), which cannot be read. Open it in "
+             "Excel and save it as \"Excel Workbook (.xlsx)\", then upload that."),
+    ".xlsm": ("The selected file is a workbook with macros (.xlsm). Save it in Excel as \"Excel Workbook "
+              "(.xlsx)\", which removes the macros, and upload that."),
+    ".xlsb": ("The selected file is an Excel binary workbook (.xlsb), which cannot be read. Save it in "
+              "Excel as \"Excel Workbook (.xlsx)\" and upload that."),
+    ".ods": ("The selected file is an OpenDocument spreadsheet (.ods). Save it as \"Excel Workbook "
+             "(.xlsx)\" or as CSV, and upload that."),
+}
+# The first bytes of an OLE container: an .xls, or a password-protected workbook.
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-# Limits on what an xlsx's zip declares, checked before it is opened.
-XLSX_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# How many parts an xlsx's zip may list, checked before it is opened. (What the parts may
+# hold once unpacked is the UPLOAD_MAX_UNZIPPED_BYTES limit of core.sheets.)
 XLSX_MAX_ENTRIES = 1000
 PREVIEW_ROWS = 20
 
@@ -148,6 +161,9 @@ class RawTable:
     columns: dict[str, Sequence]
     numbers: list[int]
     sheet: str | None = None
+    # The workbook's sheets (to choose another) and what reading a csv detected.
+    sheets: list[SheetInfo] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -168,7 +184,6 @@ class BulkResult:
     is how many rows it loads and its `count_notes` ({what they are: how many}) account
     for the others, so the preview's numbers add up to the rows in the file."""
 
-
     cleaned: Any
     errors: list[RowError]
     warnings: list[RowError] = field(default_factory=list)
@@ -185,6 +200,11 @@ class Preview:
     # file has. None means `rows` holds them all.
     total_rows: int | None = None
     warnings: list[RowError] = field(default_factory=list)
+    # The workbook's sheets, the one read, and what reading a csv detected (its encoding
+    # and delimiter), for the page to say.
+    sheets: list[SheetInfo] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sheet_read: str | None = None
 
     @property
     def row_count(self) -> int:
@@ -193,7 +213,7 @@ class Preview:
     @property
     def sheet(self) -> str | None:
         """The workbook sheet the rows came from (None for csv)."""
-        return self.rows[0].sheet if self.rows else None
+        return self.sheet_read or (self.rows[0].sheet if self.rows else None)
 
     @property
     def first_rows(self) -> list[TableRow]:
@@ -381,17 +401,32 @@ def _extension(name: str) -> str:
 
 
 def check_file(name: str, data: bytes) -> None:
-    """Refuse a file we should not open, with a message that says why. Nothing is parsed."""
+    """Refuse a file we should not open, with a message that says why. Nothing is parsed:
+    this looks only at the name, the size and the first bytes (and, for an xlsx, the zip's
+    table of contents)."""
     limit = max_upload_bytes()
     if len(data) > limit:
         raise UploadError(f"The file must be smaller than {_megabytes(limit)}.")
     if not data:
         raise UploadError("The selected file is empty.")
     ext = _extension(name)
+    if ext in REFUSED_EXTENSIONS:
+        raise UploadError(REFUSED_EXTENSIONS[ext])
     if ext not in ALLOWED_EXTENSIONS:
         raise UploadError("The selected file must be an Excel workbook (.xlsx) or a CSV file (.csv).")
+    if data.startswith(OLE_MAGIC):
+        # Excel 97-2003 workbooks and password-protected workbooks of any age are OLE
+        # containers; an encrypted xlsx keeps its real content in "EncryptedPackage".
+        if "EncryptedPackage".encode("utf-16-le") in data[:1024 * 1024] or ext == ".xlsx":
+            raise UploadError("The workbook is protected with a password, so it cannot be read. Remove "
+                              "the password in Excel (File > Info > Protect Workbook > Encrypt with "
+                              "Password, then clear it), save it and upload it again.")
+        raise UploadError(REFUSED_EXTENSIONS[".xls"])
     if ext == ".xlsx":
         _check_xlsx_zip(data)
+    elif data[:4] == b"PK\x03\x04":
+        raise UploadError("The selected file is a zip archive or an Excel workbook, not a CSV file. "
+                          "Upload it with the .xlsx name Excel gave it, or save it as CSV.")
 
 
 def _check_xlsx_zip(data: bytes) -> None:
@@ -409,9 +444,10 @@ def _check_xlsx_zip(data: bytes) -> None:
         raise UploadError(f"The workbook has too many parts ({len(entries):,}) to be a normal "
                           "spreadsheet. Copy the data into a new workbook and upload that.")
     declared = sum(e.file_size for e in entries)
-    if declared > XLSX_MAX_UNCOMPRESSED_BYTES:
+    most = sheet_limits()["unzipped_bytes"]
+    if declared > most:
         raise UploadError(f"The workbook would be {_megabytes(declared)} once opened, more than the "
-                          f"{_megabytes(XLSX_MAX_UNCOMPRESSED_BYTES)} allowed. Remove unused sheets or "
+                          f"{_megabytes(most)} allowed. Remove unused sheets or "
                           "images, or save the data as CSV.")
 
 
@@ -461,67 +497,48 @@ def _headers(raw: Iterable) -> list[str]:
     return headers
 
 
-def _decode(data: bytes) -> str:
-    # Excel saves CSV as UTF-8 with a byte order mark, or in the Windows code page.
+def _grid(name: str, data: bytes, sheet: str | None) -> Grid:
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return read_grid(name, data, sheet=sheet)
+    except SheetError as exc:
+        raise UploadError(exc.message) from None
+
+
+def _header_index(grid: Grid) -> int:
+    """Where the header is: the first row with anything in it. Rows above it are left out
+    but still counted, so row numbers match what the person sees in Excel."""
+    for i, values in enumerate(grid.rows):
+        if any(not _is_blank(v) and _text(v) for v in values):
+            problem = merged_problem(grid, grid.first_row + i)
+            if problem:
+                raise UploadError(problem)
+            return i
+    raise UploadError(f"The sheet '{grid.sheet}' is empty." if grid.sheet else "The selected file is empty.")
+
+
+def read_grid_table(name: str, data: bytes, *, sheet: str | None = None) -> tuple[list[str], list[TableRow], Grid]:
+    """read_table, also giving the Grid it read (which sheet, the others, what was detected)."""
+    grid = _grid(name, data, sheet)
+    at = _header_index(grid)
+    headers = _headers(grid.rows[at])
+    rows = []
+    for i in range(at + 1, len(grid.rows)):
+        texts = [_text(v) for v in grid.rows[i]]
+        if not any(texts):
+            continue
+        rows.append(TableRow(grid.first_row + i, dict(zip(headers, texts, strict=False)), grid.sheet))
+    return headers, rows, grid
 
 
 def read_table(name: str, data: bytes, *, sheet: str | None = None) -> tuple[list[str], list[TableRow]]:
-    """Read the first sheet (or `sheet`) of an xlsx, or a csv, into headers and rows.
+    """Read the first visible sheet (or `sheet`) of an xlsx, or a csv, into headers and rows.
 
     Every value is text, as a form field expects it: dates as yyyy-mm-dd, whole numbers
     without ".0", and text exactly as typed (a cell like "=SUM(A1)" stays text). Fully
-    empty rows are skipped, and every row keeps its spreadsheet row number.
+    empty rows are skipped, and every row keeps its spreadsheet row number. The reading is
+    bounded (see core.sheets): a file past the limits is refused with a message.
     """
-    sheet_name = None
-    try:
-        if _extension(name) == ".csv":
-            frame = pd.read_csv(io.StringIO(_decode(data)), header=None, dtype=str,
-                                keep_default_na=False, skip_blank_lines=False,
-                                quoting=csv.QUOTE_MINIMAL)
-        else:
-            with pd.ExcelFile(io.BytesIO(data), engine="calamine") as book:
-                if sheet is None:
-                    sheet_name = book.sheet_names[0] if book.sheet_names else None
-                elif sheet in book.sheet_names:
-                    sheet_name = sheet
-                else:
-                    raise UploadError(f"The workbook has no sheet called \"{sheet}\".")
-                if sheet_name is None:
-                    raise UploadError("The selected file is empty.")
-                frame = pd.read_excel(book, sheet_name=sheet_name, header=None, dtype=object)
-    except UploadError:
-        raise
-    except pd.errors.EmptyDataError:
-        raise UploadError("The selected file is empty.") from None
-    except ValueError:
-        raise UploadError("The selected file could not be read. Check it opens in Excel and "
-                          "upload it again.") from None
-    except Exception:
-        raise UploadError("The selected file could not be read. Check it opens in Excel and "
-                          "upload it again.") from None
-    records = frame.itertuples(index=False, name=None)
-    # The header is the first row with anything in it; rows above it are left out but
-    # still counted, so row numbers match what the person sees in Excel.
-    number, headers = 0, None
-    for values in records:
-        number += 1
-        texts = [_text(v) for v in values]
-        if any(texts):
-            headers = _headers(texts)
-            break
-    if headers is None:
-        raise UploadError("The selected file is empty.")
-    rows = []
-    for values in records:
-        number += 1
-        texts = [_text(v) for v in values]
-        if not any(texts):
-            continue
-        rows.append(TableRow(number, dict(zip(headers, texts, strict=False)), sheet_name))
+    headers, rows, _grid_read = read_grid_table(name, data, sheet=sheet)
     return headers, rows
 
 
@@ -530,47 +547,18 @@ def _is_blank(value) -> bool:
 
 
 def read_raw_table(name: str, data: bytes, *, sheet: str | None = None) -> RawTable:
-    """Read the first sheet (or `sheet`) of an xlsx, or a csv, column by column, leaving
-    each cell as the file has it (see RawTable). The same rows as read_table, with the same
-    numbers; only the per-cell conversion to text is skipped, so a 100,000-row ledger reads
-    in about the time python-calamine itself takes. A csv's cells are text already."""
-    from python_calamine import CalamineWorkbook
-
-    sheet_name = None
-    unreadable = ("The selected file could not be read. Check it opens in Excel and "
-                  "upload it again.")
-    try:
-        if _extension(name) == ".csv":
-            records = list(csv.reader(io.StringIO(_decode(data))))
-        else:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            try:
-                names = book.sheet_names
-                if sheet is None:
-                    sheet_name = names[0] if names else None
-                elif sheet in names:
-                    sheet_name = sheet
-                else:
-                    raise UploadError(f"The workbook has no sheet called \"{sheet}\".")
-                if sheet_name is None:
-                    raise UploadError("The selected file is empty.")
-                records = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-            finally:
-                book.close()
-    except UploadError:
-        raise
-    except Exception:
-        raise UploadError(unreadable) from None
-    header_at = None
-    for i, values in enumerate(records):
-        if any(not _is_blank(v) for v in values):
-            header_at = i
-            break
-    if header_at is None:
-        raise UploadError("The selected file is empty.")
+    """Read the first visible sheet (or `sheet`) of an xlsx, or a csv, column by column,
+    leaving each cell as the file has it (see RawTable). The same rows as read_table, with
+    the same numbers; only the per-cell conversion to text is skipped, so a 100,000-row
+    ledger reads in about the time python-calamine itself takes. A csv's cells are text
+    already."""
+    grid = _grid(name, data, sheet)
+    records = grid.rows
+    header_at = _header_index(grid)
     headers = _headers(records[header_at])
     width = len(headers)
     body = records[header_at + 1:]
+    first = grid.first_row + header_at + 1
     # Counting blanks in C (list.count) rather than testing cell by cell: most rows have
     # something in them, and this runs once per row of a very long sheet.
     # any() stops at the first cell with something truthy in it, so the full count runs only
@@ -579,15 +567,15 @@ def read_raw_table(name: str, data: bytes, *, sheet: str | None = None) -> RawTa
              if not any(values) and values.count("") + values.count(None) == len(values)]
     if blank:
         skip = set(blank)
-        numbers = [header_at + 2 + i for i in range(len(body)) if i not in skip]
+        numbers = [first + i for i in range(len(body)) if i not in skip]
         body = [values for i, values in enumerate(body) if i not in skip]
     else:
-        numbers = list(range(header_at + 2, header_at + 2 + len(body)))
+        numbers = list(range(first, first + len(body)))
     if any(len(values) != width for values in body):
         body = [(list(values) + [""] * width)[:width] for values in body]
     columns = list(zip(*body, strict=True)) if body else [()] * width
     return RawTable(headers=headers, columns=dict(zip(headers, columns, strict=True)), numbers=numbers,
-                    sheet=sheet_name)
+                    sheet=grid.sheet, sheets=grid.sheets, notes=grid.notes)
 
 
 # --- Mapping and validating ---------------------------------------------------------------
@@ -717,6 +705,12 @@ def upload_receive(*, target: models.Model, kind: str, uploaded_file, user,
         earlier = loaded_copy(target=target, kind=kind, sha256=digest)
         if earlier is not None:
             raise FileAlreadyLoaded(earlier)
+    # Read it once now, within the limits, so that a file that cannot be read is refused
+    # with its message and never kept: a stored file is read again on every visit.
+    try:
+        read_grid(name, data, rows=False)
+    except SheetError as exc:
+        raise UploadError(exc.message) from None
     upload = Upload(kind=kind, original_name=name[:255], sha256=digest,
                     size=len(data), uploaded_by=user, **_target_filter(target))
     upload.file.save(name.rsplit("/", 1)[-1][:100], ContentFile(data), save=False)
@@ -726,11 +720,16 @@ def upload_receive(*, target: models.Model, kind: str, uploaded_file, user,
     return upload
 
 
-def _read_upload(upload: Upload, sheet: str | None = None) -> tuple[list[str], list[TableRow]]:
+def _stored_bytes(upload: Upload) -> bytes:
+    """The stored file, read no further than the upload limit allows."""
     with upload.file.open("rb") as f:
-        data = f.read()
+        data = f.read(max_upload_bytes() + 1)
     check_file(upload.original_name, data)
-    return read_table(upload.original_name, data, sheet=sheet)
+    return data
+
+
+def _read_upload(upload: Upload, sheet: str | None = None) -> tuple[list[str], list[TableRow], Grid]:
+    return read_grid_table(upload.original_name, _stored_bytes(upload), sheet=sheet)
 
 
 def _target_of(upload: Upload) -> models.Model:
@@ -743,13 +742,16 @@ def upload_inspect(*, upload: Upload, form_kwargs: dict | None = None,
     looked at changes nothing). The mapping is the one given, else the one chosen for this
     upload, else the programme's remembered one, else a suggestion from the headers."""
     spec = get_upload_spec(upload.kind)
+    if sheet is None:
+        sheet = upload.sheet or None
     if spec.bulk_validate is not None:
         preview = _inspect_bulk(spec, upload, form_kwargs, mapping, sheet)
     else:
-        headers, rows = _read_upload(upload, sheet)
+        headers, rows, grid = _read_upload(upload, sheet)
         mapping = _mapping_for(spec, upload, headers, mapping)
         cleaned, errors = validate_rows(spec, rows, mapping, form_kwargs)
-        preview = Preview(headers=headers, mapping=mapping, rows=rows, cleaned=cleaned, errors=errors)
+        preview = Preview(headers=headers, mapping=mapping, rows=rows, cleaned=cleaned, errors=errors,
+                          sheets=grid.sheets, notes=grid.notes, sheet_read=grid.sheet)
     preview.displays = column_displays(spec, form_kwargs, preview.mapping)
     return preview
 
@@ -783,20 +785,20 @@ def _inspect_bulk(spec: UploadSpec, upload: Upload, form_kwargs: dict | None, ma
 
 def _inspect_bulk_table(spec: UploadSpec, upload: Upload, form_kwargs: dict | None, mapping: dict | None,
                         sheet: str | None) -> Preview:
-    with upload.file.open("rb") as f:
-        data = f.read()
-    check_file(upload.original_name, data)
+    data = _stored_bytes(upload)
     if spec.raw_read:
         table = read_raw_table(upload.original_name, data, sheet=sheet)
     else:
-        headers, rows = read_table(upload.original_name, data, sheet=sheet)
+        headers, rows, grid = read_grid_table(upload.original_name, data, sheet=sheet)
         table = RawTable(headers=headers, columns={h: [r.get(h, "") for r in rows] for h in headers},
-                         numbers=[r.number for r in rows], sheet=rows[0].sheet if rows else None)
+                         numbers=[r.number for r in rows], sheet=grid.sheet, sheets=grid.sheets,
+                         notes=grid.notes)
     mapping = _mapping_for(spec, upload, table.headers, mapping)
     result = validate_table(spec, table, mapping, form_kwargs)
     first = [table.text_row(i) for i in range(min(PREVIEW_ROWS, len(table)))]
     return Preview(headers=table.headers, mapping=mapping, rows=first, cleaned=result.cleaned,
-                   errors=result.errors, total_rows=len(table), warnings=result.warnings)
+                   errors=result.errors, total_rows=len(table), warnings=result.warnings,
+                   sheets=table.sheets, notes=table.notes, sheet_read=table.sheet)
 
 
 def upload_preview(*, upload: Upload, form_kwargs: dict | None = None,
@@ -822,8 +824,6 @@ def loaded_copy(*, target: models.Model, kind: str, sha256: str) -> Upload | Non
     """The committed upload of the same bytes into the same place, if there is one."""
     return Upload.objects.filter(kind=kind, sha256=sha256, status=Upload.Status.COMMITTED,
                                  **_target_filter(target)).select_related("uploaded_by").first()
-
-
 
 
 @transaction.atomic
@@ -941,10 +941,33 @@ class UploadFileForm(forms.Form):
         limit = max_upload_bytes()
         if f.size > limit:
             raise forms.ValidationError(f"The file must be smaller than {_megabytes(limit)}.")
-        if _extension(f.name) not in ALLOWED_EXTENSIONS:
+        ext = _extension(f.name)
+        if ext in REFUSED_EXTENSIONS:
+            raise forms.ValidationError(REFUSED_EXTENSIONS[ext])
+        if ext not in ALLOWED_EXTENSIONS:
             raise forms.ValidationError(
                 "The selected file must be an Excel workbook (.xlsx) or a CSV file (.csv).")
         return f
+
+    @property
+    def limits_text(self) -> str:
+        """What the page says a file may hold (the settings in force)."""
+        return f"The file must be smaller than {_megabytes(max_upload_bytes())}. {limits_text()}"
+
+
+def upload_choose_sheet(*, upload: Upload, sheet: str, sheets: list[SheetInfo]) -> Upload:
+    """Read another sheet of the workbook (one of `sheets`, as the preview listed them;
+    a hidden one too, since a person chose it by name). The mapping is suggested afresh
+    from that sheet's headings."""
+    if upload.status not in (Upload.Status.PREVIEWED, Upload.Status.FAILED):
+        raise UploadError("This file has been loaded, so the sheet it was read from cannot change.")
+    if sheet not in {s.name for s in sheets}:
+        raise UploadError(f"The workbook has no sheet called '{sheet}'.")
+    upload.sheet = sheet
+    upload.mapping = {}
+    upload._change_reason = f"Sheet chosen: {sheet}"
+    upload.save(update_fields=["sheet", "mapping"])
+    return upload
 
 
 class MappingForm(forms.Form):

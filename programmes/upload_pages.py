@@ -26,6 +26,7 @@ from core.uploads import (
     UploadFileForm,
     get_upload_spec,
     mapping_form,
+    upload_choose_sheet,
     upload_commit,
     upload_discard,
     upload_errors_xlsx,
@@ -125,6 +126,12 @@ class UploadPages:
         except UploadError as e:
             messages.error(request, e.message)
             return self._redirect("receive", slug)
+        if request.method == "POST" and "sheet" in request.POST:
+            try:
+                upload_choose_sheet(upload=upload, sheet=request.POST["sheet"], sheets=preview.sheets)
+            except UploadError as e:
+                messages.error(request, e.message)
+            return self._redirect("mapping", slug, upload.pk)
         form = mapping_form(spec, preview.headers, initial=preview.mapping,
                             data=request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
@@ -134,7 +141,8 @@ class UploadPages:
                 upload_preview(upload=upload, form_kwargs=kwargs, mapping=mapping)
             return self._redirect("preview", slug, upload.pk)
         return render(request, self.templates[1], self._ctx(
-            access, upload=upload, mapping_form=form, mapping_action=self.url("mapping", slug, upload.pk)))
+            access, upload=upload, mapping_form=form, mapping_action=self.url("mapping", slug, upload.pk),
+            preview=preview))
 
     def preview(self, request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
         access = self._access(request, slug)

@@ -6,8 +6,6 @@ programme's teams and pay scales, and which employee references appear on more t
 row — is looked up once per file in `RosterLookups` and handed to every row's form
 through the pipeline's form_kwargs, so validating 5,000 rows runs no query per row.
 """
-import csv
-import io
 import re
 from datetime import datetime
 from decimal import Decimal

@@ -22,6 +22,7 @@ from core.uploads import (
     UploadFileForm,
     get_upload_spec,
     mapping_form,
+    upload_choose_sheet,
     upload_commit,
     upload_discard,
     upload_errors_xlsx,
@@ -446,6 +447,12 @@ def upload_mapping(request: HttpRequest, slug: str, kind: str, upload_pk: int) -
     except UploadError as e:
         messages.error(request, e.message)
         return redirect("workforce:upload", slug, kind)
+    if request.method == "POST" and "sheet" in request.POST:
+        try:
+            upload_choose_sheet(upload=found, sheet=request.POST["sheet"], sheets=preview.sheets)
+        except UploadError as e:
+            messages.error(request, e.message)
+        return redirect("workforce:upload_mapping", slug, kind, found.pk)
     form = mapping_form(spec, preview.headers, initial=preview.mapping,
                         data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -455,7 +462,7 @@ def upload_mapping(request: HttpRequest, slug: str, kind: str, upload_pk: int) -
                 access.programme, upload=found, mapping=mapping, kind=KINDS[kind]))
         return redirect("workforce:upload_preview", slug, kind, found.pk)
     return render(request, "workforce/upload_mapping.html", _upload_ctx(
-        access, kind, upload=found, mapping_form=form,
+        access, kind, upload=found, mapping_form=form, preview=preview,
         mapping_action=reverse("workforce:upload_mapping", args=[slug, kind, found.pk])))
 
 
