@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from core.exports import xlsx_bytes
 from core.jobs import jobs_for
 from core.models import Upload
+from core.protection import refusal_message
 from core.roles import Capability
 from core.uploads import (
     UploadError,
@@ -224,8 +225,8 @@ def resource_delete(request: HttpRequest, slug: str, resource: str, pk: int) -> 
     if request.method == "POST":
         try:
             record_delete(instance=obj, user=request.user, reason=f"{res.singular.capitalize()} deleted")
-        except ProtectedError:
-            messages.error(request, f"This {res.singular} is still used by budget lines: change them first.")
+        except ProtectedError as e:
+            messages.error(request, refusal_message(e, instance=obj, what=res.singular))
             return redirect(f"finance:{res.section}", slug)
         messages.success(request, f"The {res.singular} has been deleted.")
         return redirect(f"finance:{res.section}", slug)

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from core.concurrency import VersionedSchema, if_match_conflict, locked_copy, with_etag
+from core.protection import refusal_message
 from core.roles import Capability
 from programmes.access import programme_access, programmes_for_user
 from programmes.forms import LOOP_MESSAGE
@@ -263,8 +264,8 @@ class ProgrammeChildViewSet(viewsets.ModelViewSet):
         try:
             record_delete(instance=instance, user=request.user,
                           reason=f"{self.model._meta.verbose_name.capitalize()} deleted through the API")
-        except ProtectedError:
-            return Response({"detail": "Other records still depend on this one."},
+        except ProtectedError as e:
+            return Response({"detail": refusal_message(e, instance=instance)},
                             status=status.HTTP_409_CONFLICT)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

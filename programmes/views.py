@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.jobs import job_request, jobs_for
+from core.protection import refusal_message
 from core.roles import Capability
 from programmes import exports, job_pages, selectors
 from programmes.access import ProgrammeAccess, programme_access
@@ -325,8 +326,8 @@ def resource_delete(request: HttpRequest, slug: str, resource: str, pk: int) -> 
 
         try:
             record_delete(instance=obj, user=request.user, reason=f"{res.singular.capitalize()} deleted")
-        except ProtectedError:
-            messages.error(request, f"This {res.singular} still has milestones: move them first.")
+        except ProtectedError as e:
+            messages.error(request, refusal_message(e, instance=obj, what=res.singular))
             return redirect(f"programmes:{res.key}_list", slug)
         messages.success(request, f"The {res.singular} has been deleted.")
         return redirect(f"programmes:{res.key}_list", slug)

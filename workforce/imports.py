@@ -12,13 +12,22 @@ from decimal import Decimal
 
 from django import forms
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.bulk import bulk_insert
 from core.models import Upload
+from core.protection import refusal_message
 from core.sheets import SheetError, read_grid
-from core.uploads import ColumnSpec, UploadSpec, _headers, _text, remembered_mapping, suggest_mapping
+from core.uploads import (
+    ColumnSpec,
+    UploadError,
+    UploadSpec,
+    _headers,
+    _text,
+    remembered_mapping,
+    suggest_mapping,
+)
 from programmes.models import Programme
 from programmes.services import record_delete, record_save
 from workforce.forms import EmployeeRecordForm, ReadinessForm
@@ -26,6 +35,7 @@ from workforce.models import (
     DEFAULT_STANDARD_WEEK,
     ContractType,
     EmployeeRecord,
+    Establishment,
     PayScale,
     PensionScheme,
     Readiness,
@@ -399,10 +409,18 @@ def write_roster(*, upload, rows, user, programme: Programme, as_at, received_on
 
 @transaction.atomic
 def rollback_roster(*, upload, user) -> None:
-    """Remove the roster version the upload made, with all its records."""
+    """Remove the roster version the upload made, with all its records. Refused, with
+    what to do first, while a restructure uses the version as its baseline."""
     for roster in TransferRoster.objects.filter(upload=upload):
         EmployeeRecord.objects.filter(roster=roster).delete()
-        record_delete(instance=roster, user=user, reason="Upload rolled back")
+        try:
+            record_delete(instance=roster, user=user, reason="Upload rolled back")
+        except ProtectedError as e:
+            # Raised before anything is deleted; the records above go back with the
+            # transaction the error leaves through.
+            raise UploadError(refusal_message(
+                e, instance=roster, what="roster version", action="roll back",
+                labels={Establishment: ("restructure", "baseline")})) from e
 
 
 class ReadinessRowForm(ReadinessForm):

@@ -1,0 +1,52 @@
+"""Say why a delete or a rollback was refused because other records still point at the
+one being removed (a PROTECT or RESTRICT foreign key), and what to do first — in words
+a person can act on, on the page and in the API alike."""
+from collections import defaultdict
+
+from django.db import models
+from django.db.models import ProtectedError, RestrictedError
+
+Labels = dict[type[models.Model], tuple[str, str]]
+
+
+def _quoted(objs: list) -> str:
+    names = [f"‘{o}’" for o in objs[:3]]
+    if len(objs) > 3:
+        names.append(f"{len(objs) - 3} more")
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _pointing_field(blocker: type[models.Model], target: type[models.Model]) -> models.Field | None:
+    return next((f for f in blocker._meta.concrete_fields
+                 if f.is_relation and f.many_to_one and issubclass(target, f.related_model)), None)
+
+
+def refusal_message(error: ProtectedError | RestrictedError, *, instance: models.Model, what: str = "",
+                    action: str = "delete", labels: Labels | None = None) -> str:
+    """Why `instance` cannot be removed: which records point at it and through what, and
+    what to change first. `labels` gives a record kind and its field the names people
+    use for them (an establishment is a "restructure" on the pages), where the model's
+    own verbose names would not do."""
+    what = what or str(instance._meta.verbose_name)
+    blockers = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", None) or []
+    by_model: dict[type, list] = defaultdict(list)
+    for obj in blockers:
+        by_model[type(obj)].append(obj)
+    if not by_model:
+        return f"Other records still use this {what}: change them first, then {action} it."
+    sentences, fixes = [], []
+    for model, objs in by_model.items():
+        singular, field_label = (labels or {}).get(model, (None, None))
+        singular = singular or str(model._meta.verbose_name)
+        plural = f"{singular}s" if labels and model in labels else str(model._meta.verbose_name_plural)
+        f = _pointing_field(model, type(instance))
+        field_label = field_label or (str(f.verbose_name) if f is not None else what)
+        objs = sorted(objs, key=str)
+        if len(objs) == 1:
+            sentences.append(f"the {field_label} of the {singular} {_quoted(objs)}")
+            fixes.append(f"change that {singular}’s {field_label} or delete it")
+        else:
+            sentences.append(f"the {field_label} of the {plural} {_quoted(objs)}")
+            fixes.append(f"change their {field_label} or delete them")
+    return (f"This {what} is {' and '.join(sentences)}. "
+            f"{'; '.join(fixes).capitalize()} first, then {action} this {what}.")
