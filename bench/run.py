@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 TRACKER_P95_TARGET_MS = 150
 NON_RENDER_SHARE_TARGET = 20  # per cent of the PDF's total time
-APP_SECTIONS = ("bench.workforce", "bench.finance", "bench.business_cases", "bench.papers")
+APP_SECTIONS = ("bench.workforce", "bench.finance", "bench.business_cases", "bench.papers", "bench.hostile")
 
 
 def main() -> None:
