@@ -20,7 +20,7 @@ from business_cases.models import (
     Rating,
     StrategicObjective,
 )
-from core.concurrency import VersionedForm
+from core.concurrency import VersionedForm, VersionedRecordsForm
 from core.forms import GovukDateField, govuk_messages
 from programmes.forms import ProgrammeScopedForm
 from workforce.models import TransferRoster
@@ -85,13 +85,16 @@ class MatrixSettingsForm(VersionedForm):
 NOT_ASSESSED = ("", "Not assessed")
 
 
-class OptionCellsForm(forms.Form):
+class OptionCellsForm(VersionedRecordsForm):
     """One option's cells: a field per criterion, of the criterion's kind. Left empty, the
     cell is not assessed."""
+
+    versioned_what = "these scores"
 
     def __init__(self, *args, criteria: list[Criterion], cells: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.versioned_records = sorted(cells.values(), key=lambda cell: cell.pk)
         K = Criterion.Kind
         for c in criteria:
             cell = cells.get(c.pk)

@@ -327,6 +327,7 @@ def option_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def option_cells(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
     option = get_object_or_404(Option, programme=access.programme, pk=pk)

@@ -105,6 +105,7 @@ class FieldChange:
     label: str
     theirs: str
     yours: str | None = None
+    note: str | None = None  # said instead, for a row that came or went
 
 
 @dataclass
@@ -121,11 +122,15 @@ class Conflict:
     def summary(self) -> str:
         by = self.who or "Someone else"
         at = f" on {show_value(None, self.when)}" if self.when else ""
-        return f"{by} changed this {self.what}{at}, after you opened it."
+        target = self.what if self.what.startswith(("this ", "these ")) else f"this {self.what}"
+        return f"{by} changed {target}{at}, after you opened it."
 
     def messages(self) -> list[str]:
         out = [self.summary]
         for c in self.changes:
+            if c.note:
+                out.append(c.note)
+                continue
             line = f"{c.label} is now “{c.theirs}”"
             if c.yours is not None:
                 line += f"; yours was “{c.yours}”"
@@ -343,3 +348,73 @@ def _versioned_schema_class():
 
 
 VersionedSchema = _versioned_schema_class()
+
+
+# Forms over several records (a grid of lines, settings with their rows) -----------------
+
+def _key(instance: models.Model) -> str:
+    return f"{instance._meta.label_lower}.{instance.pk}"
+
+
+def records_version(records) -> str:
+    """One token for a set of saved records: each record's key and version."""
+    return "|".join(f"{_key(r)}={record_version(r)}" for r in records if r.pk is not None)
+
+
+class VersionedRecordsForm(forms.Form):
+    """A plain form that saves several records at once (an establishment's lines, a
+    programme's thresholds and appetites). Set `versioned_records` (and `versioned_what`)
+    in `__init__`; the save is refused if any of them changed, or rows came or went, since
+    the form was shown. As with `VersionedForm`, the view runs in one transaction."""
+
+    versioned_what = "this page"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.versioned_records: list[models.Model] = []
+        self.conflict: Conflict | None = None
+        self.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def get_initial_for_field(self, field, field_name):
+        if field_name == VERSION_FIELD:
+            return records_version(self.versioned_records)
+        return super().get_initial_for_field(field, field_name)
+
+    def _post_clean(self):
+        super()._post_clean()
+        if VERSION_FIELD not in self.data and self.add_prefix(VERSION_FIELD) not in self.data:
+            return  # a post from before versions existed is not checked
+        read = dict(part.split("=", 1) for part in (self.cleaned_data.get(VERSION_FIELD) or "").split("|") if part)
+        models_by_label = {r._meta.label_lower: type(r) for r in self.versioned_records}
+        conflict = Conflict(what=self.versioned_what, current_version="")
+        changed = False
+        for key, version in read.items():
+            label, _, pk = key.rpartition(".")
+            model = models_by_label.get(label)
+            current = locked_copy(model, pk) if model is not None else None
+            if current is None:
+                changed = True
+                conflict.changes.append(FieldChange(name=key, label="", theirs="",
+                                                    note="A row you saw has been removed."))
+                continue
+            found = find_conflict(current=current, read_version=version)
+            if found is not None:
+                changed = True
+                if found.when and (conflict.when is None or found.when > conflict.when):
+                    conflict.who, conflict.when = found.who, found.when
+                conflict.changes += [FieldChange(name=c.name, label=f"{current} – {c.label}", theirs=c.theirs)
+                                     for c in found.changes]
+        added = [r for r in self.versioned_records if r.pk is not None and _key(r) not in read]
+        if added:
+            changed = True
+            conflict.changes += [FieldChange(name=_key(r), label=str(r), theirs="",
+                                             note=f"“{r}” has been added.") for r in added]
+        if not changed:
+            return
+        fresh = [locked_copy(type(r), r.pk) for r in self.versioned_records if r.pk is not None]
+        conflict.current_version = records_version([r for r in fresh if r is not None])
+        self.conflict = conflict
+        for message in conflict.messages():
+            self.add_error(None, message)
+        self.data = self.data.copy()
+        self.data[self.add_prefix(VERSION_FIELD)] = conflict.current_version

@@ -2,9 +2,10 @@
 full_clean in the services."""
 from django import forms
 
+from core.concurrency import VersionedRecordsForm
 from core.forms import govuk_messages
 from programmes.forms import ProgrammeScopedForm
-from risks.models import SCORE, Category, Issue, Risk, RiskAction, RiskSettings
+from risks.models import SCORE, Category, Issue, Risk, RiskAction, RiskAppetite, RiskSettings
 
 SCORE_CHOICES = [("", "Choose")] + [(str(n), str(n)) for n in range(1, 6)]
 
@@ -39,7 +40,7 @@ class IssueForm(ProgrammeScopedForm):
         self.fields["risk"].empty_label = "Not raised from a risk"
 
 
-class RiskSettingsForm(forms.Form):
+class RiskSettingsForm(VersionedRecordsForm):
     """The programme's RAG thresholds and the appetite for each category of risk."""
 
     green_max = forms.IntegerField(label="Highest green score", min_value=1, max_value=24,
@@ -47,8 +48,12 @@ class RiskSettingsForm(forms.Form):
     amber_max = forms.IntegerField(label="Highest amber score", min_value=2, max_value=24,
                                    help_text="Scores above green and up to this are amber; above, red (default 12)")
 
+    versioned_what = "these thresholds and appetites"
+
     def __init__(self, *args, settings: RiskSettings, appetites: dict[str, int], **kwargs):
         super().__init__(*args, **kwargs)
+        self.versioned_records = [settings, *RiskAppetite.objects.filter(programme_id=settings.programme_id)
+                                  .order_by("category")]
         self.fields["green_max"].initial = settings.green_max
         self.fields["amber_max"].initial = settings.amber_max
         for value, label in Category.choices:

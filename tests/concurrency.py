@@ -11,7 +11,7 @@ import lxml.html
 from django.db import IntegrityError, models, transaction
 from django.forms import ModelForm
 
-from core.concurrency import VERSION_FIELD
+from core.concurrency import VERSION_FIELD, VersionedRecordsForm
 from core.roles import Capability, role_can
 from tests.permissions import ROLE_OF, Page
 
@@ -68,6 +68,19 @@ def _their_change(instance: models.Model, editable: set[str]) -> tuple[str, obje
     raise AssertionError(f"found no field of {model.__name__} to change")
 
 
+def _edited(response) -> tuple[models.Model | None, set[str]]:
+    """The saved record the page's form edits (the first, for a form over several) and
+    the names of the fields it may change."""
+    form = response.context.get("form") if response.context else None
+    if isinstance(form, ModelForm) and form.instance.pk is not None:
+        return form.instance, set(form.fields)
+    if isinstance(form, VersionedRecordsForm):
+        saved = [r for r in form.versioned_records if r.pk is not None]
+        if saved:
+            return saved[0], {f.name for f in type(saved[0])._meta.concrete_fields}
+    return None, set()
+
+
 def hidden_version(html: str) -> str | None:
     found = lxml.html.fromstring(html).xpath(f"//input[@name='{VERSION_FIELD}']/@value")
     return found[0] if found else None
@@ -79,23 +92,23 @@ def stale_edit_problems(world, page: Page, url: str, *, save_first: bool = False
     `save_first`, a page whose record does not exist yet is saved once first."""
     client = world.cast.client(editor(page))
     shown = client.get(url)
-    form = shown.context.get("form") if shown.context else None
-    if isinstance(form, ModelForm) and form.instance.pk is None and save_first:
+    target, editable = _edited(shown)
+    if target is None and save_first:
         # A page that edits a record made on its first save (a programme's settings):
         # save once, so there is a version to be stale against.
         client.post(url, page.data(world))
         shown = client.get(url)
-        form = shown.context.get("form") if shown.context else None
-    if not isinstance(form, ModelForm) or form.instance.pk is None:
+        target, editable = _edited(shown)
+    if target is None:
         return None
     problems = []
     read = hidden_version(shown.content.decode())
     if not read:
         return [f"{url}: the form carries no {VERSION_FIELD}"]
-    name, theirs = _their_change(form.instance, set(form.fields))
+    name, theirs = _their_change(target, editable)
     data = {**page.data(world), VERSION_FIELD: read}
     refused = client.post(url, data)
-    stored = getattr(type(form.instance)._base_manager.get(pk=form.instance.pk), name)
+    stored = getattr(type(target)._base_manager.get(pk=target.pk), name)
     if refused.status_code != 200:
         problems.append(f"{url}: a stale save answered {refused.status_code}, not the form again")
     elif CONFLICT_TEXT not in refused.content.decode():
@@ -113,15 +126,11 @@ def stale_edit_problems(world, page: Page, url: str, *, save_first: bool = False
 
 def edits(name: str) -> bool:
     """Whether a URL name says its page edits a record."""
-    return name.endswith("edit") or name.endswith("settings")
+    return name.endswith(("edit", "settings", "cells"))
 
 
-# Edit pages of several rows at once, whose forms are not a model form of one record; they
-# have no version check yet.
-UNCHECKED = {
-    "workforce:establishment_edit": "the establishment's lines are a grid of rows, not one record",
-    "risks:settings": "thresholds and appetites together: a plain form over several records",
-}
+# Edit pages known not to check versions yet, with why; none at present.
+UNCHECKED: dict[str, str] = {}
 
 
 # The API: every single-record route that changes or deletes a record --------------------

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from core.concurrency import VersionedForm
+from core.concurrency import VersionedForm, VersionedRecordsForm
 from core.forms import govuk_date_fields, govuk_messages
 from programmes.models import Programme
 from workforce.models import (
@@ -160,15 +160,18 @@ class EstablishmentForm(_Scoped):
         self.fields["baseline"].empty_label = "Choose a roster version"
 
 
-class EstablishmentLinesForm(forms.Form):
+class EstablishmentLinesForm(VersionedRecordsForm):
     """Posts, FTE and redundancies for every team of the programme, in one table."""
 
     COLUMNS = (("posts", "Posts"), ("fte", "FTE"), ("voluntary", "Voluntary redundancies"),
                ("compulsory", "Compulsory redundancies"))
 
+    versioned_what = "this establishment"
+
     def __init__(self, *args, teams: list[Team], initial_lines: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.teams = teams
+        self.versioned_records = sorted(initial_lines.values(), key=lambda line: line.pk)
         for team in teams:
             line = initial_lines.get(team.pk)
             for key, label in self.COLUMNS:

@@ -378,6 +378,7 @@ def establishment_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the version check locks the row until the save
 def establishment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
     found = selectors.establishment_for(programme=access.programme, pk=pk)
