@@ -143,3 +143,27 @@ def test_records_that_are_not_settled_stay_editable(kind, soc_ready, admin_clien
 def test_uploads_and_paper_versions_are_not_added_by_hand(admin_client):
     assert admin_client.get(reverse("admin:core_upload_add")).status_code == 403
     assert admin_client.get(reverse("admin:business_cases_paperversion_add")).status_code == 403
+
+
+def test_every_model_of_loaded_rows_is_kept_from_the_admin_or_settled_there():
+    """Rows an upload loaded (and rows hanging off them, such as a roster's employee
+    records) are either not in the admin at all or in it through SettledRecordAdmin, so a
+    model registered later cannot quietly make them editable."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    from core.admin import SettledRecordAdmin
+
+    def points_at(model, targets) -> bool:
+        return any(f.many_to_one and f.related_model in targets for f in model._meta.concrete_fields)
+
+    from workforce.models import TransferRoster
+
+    models = [m for m in apps.get_models() if not m.__name__.startswith("Historical")]
+    # A roster version is one upload kept whole: its records came in with it.
+    loaded = {m for m in models if points_at(m, {Upload}) or points_at(m, {TransferRoster})}
+    assert {m.__name__ for m in loaded} >= {"Risk", "AppraisalLine", "TransferRoster", "EmployeeRecord",
+                                             "LedgerTransaction"}
+    unsafe = [m.__name__ for m in loaded | {Upload}
+              if m in admin.site._registry and not isinstance(admin.site._registry[m], SettledRecordAdmin)]
+    assert unsafe == []
