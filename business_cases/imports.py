@@ -48,6 +48,10 @@ class AppraisalLineImportForm(AppraisalLineForm):
         self.fields["category"] = forms.CharField(label="Category",
                                                   error_messages={"required": "Enter the category"})
         self.fields["final"] = forms.CharField(label="Final", required=False)
+        # Django's own "Enter a number." does not say which.
+        self.fields["year"].error_messages["invalid"] = ("Enter the year of the appraisal as a whole number, "
+                                                         "for example 0")
+        self.fields["amount"].error_messages["invalid"] = "Enter the amount as a number of pounds, for example 250000"
 
     def clean_option(self):
         text = self.cleaned_data["option"]

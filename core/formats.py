@@ -16,6 +16,12 @@ def money(value: Decimal | None, *, pence: bool | None = None) -> str:
     return f"{'-' if value < 0 else ''}£{text}"
 
 
+def label_noun(label) -> str:
+    """A label inside a sentence ("Enter the annual pay"): lower case, but an abbreviation
+    keeps its capitals ("Enter the FTE")."""
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in str(label).split())
+
+
 def long_date(value: date) -> str:
     """1 April 2023, as GOV.UK writes a date in running text."""
     return formats.date_format(value, "j F Y")

@@ -3,6 +3,8 @@ from datetime import date
 
 from django import forms
 
+from core.formats import label_noun
+
 
 class GovukDateWidget(forms.MultiWidget):
     """The GOV.UK date input: day, month and year as three boxes.
@@ -67,7 +69,7 @@ def govuk_messages(form: forms.BaseForm) -> None:
     """Say what to do, in the GOV.UK way ("Enter the title"), instead of "This field is
     required"."""
     for f in form.fields.values():
-        label = str(f.label or "").lower() or "a value"
+        label = label_noun(f.label or "") or "a value"
         if isinstance(f, forms.ChoiceField | forms.ModelChoiceField):
             f.error_messages["required"] = f"Choose the {label}"
         else:

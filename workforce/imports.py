@@ -16,6 +16,7 @@ from django.db.models import Max, ProtectedError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.bulk import bulk_insert
+from core.formats import label_noun
 from core.models import Upload
 from core.protection import refusal_message
 from core.sheets import SheetError, read_grid
@@ -126,6 +127,7 @@ TRUE = {"yes", "y", "true", "1", "x", "done"}
 FALSE = {"no", "n", "false", "0", ""}
 DATE_FIELDS = ("continuous_service_date",)
 NUMBER_FIELDS = ("annual_pay", "contracted_hours", "fte", "sickness_absence_days")
+COLUMN_LABELS = {c.name: c.label for c in ROSTER_COLUMNS}
 
 
 def _key(text) -> str:
@@ -281,7 +283,8 @@ class EliRowForm(EmployeeRecordForm):
                 # The same formats, looked up once for the file instead of once per row.
                 field.input_formats = list(field.input_formats)
         for name in NUMBER_FIELDS:
-            self.fields[name].error_messages["invalid"] = f"Enter the {self.fields[name].label} as a number"
+            # The column's own words: the model's labels carry units ("Annual pay (£)").
+            self.fields[name].error_messages["invalid"] = f"Enter the {label_noun(COLUMN_LABELS[name])} as a number"
 
     def _clean_fields(self):
         """Django's own field cleaning, without making a BoundField for every cell: an ELI

@@ -105,3 +105,17 @@ def test_money_and_dates_are_formatted_by_the_shared_formatter():
 
     assert money(Decimal("18450"), pence=True) == "£18,450.00" and money(Decimal("-0.5")) == "-£0.50"
     assert long_date(date(2023, 4, 1)) == "1 April 2023"
+
+
+def test_appraisal_line_numbers_say_which_number_is_wrong(cast):
+    from business_cases.imports import KIND, row_form_kwargs
+    from core.uploads import TableRow, validate_rows
+
+    spec = get_upload_spec(KIND)
+    mapping = {c.name: c.label for c in spec.columns}
+    row = TableRow(2, {"Option": "", "Category": "Capital cost", "Year": "soon", "Financial year": "",
+                       "Description": "Kit", "Amount": "lots", "Final": ""})
+    _, errors = validate_rows(spec, [row], mapping, row_form_kwargs(cast.programme))
+    found = {(e.column_header, e.message) for e in errors}
+    assert ("Year", "Enter the year of the appraisal as a whole number, for example 0") in found
+    assert ("Amount", "Enter the amount as a number of pounds, for example 250000") in found

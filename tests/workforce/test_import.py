@@ -109,7 +109,7 @@ def test_required_fields_name_their_row_and_column(hr_programme):
 def test_a_required_column_missing_from_the_file_is_reported_first(hr_programme):
     headers = [h for h in HEADERS if h != "WTE"]
     errors = errors_of(hr_programme, staff(2), headers)
-    assert errors == [(None, None, None, "Choose the column that holds the fte.")]
+    assert errors == [(None, None, None, "Choose the column that holds the FTE.")]
 
 
 def test_dates_must_be_real_and_not_in_the_future(hr_programme):

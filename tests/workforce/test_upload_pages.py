@@ -114,3 +114,19 @@ def test_the_differences_page_says_fte_and_pay_properly(hr_programme):
     assert "Changed FTE" in text and "Changed fte" not in text
     assert "Pay: <span class=\"app-diff-old\">£23,976.00</span> to £24,500.50" in text
     assert "FTE: <span class=\"app-diff-old\">1.00</span> to 0.80" in text
+
+
+def test_eli_messages_name_the_column_in_plain_words(hr_programme):
+    from core.uploads import upload_inspect
+    from workforce.imports import roster_form_kwargs
+
+    cast = hr_programme
+    rows = staff(2)
+    rows[0]["WTE"], rows[0]["Hours per week"] = "", "37"
+    rows[1]["Annual pay"], rows[1]["Sickness absence days"] = "lots", "some"
+    upload = receive(cast.programme, cast.users["hr"], xlsx(rows))
+    preview = upload_inspect(upload=upload, form_kwargs=roster_form_kwargs(cast.programme, upload=upload))
+    found = {(e.row, e.column_header, e.message) for e in preview.errors}
+    assert (2, "WTE", "Enter the FTE") in found
+    assert (3, "Annual pay", "Enter the annual pay as a number") in found
+    assert (3, "Sickness absence days", "Enter the sickness absence days as a number") in found
