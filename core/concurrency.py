@@ -52,18 +52,21 @@ def _values(fields: list[models.Field], obj) -> list:
     return [[f.attname, getattr(obj, f.attname)] for f in fields]
 
 
-def _m2m_values(instance: models.Model) -> list:
-    return [[f.name, sorted(getattr(instance, f.name).values_list("pk", flat=True))]
+def _m2m_values(instance: models.Model, links: dict | None) -> list:
+    links = links or {}
+    return [[f.name, sorted(links[f.name] if f.name in links
+                            else getattr(instance, f.name).values_list("pk", flat=True))]
             for f in instance._meta.many_to_many]
 
 
-def record_version(instance: models.Model) -> str:
+def record_version(instance: models.Model, *, links: dict[str, list] | None = None) -> str:
     """The version token of a record as it was loaded from the database: a hash of the
-    fields its history keeps, then (if it has any) a hash of the others and its links."""
+    fields its history keeps, then (if it has any) a hash of the others and its links.
+    `links` gives the primary keys of many-to-many fields a page has already read."""
     tracked, untracked = _tracked(type(instance))
     token = _digest(_values(tracked, instance))
     if untracked or instance._meta.many_to_many:
-        token += "-" + _digest([_values(untracked, instance), _m2m_values(instance)])[:12]
+        token += "-" + _digest([_values(untracked, instance), _m2m_values(instance, links)])[:12]
     return token
 
 

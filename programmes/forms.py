@@ -91,6 +91,8 @@ class MilestoneStatusForm(forms.Form):
     date, so the model's own rules are applied there, not here."""
 
     status = forms.ChoiceField(choices=Milestone.Status.choices)
+    # The milestone's version as the page showed it (core.concurrency).
+    record_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class WorkstreamForm(ProgrammeScopedForm):

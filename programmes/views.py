@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.concurrency import find_conflict, locked_copy, record_version
 from core.jobs import job_request, jobs_for
 from core.protection import refusal_message
 from core.roles import Capability
@@ -216,7 +217,8 @@ def milestone_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     behind = [d for d in deps if d.forecast_date > m.forecast_date and not d.is_closed]
     return render(request, "programmes/milestone_detail.html", programme_context(
         access, "milestones", milestone=m, deps=deps, dependents=dependents, behind=behind,
-        entries=history_entries(m), status_form=MilestoneStatusForm(initial={"status": m.status}),
+        entries=history_entries(m), status_form=MilestoneStatusForm(initial={
+            "status": m.status, "record_version": record_version(m, links={"depends_on": [d.pk for d in deps]})}),
         tab=request.GET.get("tab", "details")))
 
 
@@ -245,12 +247,18 @@ def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
 
 @login_required
 @require_POST
+@transaction.atomic  # the version check locks the row until the save
 def milestone_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.UPDATE_MILESTONE_STATUS)
     m = _milestone(access, pk)
     form = MilestoneStatusForm(request.POST)
+    read = request.POST.get("record_version")
+    conflict = read and find_conflict(current=locked_copy(Milestone, m.pk), read_version=read)
     if not form.is_valid():
         messages.error(request, "Choose a status from the list.")
+    elif conflict:
+        messages.error(request, " ".join([*conflict.messages()[:-1],
+                                          "Check the milestone, then set its status again."]))
     else:
         milestone_set_status(milestone=m, status=form.cleaned_data["status"], user=request.user)
         messages.success(request, f"“{m.title}” is now {m.get_status_display().lower()}.")

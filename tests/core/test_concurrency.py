@@ -116,3 +116,26 @@ def test_a_form_over_several_records_sees_rows_come_and_change(cast):
 
     assert client.post(url, _as_rendered(refused)).status_code == 302
     assert RiskAppetite.objects.get(pk=finance.pk).max_residual_score == 8
+
+
+def test_a_quick_status_change_over_a_changed_milestone_is_refused(cast):
+    m = cast.milestone
+    client = cast.client("pm")
+    detail = client.get(reverse("programmes:milestone_detail", args=["home", m.pk]))
+    doc = lxml.html.fromstring(detail.content.decode())
+    [form] = [f for f in doc.forms if f.action.endswith("/status/")]
+    data = dict(form.form_values())
+    assert data[VERSION_FIELD]
+
+    Milestone.objects.filter(pk=m.pk).update(status="at_risk")
+    data["status"] = "complete"
+    page = client.post(form.action, data, follow=True).content.decode()
+    assert "changed this milestone" in page and "Status is now “At risk”" in page
+    assert 'data-message-level="error"' in page
+    assert Milestone.objects.get(pk=m.pk).status == "at_risk"
+
+    # From the page as it is now, the change goes through.
+    doc = lxml.html.fromstring(client.get(reverse("programmes:milestone_detail", args=["home", m.pk])).content)
+    [form] = [f for f in doc.forms if f.action.endswith("/status/")]
+    assert client.post(form.action, {**dict(form.form_values()), "status": "complete"}).status_code == 302
+    assert Milestone.objects.get(pk=m.pk).status == "complete"
