@@ -380,6 +380,11 @@ def job_payload(job, request, paper) -> dict:
         "created_at": job.created_at, "finished_at": job.finished_at, "attempts": job.attempts,
         "poll_url": request.build_absolute_uri(reverse("business_cases_api:cabinet-paper-job",
                                                        args=[slug, paper.pk, job.uuid])),
+        # A failed job is tried again by POSTing to its retry_url; the new job names the old.
+        "retry_url": request.build_absolute_uri(reverse("business_cases_api:cabinet-paper-job-retry",
+                                                        args=[slug, paper.pk, job.uuid]))
+        if job.status == job.Status.FAILED else None,
+        "retry_of": str(job.retry_of.uuid) if job.retry_of_id else None,
         "version": (PaperVersionSerializer(version, context={"request": request, "programme": paper.programme}).data
                     if version else None),
     }

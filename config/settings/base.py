@@ -222,7 +222,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redis re-delivers an unacknowledged task after the visibility timeout: it must be
-# longer than the longest job (a Cabinet paper takes under a minute; allow an hour).
+# longer than the longest job (a Cabinet paper takes under a minute; allow an hour), or a
+# job still running would be handed out a second time. Nobody waits for it: the job reaper
+# below ends a job whose worker was killed within a minute or two, and a task re-delivered
+# an hour later finds its job finished and does nothing.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -61,6 +61,10 @@ def test_the_api_retry_makes_one_new_version_and_keeps_the_failed_job(soc_ready,
     assert again.status_code == 200 and again.data["job"] == first.data["job"]
     polled = _api(soc_ready, "viewer").get(first.data["poll_url"])
     assert polled.data["status"] == "succeeded" and polled.data["version"]["number"] == 1
+    assert polled.data["retry_of"] == str(job.uuid) and polled.data["retry_url"] is None
+    old = _api(soc_ready, "viewer").get(
+        reverse("business_cases_api:cabinet-paper-job", args=["home", paper.pk, job.uuid]))
+    assert old.data["status"] == "failed" and old.data["retry_url"].endswith(url)
     retry = Job.objects.get(uuid=first.data["job"])
     assert retry.retry_of == job and PaperVersion.objects.get(paper=paper).job == retry
     job.refresh_from_db()
