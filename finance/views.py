@@ -36,7 +36,7 @@ from finance.services import (
 from programmes import job_pages
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.services import record_delete, record_save
-from programmes.upload_pages import UploadPages, commit_refused
+from programmes.upload_pages import UploadPages, commit_refused, confirm_query
 from programmes.views import programme_context, today
 
 SECTIONS = [("home", "Budget against actual"), ("budget", "Budget and funding"), ("ledger", "Ledger uploads"),
@@ -282,9 +282,7 @@ def ledger_commit_view(request: HttpRequest, slug: str, upload_pk: int) -> HttpR
         # The warnings the preview recorded are checked here, so an unconfirmed big file
         # never becomes a job; the job checks again against what it finds.
         if upload.warnings and accept != warnings_key(upload.warnings):
-            messages.error(request, "Nothing was loaded: the file has warnings. Read them, then tick "
-                                    "\u201cLoad anyway\u201d to load it as it is.")
-            return redirect("finance:ledger_preview", slug, upload.pk)
+            return redirect(reverse("finance:ledger_preview", args=[slug, upload.pk]) + confirm_query(request))
         job = ledger_commit_request(upload=upload, programme=access.programme, user=request.user,
                                     accept_warnings=accept)
         return redirect("finance:ledger_job", slug, job.uuid)
@@ -297,6 +295,8 @@ def ledger_commit_view(request: HttpRequest, slug: str, upload_pk: int) -> HttpR
     if commit_refused(request, outcome):
         if outcome.already_loaded:
             return redirect("finance:ledger", slug)
+        if outcome.needs_confirmation:
+            return redirect(reverse("finance:ledger_preview", args=[slug, upload.pk]) + confirm_query(request))
         return redirect("finance:ledger_preview", slug, upload.pk)
     messages.success(request, f"{outcome.written:,} transaction{'s' if outcome.written != 1 else ''} loaded "
                               f"from {upload.original_name}.")

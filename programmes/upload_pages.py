@@ -51,14 +51,33 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 def commit_refused(request: HttpRequest, outcome) -> bool:
     """Say why a commit loaded nothing, as an error (never under a success heading);
-    False when it did load."""
+    False when it did load. Warnings not confirmed are said on the preview's checkbox
+    instead (see `confirm_query`)."""
     if outcome.already_loaded:
         messages.info(request, outcome.message)
         return True
-    if outcome.errors or outcome.needs_confirmation:
+    if outcome.errors:
         messages.error(request, outcome.message)
         return True
-    return False
+    return bool(outcome.needs_confirmation)
+
+
+# Why a preview is shown again after its Load button: the box was not ticked, or it was
+# ticked for warnings that have since changed. The preview puts the error on the box.
+CONFIRM_ERRORS = {
+    "needed": "Tick \u201cLoad anyway\u201d to load the file with its warnings, or correct the file",
+    "changed": "The warnings have changed since you ticked the box. Read them again, then tick "
+               "\u201cLoad anyway\u201d to load the file with them",
+}
+
+
+def confirm_query(request: HttpRequest) -> str:
+    """The query string that sends a refused commit back to its preview."""
+    return "?confirm=" + ("changed" if request.POST.get("accept_warnings") else "needed")
+
+
+def confirm_error(request: HttpRequest, preview) -> str | None:
+    return CONFIRM_ERRORS.get(request.GET.get("confirm", "")) if preview.warnings and preview.can_commit else None
 
 
 @dataclass(frozen=True)
@@ -155,7 +174,8 @@ class UploadPages:
         return render(request, self.templates[2], self._ctx(
             access, upload=upload, preview=preview, commit_action=self.url("commit", slug, upload.pk),
             mapping_url=self.url("mapping", slug, upload.pk), errors_url=self.url("errors", slug, upload.pk),
-            discard_action=self.url("discard", slug, upload.pk), **self.preview_extra(preview)))
+            discard_action=self.url("discard", slug, upload.pk), confirm_error=confirm_error(request, preview),
+            **self.preview_extra(preview)))
 
     def commit(self, request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
         access = self._access(request, slug)
@@ -175,6 +195,8 @@ class UploadPages:
         if commit_refused(request, outcome):
             if outcome.already_loaded:
                 return redirect(self.done, slug)
+            if outcome.needs_confirmation:
+                return redirect(self.url("preview", slug, upload.pk) + confirm_query(request))
             return self._redirect("preview", slug, upload.pk)
         messages.success(request, self.written(outcome.written, upload))
         return redirect(self.done, slug)

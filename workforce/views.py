@@ -35,7 +35,7 @@ from core.uploads import (
 )
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.services import record_save
-from programmes.upload_pages import commit_refused
+from programmes.upload_pages import commit_refused, confirm_error, confirm_query
 from programmes.views import programme_context, today
 from workforce import eli_workbook, reporting, selectors
 from workforce.forms import (
@@ -476,6 +476,7 @@ def _preview_page(request, access: ProgrammeAccess, kind: str, found: Upload, de
         details_form=details_form or (RosterDetailsForm(initial={"received_on": today()}) if kind == "roster"
                                       else None),
         load_suffix=" as a new version" if kind == "roster" else "",
+        confirm_error=confirm_error(request, preview),
         # The rows are people: this page shows counts and errors, and no one's details.
         hide_rows=True,
         errors_url=reverse("workforce:upload_errors", args=[slug, kind, found.pk]),
@@ -537,6 +538,8 @@ def upload_commit_view(request: HttpRequest, slug: str, kind: str, upload_pk: in
     if commit_refused(request, outcome):
         if outcome.already_loaded:
             return redirect("workforce:uploads", slug)
+        if outcome.needs_confirmation:
+            return redirect(reverse("workforce:upload_preview", args=[slug, kind, found.pk]) + confirm_query(request))
         return redirect("workforce:upload_preview", slug, kind, found.pk)
     if kind == "roster":
         messages.success(request, f"{outcome.written} rows loaded from {found.original_name} as a new roster version.")

@@ -65,15 +65,22 @@ def test_unknown_cost_centres_need_a_confirmation_that_names_their_rows(cast, bu
     commit_url = reverse("finance:ledger_commit", args=["home", upload.pk])
 
     refused = client.post(commit_url)  # the box not ticked
-    assert refused["Location"] == reverse("finance:ledger_preview", args=["home", upload.pk])
-    assert levels(refused) == [("error", "Nothing was loaded: the file has warnings. Read them, then tick "
-                                         "\u201cLoad anyway\u201d to load it as it is.")]
+    preview_url = reverse("finance:ledger_preview", args=["home", upload.pk])
+    assert refused["Location"] == preview_url + "?confirm=needed"
+    assert levels(refused) == []  # said on the box, not as a banner
     assert not lines(cast).exists()
     upload.refresh_from_db()
     assert upload.status == Upload.Status.PREVIEWED
+    again = client.get(refused["Location"]).content.decode()
+    needed = "Tick \u201cLoad anyway\u201d to load the file with its warnings, or correct the file"
+    assert f'<a href="#accept-warnings">{needed}</a>' in again
+    assert f'<p id="accept-warnings-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:' \
+           f'</span> {needed}</p>' in again
+    assert "<title>Error: " in again
 
     stale = client.post(commit_url, {"accept_warnings": "0123456789abcdef"})  # ticked for other warnings
-    assert "the warnings have changed" in levels(stale)[-1][1] and not lines(cast).exists()
+    assert stale["Location"] == preview_url + "?confirm=changed" and not lines(cast).exists()
+    assert "The warnings have changed since you ticked the box" in client.get(stale["Location"]).content.decode()
 
     key = re.search(r'name="accept_warnings" type="checkbox" value="([0-9a-f]+)"', page).group(1)
     loaded = client.post(commit_url, {"accept_warnings": key})
