@@ -19,7 +19,7 @@ from business_cases.forms import CabinetPaperForm
 from business_cases.models import CabinetPaper, PaperVersion
 from business_cases.papers import DOCX_TYPE, KIND, paper_data, paper_document, paper_generate
 from core.documents import document_context
-from core.jobs import jobs_for
+from core.jobs import job_may_retry, jobs_for
 from core.models import Job
 from core.roles import Capability
 from programmes import job_pages
@@ -81,7 +81,13 @@ def paper_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug)
     paper = _paper(access, pk)
     versions = list(paper.versions.select_related("made_by", "job"))
-    jobs = [j for j in jobs_for(paper, kind=KIND)[:RECENT_JOBS] if j.status != Job.Status.SUCCEEDED]
+    # A failed job that has been tried again is represented by its newest attempt.
+    jobs = [j for j in jobs_for(paper, kind=KIND).select_related("retry")[:RECENT_JOBS]
+            if j.status != Job.Status.SUCCEEDED and not hasattr(j, "retry")]
+    generates = access.can(Capability.GENERATE_PAPER)
+    for j in jobs:
+        j.may_retry = (generates and j.status == Job.Status.FAILED
+                       and job_may_retry(j, request.user, manages=job_pages.manages(access)))
     return render(request, "business_cases/paper.html", _ctx(
         access, paper=paper, versions=versions, jobs=jobs, full=_full(access), request_id=uuid.uuid4().hex))
 

@@ -92,3 +92,19 @@ def test_the_page_offers_try_again_to_those_who_may(soc_ready, failed, django_ca
     assert PaperVersion.objects.get(paper=paper).made_by == soc_ready.users["pm"]
     page = soc_ready.client("director").get(page_url).content.decode()
     assert "See the new attempt" in page and f'action="{retry_url}"' not in page
+
+
+def test_the_paper_page_lists_a_failed_job_with_try_again_until_it_is_tried_again(
+        soc_ready, failed, django_capture_on_commit_callbacks):
+    paper, job = failed
+    page_url = reverse("business_cases:paper", args=["home", paper.pk])
+    retry_url = reverse("business_cases:paper_job_retry", args=["home", paper.pk, job.uuid])
+    for who, offered in (("director", True), ("pm", True), ("viewer", False)):
+        page = soc_ready.client(who).get(page_url).content.decode()
+        assert "The worker running this stopped" in page
+        assert (f'action="{retry_url}"' in page) == offered, who
+    with django_capture_on_commit_callbacks(execute=True):
+        soc_ready.client("director").post(retry_url)
+    page = soc_ready.client("director").get(page_url).content.decode()
+    assert "The worker running this stopped" not in page and f'action="{retry_url}"' not in page
+    assert PaperVersion.objects.filter(paper=paper).count() == 1
