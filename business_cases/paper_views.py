@@ -7,7 +7,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from business_cases.forms import CabinetPaperForm
 from business_cases.models import CabinetPaper, PaperVersion
 from business_cases.papers import DOCX_TYPE, KIND, paper_data, paper_document, paper_generate
+from core.concurrency import atomic_post
 from core.documents import document_context
 from core.jobs import job_may_retry, jobs_for
 from core.models import Job
@@ -57,7 +57,7 @@ def paper_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def paper_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
     paper = _paper(access, pk) if pk else CabinetPaper(programme=access.programme, created_by=request.user)

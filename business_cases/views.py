@@ -4,7 +4,6 @@ a service, render or redirect."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,6 +51,7 @@ from business_cases.services import (
 from business_cases.services import (
     version_submit as version_submit_service,
 )
+from core.concurrency import atomic_post
 from core.roles import Capability
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.history import history_entries
@@ -151,7 +151,7 @@ def version_create(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def version_edit(request: HttpRequest, slug: str, stage: str, number: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
     version = _version(access, stage, number)
@@ -259,14 +259,14 @@ def _numbered_edit(request, slug, pk, model, form_class, noun):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def objective_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     return _numbered_edit(request, slug, pk, StrategicObjective, ObjectiveForm, "Strategic objective")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def csf_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     return _numbered_edit(request, slug, pk, CriticalSuccessFactor, CsfForm, "Critical success factor")
 
@@ -295,7 +295,7 @@ def matrix_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def matrix_settings(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
     settings = selectors.matrix_settings_for(programme=access.programme)
@@ -310,7 +310,7 @@ def matrix_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def option_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
     instance = get_object_or_404(Option, programme=access.programme, pk=pk) if pk else None
@@ -327,7 +327,7 @@ def option_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def option_cells(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
     option = get_object_or_404(Option, programme=access.programme, pk=pk)
@@ -349,7 +349,7 @@ def option_cells(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def criterion_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
     instance = get_object_or_404(Criterion, programme=access.programme, pk=pk) if pk else None
@@ -385,7 +385,7 @@ def appraisal(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def line_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
     instance = get_object_or_404(AppraisalLine, programme=access.programme, pk=pk) if pk else None

@@ -9,6 +9,7 @@ as an ETag and takes it back in If-Match.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -68,6 +69,20 @@ def record_version(instance: models.Model, *, links: dict[str, list] | None = No
     if untracked or instance._meta.many_to_many:
         token += "-" + _digest([_values(untracked, instance), _m2m_values(instance, links)])[:12]
     return token
+
+
+def atomic_post(view):
+    """Run a page's POST in one transaction, so the lock the version check takes lasts
+    until the save commits; a GET reads as before, without a transaction of its own."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return view(request, *args, **kwargs)
+        with transaction.atomic():
+            return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def locked_copy(model: type[models.Model], pk) -> models.Model | None:
@@ -235,7 +250,7 @@ class VersionedForm(forms.ModelForm):
     it was shown with.
 
     The view must run `is_valid()` and the save in one transaction (decorate it with
-    `transaction.atomic`): the check locks the row, so nobody can slip a change in
+    `atomic_post`): the check locks the row, so nobody can slip a change in
     between the check and the save. A post without the hidden version (a script written
     before it existed) is not checked.
     """

@@ -3,13 +3,13 @@ for outsiders, 403 for a role that may not edit finance), bind a form, call a se
 reporting function or service, render or redirect."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.concurrency import atomic_post
 from core.exports import xlsx_bytes
 from core.jobs import jobs_for
 from core.models import Upload
@@ -199,7 +199,7 @@ def _save(res: FinanceResource, instance, user, reason: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def resource_edit(request: HttpRequest, slug: str, resource: str, pk: int | None = None) -> HttpResponse:
     res = _resource(resource)
     access = programme_access(request.user, slug, Capability.EDIT_FINANCE)

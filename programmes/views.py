@@ -7,14 +7,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.concurrency import find_conflict, locked_copy, record_version
+from core.concurrency import atomic_post, find_conflict, locked_copy, record_version
 from core.jobs import job_request, jobs_for
 from core.protection import refusal_message
 from core.roles import Capability
@@ -115,7 +114,7 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_PROGRAMME)
     form = ProgrammeForm(request.POST or None, instance=access.programme)
@@ -224,7 +223,7 @@ def milestone_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_PLAN)
     instance = _milestone(access, pk) if pk else None
@@ -247,7 +246,7 @@ def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
 
 @login_required
 @require_POST
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def milestone_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.UPDATE_MILESTONE_STATUS)
     m = _milestone(access, pk)
@@ -303,7 +302,7 @@ def resource_list(request: HttpRequest, slug: str, resource: str) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def resource_edit(request: HttpRequest, slug: str, resource: str, pk: int | None = None) -> HttpResponse:
     res = _resource(resource)
     access = programme_access(request.user, slug, res.edit_capability)

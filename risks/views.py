@@ -5,12 +5,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.concurrency import atomic_post
 from core.exports import xlsx_bytes
 from core.roles import Capability
 from programmes.access import ProgrammeAccess, programme_access
@@ -152,7 +152,7 @@ def risk_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def risk_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_RISKS)
     instance = get_object_or_404(Risk, programme=access.programme, pk=pk) if pk else None
@@ -170,7 +170,7 @@ def risk_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def action_edit(request: HttpRequest, slug: str, pk: int, action_pk: int | None = None) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_RISKS)
     risk = get_object_or_404(Risk, programme=access.programme, pk=pk)
@@ -203,7 +203,7 @@ def issue_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def issue_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_RISKS)
     instance = get_object_or_404(Issue, programme=access.programme, pk=pk) if pk else None
@@ -225,7 +225,7 @@ def issue_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def risk_settings(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_RISKS)
     programme = access.programme

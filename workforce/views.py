@@ -7,12 +7,12 @@ other page shows aggregates, with small groups suppressed (see `workforce.report
 every page that shows a person logs the look (`services.personal_data_viewed`)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.concurrency import atomic_post
 from core.exports import xlsx_bytes
 from core.models import Upload
 from core.roles import Capability
@@ -272,7 +272,7 @@ def person(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
     access.require(Capability.VIEW_PERSONAL_DATA)
@@ -294,7 +294,7 @@ def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def readiness_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
     record = _record(access, pk)
@@ -323,7 +323,7 @@ def access_log(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def settings(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
     current = WorkforceSettings.objects.filter(programme=access.programme).first()
@@ -378,7 +378,7 @@ def establishment_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the version check locks the row until the save
+@atomic_post  # the version check locks the row until the save
 def establishment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
     found = selectors.establishment_for(programme=access.programme, pk=pk)
