@@ -18,6 +18,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import openpyxl
 
@@ -57,6 +58,9 @@ def _rows(values: list[str], n: int = 3) -> list[list[str]]:
 
 
 BAD_DATES = ["31/02/2024", "2024-13-45", "yesterday", "00/00/0000", "29/02/1900", "99999999", "1/1/10000"]
+# Real dates, but outside any financial year a programme could have (and at the ends of
+# what Python's date can hold).
+FAR_DATES = ["01/01/1985", "31/03/1990", "01/01/0001", "31/12/9999", "01/04/2250", "1066-10-14"]
 BAD_NUMBERS = ["1,2,3", "12..5", "£-", "1e", "0x1F", "\u0661\u0662\u0663", "1 000 000 000 000 000 000 000",
                "--5", "½"]
 NAN_INF = ["NaN", "nan", "inf", "-inf", "Infinity", "1e308", "-1e308", "1e309", "1e-400"]
@@ -440,6 +444,12 @@ def xlsx_values(values: list) -> bytes:
     return good_xlsx(values)
 
 
+def far_date_cells() -> bytes:
+    far = [date(1985, 1, 1), date(1, 1, 1), date(9999, 12, 31), datetime(2250, 4, 1, 12, 30)]
+    rows = [[far[(r + c) % len(far)] for c in range(len(HEADERS))] for r in range(3)]
+    return openpyxl_book([("Data", [HEADERS, *rows], "visible")])
+
+
 def nan_inf_xlsx() -> bytes:
     """Number cells whose text is not a finite number, and a real 1e308."""
     rows = [HEADERS]
@@ -722,6 +732,8 @@ ENTRIES: list[Entry] = [
     Entry("over_upload_limit", "over.csv", over_limit, "a csv one byte over the upload size limit", lazy=True),
     # Values.
     Entry("csv_bad_dates", "dates.csv", _csv_of(BAD_DATES), "dates that do not exist"),
+    Entry("csv_far_dates", "fardates.csv", _csv_of(FAR_DATES), "real dates in 1066, 1985, year 1, 9999 and 2250"),
+    Entry("xlsx_far_dates", "fardates.xlsx", far_date_cells, "real date cells in 1985, year 1, 9999 and 2250"),
     Entry("xlsx_bad_dates", "dates.xlsx", lambda: xlsx_values(BAD_DATES), "dates that do not exist, as text"),
     Entry("xlsx_bad_date_serials", "serials.xlsx", bad_date_serials, "date-formatted serials -1, 0, 60, 1e20…"),
     Entry("csv_bad_numbers", "numbers.csv", _csv_of(BAD_NUMBERS), "numbers that are not numbers"),
