@@ -16,18 +16,23 @@ def _quoted(objs: list) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _pointing_field(blocker: type[models.Model], target: type[models.Model]) -> models.Field | None:
+def _pointing_field(blocker: type[models.Model], target: type[models.Model] | None) -> models.Field | None:
+    """The foreign key through which `blocker` holds on to `target` (any protecting one
+    when the target is not known)."""
     return next((f for f in blocker._meta.concrete_fields
-                 if f.is_relation and f.many_to_one and issubclass(target, f.related_model)), None)
+                 if f.is_relation and f.many_to_one
+                 and (issubclass(target, f.related_model) if target is not None
+                      else f.remote_field.on_delete in (models.PROTECT, models.RESTRICT))), None)
 
 
-def refusal_message(error: ProtectedError | RestrictedError, *, instance: models.Model, what: str = "",
+def refusal_message(error: ProtectedError | RestrictedError, *, instance: models.Model | None = None,
+                    what: str = "",
                     action: str = "delete", labels: Labels | None = None) -> str:
     """Why `instance` cannot be removed: which records point at it and through what, and
     what to change first. `labels` gives a record kind and its field the names people
     use for them (an establishment is a "restructure" on the pages), where the model's
     own verbose names would not do."""
-    what = what or str(instance._meta.verbose_name)
+    what = what or (str(instance._meta.verbose_name) if instance is not None else "record")
     blockers = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", None) or []
     by_model: dict[type, list] = defaultdict(list)
     for obj in blockers:
@@ -39,7 +44,7 @@ def refusal_message(error: ProtectedError | RestrictedError, *, instance: models
         singular, field_label = (labels or {}).get(model, (None, None))
         singular = singular or str(model._meta.verbose_name)
         plural = f"{singular}s" if labels and model in labels else str(model._meta.verbose_name_plural)
-        f = _pointing_field(model, type(instance))
+        f = _pointing_field(model, type(instance) if instance is not None else None)
         field_label = field_label or (str(f.verbose_name) if f is not None else what)
         objs = sorted(objs, key=str)
         if len(objs) == 1:

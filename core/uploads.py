@@ -40,9 +40,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from core.models import ColumnMapping, Upload
+from core.protection import refusal_message
 from core.sheets import Grid, SheetError, SheetInfo, limits_text, merged_problem, read_grid, sheet_limits
 
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
@@ -920,7 +922,12 @@ def upload_rollback(*, upload: Upload, user) -> Upload:
     if upload.status != Upload.Status.COMMITTED:
         raise UploadError("Only a loaded upload can be rolled back.")
     spec = get_upload_spec(upload.kind)
-    spec.rollback(upload=upload, user=user)
+    try:
+        spec.rollback(upload=upload, user=user)
+    except (ProtectedError, RestrictedError) as e:
+        # A kind whose rollback meets records in the way without saying so itself: say
+        # which, rather than answer with an error page.
+        raise UploadError(refusal_message(e, what="upload’s data", action="roll back")) from e
     upload.status = Upload.Status.ROLLED_BACK
     upload.rolled_back_at = timezone.now()
     upload.rolled_back_by = user

@@ -45,3 +45,30 @@ def test_deleting_a_funding_source_that_budget_lines_use(cast):
     assert "and 1 more" in page
     assert "Change their funding source or delete them first, then delete this funding source." in page
     assert FundingSource.objects.filter(pk=source.pk).exists()
+
+
+def test_an_upload_kind_whose_rollback_meets_records_in_the_way(cast):
+    """The pipeline's own net, for a kind that does not word the refusal itself."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import Upload
+    from core.uploads import UploadError, UploadSpec, upload_rollback, upload_spec
+    from programmes.services import record_delete
+
+    def remove_workstream(*, upload, user):
+        record_delete(instance=cast.workstream, user=user, reason="Upload rolled back")
+
+    upload_spec(UploadSpec(kind="tests.workstreams", columns=(), form_class=None, write=None,
+                           rollback=remove_workstream))
+    upload = Upload.objects.create(
+        target_type=ContentType.objects.get_for_model(cast.programme), target_id=cast.programme.pk,
+        kind="tests.workstreams", original_name="streams.csv", sha256="0" * 64, size=1, file="streams.csv",
+        uploaded_by=cast.users["pm"], status=Upload.Status.COMMITTED)
+    with pytest.raises(UploadError) as refused:
+        upload_rollback(upload=upload, user=cast.users["pm"])
+    assert refused.value.message == (
+        "This upload’s data is the workstream of the milestone ‘Consultation’. Change that milestone’s "
+        "workstream or delete it first, then roll back this upload’s data.")
+    upload.refresh_from_db()
+    assert upload.status == Upload.Status.COMMITTED
+    assert Workstream.objects.filter(pk=cast.workstream.pk).exists()
