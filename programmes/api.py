@@ -141,12 +141,14 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
     @transaction.atomic
     def partial_update(self, request, slug=None):
         access = programme_access(request.user, slug, Capability.EDIT_PROGRAMME)
-        conflict = if_match_conflict(request, locked_copy(type(access.programme), access.programme.pk))
+        # The row as it is now, locked: the write starts from it, not from the copy read
+        # before the lock, so a change made in between is neither missed nor undone.
+        instance = locked_copy(type(access.programme), access.programme.pk)
+        conflict = if_match_conflict(request, instance)
         if conflict:
             return Response(conflict.as_data(), status=status.HTTP_412_PRECONDITION_FAILED)
-        serializer = self.get_serializer(access.programme, data=request.data, partial=True)
+        serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        instance = access.programme
         for k, v in serializer.validated_data.items():
             setattr(instance, k, v)
         _save(instance, request.user, "Programme details edited through the API")
