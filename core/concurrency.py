@@ -174,9 +174,11 @@ def _editable(model, name: str) -> models.Field | None:
     return f if getattr(f, "editable", False) and not f.auto_created else None
 
 
-def find_conflict(*, current: models.Model, read_version: str, yours: dict | None = None) -> Conflict | None:
+def find_conflict(*, current: models.Model, read_version: str, yours: dict | None = None,
+                  labels: dict[str, str] | None = None) -> Conflict | None:
     """None if `current` (a fresh, ideally locked, copy) is still at `read_version`; else
-    what changed since. `yours` maps field names to what the editor submitted."""
+    what changed since. `yours` maps field names to what the editor submitted; `labels`
+    to what the form calls them, where that is not the model's verbose name."""
     now = record_version(current)
     if now == read_version:
         return None
@@ -216,10 +218,16 @@ def find_conflict(*, current: models.Model, read_version: str, yours: dict | Non
         f = _editable(model, name)
         if f is None:
             continue
+        label = (labels or {}).get(name) or _first_upper(str(f.verbose_name))
         conflict.changes.append(FieldChange(
-            name=name, label=str(f.verbose_name).capitalize(), theirs=show_value(f, _stored(current, f)),
+            name=name, label=label, theirs=show_value(f, _stored(current, f)),
             yours=show_value(f, yours[name]) if name in yours else None))
     return conflict
+
+
+def _first_upper(text: str) -> str:
+    # Not str.capitalize, which would lower the rest ("RAG" to "Rag").
+    return text[:1].upper() + text[1:]
 
 
 def _stored(instance: models.Model, f: models.Field):
@@ -274,7 +282,8 @@ class VersionedForm(forms.ModelForm):
             return
         yours = {name: value for name, value in self.cleaned_data.items()
                  if name != VERSION_FIELD and name in self.changed_data}
-        self.conflict = find_conflict(current=current, read_version=read, yours=yours)
+        labels = {name: str(f.label) for name, f in self.fields.items() if f.label}
+        self.conflict = find_conflict(current=current, read_version=read, yours=yours, labels=labels)
         if self.conflict is None:
             return
         for message in self.conflict.messages():

@@ -9,6 +9,11 @@ from django.db.models import ProtectedError, RestrictedError
 Labels = dict[type[models.Model], tuple[str, str]]
 
 
+def _first_upper(text: str) -> str:
+    # Not str.capitalize, which would lower the rest of the sentence.
+    return text[:1].upper() + text[1:]
+
+
 def _quoted(objs: list) -> str:
     names = [f"‘{o}’" for o in objs[:3]]
     if len(objs) > 3:
@@ -54,4 +59,4 @@ def refusal_message(error: ProtectedError | RestrictedError, *, instance: models
             sentences.append(f"the {field_label} of the {plural} {_quoted(objs)}")
             fixes.append(f"change their {field_label} or delete them")
     return (f"This {what} is {' and '.join(sentences)}. "
-            f"{'; '.join(fixes).capitalize()} first, then {action} this {what}.")
+            f"{_first_upper('; '.join(fixes))} first, then {action} this {what}.")
