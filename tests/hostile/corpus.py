@@ -714,6 +714,11 @@ ENTRIES: list[Entry] = [
           content_type="application/x-msdownload"),
     Entry("wrong_mime_xlsx", "data.xlsx", good_xlsx, "a workbook sent as text/plain", content_type="text/plain"),
     Entry("no_extension", "data", _csv_of(BAD_NUMBERS), "a file with no extension"),
+    Entry("name_traversal", "../../../../etc/insource.csv", _csv_of(BAD_NUMBERS), "a file name that climbs folders"),
+    Entry("name_windows_path", "..\\..\\C:\\Windows\\x.csv", _csv_of(BAD_NUMBERS), "a Windows path as its name"),
+    Entry("name_300_characters", "n" * 300 + ".csv", _csv_of(BAD_NUMBERS), "a file name of 304 characters"),
+    Entry("name_rtl_override", "ledger\u202ecsv.exe", _csv_of(BAD_NUMBERS),
+          "a name that reads as ledger.exe.csv but ends in .exe"),
     # Dimensions and size.
     Entry("sparse_huge_dimension", "sparse.xlsx", sparse_huge,
           "<dimension ref=A1:XFD1048576/> with cells only at A1 and XFD1048576", dangerous=True),

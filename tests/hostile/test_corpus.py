@@ -13,6 +13,7 @@ import subprocess
 import sys
 import zipfile
 import zlib
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -157,6 +158,10 @@ def test_a_hostile_file_is_refused_with_a_message_and_writes_nothing(
     assert not visit.successes, f"{entry.what}: a success was reported: {visit.successes}"
     assert pages.rows(programme) == before_rows, f"{entry.what}: rows were written"
     assert Upload.objects.filter(kind=kind, status=Upload.Status.COMMITTED).count() == committed_before
+    if visit.upload_pk:
+        # Whatever the file called itself, it was kept inside the media folder.
+        stored = Path(Upload.objects.get(pk=visit.upload_pk).file.path).resolve()
+        assert stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve()), stored
     grown = rss() - before_rss
     assert grown < GROWTH_PER_FILE_CEILING, f"{entry.what}: the process grew by {grown // MIB} MiB"
     assert peak_rss() < PEAK_RSS_CEILING, f"the process peaked at {peak_rss() // MIB} MiB (after {entry.name})"
