@@ -1,6 +1,9 @@
 """The finance pages, checked with axe-core in Chromium on the demo programme: every page,
 each form after an empty submit, and the ledger upload from file to preview."""
+import io
+
 import pytest
+from openpyxl import Workbook, load_workbook
 
 from finance.demo import ledger_workbook
 from finance.models import Kpi
@@ -8,6 +11,22 @@ from finance.resources import RESOURCES
 from tests.browser.test_pages import error_summary_links_work, open_and_check, submit_with_errors
 
 pytestmark = pytest.mark.browser
+
+
+def _one_new_line() -> bytes:
+    """The demo ledger's first line with a new reference and a cost centre nobody mapped."""
+    book = load_workbook(io.BytesIO(ledger_workbook()))
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    first = [c.value for c in sheet[2]]
+    first[headers.index("Cost centre")] = "CC-NEW"
+    first[headers.index("Journal no")] = "BROWSER-1"
+    out = Workbook()
+    out.active.append(headers)
+    out.active.append(first)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
 
 
 def test_finance_pages_are_accessible(site, demo, axe_audit):
@@ -38,6 +57,22 @@ def test_finance_pages_are_accessible(site, demo, axe_audit):
     assert "£1.00 more than the sum of its rows" in warnings
     assert "already loaded from ledger-export-mobilisation.xlsx" in warnings
     axe_audit.check(page, "ledger preview with warnings")
+    assert page.locator("#nothing-to-load").count() == 1  # every line of it is in already
+    # One new line with a cost centre the programme does not know: Load without ticking
+    # "Load anyway", and the box says so, with the error summary leading to it.
+    open_and_check(page, axe_audit, base + "ledger/upload/")
+    page.locator("input[type=file]").set_input_files(files=[{
+        "name": "one-new-line.xlsx", "buffer": _one_new_line(),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.get_by_role("button", name="Upload and preview").click()
+    page.wait_for_url("**/mapping/")
+    page.get_by_role("button", name="Check the rows").click()
+    page.wait_for_url("**/upload/*/")
+    page.get_by_role("button", name="Load 1 line").click()
+    page.wait_for_url("**/upload/*/?confirm=needed")
+    page.locator(".govuk-error-summary a[href='#accept-warnings']").click()
+    assert page.evaluate("document.activeElement.id") == "accept-warnings"
+    axe_audit.check(page, "ledger preview after Load without the box ticked")
     bad = b"Transaction date,Cost centre,Account,Amount\n2019-01-01,CC1,1001,ten\n"
     open_and_check(page, axe_audit, base + "ledger/upload/")
     page.locator("input[type=file]").set_input_files(files=[{"name": "bad.csv", "mimeType": "text/csv",

@@ -241,3 +241,14 @@ def test_one_file_column_for_two_fields_is_an_error_naming_both(cast, budget):
             "of them") in page.content.decode()
     upload.refresh_from_db()
     assert upload.mapping == {}
+
+
+def test_a_file_whose_lines_are_all_in_already_offers_nothing_to_load(cast, budget):
+    assert commit(cast, receive(cast, xlsx(good_rows(3)), "april.xlsx")).ok
+    rows = good_rows(3)
+    rows[0][3] = "the same lines, described differently"  # another file, the same references
+    _, page = to_preview(cast.client("finance"), "april-edited.xlsx", xlsx(rows))
+    assert ("Lines already loaded (same reference, not loaded again)", "3") in counts(page)
+    assert ("Rows to load", "0") in counts(page)
+    assert "There is nothing to load: every line of this file is loaded already." in page
+    assert "Load 0" not in page and "accept_warnings" not in page
