@@ -43,6 +43,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from core.formats import label_noun, long_date, money
 from core.models import ColumnMapping, Upload
 from core.protection import refusal_message
 from core.sheets import Grid, SheetError, SheetInfo, limits_text, merged_problem, read_grid, sheet_limits
@@ -322,8 +323,6 @@ def _display(text: str, kind: str) -> tuple[str, bool]:
     """A cell's text as people read it: money as £18,450.00, a date as 1 April 2023, a
     flag as Yes or No. Text that does not read as what the column should hold is shown
     as typed (its row has an error saying so)."""
-    from core.formats import long_date, money
-
     if not text or not kind:
         return text, False
     if kind == "money":
@@ -612,11 +611,6 @@ def suggest_mapping(spec: UploadSpec, headers: list[str],
                 used.add(header)
                 break
     return mapping
-
-
-def label_noun(label: str) -> str:
-    """A column's label inside a sentence: lower case, but FTE stays FTE."""
-    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in str(label).split())
 
 
 def _mapping_problems(spec: UploadSpec, headers: set[str], mapping: dict[str, str | None],
@@ -1021,8 +1015,7 @@ def upload_template_xlsx(spec: UploadSpec) -> bytes:
     labels = [c.label for c in spec.columns]
     example = [c.example for c in spec.columns]
     rows = [example] if any(v not in ("", None) for v in example) else []
-    about = [(c.label, "Required" if c.required else "Optional", c.example if c.example not in (None,) else "")
-             for c in spec.columns]
+    about = [(c.label, "Required" if c.required else "Optional", c.example) for c in spec.columns]
     return xlsx_bytes([(spec.label or "Upload", labels, rows),
                        ("About the columns", ["Column", "Required or optional", "Example"], about)])
 
