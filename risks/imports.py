@@ -3,6 +3,7 @@ core.uploads. The register's own xlsx export is accepted as it is, so export →
 import round-trips (its Reference and score columns are ignored: references are numbered
 afresh and scores are worked out)."""
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from django import forms
@@ -48,6 +49,13 @@ COLUMNS = (
     ColumnSpec("escalated_on", "Escalated date", required=False, aliases=(
         "Escalated on", "Date escalated", "Escalation date")),
 )
+# The example row of the downloadable template: one risk as a register would hold it.
+EXAMPLE = {"title": "Payroll not ready for transfer day", "cause": "The payroll provider is appointed late",
+           "event": "Staff are not paid correctly in the first month", "effect": "Hardship for staff",
+           "category": "Financial", "proximity": "Within 3 months", "likelihood": 3, "impact": 4,
+           "residual_likelihood": 2, "residual_impact": 3, "target_score": 4, "response": "Treat",
+           "status": "Open", "escalated": "No"}
+COLUMNS = tuple(replace(c, example=EXAMPLE.get(c.name, "")) for c in COLUMNS)
 
 CHOICE_FIELDS = {
     "category": Category.choices,

@@ -7,7 +7,8 @@ row — is looked up once per file in `RosterLookups` and handed to every row's 
 through the pipeline's form_kwargs, so validating 5,000 rows runs no query per row.
 """
 import re
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import forms
@@ -56,7 +57,7 @@ ROSTER_COLUMNS = (
         "Employee No", "Employee No.", "Employee number", "Employee ref", "Emp ref", "Emp no", "Staff ID",
         "Staff number", "Staff no", "Payroll number", "Assignment number", "Person ID", "Post number")),
     ColumnSpec("is_vacancy", "Vacancy", required=False, aliases=("Vacant", "Is vacancy", "Vacant post"),
-               display="yes_no", example="No"),
+               display="yes_no"),
     ColumnSpec("name", "Name", required=False, aliases=("Full name", "Employee name", "Staff name")),
     ColumnSpec("forename", "Forename", required=False, aliases=("First name", "Given name", "Forenames")),
     ColumnSpec("surname", "Surname", required=False, aliases=("Last name", "Family name")),
@@ -67,7 +68,7 @@ ROSTER_COLUMNS = (
     ColumnSpec("pay_scale", "Pay scale", aliases=("Pay scale code", "Scale", "Salary scale", "Pay spine")),
     ColumnSpec("terms", "Terms and conditions", aliases=("T&Cs", "Ts and Cs", "Terms", "Contract terms", "T and C")),
     ColumnSpec("annual_pay", "Annual pay", required=False, aliases=(
-        "Salary", "Annual salary", "Basic pay", "Basic salary", "Pay"), display="money", example=Decimal("23976.00")),
+        "Salary", "Annual salary", "Basic pay", "Basic salary", "Pay"), display="money"),
     ColumnSpec("contracted_hours", "Contracted hours", aliases=(
         "Hours per week", "Weekly hours", "Hours", "Contracted hours per week")),
     ColumnSpec("fte", "FTE", aliases=("WTE", "Whole time equivalent", "Full time equivalent")),
@@ -85,6 +86,17 @@ ROSTER_COLUMNS = (
         "Grievance (last 2 years)", "Grievance in the last two years")),
     ColumnSpec("claims", "Claims", required=False, aliases=("Tribunal claims", "Claims brought")),
 )
+
+# The example row of the downloadable template: one invented person.
+ROSTER_EXAMPLE = {
+    "employee_ref": "E0001", "is_vacancy": "No", "name": "Alex Example", "job_title": "Social worker",
+    "team": "First Response", "service_line": "PD01", "grade": "Band 6", "pay_scale": "AFC",
+    "terms": "Agenda for Change", "annual_pay": Decimal("23976.00"), "contracted_hours": 37, "fte": Decimal("1.00"),
+    "contract_type": "Permanent", "continuous_service_date": date(2015, 3, 31), "pension_scheme": "NHS Pension Scheme",
+    "base_location": "Bath", "status": "In post", "sickness_absence_days": 2, "disciplinary_last_two_years": "No",
+    "grievance_last_two_years": "No", "claims": "None",
+}
+ROSTER_COLUMNS = tuple(replace(c, example=ROSTER_EXAMPLE.get(c.name, "")) for c in ROSTER_COLUMNS)
 
 READINESS_COLUMNS = (
     ROSTER_COLUMNS[0],

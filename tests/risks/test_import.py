@@ -272,3 +272,16 @@ def test_no_file_chosen_names_the_file_field(cast):
     response = cast.client("pm").post(reverse("risks:import", args=[cast.programme.slug]), {})
     page = response.content.decode()
     assert "govuk-error-summary" in page and "Select a file" in page and 'href="#id_file"' in page
+
+
+def test_the_templates_example_risk_checks_out(named):
+    from core.uploads import upload_inspect, upload_receive, upload_template_xlsx
+    from risks.imports import KIND, row_form_kwargs
+
+    cast = named
+    page = cast.client("pm").get(reverse("risks:import", args=[cast.programme.slug])).content.decode()
+    assert reverse("risks:import_template", args=[cast.programme.slug]) in page
+    upload = upload_receive(target=cast.programme, kind=KIND, user=cast.users["pm"],
+                            uploaded_file=SimpleUploadedFile("t.xlsx", upload_template_xlsx(get_upload_spec(KIND))))
+    preview = upload_inspect(upload=upload, form_kwargs=row_form_kwargs(cast.programme))
+    assert preview.row_count == 1 and preview.errors == []

@@ -130,3 +130,13 @@ def test_eli_messages_name_the_column_in_plain_words(hr_programme):
     assert (2, "WTE", "Enter the FTE") in found
     assert (3, "Annual pay", "Enter the annual pay as a number") in found
     assert (3, "Sickness absence days", "Enter the sickness absence days as a number") in found
+
+
+def test_the_roster_templates_example_person_checks_out(hr_programme):
+    from core.uploads import get_upload_spec, upload_inspect, upload_template_xlsx
+    from workforce.imports import ROSTER_KIND, roster_form_kwargs
+
+    cast = hr_programme
+    upload = receive(cast.programme, cast.users["hr"], upload_template_xlsx(get_upload_spec(ROSTER_KIND)), "t.xlsx")
+    preview = upload_inspect(upload=upload, form_kwargs=roster_form_kwargs(cast.programme, upload=upload))
+    assert preview.row_count == 1 and preview.errors == [] and preview.can_commit
