@@ -23,7 +23,7 @@ import numpy as np
 from django import forms
 from django.db import connection
 
-from core.financial_year import FinancialYear
+from core.financial_year import MAX_START_YEAR, MIN_START_YEAR, FinancialYear
 from core.uploads import BulkResult, ColumnSpec, RowError, UploadSpec, cell_text
 from finance.models import AccountCode, BudgetLine, CostCentre, LedgerSummary, LedgerTransaction
 from programmes.models import Programme
@@ -202,7 +202,13 @@ def is_total_row(cells: dict) -> bool:
 
 
 def year_message(day: date, known: frozenset[int]) -> str:
-    year = FinancialYear.of(day)
+    try:
+        year = FinancialYear.of(day)
+    except ValueError:
+        # A date far outside any programme (1 Jan 1900, 31 Dec 9999): no financial year
+        # can even be named for it.
+        return (f"{day:%-d %b %Y} is not a date a ledger line can have (financial years "
+                f"{FinancialYear(MIN_START_YEAR)} to {FinancialYear(MAX_START_YEAR)}). Check the date.")
     if not known:
         return (f"{day:%-d %b %Y} is in {year}, but this programme has no budget yet, so no "
                 "financial year is known. Add the budget first, then upload the ledger.")
@@ -246,7 +252,11 @@ class LedgerRowForm(forms.Form):
             day = parse_date(self.cleaned_data["transaction_date"])
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
-        if FinancialYear.of(day).start_year not in self.known:
+        try:
+            start = FinancialYear.of(day).start_year
+        except ValueError:  # outside every year the app can hold: year_message says so
+            start = None
+        if start not in self.known:
             raise forms.ValidationError(year_message(day, self.known))
         return day
 

@@ -41,17 +41,9 @@ GROWTH_PER_FILE_CEILING = 256 * MIB
 SAFE_READER = (importlib.util.find_spec("core.sheets") is not None
                and os.environ.get("HOSTILE_DANGEROUS_IN_CHILD") != "1")
 
-# Cases known to fail, each with the reason. (None fails in the reading any more: with
-# core/sheets.py every file is read within bounds.)
-# Not reading: the ledger's own check of a date's financial year (finance/ledger.py
-# year_message) fails on a real date outside 1990-2200 (FinancialYear's range), which a
-# date cell of 0 or 60 is, as is 01/01/1985 typed in a csv.
-LEDGER_FAR_DATE = pytest.mark.xfail(strict=False, reason=(
-    "finance/ledger.py year_message: FinancialYear.of raises ValueError for a date outside 1990-2200, "
-    "a 500 on the mapping page"))
-XFAIL: dict[tuple[str, str], pytest.MarkDecorator] = {
-    ("finance.ledger", name): LEDGER_FAR_DATE for name in ("xlsx_bad_date_serials", "csv_far_dates", "xlsx_far_dates")
-}
+# Cases known to fail, each with its reason: none now. (A real date outside the years
+# FinancialYear holds once gave the ledger a 500; year_message now words it.)
+XFAIL: dict[tuple[str, str], pytest.MarkDecorator] = {}
 
 
 def rss() -> int:
