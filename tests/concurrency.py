@@ -192,3 +192,32 @@ def stale_api_problems(world, module, name: str, obj=None) -> list[str]:
         elif again.get("ETag") is None:
             problems.append(f"PATCH {url} answered without the new ETag")
     return problems
+
+
+# The two walks each app's tests/<app>/test_concurrency.py runs --------------------------
+
+def walk_tests(app: str, pages: dict[str, Page], module, api_objects=None):
+    """The two tests of one app's walk, for its test module to bind as module attributes:
+    every page of its permission matrix that edits a record refuses a stale save, and every
+    API route that changes or deletes one refuses a stale If-Match. `api_objects(world, name)`
+    may choose the record an API route is tried on (None: the first in the programme)."""
+    import pytest
+    from django.urls import reverse
+
+    @pytest.mark.parametrize("name", form_pages(pages))
+    def test_an_edit_page_refuses_a_stale_save(world, name):
+        page = pages[name]
+        url = reverse(f"{app}:{name}", kwargs=page.kwargs(world))
+        if f"{app}:{name}" in UNCHECKED:
+            pytest.xfail(UNCHECKED[f"{app}:{name}"])
+        problems = stale_edit_problems(world, page, url, save_first=edits(name))
+        if edits(name):
+            assert problems is not None, f"{url} edits a record but its form has no version check"
+        assert problems in (None, [])
+
+    @pytest.mark.parametrize("name", api_write_routes(module))
+    def test_an_api_change_refuses_a_stale_if_match(world, name):
+        obj = api_objects(world, name) if api_objects else None
+        assert stale_api_problems(world, module, name, obj) == []
+
+    return test_an_edit_page_refuses_a_stale_save, test_an_api_change_refuses_a_stale_if_match

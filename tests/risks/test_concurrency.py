@@ -1,33 +1,10 @@
 """Every risks page that edits a saved record refuses to save over someone else's change
-(core.concurrency). Walks the permission matrix's pages, so a new edit page is covered by
-being added there; one whose name says it edits must be found to check."""
-import pytest
-from django.urls import reverse
-
+(core.concurrency), and so does every API route that changes one. Walks the permission
+matrix's pages, so a new edit page is covered by being added there; one whose name says it
+edits must be found to check."""
 from risks import api_urls
-from tests.concurrency import (
-    UNCHECKED,
-    api_write_routes,
-    edits,
-    form_pages,
-    stale_api_problems,
-    stale_edit_problems,
-)
+from tests.concurrency import walk_tests
 from tests.risks.test_permissions import PAGES, world  # noqa: F401  (world is a fixture)
 
-
-@pytest.mark.parametrize("name", form_pages(PAGES))
-def test_an_edit_page_refuses_a_stale_save(world, name):  # noqa: F811
-    page = PAGES[name]
-    url = reverse(f"risks:{name}", kwargs=page.kwargs(world))
-    if f"risks:{name}" in UNCHECKED:
-        pytest.xfail(UNCHECKED[f"risks:{name}"])
-    problems = stale_edit_problems(world, page, url, save_first=edits(name))
-    if edits(name):
-        assert problems is not None, f"{url} edits a record but its form has no version check"
-    assert problems in (None, [])
-
-
-@pytest.mark.parametrize("name", api_write_routes(api_urls))
-def test_an_api_change_refuses_a_stale_if_match(world, name):  # noqa: F811
-    assert stale_api_problems(world, api_urls, name) == []
+test_an_edit_page_refuses_a_stale_save, test_an_api_change_refuses_a_stale_if_match = walk_tests(
+    "risks", PAGES, api_urls)
