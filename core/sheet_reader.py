@@ -31,6 +31,10 @@ DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,4})?([0-9]{1,8})?(?::([A-Z]{1
 FORMULA_WITHOUT_VALUE = re.compile(
     rb'<c r="([A-Z]{1,4}[0-9]{1,8})"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
 MACRO_PARTS = ("xl/vbaProject.bin", "xl/macrosheets/", "xl/dialogsheets/")
+TOO_BIG_FOR_MEMORY = (
+    "The workbook could not be read within the memory allowed. It is larger than it looks (a "
+    "sheet may claim far more rows or columns than it uses): copy just the data into a new "
+    "workbook, or save it as CSV, and upload that.")
 
 
 class Refusal(Exception):
@@ -266,7 +270,7 @@ def main() -> int:
     except Refusal as exc:
         answer = {"error": str(exc)}
     except MemoryError:
-        answer = {"error": "memory"}
+        answer = {"error": TOO_BIG_FOR_MEMORY}
     sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()
     return 0

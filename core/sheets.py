@@ -24,18 +24,21 @@ there is one.
 """
 import codecs
 import csv
+import hashlib
 import io
 import os
 import pickle
 import signal
 import subprocess
 import sys
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 
-from core.sheet_reader import cell_name
+from core.sheet_reader import TOO_BIG_FOR_MEMORY, cell_name
 
 READER = Path(__file__).with_name("sheet_reader.py")
 
@@ -102,31 +105,75 @@ def limits_text() -> str:
 
 # --- xlsx, in the child process -----------------------------------------------------------
 
+# What the reader answered for the last few small files, so the several reads of one
+# upload's pages (arrival, mapping, preview, commit) start one child, not six. Bounded:
+# only files up to CACHE_FILE_BYTES, at most CACHE_ENTRIES answers and CACHE_BYTES in all,
+# kept as the child's pickled answer (a fresh copy for every caller). The key holds the
+# limits, so a change of settings reads again.
+CACHE_FILE_BYTES = 2 * 1024 * 1024
+CACHE_ENTRIES = 8
+CACHE_BYTES = 32 * 1024 * 1024
+_answers: OrderedDict[tuple, bytes] = OrderedDict()
+_answers_lock = threading.Lock()
+
+
+def _cached_answer(key: tuple) -> bytes | None:
+    with _answers_lock:
+        found = _answers.get(key)
+        if found is not None:
+            _answers.move_to_end(key)
+        return found
+
+
+def _keep_answer(key: tuple, answer: bytes) -> None:
+    with _answers_lock:
+        _answers[key] = answer
+        while len(_answers) > CACHE_ENTRIES or sum(map(len, _answers.values())) > CACHE_BYTES:
+            _answers.popitem(last=False)
+
+
 def _run_reader(request: dict, limits: dict) -> dict:
+    small = len(request["data"]) <= CACHE_FILE_BYTES
+    key = None
+    if small:
+        # A small file's cells are cheap to send back, so they always are: one answer then
+        # serves a check (rows=False) and a read alike.
+        request = {**request, "rows": True}
+        key = (hashlib.sha256(request["data"]).digest(), request["sheet"], tuple(sorted(limits.items())))
+        cached = _cached_answer(key)
+        if cached is not None:
+            return _answer(cached)
+    answer = _spawn_reader(request, limits)
+    if key is not None and len(answer) <= CACHE_BYTES // 4:
+        _keep_answer(key, answer)
+    return _answer(answer)
+
+
+def _answer(raw: bytes) -> dict:
+    answer = pickle.loads(raw)
+    if answer.get("error"):
+        raise SheetError(answer["error"])
+    return answer
+
+
+def _spawn_reader(request: dict, limits: dict) -> bytes:
+    """The child's pickled answer; a refusal is an answer too ({"error": message})."""
     payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+    too_slow = ("The workbook took too long to read. Save the data in a new workbook, or as CSV, "
+                "and upload that.")
     try:
         # -I: the child ignores PYTHON* variables and the user's site folder.
         done = subprocess.run([sys.executable, "-I", str(READER)], input=payload, capture_output=True,
                               timeout=limits["reader_seconds"] + 10, check=False,
                               env={"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"})
     except subprocess.TimeoutExpired:
-        raise SheetError("The workbook took too long to read. Save the data in a new workbook, "
-                         "or as CSV, and upload that.") from None
-    too_big = ("The workbook could not be read within the memory allowed. It is larger than it "
-               "looks (a sheet may claim far more rows or columns than it uses): copy just the "
-               "data into a new workbook, or save it as CSV, and upload that.")
+        raise SheetError(too_slow) from None
     if done.returncode != 0 or not done.stdout:
         if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-            raise SheetError("The workbook took too long to read. Save the data in a new workbook, "
-                             "or as CSV, and upload that.")
+            raise SheetError(too_slow)
         # A Rust abort (SIGABRT) or a crash: in practice the file asked for more memory.
-        raise SheetError(too_big)
-    answer = pickle.loads(done.stdout)
-    if answer.get("error") == "memory":
-        raise SheetError(too_big)
-    if answer.get("error"):
-        raise SheetError(answer["error"])
-    return answer
+        return pickle.dumps({"error": TOO_BIG_FOR_MEMORY})
+    return done.stdout
 
 
 STATES = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "very hidden"}

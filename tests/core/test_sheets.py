@@ -302,3 +302,32 @@ def test_dates_and_numbers_keep_their_types_from_the_child():
     assert [d.date() if hasattr(d, "date") else d for d in raw.columns["When"]] == [date(2023, 4, 1)]
     assert list(raw.columns["Amount"]) == [12.5]
     assert zipfile.is_zipfile(io.BytesIO(out.getvalue()))
+
+
+# --- One child for the several reads of one small file --------------------------------------
+
+def test_a_small_file_read_again_starts_no_second_child_and_each_caller_gets_its_own_rows(monkeypatch, settings):
+    from core import sheets
+
+    spawned = []
+    real = sheets._spawn_reader
+    monkeypatch.setattr(sheets, "_spawn_reader", lambda request, limits: spawned.append(1) or real(request, limits))
+    data = one_sheet([["Amount", "Code"], [5, "A"], [6, "B"]], name="Cached")
+    first = read_grid("c.xlsx", data, rows=False)
+    again = read_grid("c.xlsx", data)
+    assert len(spawned) == 1 and first.sheet == again.sheet == "Cached"
+    again.rows[1][0] = "changed by a caller"
+    assert read_grid("c.xlsx", data).rows[1][0] == 5 and len(spawned) == 1
+    # Other limits, another answer: the settings in force always decide.
+    settings.UPLOAD_MAX_ROWS = 1
+    assert "files up to 1 rows" in refused("c.xlsx", data)
+    assert len(spawned) == 2
+
+
+def test_the_remembered_answers_are_bounded():
+    from core import sheets
+
+    for n in range(sheets.CACHE_ENTRIES + 3):
+        read_grid("n.xlsx", one_sheet([["Amount"], [n]]))
+    assert len(sheets._answers) <= sheets.CACHE_ENTRIES
+    assert sum(map(len, sheets._answers.values())) <= sheets.CACHE_BYTES
