@@ -52,10 +52,16 @@ class FinancialYear:
                              f"{expected}, so write {start}/{expected % 100:02d}.")
         return cls(start)
 
+    @staticmethod
+    def start_year_of(day: date) -> int:
+        """The calendar year in which the financial year of `day` begins (years run April to
+        March), for any date, even one outside the years a FinancialYear can hold."""
+        return day.year if day.month >= 4 else day.year - 1
+
     @classmethod
     def of(cls, day: date) -> FinancialYear:
         """The financial year `day` falls in."""
-        return cls(day.year if day.month >= 4 else day.year - 1)
+        return cls(cls.start_year_of(day))
 
     @classmethod
     def span(cls, first: FinancialYear, last: FinancialYear) -> list[FinancialYear]:

@@ -24,12 +24,16 @@ import zipfile
 CHUNK = 1 << 20
 # A sheet's <dimension ref="..."/> stands before its data, in the first few hundred bytes.
 HEAD = 64 * 1024
-CELL_REF = re.compile(rb'<c r="([A-Z]{1,4})([0-9]{1,8})"')
-DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,4})?([0-9]{1,8})?(?::([A-Z]{1,4})([0-9]{1,8}))?"')
+# A cell's opening tag up to its reference, whatever attributes stand before it and
+# whichever quotes a writer used: <c r="B7">, <c s="3" r='B7' t="n">.
+CELL_START = rb'<c\b[^>]*?\sr=["\']'
+CELL_REF = re.compile(CELL_START + rb'([A-Z]{1,4})([0-9]{1,8})["\']')
+DIMENSION = re.compile(rb'<dimension\s+ref=["\']([A-Z]{1,4})?([0-9]{1,8})?(?::([A-Z]{1,4})([0-9]{1,8}))?["\']')
 # A formula cell whose saved result is missing: <f>…</f> (or <f …/>) then no <v>, or an
 # empty one, before the cell closes.
 FORMULA_WITHOUT_VALUE = re.compile(
-    rb'<c r="([A-Z]{1,4}[0-9]{1,8})"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+    CELL_START + rb'([A-Z]{1,4}[0-9]{1,8})["\'][^>]*>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*'
+    rb'(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
 MACRO_PARTS = ("xl/vbaProject.bin", "xl/macrosheets/", "xl/dialogsheets/")
 TOO_BIG_FOR_MEMORY = (
     "The workbook could not be read within the memory allowed. It is larger than it looks (a "
@@ -120,7 +124,7 @@ def _worksheets(archive: zipfile.ZipFile) -> list[tuple[str, str, str]]:
 def _digits_pattern(letters: int, digits: int) -> re.Pattern:
     """A cell reference with more column letters, or more row digits, than the limits can
     have: searching for one runs in C, with no Python work per cell."""
-    return re.compile(rb'<c r="(?:[A-Z]{%d,}[0-9]|[A-Z]{1,4}[0-9]{%d,}")' % (letters + 1, digits + 1))
+    return re.compile(CELL_START + rb'(?:[A-Z]{%d,}[0-9]|[A-Z]{1,4}[0-9]{%d,}["\'])' % (letters + 1, digits + 1))
 
 
 def _scan(archive: zipfile.ZipFile, part: str, sheet: str, limits: dict, counted: int) -> list[str]:
@@ -266,12 +270,12 @@ def main() -> int:
     request = pickle.loads(sys.stdin.buffer.read())
     _limit_self(request["limits"])
     try:
-        answer = read(request)
+        answer = pickle.dumps(read(request), protocol=pickle.HIGHEST_PROTOCOL)
     except Refusal as exc:
-        answer = {"error": str(exc)}
+        answer = pickle.dumps({"error": str(exc)})
     except MemoryError:
-        answer = {"error": TOO_BIG_FOR_MEMORY}
-    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        answer = pickle.dumps({"error": TOO_BIG_FOR_MEMORY})
+    sys.stdout.buffer.write(answer)
     sys.stdout.buffer.flush()
     return 0
 

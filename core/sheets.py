@@ -26,6 +26,7 @@ import codecs
 import csv
 import hashlib
 import io
+import logging
 import os
 import pickle
 import signal
@@ -41,6 +42,7 @@ from django.conf import settings
 from core.sheet_reader import TOO_BIG_FOR_MEMORY, cell_name
 
 READER = Path(__file__).with_name("sheet_reader.py")
+logger = logging.getLogger(__name__)
 
 SETTING_NAMES = {
     "rows": "UPLOAD_MAX_ROWS",
@@ -143,21 +145,37 @@ def _run_reader(request: dict, limits: dict) -> dict:
         cached = _cached_answer(key)
         if cached is not None:
             return _answer(cached)
-    answer = _spawn_reader(request, limits)
-    if key is not None and len(answer) <= CACHE_BYTES // 4:
+    answer, settled = _spawn_reader(request, limits)
+    if key is not None and settled and len(answer) <= CACHE_BYTES // 4:
         _keep_answer(key, answer)
     return _answer(answer)
 
 
+class _AnswerUnpickler(pickle.Unpickler):
+    """The child's answer is plain data: lists, dicts, text, numbers, and cells that are
+    dates or times. Nothing else may be rebuilt from it, so that a child made to misbehave
+    by a file cannot have this process run anything."""
+
+    ALLOWED = {("datetime", name) for name in ("date", "datetime", "time", "timedelta", "timezone")}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"The reader's answer may not hold {module}.{name}")
+        return super().find_class(module, name)
+
+
 def _answer(raw: bytes) -> dict:
-    answer = pickle.loads(raw)
+    answer = _AnswerUnpickler(io.BytesIO(raw)).load()
+    if not isinstance(answer, dict):
+        raise pickle.UnpicklingError("The reader's answer is not a record")
     if answer.get("error"):
         raise SheetError(answer["error"])
     return answer
 
 
-def _spawn_reader(request: dict, limits: dict) -> bytes:
-    """The child's pickled answer; a refusal is an answer too ({"error": message})."""
+def _spawn_reader(request: dict, limits: dict) -> tuple[bytes, bool]:
+    """The child's pickled answer (a refusal is an answer too: {"error": message}), and
+    whether the child settled it itself (not a crash or a kill, which are not kept)."""
     payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
     too_slow = ("The workbook took too long to read. Save the data in a new workbook, or as CSV, "
                 "and upload that.")
@@ -168,12 +186,24 @@ def _spawn_reader(request: dict, limits: dict) -> bytes:
                               env={"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"})
     except subprocess.TimeoutExpired:
         raise SheetError(too_slow) from None
-    if done.returncode != 0 or not done.stdout:
-        if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-            raise SheetError(too_slow)
-        # A Rust abort (SIGABRT) or a crash: in practice the file asked for more memory.
-        return pickle.dumps({"error": TOO_BIG_FOR_MEMORY})
-    return done.stdout
+    except OSError:
+        # The machine could not start the reader (no free process slots, say): nothing
+        # about the file, so the person is asked to try again.
+        logger.exception("The spreadsheet reader could not be started")
+        raise SheetError("The file could not be read just now because the server is busy. Try again "
+                         "in a few minutes.") from None
+    if done.returncode == 0 and done.stdout:
+        return done.stdout, True
+    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        raise SheetError(too_slow)
+    if done.returncode > 0:
+        # Python itself failed in the child (the reader's own fault, not the file's).
+        logger.error("The spreadsheet reader failed: %s", done.stderr.decode(errors="replace")[-2000:])
+        raise SheetError("The file could not be read because of a fault in Insource. Try again; if it "
+                         "fails again, tell your administrator.")
+    # A Rust abort (SIGABRT) or a crash on a signal: in practice the file asked for more
+    # memory than the reader may have.
+    return pickle.dumps({"error": TOO_BIG_FOR_MEMORY}), False
 
 
 STATES = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "very hidden"}

@@ -252,11 +252,7 @@ class LedgerRowForm(forms.Form):
             day = parse_date(self.cleaned_data["transaction_date"])
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
-        try:
-            start = FinancialYear.of(day).start_year
-        except ValueError:  # outside every year the app can hold: year_message says so
-            start = None
-        if start not in self.known:
+        if FinancialYear.start_year_of(day) not in self.known:
             raise forms.ValidationError(year_message(day, self.known))
         return day
 
@@ -412,7 +408,7 @@ def _column_dates(col, numbers, skip, known, errors) -> tuple[list, list]:
         except ValueError as exc:
             parsed[v] = str(exc)
             continue
-        y = d.year if d.month >= 4 else d.year - 1
+        y = FinancialYear.start_year_of(d)
         parsed[v] = (d, y) if y in known else year_message(d, known)
     if all(type(r) is tuple for r in parsed.values()) and not skip:
         pairs = [parsed[v] for v in col]

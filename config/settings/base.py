@@ -119,10 +119,32 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # And from one address across every username, a higher limit (core/login_throttle.py).
 AXES_HANDLER = "core.login_throttle.LoginThrottleHandler"
 INSOURCE_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("INSOURCE_LOGIN_FAILURES_PER_ADDRESS", "20"))
-# How many reverse proxies of ours stand in front of the app; the client's address is read
-# from X-Forwarded-For accordingly. None on a laptop; production.py makes it 1.
+# How many reverse proxies of ours stand in front of the app, and the networks they reach
+# it from; X-Forwarded-For is read only on a request from those networks. None on a
+# laptop; production.py makes it 1 proxy on the loopback or a private network.
 AXES_CLIENT_IP_CALLABLE = "core.login_throttle.client_ip"
 INSOURCE_TRUSTED_PROXIES = int(os.environ.get("INSOURCE_TRUSTED_PROXIES", "0"))
+
+
+def _ip_networks(name: str, default: str = "") -> list[str]:
+    """The comma-separated networks (CIDR) of the environment variable `name`, checked."""
+    import ipaddress
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    networks = []
+    for part in os.environ.get(name, default).split(","):
+        if part.strip():
+            try:
+                networks.append(str(ipaddress.ip_network(part.strip(), strict=False)))
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"{name} holds {part.strip()!r}, which is not a network: give networks such as "
+                    "10.0.0.0/8 or 2001:db8::/32, separated by commas.") from None
+    return networks
+
+
+INSOURCE_TRUSTED_PROXY_NETWORKS = _ip_networks("INSOURCE_TRUSTED_PROXY_NETWORKS")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -148,7 +170,7 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 # most 32,767 characters in a cell.
 UPLOAD_MAX_ROWS = int(os.environ.get("UPLOAD_MAX_ROWS", 200_000))
 UPLOAD_MAX_COLUMNS = int(os.environ.get("UPLOAD_MAX_COLUMNS", 200))
-UPLOAD_MAX_CELLS = int(os.environ.get("UPLOAD_MAX_CELLS", 4_000_000))
+UPLOAD_MAX_CELLS = int(os.environ.get("UPLOAD_MAX_CELLS", 2_000_000))
 UPLOAD_MAX_UNZIPPED_BYTES = int(os.environ.get("UPLOAD_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024))
 UPLOAD_MAX_CELL_CHARACTERS = int(os.environ.get("UPLOAD_MAX_CELL_CHARACTERS", 32_767))
 # The child process that reads an xlsx may use this much address space and CPU time;

@@ -39,7 +39,7 @@ def test_a_sheet_claiming_the_whole_grid_is_refused_with_its_claim_and_the_limit
     assert len(data) < 5000
     message = refused("ledger.xlsx", data)
     assert message == ("The sheet 'Ledger' claims 1,048,576 rows by 16,384 columns; files up to "
-                       "200,000 rows and 200 columns (and 4,000,000 cells in all) can be loaded.")
+                       "200,000 rows and 200 columns (and 2,000,000 cells in all) can be loaded.")
 
 
 def test_the_same_cells_without_a_declared_dimension_are_found_by_their_references():
@@ -331,3 +331,43 @@ def test_the_remembered_answers_are_bounded():
         read_grid("n.xlsx", one_sheet([["Amount"], [n]]))
     assert len(sheets._answers) <= sheets.CACHE_ENTRIES
     assert sum(map(len, sheets._answers.values())) <= sheets.CACHE_BYTES
+
+
+# --- The reader's own robustness ------------------------------------------------------------
+
+def test_cell_references_are_found_whatever_their_attributes_and_quotes():
+    far = ('<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
+           "<row r='1048576'><c s=\"0\" r='XFD1048576' t=\"n\"><v>1</v></c></row>")
+    assert "has cells as far as 1,048,576 rows by 16,384 columns" in refused(
+        "q.xlsx", workbook([("Ledger", None, sheet_xml(far))]))
+    formula = ('<row r="1"><c r="A1" t="inlineStr"><is><t>Doubled</t></is></c></row>'
+               "<row r='2'><c s=\"1\" r='A2'><f>1+1</f></c></row>")
+    assert "formulas with no saved result in cell A2" in refused(
+        "q.xlsx", workbook([("Ledger", None, sheet_xml(formula))]))
+    claims = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>').replace(
+        "<sheetData>", "<dimension  ref='A1:XFD1048576'/><sheetData>")
+    assert "claims 1,048,576 rows" in refused("q.xlsx", workbook([("Ledger", None, claims)]))
+
+
+def test_an_answer_holding_anything_but_plain_data_is_not_rebuilt():
+    import pickle
+
+    from core.sheets import _answer
+
+    class Sneaky:
+        def __reduce__(self):
+            return (print, ("ran",))
+
+    with pytest.raises(pickle.UnpicklingError):
+        _answer(pickle.dumps({"rows": [[Sneaky()]]}))
+    assert _answer(pickle.dumps({"rows": [[date(2023, 4, 1), 1.5, "x"]]}))["rows"] == [[date(2023, 4, 1), 1.5, "x"]]
+
+
+def test_a_reader_that_cannot_start_is_a_message_not_a_crash(monkeypatch):
+    import subprocess
+
+    def no_process(*args, **kwargs):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(subprocess, "run", no_process)
+    assert "server is busy" in refused("r.xlsx", one_sheet([["Amount"], [7]], name="NotCachedYet"))
