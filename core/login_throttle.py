@@ -8,10 +8,15 @@ Two limits, both cooling off after AXES_COOLOFF_TIME:
   common password against every username, nor lock everyone out one account at a time.
 
 Behind the production reverse proxy every request comes from the proxy, so the client's
-address is read from X-Forwarded-For, counting INSOURCE_TRUSTED_PROXIES entries in from
-the right: those were written by our proxies. Anything further left was sent by the
-client and may be made up, so it is never used.
+address is read from X-Forwarded-For. The header is believed only when the request came
+from one of our proxies (REMOTE_ADDR inside INSOURCE_TRUSTED_PROXY_NETWORKS): anyone who
+reaches gunicorn directly could write any header they like, and with a new made-up
+address on every try would never be locked out. From a proxy, the header is read from the
+right, at most INSOURCE_TRUSTED_PROXIES entries, passing over entries that are proxies of
+ours themselves: each was appended by a proxy we trust. Anything further left was sent by
+the client and may be made up, so it is never used.
 """
+import functools
 import ipaddress
 
 from axes.attempts import get_cool_off_threshold
@@ -29,18 +34,39 @@ def _valid(address: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(cidrs: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(cidr, strict=False) for cidr in cidrs)
+
+
+def _is_proxy(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped  # an IPv4 proxy as a dual-stack socket reports it
+    return any(ip in net for net in _networks(tuple(settings.INSOURCE_TRUSTED_PROXY_NETWORKS))
+               if net.version == ip.version)
+
+
 def client_ip(request) -> str | None:
-    """The address of the client, as the last of our trusted proxies saw it."""
+    """The address of the client, as the outermost of our proxies that it passed saw it."""
     remote = request.META.get("REMOTE_ADDR")
-    trusted = settings.INSOURCE_TRUSTED_PROXIES
-    if trusted <= 0:
-        return remote
+    hops = settings.INSOURCE_TRUSTED_PROXIES
+    client = _valid(remote or "")
+    if hops <= 0 or client is None or not _is_proxy(client):
+        return remote  # not from a proxy of ours: the header is the client's own words
     chain = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    # The nearest proxy is REMOTE_ADDR itself; each proxy appends the address it saw, so the
-    # entry `trusted` places from the right was written by the outermost proxy we run.
-    if len(chain) < trusted:
-        return remote  # not through all our proxies: only the direct peer is known
-    return _valid(chain[-trusted]) or remote
+    # Each entry from the right was appended by the proxy that passed the request on, so it
+    # is what that proxy saw. While the address seen is another proxy of ours, the entry to
+    # its left is trustworthy too; no further than the number of proxies we run, because
+    # past them an office's private address would let the client's own entries in.
+    for entry in reversed(chain[-hops:]):
+        seen = _valid(entry)
+        if seen is None:
+            break  # not an address: none of our proxies wrote that
+        client = seen
+        if not _is_proxy(seen):
+            break
+    return client
 
 
 class LoginThrottleHandler(AxesDatabaseHandler):

@@ -31,13 +31,18 @@ if not _required("DATABASE_URL", hint="postgres://USER:PASSWORD@HOST:5432/NAME")
 _required("CELERY_BROKER_URL", hint="the Redis broker, redis://HOST:6379/0")
 
 from .base import *  # noqa: E402, F403
+from .base import _ip_networks  # noqa: E402
 
 SECRET_KEY = _secret_key
 ALLOWED_HOSTS = _allowed_hosts
 # Long work goes to the workers, never into the web request that asked for it.
 CELERY_TASK_ALWAYS_EAGER = False
-# The app runs behind one reverse proxy (say 2 if a load balancer stands before it too).
+# The app runs behind one reverse proxy (say 2 if a load balancer stands before it too),
+# which reaches it from the loopback or a private network (a container network is one).
 INSOURCE_TRUSTED_PROXIES = int(os.environ.get("INSOURCE_TRUSTED_PROXIES", "1"))
+INSOURCE_TRUSTED_PROXY_NETWORKS = _ip_networks(
+    "INSOURCE_TRUSTED_PROXY_NETWORKS",
+    "127.0.0.0/8,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,::1/128,fc00::/7")
 DEBUG = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
