@@ -35,7 +35,7 @@ from business_cases.models import (
 )
 from business_cases.ranking import num
 from core.documents import Cell, Document, Figure, Items, Para, Section, Table, document_docx, document_pdf
-from core.jobs import JobError, JobOutput, job_handler, job_request
+from core.jobs import JobError, JobOutput, job_handler, job_hold, job_request
 from core.models import Job
 from finance import reporting as finance
 from finance.reporting import money
@@ -656,6 +656,9 @@ def _save_version(*, job: Job, paper: CabinetPaper, data: PaperData, out: Render
         # One version per job: a second run of the job (after its worker was lost) finds the
         # first one's version and keeps it.
         CabinetPaper.objects.select_for_update().filter(pk=paper.pk).first()
+        # And none from a run that was reaped meanwhile: its attempt failed, and a retry
+        # makes the version that request asked for. Checked before any file is stored.
+        job_hold(job=job)
         existing = PaperVersion.objects.filter(job=job).first()
         if existing:
             return existing

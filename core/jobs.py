@@ -36,6 +36,11 @@ class JobError(Exception):
     """An expected failure: its message is shown to the person who asked."""
 
 
+class JobSuperseded(Exception):
+    """This run no longer owns its job: the reaper failed it (and someone may have tried
+    again since), or a later run took it over. Whatever it made must not be kept."""
+
+
 @dataclass(frozen=True)
 class JobOutput:
     """What a handler made. A handler that keeps its files on its own records (a paper's
@@ -165,6 +170,21 @@ def _this_run(job: Job):
     return Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts)
 
 
+def job_hold(*, job: Job) -> None:
+    """For a handler that keeps what it made on records of its own (a paper's versions):
+    call inside the transaction that writes them. It locks the job's row until that
+    transaction ends, so the reaper cannot fail the job meanwhile, and raises
+    JobSuperseded if this run no longer owns the job, so that nothing is written.
+
+    Without it, a run that was reaped while paused, and then finished, would leave its
+    records beside those of the attempt that replaced it (two versions of one request).
+    The heartbeat is renewed too, so the reaper gives the outcome a full timeout to be
+    recorded after the records are committed."""
+    if not list(_this_run(job).select_for_update().values_list("pk", flat=True)):
+        raise JobSuperseded(f"Job {job.pk}: attempt {job.attempts} no longer owns it")
+    _this_run(job).update(heartbeat_at=timezone.now())
+
+
 class _Heartbeat(threading.Thread):
     """Writes the job's heartbeat, and the latest progress, on this thread's own database
     connection (Django gives each thread its own), every few seconds and whenever the
@@ -287,18 +307,23 @@ def job_run(*, job_id: int, requeue: int = 0) -> None:
         finally:
             if heartbeat:
                 heartbeat.stop()
+    except JobSuperseded:
+        logger.warning("Job %s (%s): attempt %s was overtaken (reaped, or taken over by a later "
+                       "run) before it kept what it made; nothing of it is kept", job_id, job.kind,
+                       job.attempts)
+        return
     except JobError as exc:
-        _finish_surely(job_id, error=str(exc))
+        _finish_surely(job_id, attempt=job.attempts, error=str(exc))
         return
     except (OperationalError, InterfaceError):
         logger.exception("Job %s (%s) lost its database connection", job_id, job.kind)
-        _finish_surely(job_id, error=CONNECTION_LOST.format(pk=job_id))
+        _finish_surely(job_id, attempt=job.attempts, error=CONNECTION_LOST.format(pk=job_id))
         return
     except Exception:
         logger.exception("Job %s (%s) crashed", job_id, job.kind)
-        _finish_surely(job_id, error=CRASHED.format(pk=job_id))
+        _finish_surely(job_id, attempt=job.attempts, error=CRASHED.format(pk=job_id))
         return
-    _finish_surely(job_id, output=output)
+    _finish_surely(job_id, attempt=job.attempts, output=output)
 
 
 def _finish_surely(job_id: int, **outcome) -> None:
@@ -315,11 +340,21 @@ def _finish_surely(job_id: int, **outcome) -> None:
         _finish(job_id, **outcome)
 
 
-def _finish(job_id: int, *, output: JobOutput | None = None, error: str = "") -> None:
+def _finish(job_id: int, *, attempt: int, output: JobOutput | None = None, error: str = "") -> None:
+    """Record the outcome of run number `attempt`, if it still owns the job.
+
+    A run that was reaped (a worker paused past the heartbeat timeout) may well finish
+    later: by then the job says it failed, and someone may have tried again. Its success
+    would turn that failure into a second result, and its error would fail a job that a
+    later run took over; either way it is the job's story that must stand, so the outcome
+    is only logged."""
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
-        if job.status == Job.Status.SUCCEEDED:
-            return  # a concurrent run finished first; keep its result
+        if job.status != Job.Status.RUNNING or job.attempts != attempt:
+            logger.warning("Job %s: attempt %s finished (%s) after the job was %s at attempt %s; "
+                           "its outcome is not kept", job_id, attempt,
+                           "succeeded" if output is not None else "failed", job.status, job.attempts)
+            return
         job.finished_at = timezone.now()
         job.heartbeat_at = job.finished_at
         if output is None:

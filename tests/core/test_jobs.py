@@ -2,8 +2,10 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import F
 from django.utils import timezone
 
 from core import jobs
@@ -28,8 +30,23 @@ def echo_job(job: Job, progress) -> JobOutput:
         progress(percent, message)
         row = Job.objects.get(pk=job.pk)
         CALLS[-1].setdefault("seen", []).append((row.progress, row.progress_message))
+    if params.get("paused_and_reaped"):
+        _pause_past_the_heartbeat_timeout(job)
+    if params.get("taken_over"):
+        # The broker handed the task out again and that later run started (see _claim).
+        Job.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, heartbeat_at=timezone.now())
+    if params.get("late_fail"):
+        raise JobError(params["late_fail"])
     return JobOutput(filename="echo.txt", content=b"hello", content_type="text/plain",
                      timings={"html_seconds": 0.1})
+
+
+def _pause_past_the_heartbeat_timeout(job: Job) -> None:
+    """What the reaper sees of a worker stopped (SIGSTOP, a frozen VM) for longer than the
+    heartbeat timeout: a heartbeat that old, and the reaper fails the job."""
+    Job.objects.filter(pk=job.pk).update(
+        heartbeat_at=timezone.now() - timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT_SECONDS + 1))
+    assert jobs_reap().failed == [job.pk]
 
 
 @pytest.fixture(autouse=True)
@@ -198,6 +215,77 @@ def test_a_redelivered_running_job_is_taken_over(user, django_capture_on_commit_
     assert job.status == Job.Status.SUCCEEDED
     assert job.attempts == 2
     assert _files_of(job) == ["echo.txt"]
+
+
+def test_a_run_reaped_while_paused_does_not_overwrite_the_failure_when_it_finishes(
+        user, django_capture_on_commit_callbacks, caplog):
+    """The worker pauses past the heartbeat timeout, the reaper fails the job, someone tries
+    again; then the paused run wakes and finishes. The failure and the retry stand."""
+    with django_capture_on_commit_callbacks(execute=False):
+        job, _ = job_request(kind=KIND, created_by=user, target=user, params={"paused_and_reaped": True})
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.error == jobs.WORKER_STOPPED.format(pk=job.pk)
+    assert not job.result_file and job.result_name == "" and job.progress_message == "Failed"
+    assert _files_of(job) == []
+    assert "its outcome is not kept" in caplog.text
+    # Try again still works on it, as on any failed job.
+    with django_capture_on_commit_callbacks(execute=False):
+        retry, created = job_retry(job=job, user=user)
+    assert created and retry.retry_of == job
+
+
+def test_a_late_success_after_a_retry_leaves_the_retry_the_only_result(user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        job, _ = job_request(kind=KIND, created_by=user, target=user)
+    jobs._claim(job.pk)
+    paused = Job.objects.get(pk=job.pk)  # the run's own view of its job, as job_run holds it
+    _pause_past_the_heartbeat_timeout(paused)
+    with django_capture_on_commit_callbacks(execute=True):
+        retry, _ = job_retry(job=paused, user=user)
+    jobs._finish(paused.pk, attempt=paused.attempts, output=JobOutput(
+        filename="echo.txt", content=b"late", content_type="text/plain"))
+    job.refresh_from_db()
+    retry.refresh_from_db()
+    assert (job.status, retry.status) == (Job.Status.FAILED, Job.Status.SUCCEEDED)
+    assert _files_of(job) == [] and _files_of(retry) == ["echo.txt"]
+
+
+def test_an_earlier_runs_error_does_not_fail_a_job_a_later_run_took_over(user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        job, _ = job_request(kind=KIND, created_by=user, target=user,
+                             params={"taken_over": True, "late_fail": "The sheet is empty."})
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    # The later run (attempt 2) still has it; the earlier one's failure is not its outcome.
+    assert (job.status, job.attempts, job.error, job.finished_at) == (Job.Status.RUNNING, 2, "", None)
+    # Nor its success.
+    jobs._finish(job.pk, attempt=1, output=JobOutput(filename="echo.txt", content=b"old", content_type="text/plain"))
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING and _files_of(job) == []
+    # The later run's own outcome is recorded.
+    jobs._finish(job.pk, attempt=2, output=JobOutput(filename="echo.txt", content=b"new", content_type="text/plain"))
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    with job.result_file.open("rb") as f:
+        assert f.read() == b"new"
+
+
+def test_job_hold_refuses_a_run_that_no_longer_owns_its_job(user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        job, _ = job_request(kind=KIND, created_by=user, target=user)
+    run = jobs._claim(job.pk)
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=_ago(3600))
+    jobs.job_hold(job=run)  # still its own: the heartbeat is renewed
+    assert timezone.now() - Job.objects.get(pk=job.pk).heartbeat_at < timedelta(seconds=5)
+    later = jobs._claim(job.pk)  # taken over by a redelivered copy
+    with pytest.raises(jobs.JobSuperseded):
+        jobs.job_hold(job=run)
+    jobs.job_hold(job=later)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED)
+    with pytest.raises(jobs.JobSuperseded):
+        jobs.job_hold(job=later)
 
 
 def test_a_file_left_by_a_killed_run_is_replaced_not_doubled(user, django_capture_on_commit_callbacks):
