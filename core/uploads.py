@@ -301,6 +301,17 @@ def warnings_key(warnings: list[dict]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+_WARNINGS_KEY = re.compile(r"[0-9a-f]{16}")
+
+
+def confirmed_warnings(value) -> str:
+    """What a page may pass on to `upload_commit` from its "Load anyway" box: the key of
+    the warnings the person was shown, or "" for anything that is not such a key. Never
+    ALL_WARNINGS, which is for code that loads knowingly: a request sending "*" must not
+    load a file nobody confirmed."""
+    return value if isinstance(value, str) and _WARNINGS_KEY.fullmatch(value) else ""
+
+
 _YES = {"yes", "y", "true", "1", "x", "ticked", "done"}
 _NO = {"no", "n", "false", "0"}
 _DAY_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y")
@@ -818,8 +829,17 @@ def _already_loaded_message(earlier: Upload, ending: str = "nothing changed") ->
 
 def loaded_copy(*, target: models.Model, kind: str, sha256: str) -> Upload | None:
     """The committed upload of the same bytes into the same place, if there is one."""
-    return Upload.objects.filter(kind=kind, sha256=sha256, status=Upload.Status.COMMITTED,
-                                 **_target_filter(target)).select_related("uploaded_by").first()
+    return _loaded_copy(kind=kind, sha256=sha256, **_target_filter(target))
+
+
+def _loaded_copy(**where) -> Upload | None:
+    return Upload.objects.filter(status=Upload.Status.COMMITTED, **where).select_related("uploaded_by").first()
+
+
+def _loaded_copy_of(upload: Upload) -> Upload | None:
+    """loaded_copy for the bytes and place of `upload`, without fetching its target."""
+    return _loaded_copy(kind=upload.kind, sha256=upload.sha256, target_type_id=upload.target_type_id,
+                        target_id=upload.target_id)
 
 
 @transaction.atomic
@@ -831,7 +851,8 @@ def upload_commit(*, upload: Upload, user, form_kwargs: dict | None = None,
     Re-reads the stored file and re-validates it all; any error and nothing is written.
     The same file already loaded into the same place is recognised and nothing changes.
     A file with warnings loads only when `accept_warnings` is the key of exactly those
-    warnings (`Preview.warnings_key`, what the person ticked), or ALL_WARNINGS.
+    warnings (`Preview.warnings_key`, what the person ticked), or ALL_WARNINGS. A page
+    passes what it was sent through `confirmed_warnings`.
     """
     upload = Upload.objects.select_for_update().get(pk=upload.pk)
     if upload.status == Upload.Status.COMMITTED:
@@ -839,10 +860,7 @@ def upload_commit(*, upload: Upload, user, form_kwargs: dict | None = None,
     if upload.status == Upload.Status.ROLLED_BACK:
         raise UploadError("This upload was rolled back. Upload the file again to load it.")
     spec = get_upload_spec(upload.kind)
-    earlier = Upload.objects.filter(
-        target_type=upload.target_type, target_id=upload.target_id, kind=upload.kind,
-        sha256=upload.sha256, status=Upload.Status.COMMITTED,
-    ).select_related("uploaded_by").first()
+    earlier = _loaded_copy_of(upload)
     if earlier:
         return CommitOutcome(upload, already_loaded=earlier, message=_already_loaded_message(earlier))
     preview = upload_preview(upload=upload, form_kwargs=form_kwargs, mapping=mapping, sheet=sheet)
@@ -875,10 +893,7 @@ def upload_commit(*, upload: Upload, user, form_kwargs: dict | None = None,
         with transaction.atomic():
             upload.save()
     except IntegrityError:
-        earlier = Upload.objects.filter(
-            target_type=upload.target_type, target_id=upload.target_id, kind=upload.kind,
-            sha256=upload.sha256, status=Upload.Status.COMMITTED,
-        ).select_related("uploaded_by").first()
+        earlier = _loaded_copy_of(upload)
         upload.refresh_from_db()
         return CommitOutcome(upload, already_loaded=earlier,
                              message=_already_loaded_message(earlier) if earlier else "")
@@ -954,6 +969,30 @@ class UploadFileForm(forms.Form):
     def limits_text(self) -> str:
         """What the page says a file may hold (the settings in force)."""
         return f"The file must be smaller than {_megabytes(max_upload_bytes())}. {limits_text()}"
+
+
+def upload_sheets(upload: Upload) -> list[SheetInfo]:
+    """The sheets of the stored workbook (none for a csv), read without their cells: a
+    person can choose another sheet even when the one read first cannot be used (an
+    empty front sheet before the data)."""
+    try:
+        return read_grid(upload.original_name, _stored_bytes(upload), rows=False).sheets
+    except SheetError as exc:
+        raise UploadError(exc.message) from None
+
+
+def sheet_choice(upload: Upload) -> Preview | None:
+    """For a mapping page whose sheet cannot be read: a preview holding nothing but the
+    workbook's sheets and the one tried, so the page can offer the others. None when
+    there is nothing else to choose (a csv, one sheet, a file that cannot be read)."""
+    try:
+        sheets = upload_sheets(upload)
+    except UploadError:
+        return None
+    if len(sheets) < 2:
+        return None
+    tried = upload.sheet or next((s.name for s in sheets if s.visible), None)
+    return Preview(headers=[], mapping={}, rows=[], cleaned=[], errors=[], sheets=sheets, sheet_read=tried)
 
 
 def upload_choose_sheet(*, upload: Upload, sheet: str, sheets: list[SheetInfo]) -> Upload:

@@ -17,6 +17,7 @@ from core.protection import refusal_message
 from core.roles import Capability
 from core.uploads import (
     UploadError,
+    confirmed_warnings,
     uploads_for,
     warnings_key,
 )
@@ -277,12 +278,16 @@ def ledger_commit_view(request: HttpRequest, slug: str, upload_pk: int) -> HttpR
     # The row count is known once the mapping has been checked; before that, the file's size
     # says whether it is big (a line of a ledger export is around 100 bytes).
     big = upload.row_count > LEDGER_JOB_THRESHOLD or (not upload.row_count and upload.size > 100 * LEDGER_JOB_THRESHOLD)
-    accept = request.POST.get("accept_warnings", "")
+    accept = confirmed_warnings(request.POST.get("accept_warnings"))
     if big and upload.status != Upload.Status.COMMITTED:
         # The warnings the preview recorded are checked here, so an unconfirmed big file
-        # never becomes a job; the job checks again against what it finds.
+        # never becomes a job; the job checks again against what it finds. With none
+        # recorded there is nothing the person can have confirmed, and what was sent is
+        # dropped: it would otherwise make a job (and a job key) of its own.
         if upload.warnings and accept != warnings_key(upload.warnings):
             return redirect(reverse("finance:ledger_preview", args=[slug, upload.pk]) + confirm_query(request))
+        if not upload.warnings:
+            accept = ""
         job = ledger_commit_request(upload=upload, programme=access.programme, user=request.user,
                                     accept_warnings=accept)
         return redirect("finance:ledger_job", slug, job.uuid)

@@ -24,8 +24,10 @@ from core.uploads import (
     FileAlreadyLoaded,
     UploadError,
     UploadFileForm,
+    confirmed_warnings,
     get_upload_spec,
     mapping_form,
+    sheet_choice,
     upload_choose_sheet,
     upload_commit,
     upload_discard,
@@ -34,6 +36,7 @@ from core.uploads import (
     upload_preview,
     upload_receive,
     upload_rollback,
+    upload_sheets,
     upload_template_xlsx,
     uploads_for,
 )
@@ -140,17 +143,25 @@ class UploadPages:
         upload = self.upload_for(access, upload_pk)
         spec = get_upload_spec(self.kind)
         kwargs = self.form_kwargs(access.programme)
-        try:
-            preview = upload_inspect(upload=upload, form_kwargs=kwargs)
-        except UploadError as e:
-            messages.error(request, e.message)
-            return self._redirect("receive", slug)
+        # Another sheet is chosen before the current one is read, since that one may be
+        # the very sheet that cannot be (an empty front sheet before the data).
         if request.method == "POST" and "sheet" in request.POST:
             try:
-                upload_choose_sheet(upload=upload, sheet=request.POST["sheet"], sheets=preview.sheets)
+                upload_choose_sheet(upload=upload, sheet=request.POST["sheet"], sheets=upload_sheets(upload))
             except UploadError as e:
                 messages.error(request, e.message)
             return self._redirect("mapping", slug, upload.pk)
+        mapping_action = self.url("mapping", slug, upload.pk)
+        try:
+            preview = upload_inspect(upload=upload, form_kwargs=kwargs)
+        except UploadError as e:
+            choice = sheet_choice(upload)
+            if choice is None:
+                messages.error(request, e.message)
+                return self._redirect("receive", slug)
+            return render(request, self.templates[1], self._ctx(
+                access, upload=upload, mapping_action=mapping_action, preview=choice,
+                sheet_error=e.message))
         form = mapping_form(spec, preview.headers, initial=preview.mapping,
                             data=request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
@@ -160,8 +171,7 @@ class UploadPages:
                 upload_preview(upload=upload, form_kwargs=kwargs, mapping=mapping)
             return self._redirect("preview", slug, upload.pk)
         return render(request, self.templates[1], self._ctx(
-            access, upload=upload, mapping_form=form, mapping_action=self.url("mapping", slug, upload.pk),
-            preview=preview))
+            access, upload=upload, mapping_form=form, mapping_action=mapping_action, preview=preview))
 
     def preview(self, request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
         access = self._access(request, slug)
@@ -184,7 +194,7 @@ class UploadPages:
             outcome = upload_commit(upload=upload, user=request.user,
                                     form_kwargs=self.form_kwargs(access.programme),
                                     write_ctx={"programme": access.programme},
-                                    accept_warnings=request.POST.get("accept_warnings", ""))
+                                    accept_warnings=confirmed_warnings(request.POST.get("accept_warnings")))
         except UploadError as e:
             messages.error(request, e.message)
             return self._redirect("uploads", slug)

@@ -20,8 +20,10 @@ from core.uploads import (
     FileAlreadyLoaded,
     UploadError,
     UploadFileForm,
+    confirmed_warnings,
     get_upload_spec,
     mapping_form,
+    sheet_choice,
     upload_choose_sheet,
     upload_commit,
     upload_discard,
@@ -30,6 +32,7 @@ from core.uploads import (
     upload_preview,
     upload_receive,
     upload_rollback,
+    upload_sheets,
     upload_template_xlsx,
     uploads_for,
 )
@@ -442,18 +445,25 @@ def upload_mapping(request: HttpRequest, slug: str, kind: str, upload_pk: int) -
     access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
     found = _upload(access, kind, upload_pk)
     spec = get_upload_spec(KINDS[kind])
+    # Another sheet is chosen before the current one is read, since that one may be the
+    # very sheet that cannot be (an empty front sheet before the roster).
+    if request.method == "POST" and "sheet" in request.POST:
+        try:
+            upload_choose_sheet(upload=found, sheet=request.POST["sheet"], sheets=upload_sheets(found))
+        except UploadError as e:
+            messages.error(request, e.message)
+        return redirect("workforce:upload_mapping", slug, kind, found.pk)
+    mapping_action = reverse("workforce:upload_mapping", args=[slug, kind, found.pk])
     try:
         preview = upload_inspect(upload=found, form_kwargs=roster_form_kwargs(
             access.programme, upload=found, kind=KINDS[kind]))
     except UploadError as e:
-        messages.error(request, e.message)
-        return redirect("workforce:upload", slug, kind)
-    if request.method == "POST" and "sheet" in request.POST:
-        try:
-            upload_choose_sheet(upload=found, sheet=request.POST["sheet"], sheets=preview.sheets)
-        except UploadError as e:
+        choice = sheet_choice(found)
+        if choice is None:
             messages.error(request, e.message)
-        return redirect("workforce:upload_mapping", slug, kind, found.pk)
+            return redirect("workforce:upload", slug, kind)
+        return render(request, "workforce/upload_mapping.html", _upload_ctx(
+            access, kind, upload=found, preview=choice, mapping_action=mapping_action, sheet_error=e.message))
     form = mapping_form(spec, preview.headers, initial=preview.mapping,
                         data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -463,8 +473,7 @@ def upload_mapping(request: HttpRequest, slug: str, kind: str, upload_pk: int) -
                 access.programme, upload=found, mapping=mapping, kind=KINDS[kind]))
         return redirect("workforce:upload_preview", slug, kind, found.pk)
     return render(request, "workforce/upload_mapping.html", _upload_ctx(
-        access, kind, upload=found, mapping_form=form, preview=preview,
-        mapping_action=reverse("workforce:upload_mapping", args=[slug, kind, found.pk])))
+        access, kind, upload=found, mapping_form=form, preview=preview, mapping_action=mapping_action))
 
 
 def _preview_page(request, access: ProgrammeAccess, kind: str, found: Upload, details_form=None, status=200):
@@ -505,7 +514,12 @@ def upload_teams(request: HttpRequest, slug: str, kind: str, upload_pk: int) -> 
     access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
     found = _upload(access, kind, upload_pk)
     kwargs = roster_form_kwargs(access.programme, upload=found, kind=KINDS[kind])
-    upload_inspect(upload=found, form_kwargs=kwargs)
+    try:
+        # Reading the file is what finds the teams it names that the programme lacks.
+        upload_inspect(upload=found, form_kwargs=kwargs)
+    except UploadError as e:
+        messages.error(request, e.message)
+        return redirect("workforce:upload", slug, kind)
     offered = offered_teams(kwargs["lookups"])
     chosen = {name: offered[name] for name in request.POST.getlist("team") if name in offered}
     if not chosen:
@@ -526,12 +540,16 @@ def upload_commit_view(request: HttpRequest, slug: str, kind: str, upload_pk: in
     if kind == "roster":
         details = RosterDetailsForm(request.POST)
         if not details.is_valid():
-            return _preview_page(request, access, kind, found, details_form=details)
+            try:
+                return _preview_page(request, access, kind, found, details_form=details)
+            except UploadError as e:
+                messages.error(request, e.message)
+                return redirect("workforce:upload", slug, kind)
         write_ctx |= {k: details.cleaned_data[k] for k in ("as_at", "received_on", "note")}
     try:
         outcome = upload_commit(upload=found, user=request.user, write_ctx=write_ctx,
                                 form_kwargs=roster_form_kwargs(access.programme, upload=found, kind=KINDS[kind]),
-                                accept_warnings=request.POST.get("accept_warnings", ""))
+                                accept_warnings=confirmed_warnings(request.POST.get("accept_warnings")))
     except UploadError as e:
         messages.error(request, e.message)
         return redirect("workforce:uploads", slug)

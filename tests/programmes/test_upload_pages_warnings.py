@@ -100,3 +100,19 @@ def test_a_failed_commit_is_an_error_never_a_success(cast):
     refused = client.post(reverse("noted:commit", args=["home", upload.pk]))
     assert [m.level_tag for m in get_messages(refused.wsgi_request)] == ["error"]
     assert Upload.objects.get(pk=upload.pk).status == Upload.Status.FAILED
+
+
+@pytest.mark.parametrize("sent", ["*", "f" * 500, "0123456789ABCDEF", "0123456789abcdef\n"])
+def test_load_anyway_cannot_be_skipped_by_what_the_request_sends(cast, sent):
+    """"*" is what scripts pass to accept every warning; from a page it, or anything else
+    that is not a warnings key, counts as the box not ticked for these warnings."""
+    WRITTEN.clear()
+    client = cast.client("pm")
+    response = client.post(reverse("noted:receive", args=["home"]),
+                           {"file": SimpleUploadedFile("notes.csv", b"Text\nfine\n?maybe\n")})
+    upload = Upload.objects.get(pk=int(re.search(r"/import/(\d+)/", response["Location"]).group(1)))
+    client.post(reverse("noted:mapping", args=["home", upload.pk]), {"map-text": "Text"})
+    refused = client.post(reverse("noted:commit", args=["home", upload.pk]), {"accept_warnings": sent})
+    assert refused.status_code == 302 and "?confirm=" in refused["Location"]
+    assert 'id="accept-warnings-error"' in client.get(refused["Location"]).content.decode()
+    assert WRITTEN == [] and Upload.objects.get(pk=upload.pk).status == Upload.Status.PREVIEWED
