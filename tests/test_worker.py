@@ -150,8 +150,11 @@ def workers(transactional_db, settings, tmp_path):
 
     # Send tasks to the broker from this process. Celery read Django's settings when its
     # configuration was first used, so its own copy is changed too; both are put back.
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Read Celery's own copy before Django's is changed: had nothing used the configuration
+    # yet, reading it afterwards would load the changed value and "put back" False for
+    # every later test.
     saved_eager = celery_app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app.conf.task_always_eager = False
     assert celery_app.conf.broker_url == BROKER, "the Celery app is not using CELERY_BROKER_URL"
 

@@ -18,8 +18,9 @@ def test_a_job_lost_by_the_broker_is_sent_again_by_the_reaper_on_beat(workers): 
     """The broker loses its data (FLUSHDB: a Redis restart without its volume) while a job
     waits: no worker will ever get its task. The reaper, run by beat, sends it again."""
     user = UserFactory(username="operator")
-    job, _ = job_request(kind=SLEEP_KIND, created_by=user, target=user, params={"seconds": 0.5})
     broker = redis.Redis.from_url(BROKER)
+    broker.flushdb()  # what earlier tests left there is not this test's
+    job, _ = job_request(kind=SLEEP_KIND, created_by=user, target=user, params={"seconds": 0.5})
     assert broker.llen("celery") == 1, "the task should be waiting in the broker"
     broker.flushdb()
     workers.env.update({"JOB_QUEUED_TIMEOUT_SECONDS": "3", "JOB_REAP_EVERY_SECONDS": "1"})
