@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
 
@@ -388,6 +388,29 @@ def records_version(records) -> str:
     return "|".join(f"{_key(r)}={record_version(r)}" for r in records if r.pk is not None)
 
 
+def _read_records_version(token: str, models_by_label: dict) -> tuple[dict[str, str], bool]:
+    """The record keys and versions a `records_version` token names, and whether any of
+    it could not be read (a part without "=", a key whose primary key is not one)."""
+    read, unreadable = {}, False
+    for part in token.split("|"):
+        if not part:
+            continue
+        key, sep, version = part.partition("=")
+        label, _, pk = key.rpartition(".")
+        model = models_by_label.get(label)
+        if not sep:
+            unreadable = True
+            continue
+        if model is not None:
+            try:
+                model._meta.pk.to_python(pk)
+            except ValidationError:
+                unreadable = True
+                continue
+        read[key] = version
+    return read, unreadable
+
+
 class VersionedRecordsForm(forms.Form):
     """A plain form that saves several records at once (an establishment's lines, a
     programme's thresholds and appetites). Set `versioned_records` (and `versioned_what`)
@@ -411,10 +434,16 @@ class VersionedRecordsForm(forms.Form):
         super()._post_clean()
         if VERSION_FIELD not in self.data and self.add_prefix(VERSION_FIELD) not in self.data:
             return  # a post from before versions existed is not checked
-        read = dict(part.split("=", 1) for part in (self.cleaned_data.get(VERSION_FIELD) or "").split("|") if part)
         models_by_label = {r._meta.label_lower: type(r) for r in self.versioned_records}
+        read, unreadable = _read_records_version(self.cleaned_data.get(VERSION_FIELD) or "", models_by_label)
         conflict = Conflict(what=self.versioned_what, current_version="")
         changed = False
+        if unreadable:
+            # A version the page never gave (cut short, or typed in): nothing to compare
+            # it with, so the person checks the page as it is now before saving.
+            changed = True
+            conflict.changes.append(FieldChange(name=VERSION_FIELD, label="", theirs="",
+                                                note="The version of the page you sent was not recognised."))
         for key, version in read.items():
             label, _, pk = key.rpartition(".")
             model = models_by_label.get(label)

@@ -251,16 +251,22 @@ def milestone_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.UPDATE_MILESTONE_STATUS)
     m = _milestone(access, pk)
     form = MilestoneStatusForm(request.POST)
+    current = locked_copy(Milestone, m.pk)
+    if current is None:
+        # Deleted by someone else since it was fetched above: saving it would bring it back.
+        messages.error(request, f"The milestone “{m.title}” has been deleted since you opened it.")
+        return redirect("programmes:tracker", slug)
     read = request.POST.get("record_version")
-    conflict = read and find_conflict(current=locked_copy(Milestone, m.pk), read_version=read)
+    conflict = read and find_conflict(current=current, read_version=read)
     if not form.is_valid():
         messages.error(request, "Choose a status from the list.")
     elif conflict:
         messages.error(request, " ".join([*conflict.messages()[:-1],
                                           "Check the milestone, then set its status again."]))
     else:
-        milestone_set_status(milestone=m, status=form.cleaned_data["status"], user=request.user)
-        messages.success(request, f"“{m.title}” is now {m.get_status_display().lower()}.")
+        # From the locked row, so a change saved since `m` was read is kept.
+        milestone_set_status(milestone=current, status=form.cleaned_data["status"], user=request.user)
+        messages.success(request, f"“{current.title}” is now {current.get_status_display().lower()}.")
     back = request.POST.get("next", "")
     if back.startswith(f"/programmes/{slug}/"):
         return redirect(back)
