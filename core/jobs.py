@@ -439,8 +439,12 @@ def jobs_reap(*, now=None) -> ReapReport:
 
     A running job whose heartbeat is older than JOB_HEARTBEAT_TIMEOUT_SECONDS lost its
     worker (killed, or its machine gone): it is failed with a message, ready to be tried
-    again. A job still queued JOB_QUEUED_TIMEOUT_SECONDS after it was sent was probably
-    lost by the broker: it is sent again, up to JOB_MAX_REQUEUES times, then failed.
+    again. A job still queued JOB_QUEUED_TIMEOUT_SECONDS after it was sent is sent again:
+    a copy only starts a job still queued, so a spare one costs nothing. Whether the wait
+    means anything depends on the workers: while some job runs with a fresh heartbeat, a
+    worker is busy and the job may simply be waiting its turn behind long work, so it
+    waits on; with none running, the message was most likely lost (a broker restarted
+    without its data), and after JOB_MAX_REQUEUES such sends the job is failed.
     Each change is conditional on the row being as it was read, so a heartbeat or a claim
     that lands meanwhile wins.
     """
@@ -455,20 +459,26 @@ def jobs_reap(*, now=None) -> ReapReport:
             report.failed.append(pk)
 
     waited = now - timedelta(seconds=settings.JOB_QUEUED_TIMEOUT_SECONDS)
-    lost = Q(heartbeat_at__lt=waited) | Q(heartbeat_at__isnull=True, created_at__lt=waited)
-    for pk, requeues in Job.objects.filter(lost, status=Job.Status.QUEUED).values_list("pk", "requeues"):
+    # Up to and including the timeout: the reaper passes about as often as the timeout, and
+    # a pass that lands on it to the second must not leave the job for the next one.
+    lost = Q(heartbeat_at__lte=waited) | Q(heartbeat_at__isnull=True, created_at__lte=waited)
+    waiting = list(Job.objects.filter(lost, status=Job.Status.QUEUED).values_list("pk", "requeues", "idle_requeues"))
+    # Read after the dead runs were failed above, so that they do not count as busy.
+    busy = bool(waiting) and Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__gte=stale).exists()
+    for pk, requeues, idle in waiting:
         unchanged = Job.objects.filter(lost, pk=pk, status=Job.Status.QUEUED, requeues=requeues)
-        if requeues >= settings.JOB_MAX_REQUEUES:
+        if not busy and idle >= settings.JOB_MAX_REQUEUES:
             if unchanged.update(status=Job.Status.FAILED, finished_at=now, progress_message="Failed",
                                 error=NEVER_STARTED.format(pk=pk)):
                 report.gave_up.append(pk)
         # heartbeat_at of a queued job is when it was last sent, so the wait starts again.
-        elif unchanged.update(requeues=F("requeues") + 1, heartbeat_at=now):
+        elif unchanged.update(requeues=F("requeues") + 1, heartbeat_at=now,
+                              idle_requeues=F("idle_requeues") + (0 if busy else 1)):
             report.requeued.append(pk)
             _enqueue(pk, requeues + 1)
     if report:
-        logger.warning("Job reaper: failed %s (worker stopped), sent again %s, gave up on %s",
-                       report.failed, report.requeued, report.gave_up)
+        logger.warning("Job reaper: failed %s (worker stopped), sent again %s%s, gave up on %s",
+                       report.failed, report.requeued, " (workers busy)" if busy else "", report.gave_up)
     return report
 
 

@@ -71,6 +71,10 @@ class Job(models.Model):
                                     related_name="retry")
     # How many times the reaper sent a job again that no worker had taken (the broker lost it).
     requeues = models.PositiveSmallIntegerField(default=0)
+    # Of those, the ones sent while no worker was busy with a job, when a wait can only
+    # mean a lost message; only these count towards JOB_MAX_REQUEUES. A job waiting behind
+    # long jobs is sent again too, but may wait as long as they take.
+    idle_requeues = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

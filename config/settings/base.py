@@ -260,9 +260,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # plus a minute, long before Redis would hand its task out again (the visibility timeout).
 JOB_HEARTBEAT_INTERVAL_SECONDS = float(os.environ.get("JOB_HEARTBEAT_INTERVAL_SECONDS", "5"))
 JOB_HEARTBEAT_TIMEOUT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_TIMEOUT_SECONDS", "45"))
-# A job no worker has taken this long after it was queued was probably lost by the broker:
-# the reaper sends it again, at most JOB_MAX_REQUEUES times, then fails it with a message.
-JOB_QUEUED_TIMEOUT_SECONDS = float(os.environ.get("JOB_QUEUED_TIMEOUT_SECONDS", "600"))
+# A job no worker has taken this long after it was queued is sent again: the broker may
+# have lost it (a restart without its data), and a copy only starts a job still queued.
+# While some job runs, workers are busy and it is left to wait its turn, however long;
+# with none running, after JOB_MAX_REQUEUES sends it is failed with a message. A minute,
+# so that with the reaper's minute a lost job is running again within two.
+JOB_QUEUED_TIMEOUT_SECONDS = float(os.environ.get("JOB_QUEUED_TIMEOUT_SECONDS", "60"))
 JOB_MAX_REQUEUES = int(os.environ.get("JOB_MAX_REQUEUES", "3"))
 JOB_REAP_EVERY_SECONDS = float(os.environ.get("JOB_REAP_EVERY_SECONDS", "60"))
 # Uploads previewed but never loaded (and failed ones) are removed, file and all, after this.

@@ -422,16 +422,22 @@ def test_a_running_job_whose_heartbeat_stopped_is_failed_and_can_be_retried(
     assert dead.status == Job.Status.FAILED and len(CALLS) == 1
 
 
+def test_the_default_timeouts_end_a_lost_job_within_two_minutes(settings):
+    # A lost job is sent again at the first reaper pass after the queued timeout.
+    assert settings.JOB_QUEUED_TIMEOUT_SECONDS + settings.JOB_REAP_EVERY_SECONDS <= 120
+
+
 def test_a_queued_job_no_worker_took_is_sent_again_then_failed(
         user, settings, django_capture_on_commit_callbacks):
-    settings.JOB_QUEUED_TIMEOUT_SECONDS = 600
-    settings.JOB_MAX_REQUEUES = 2
+    timeout, limit = settings.JOB_QUEUED_TIMEOUT_SECONDS, settings.JOB_MAX_REQUEUES
     with django_capture_on_commit_callbacks(execute=False):
         lost, _ = job_request(kind=KIND, created_by=user, target=user)
         waiting, _ = job_request(kind=KIND, created_by=user, target=user)
         given_up, _ = job_request(kind=KIND, created_by=user, target=user)
-    Job.objects.filter(pk=lost.pk).update(created_at=_ago(601))
-    Job.objects.filter(pk=given_up.pk).update(created_at=_ago(3000), heartbeat_at=_ago(601), requeues=2)
+    Job.objects.filter(pk=lost.pk).update(created_at=_ago(timeout + 1))
+    Job.objects.filter(pk=waiting.pk).update(created_at=_ago(timeout - 5))
+    Job.objects.filter(pk=given_up.pk).update(created_at=_ago(3000), heartbeat_at=_ago(timeout + 1),
+                                              requeues=limit + 4, idle_requeues=limit)
     report = jobs_reap()
     assert report.requeued == [lost.pk]
     assert report.gave_up == [given_up.pk]
@@ -439,11 +445,101 @@ def test_a_queued_job_no_worker_took_is_sent_again_then_failed(
     given_up.refresh_from_db()
     waiting.refresh_from_db()
     # Sent again (tasks run in-process here), it ran: the lost job is done.
-    assert lost.requeues == 1 and lost.status == Job.Status.SUCCEEDED
+    assert (lost.requeues, lost.idle_requeues, lost.status) == (1, 1, Job.Status.SUCCEEDED)
     assert [c["job_id"] for c in CALLS] == [lost.pk]
     assert waiting.status == Job.Status.QUEUED and waiting.requeues == 0
     assert given_up.status == Job.Status.FAILED
     assert given_up.error.startswith("No worker took this up") and str(given_up.pk) in given_up.error
+
+
+class _Broker:
+    """Stands in for the broker's queue: keeps what is sent, runs nothing, so that a job
+    the reaper sends again stays queued as it would behind a busy worker."""
+
+    def __init__(self):
+        self.sent = []
+
+    def delay(self, *args):
+        self.sent.append(args)
+
+
+def _reap_every_minute(minutes: int, *, start, running: Job | None = None):
+    """The reaper's passes for `minutes` minutes from `start`; `running` (if given) is a job
+    whose worker beats all along, as one busy with a long ledger commit does."""
+    reports = []
+    for minute in range(1, minutes + 1):
+        now = start + timedelta(seconds=settings.JOB_REAP_EVERY_SECONDS * minute)
+        if running:
+            Job.objects.filter(pk=running.pk).update(heartbeat_at=now - timedelta(seconds=2))
+        reports.append(jobs_reap(now=now))
+    return reports
+
+
+def test_a_job_waiting_behind_long_work_is_never_given_up(user, monkeypatch, django_capture_on_commit_callbacks):
+    broker = _Broker()
+    monkeypatch.setattr("core.tasks.run_job", broker)
+    with django_capture_on_commit_callbacks(execute=False):
+        long_one, _ = job_request(kind=KIND, created_by=user, target=user)
+        behind, _ = job_request(kind=KIND, created_by=user, target=user)
+    start = timezone.now()
+    Job.objects.filter(pk=long_one.pk).update(status=Job.Status.RUNNING, attempts=1, started_at=start,
+                                              heartbeat_at=start)
+    Job.objects.filter(pk=behind.pk).update(created_at=start)
+    # Half an hour of a long job running, with the reaper passing every minute.
+    reports = _reap_every_minute(30, start=start, running=long_one)
+    behind.refresh_from_db()
+    assert behind.status == Job.Status.QUEUED, behind.error
+    assert not any(r.gave_up or r.failed for r in reports)
+    # Sent again on the way, harmlessly, but none of those sends counts towards giving up.
+    assert behind.requeues >= 10 and behind.idle_requeues == 0
+    assert broker.sent[0] == (behind.pk, 1) and len(broker.sent) == behind.requeues
+    # The long job ends; its worker takes the job that waited, from any copy.
+    Job.objects.filter(pk=long_one.pk).update(status=Job.Status.SUCCEEDED, finished_at=timezone.now())
+    job_run(job_id=behind.pk, requeue=behind.requeues)
+    behind.refresh_from_db()
+    assert behind.status == Job.Status.SUCCEEDED and behind.attempts == 1
+
+
+def test_with_no_worker_busy_a_lost_job_is_failed_after_its_sends(
+        user, settings, monkeypatch, django_capture_on_commit_callbacks):
+    broker = _Broker()
+    monkeypatch.setattr("core.tasks.run_job", broker)
+    with django_capture_on_commit_callbacks(execute=False):
+        lost, _ = job_request(kind=KIND, created_by=user, target=user)
+        done, _ = job_request(kind=KIND, created_by=user, target=user)
+        dead, _ = job_request(kind=KIND, created_by=user, target=user)
+    start = timezone.now()
+    Job.objects.filter(pk=lost.pk).update(created_at=start)
+    # A finished job and one whose worker died (failed by the same pass) are no busy worker.
+    Job.objects.filter(pk=done.pk).update(status=Job.Status.SUCCEEDED, heartbeat_at=start, finished_at=start)
+    Job.objects.filter(pk=dead.pk).update(status=Job.Status.RUNNING, attempts=1, started_at=start,
+                                          heartbeat_at=start)
+    reports = _reap_every_minute(settings.JOB_MAX_REQUEUES + 1, start=start)
+    assert reports[0].failed == [dead.pk]
+    assert [r.requeued for r in reports] == [[lost.pk]] * settings.JOB_MAX_REQUEUES + [[]]
+    assert reports[-1].gave_up == [lost.pk]
+    lost.refresh_from_db()
+    assert lost.status == Job.Status.FAILED and lost.error == jobs.NEVER_STARTED.format(pk=lost.pk)
+    assert lost.idle_requeues == lost.requeues == settings.JOB_MAX_REQUEUES
+    assert broker.sent == [(lost.pk, n) for n in range(1, settings.JOB_MAX_REQUEUES + 1)]
+
+
+def test_sends_while_busy_do_not_count_but_earlier_idle_ones_still_do(
+        user, settings, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr("core.tasks.run_job", _Broker())
+    with django_capture_on_commit_callbacks(execute=False):
+        long_one, _ = job_request(kind=KIND, created_by=user, target=user)
+        lost, _ = job_request(kind=KIND, created_by=user, target=user)
+    start = timezone.now()
+    Job.objects.filter(pk=lost.pk).update(created_at=start, heartbeat_at=start, requeues=2,
+                                          idle_requeues=settings.JOB_MAX_REQUEUES)
+    Job.objects.filter(pk=long_one.pk).update(status=Job.Status.RUNNING, attempts=1, heartbeat_at=start)
+    assert _reap_every_minute(1, start=start, running=long_one)[0].requeued == [lost.pk]
+    lost.refresh_from_db()
+    assert (lost.status, lost.requeues, lost.idle_requeues) == (Job.Status.QUEUED, 3, settings.JOB_MAX_REQUEUES)
+    Job.objects.filter(pk=long_one.pk).update(status=Job.Status.SUCCEEDED)
+    later = start + timedelta(seconds=settings.JOB_REAP_EVERY_SECONDS)
+    assert _reap_every_minute(1, start=later)[0].gave_up == [lost.pk]
 
 
 def test_a_job_sent_again_is_not_started_twice(user, django_capture_on_commit_callbacks):
