@@ -55,7 +55,11 @@ def _values(fields: list[models.Field], obj) -> list:
 
 def _m2m_values(instance: models.Model, links: dict | None) -> list:
     links = links or {}
+    prefetched = getattr(instance, "_prefetched_objects_cache", {})
     return [[f.name, sorted(links[f.name] if f.name in links
+                            # Links prefetched with the record are the ones it was read
+                            # (and shown) with; a query now could find newer ones.
+                            else [o.pk for o in prefetched[f.name]] if f.name in prefetched
                             else getattr(instance, f.name).values_list("pk", flat=True))]
             for f in instance._meta.many_to_many]
 
@@ -309,11 +313,19 @@ def if_match_conflict(request, instance: models.Model) -> Conflict | None:
 
 
 def with_etag(response, instance: models.Model):
-    """`response` carrying the stored version of `instance` as its ETag."""
-    fresh = type(instance)._base_manager.filter(pk=instance.pk).first()
-    if fresh is not None:
-        response["ETag"] = etag(record_version(fresh))
+    """`response` carrying the version of `instance`, the very copy its body was made
+    from. Reading the row again here would pair the body with a change saved since, and
+    an If-Match of that version would then undo the change it never showed."""
+    response["ETag"] = etag(record_version(instance))
     return response
+
+
+def as_stored(instance: models.Model) -> models.Model:
+    """`instance` read again after a write, so the body and ETag answered show the values
+    as the database keeps them (a decimal to its places, links as set). Call it inside
+    the write's transaction, with the row still locked, so nothing can come between."""
+    instance.refresh_from_db()
+    return instance
 
 
 CONFLICT_SCHEMA = {

@@ -14,7 +14,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from core.concurrency import VersionedSchema, if_match_conflict, locked_copy, with_etag
+from core.concurrency import VersionedSchema, as_stored, if_match_conflict, locked_copy, with_etag
 from core.protection import refusal_message
 from core.roles import Capability
 from programmes.access import programme_access, programmes_for_user
@@ -152,6 +152,7 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
         for k, v in serializer.validated_data.items():
             setattr(instance, k, v)
         _save(instance, request.user, "Programme details edited through the API")
+        instance = as_stored(instance)
         return with_etag(Response(self.get_serializer(instance).data), instance)
 
 
@@ -255,7 +256,7 @@ class ProgrammeChildViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(instance, data=request.data,
                                          partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
-        instance = self._write(serializer, instance)
+        instance = as_stored(self._write(serializer, instance))
         return with_etag(Response(self.get_serializer(instance).data), instance)
 
     @transaction.atomic

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.concurrency import VersionedSchema, if_match_conflict, locked_copy, with_etag
+from core.concurrency import VersionedSchema, as_stored, if_match_conflict, locked_copy, with_etag
 from core.roles import Capability
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.views import today
@@ -200,6 +200,7 @@ class PersonReadinessView(WorkforceAPIView):
         serializer.is_valid(raise_exception=True)
         item = readiness_save(programme=access.programme, employee_ref=record.employee_ref, user=request.user,
                               checks=serializer.validated_data, reason="Readiness updated through the API")
+        item = as_stored(item)
         return with_etag(Response({"employee_ref": record.employee_ref, **ReadinessSerializer(item).data}), item)
 
 
