@@ -20,6 +20,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
 
+from core.formats import first_upper
+
 VERSION_FIELD = "record_version"
 # How far back in a record's history to look for the version someone read; an edit page
 # left open across more saves than this still gets refused, only without the list of
@@ -222,16 +224,11 @@ def find_conflict(*, current: models.Model, read_version: str, yours: dict | Non
         f = _editable(model, name)
         if f is None:
             continue
-        label = (labels or {}).get(name) or _first_upper(str(f.verbose_name))
+        label = (labels or {}).get(name) or first_upper(str(f.verbose_name))
         conflict.changes.append(FieldChange(
             name=name, label=label, theirs=show_value(f, _stored(current, f)),
             yours=show_value(f, yours[name]) if name in yours else None))
     return conflict
-
-
-def _first_upper(text: str) -> str:
-    # Not str.capitalize, which would lower the rest ("RAG" to "Rag").
-    return text[:1].upper() + text[1:]
 
 
 def _stored(instance: models.Model, f: models.Field):

@@ -22,6 +22,12 @@ def label_noun(label) -> str:
     return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in str(label).split())
 
 
+def first_upper(text: str) -> str:
+    """The text with its first letter a capital, as a sentence starts. Not str.capitalize,
+    which would lower the rest ("RAG" to "Rag")."""
+    return text[:1].upper() + text[1:]
+
+
 def long_date(value: date) -> str:
     """1 April 2023, as GOV.UK writes a date in running text."""
     return formats.date_format(value, "j F Y")

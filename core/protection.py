@@ -6,12 +6,9 @@ from collections import defaultdict
 from django.db import models
 from django.db.models import ProtectedError, RestrictedError
 
+from core.formats import first_upper
+
 Labels = dict[type[models.Model], tuple[str, str]]
-
-
-def _first_upper(text: str) -> str:
-    # Not str.capitalize, which would lower the rest of the sentence.
-    return text[:1].upper() + text[1:]
 
 
 def _quoted(objs: list) -> str:
@@ -59,4 +56,4 @@ def refusal_message(error: ProtectedError | RestrictedError, *, instance: models
             sentences.append(f"the {field_label} of the {plural} {_quoted(objs)}")
             fixes.append(f"change their {field_label} or delete them")
     return (f"This {what} is {' and '.join(sentences)}. "
-            f"{_first_upper('; '.join(fixes))} first, then {action} this {what}.")
+            f"{first_upper('; '.join(fixes))} first, then {action} this {what}.")
