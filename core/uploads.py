@@ -842,7 +842,6 @@ def _loaded_copy_of(upload: Upload) -> Upload | None:
                         target_id=upload.target_id)
 
 
-@transaction.atomic
 def upload_commit(*, upload: Upload, user, form_kwargs: dict | None = None,
                   write_ctx: dict | None = None, mapping: dict | None = None,
                   sheet: str | None = None, accept_warnings: str = "") -> CommitOutcome:
@@ -853,20 +852,48 @@ def upload_commit(*, upload: Upload, user, form_kwargs: dict | None = None,
     A file with warnings loads only when `accept_warnings` is the key of exactly those
     warnings (`Preview.warnings_key`, what the person ticked), or ALL_WARNINGS. A page
     passes what it was sent through `confirmed_warnings`.
+
+    The file is read and checked before the transaction that writes, so no lock is held
+    while a big file is read (on SQLite a write transaction locks the whole database, and
+    every other writer would wait for the read); under the lock the upload is checked again.
     """
-    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    found = _commit_refusal(Upload.objects.get(pk=upload.pk))
+    if isinstance(found, CommitOutcome):
+        return found
+    preview = upload_inspect(upload=found, form_kwargs=form_kwargs, mapping=mapping, sheet=sheet)
+    with transaction.atomic():
+        upload = _commit_refusal(Upload.objects.select_for_update().get(pk=upload.pk))
+        if isinstance(upload, CommitOutcome):
+            return upload  # a commit of the same file won while this one was reading
+        return _commit_checked(upload, preview, user=user, write_ctx=write_ctx,
+                               accept_warnings=accept_warnings)
+
+
+def _commit_refusal(upload: Upload) -> "Upload | CommitOutcome":
+    """The upload itself, or what to answer instead of loading it (it, or the same file,
+    is loaded already)."""
     if upload.status == Upload.Status.COMMITTED:
         return CommitOutcome(upload, already_loaded=upload, message=_already_loaded_message(upload))
     if upload.status == Upload.Status.ROLLED_BACK:
         raise UploadError("This upload was rolled back. Upload the file again to load it.")
-    spec = get_upload_spec(upload.kind)
     earlier = _loaded_copy_of(upload)
     if earlier:
         return CommitOutcome(upload, already_loaded=earlier, message=_already_loaded_message(earlier))
-    preview = upload_preview(upload=upload, form_kwargs=form_kwargs, mapping=mapping, sheet=sheet)
+    return upload
+
+
+def _commit_checked(upload: Upload, preview: Preview, *, user, write_ctx: dict | None,
+                    accept_warnings: str) -> CommitOutcome:
+    """The commit's writes, in its transaction, with the upload locked and the file's
+    preview made."""
+    spec = get_upload_spec(upload.kind)
+    upload.mapping = preview.mapping
+    upload.row_count = preview.row_count
+    upload.errors = [e.as_dict() for e in preview.errors[:200]]
+    upload.warnings = [w.as_dict() for w in preview.warnings[:200]]
     if preview.errors or not preview.row_count:
         upload.status = Upload.Status.FAILED
-        upload.errors = [e.as_dict() for e in preview.errors[:200]] or [
+        upload.errors = upload.errors or [
             RowError(None, None, None, "The file has no rows to load.").as_dict()]
         upload._change_reason = "Commit refused: the file has errors"
         upload.save()
@@ -875,6 +902,7 @@ def upload_commit(*, upload: Upload, user, form_kwargs: dict | None = None,
                              message=f"Nothing was loaded: the file has {len(errors)} "
                                      f"error{'s' if len(errors) != 1 else ''}.")
     if preview.warnings and accept_warnings not in (ALL_WARNINGS, preview.warnings_key):
+        upload.save(update_fields=["mapping", "row_count", "errors", "warnings"])
         return CommitOutcome(upload, needs_confirmation=True, message=(
             "Nothing was loaded: the file has warnings. Read them, then tick \u201cLoad anyway\u201d "
             "to load it as it is." if not accept_warnings else
@@ -882,10 +910,7 @@ def upload_commit(*, upload: Upload, user, form_kwargs: dict | None = None,
             "then tick \u201cLoad anyway\u201d to load the file as it is."))
     upload.status = Upload.Status.COMMITTED
     upload.committed_at = timezone.now()
-    upload.row_count = preview.row_count
-    upload.mapping = preview.mapping
     upload.errors = []
-    upload.warnings = [w.as_dict() for w in preview.warnings[:200]]
     upload._change_reason = "Loaded"
     try:
         # Marked committed before writing, in a savepoint: a concurrent commit of the same

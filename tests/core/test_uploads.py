@@ -421,3 +421,48 @@ def test_errors_name_the_sheet_of_a_workbook():
     assert headers == ["Name"] and rows[0].sheet == "ELI data" and rows[0].number == 2
     _, csv_rows = read_table("eli.csv", b"Name\nAnn\n")
     assert csv_rows[0].sheet is None
+
+
+# The commit reads and checks the file before its transaction, and writes inside one -------
+
+class NotingForm(LessonRowForm):
+    """Notes whether each row was checked inside a transaction."""
+
+    in_transaction: list[bool] = []
+
+    def clean(self):
+        from django.db import connection
+
+        NotingForm.in_transaction.append(connection.in_atomic_block)
+        return super().clean()
+
+
+NOTING_KIND = "tests.lessons_noting"
+WRITES_IN_TRANSACTION: list[bool] = []
+
+
+def _write_noting(**kwargs):
+    from django.db import connection
+
+    WRITES_IN_TRANSACTION.append(connection.in_atomic_block)
+    return write_lessons(**kwargs)
+
+
+upload_spec(UploadSpec(kind=NOTING_KIND, columns=SPEC.columns, form_class=NotingForm,
+                       write=_write_noting, rollback=remove_lessons))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_commit_reads_the_file_outside_its_transaction_and_writes_inside_one(cast):
+    NotingForm.in_transaction.clear()
+    WRITES_IN_TRANSACTION.clear()
+    upload = upload_receive(target=cast.programme, kind=NOTING_KIND, user=cast.users["pm"],
+                            uploaded_file=SimpleUploadedFile("l.xlsx", xlsx(GOOD)))
+    outcome = upload_commit(upload=upload, user=cast.users["pm"], form_kwargs={"programme": cast.programme},
+                            write_ctx={"programme": cast.programme})
+    assert outcome.ok and outcome.written == 3
+    # Every row was checked with no transaction open (so no lock held while reading)…
+    assert NotingForm.in_transaction == [False, False, False]
+    # …and written inside the commit's one transaction.
+    assert WRITES_IN_TRANSACTION == [True]
+    assert Lesson.objects.filter(title="Weekly staff briefings").exists()
