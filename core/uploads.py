@@ -27,6 +27,7 @@ import io
 import math
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -509,6 +510,18 @@ def _headers(raw: Iterable) -> list[str]:
     return headers
 
 
+def _grid_headers(grid: Grid, at: int) -> list[str]:
+    """The headers of row `at`, noting on the grid any heading that stands on more than one
+    column (the later ones get "(2)", "(3)": the person chooses which holds what)."""
+    texts = [" ".join(_text(h).split()) for h in grid.rows[at]]
+    for text, n in Counter(t for t in texts if t).items():
+        if n > 1:
+            grid.notes.append(f"{n} columns are headed \u201c{text}\u201d; the later ones are shown as "
+                              f"\u201c{text} (2)\u201d{' and so on' if n > 2 else ''}. Check which one "
+                              "holds each item.")
+    return _headers(grid.rows[at])
+
+
 def _grid(name: str, data: bytes, sheet: str | None) -> Grid:
     try:
         return read_grid(name, data, sheet=sheet)
@@ -532,7 +545,7 @@ def read_grid_table(name: str, data: bytes, *, sheet: str | None = None) -> tupl
     """read_table, also giving the Grid it read (which sheet, the others, what was detected)."""
     grid = _grid(name, data, sheet)
     at = _header_index(grid)
-    headers = _headers(grid.rows[at])
+    headers = _grid_headers(grid, at)
     rows = []
     for i in range(at + 1, len(grid.rows)):
         texts = [_text(v) for v in grid.rows[i]]
@@ -567,7 +580,7 @@ def read_raw_table(name: str, data: bytes, *, sheet: str | None = None) -> RawTa
     grid = _grid(name, data, sheet)
     records = grid.rows
     header_at = _header_index(grid)
-    headers = _headers(records[header_at])
+    headers = _grid_headers(grid, header_at)
     width = len(headers)
     body = records[header_at + 1:]
     first = grid.first_row + header_at + 1

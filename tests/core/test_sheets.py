@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from core.models import Upload
 from core.sheets import read_grid, sheet_limits
-from core.uploads import UploadError, check_file, read_raw_table, read_table
+from core.uploads import UploadError, check_file, read_grid_table, read_raw_table, read_table
 from finance.models import LedgerTransaction
 from tests.core.rawxlsx import cells_xml, one_sheet, sheet_xml, workbook
 
@@ -371,3 +371,11 @@ def test_a_reader_that_cannot_start_is_a_message_not_a_crash(monkeypatch):
 
     monkeypatch.setattr(subprocess, "run", no_process)
     assert "server is busy" in refused("r.xlsx", one_sheet([["Amount"], [7]], name="NotCachedYet"))
+
+
+def test_a_heading_on_two_columns_is_said_and_both_can_be_chosen():
+    data = b"Amount,Code,Amount\n1,A,2\n"
+    headers, rows, grid = read_grid_table("d.csv", data)
+    assert headers == ["Amount", "Code", "Amount (2)"] and rows[0]["Amount (2)"] == "2"
+    assert any("2 columns are headed \u201cAmount\u201d;" in note for note in grid.notes), grid.notes
+    assert not any("headed" in note for note in read_grid_table("d.csv", b"Amount,Code\n1,A\n")[2].notes)
