@@ -610,6 +610,9 @@ def upload_errors(request: HttpRequest, slug: str, kind: str, upload_pk: int) ->
     except UploadError as e:
         messages.error(request, e.message)
         return redirect("workforce:upload", slug, kind)
+    # The rows go back as the file had them: names and pay, so the look is logged.
+    personal_data_viewed(programme=access.programme, user=request.user,
+                         what=f"Rows with errors of {found.original_name}")
     return _xlsx(upload_errors_xlsx(found, preview), f"{kind}-errors.xlsx")
 
 

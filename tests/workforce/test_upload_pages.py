@@ -85,6 +85,11 @@ def test_the_rows_with_errors_download(hr_programme):
     assert got[0][0] == "Row" and got[0][-1] == "Problems"
     assert [r[0] for r in got[1:]] == [3] and got[1][1] == "E0002"
     assert got[1][-1].startswith("WTE: ")
+    # Names went out in the file, so the look is in the log.
+    from workforce.models import PersonalDataView
+
+    logged = PersonalDataView.objects.get(programme=cast.programme)
+    assert logged.user == cast.users["hr"] and logged.what.startswith("Rows with errors of ")
 
 
 def test_discard_from_the_uploads_list(hr_programme):
