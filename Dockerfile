@@ -12,8 +12,11 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY pyproject.toml ./
-RUN pip install --no-cache-dir .
+COPY pyproject.toml uv.lock ./
+# Exactly what uv.lock pins, hashes checked; the build fails if the lock is out of date.
+RUN pip install --no-cache-dir "uv==0.13.9" \
+    && UV_PROJECT_ENVIRONMENT=/app/.venv uv sync --locked --no-install-project --no-cache
+ENV PATH="/app/.venv/bin:$PATH"
 COPY . .
 COPY --from=assets /app/node_modules/govuk-frontend ./node_modules/govuk-frontend
 COPY --from=assets /app/node_modules/htmx.org ./node_modules/htmx.org

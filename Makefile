@@ -3,15 +3,19 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+UV := $(VENV)/bin/uv
+# uv installs from uv.lock; this is the one version of uv itself that the lock is read with.
+UV_VERSION := 0.13.9
 CSS := static/build/app.css
 
-.PHONY: run test bench install assets lint worker clean
+.PHONY: run test bench install assets lint worker clean upgrade
 
-# The venv is rebuilt whenever the declared dependencies change.
-$(VENV)/.installed: pyproject.toml
+# The venv holds exactly what uv.lock pins (with its hashes). --locked refuses to install
+# when the lock no longer matches pyproject.toml: run `make upgrade` (or `uv lock`) then.
+$(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e ".[dev]"
+	test -x $(UV) && $(UV) --version | grep -q " $(UV_VERSION) " || $(PIP) install --quiet "uv==$(UV_VERSION)"
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --extra dev --inexact --no-install-project --quiet
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -46,6 +50,14 @@ worker: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# Both locks move to the newest releases that pyproject.toml and package.json allow.
+upgrade:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(UV) || $(PIP) install --quiet "uv==$(UV_VERSION)"
+	$(UV) lock --upgrade
+	npm update --no-audit --no-fund
+	@echo "Locks refreshed: run make test, then commit uv.lock and package-lock.json."
 
 clean:
 	rm -rf $(VENV) node_modules static/build db.sqlite3 media
