@@ -82,3 +82,43 @@ def short_date(value) -> str:
 @lru_cache(maxsize=4096)
 def _short_date(value, language: str) -> str:
     return formats.date_format(value, "j M Y")
+
+
+@register.tag
+def scroll_region(parser, token):
+    """Wrap a wide table (or chart) in a region that scrolls sideways on its own, so the
+    page reflows at 320px; the region is focusable and named, so a keyboard can scroll it.
+
+        {% scroll_region "Budget lines by year" %}<table>…</table>{% endscroll_region %}
+        {% scroll_region labelledby="lines-caption" classes="app-timeline-wrapper" %}…
+
+    The name is a string or variable (filters allowed); labelledby names the id of a
+    visible caption or heading instead. The markup is templates/includes/scroll_region.html.
+    """
+    bits = token.split_contents()
+    tag = bits.pop(0)
+    label, options = None, {}
+    for bit in bits:
+        key, sep, value = bit.partition("=")
+        if sep and key in ("labelledby", "classes"):
+            options[key] = parser.compile_filter(value)
+        elif not sep and label is None:
+            label = parser.compile_filter(bit)
+        else:
+            raise template.TemplateSyntaxError(f"{tag}: unexpected argument {bit!r}")
+    if (label is None) == ("labelledby" not in options):
+        raise template.TemplateSyntaxError(f"{tag} takes a name or labelledby=…, exactly one of them")
+    nodelist = parser.parse(("endscroll_region",))
+    parser.delete_first_token()
+    return ScrollRegionNode(nodelist, label, options)
+
+
+class ScrollRegionNode(template.Node):
+    def __init__(self, nodelist, label, options):
+        self.nodelist, self.label, self.options = nodelist, label, options
+
+    def render(self, context):
+        values = {key: value.resolve(context) for key, value in self.options.items()}
+        values["label"] = self.label.resolve(context) if self.label else ""
+        values["content"] = self.nodelist.render(context)
+        return render_to_string("includes/scroll_region.html", values)
