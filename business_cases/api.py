@@ -5,7 +5,6 @@ are computed, so they are read-only."""
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.drainage import set_override
@@ -171,7 +170,7 @@ class VersionViewSet(_Child):
         if data:
             for k, v in data.items():
                 setattr(version, k, v)
-            _save(lambda: version_save(version=version, user=request.user, reason="Text set through the API"))
+            version_save(version=version, user=request.user, reason="Text set through the API")
         return Response(self.get_serializer(version).data, status=status.HTTP_201_CREATED)
 
     save_service = staticmethod(
@@ -192,15 +191,6 @@ class VersionViewSet(_Child):
         if self.get_object().status != BusinessCaseVersion.Status.DRAFT:
             return Response({"detail": "Only a draft version can be deleted."}, status=status.HTTP_409_CONFLICT)
         return super().destroy(request, *args, **kwargs)
-
-
-def _save(call):
-    """Run a service, turning its validation errors into a 400."""
-    try:
-        return call()
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        raise DRFValidationError(detail) from exc
 
 
 class ObjectiveViewSet(_Child):
@@ -240,7 +230,7 @@ class VersionSubmitView(APIView):
     def post(self, request, programme_slug: str, pk: int):
         access = programme_access(request.user, programme_slug, Capability.EDIT_BUSINESS_CASE)
         version = get_object_or_404(BusinessCaseVersion, programme=access.programme, pk=pk)
-        _save(lambda: version_submit(version=version, user=request.user))
+        version_submit(version=version, user=request.user)
         return Response(VersionSerializer(version, context={"programme": access.programme}).data)
 
 
@@ -262,9 +252,9 @@ class VersionDecideView(APIView):
         s = VersionDecisionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        _save(lambda: version_decide(version=version, user=request.user, approve=d["decision"] == "approve",
-                                     approving_body=d["approving_body"], meeting_date=d["meeting_date"],
-                                     decision_reference=d["decision_reference"], notes=d["notes"]))
+        version_decide(version=version, user=request.user, approve=d["decision"] == "approve",
+                       approving_body=d["approving_body"], meeting_date=d["meeting_date"],
+                       decision_reference=d["decision_reference"], notes=d["notes"])
         return Response(VersionSerializer(version, context={"programme": access.programme}).data)
 
 

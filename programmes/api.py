@@ -4,15 +4,11 @@ Every list and object is reached through a programme (`/api/v1/programmes/<slug>
 the programme is found with `programme_access`, so an outsider gets 404 and a member
 without the right role gets 403, exactly as on the pages.
 """
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from core.concurrency import VersionedSchema, as_stored, if_match_conflict, locked_copy, with_etag
 from core.protection import refusal_message
@@ -157,22 +153,12 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
 
 
 def _save(instance, user, reason, m2m=None, *, service=None):
-    """Save through the service (`record_save` unless an app has its own), turning the
-    model's validation errors (from full_clean) into a 400 that names each field; errors
-    of the whole row, such as a unique constraint, come back under `non_field_errors`."""
-    try:
-        if service is None:
-            record_save(instance=instance, user=user, reason=reason, m2m=m2m)
-        else:
-            service(instance=instance, user=user, reason=reason)
-    except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            detail = dict(exc.message_dict)
-            if NON_FIELD_ERRORS in detail:
-                detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
-        else:
-            detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
-        raise DRFValidationError(detail) from exc
+    """Save through the service (`record_save` unless an app has its own). A model's
+    validation error (from full_clean) answers 400 in DRF's shape: see core.api."""
+    if service is None:
+        record_save(instance=instance, user=user, reason=reason, m2m=m2m)
+    else:
+        service(instance=instance, user=user, reason=reason)
 
 
 class ProgrammeChildViewSet(viewsets.ModelViewSet):

@@ -215,6 +215,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    # A model's or a service's ValidationError answers 400 in DRF's shape (core.api).
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 # Secrets handed to other programs stop working after these many days; their owners
 # renew them on the API token page and the programme's exports page.
