@@ -25,11 +25,10 @@ from core.uploads import (
     ColumnSpec,
     UploadError,
     UploadSpec,
-    _headers,
-    _text,
     remembered_mapping,
     suggest_mapping,
 )
+from core.uploads.reading import _headers, _text
 from programmes.models import Programme
 from programmes.services import record_delete, record_save
 from workforce.forms import EmployeeRecordForm, ReadinessForm

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core import uploads
 from core.uploads import (
     FileAlreadyLoaded,
-    _display,
     get_upload_spec,
     mapping_form,
     read_table,
@@ -20,11 +19,13 @@ from core.uploads import (
     upload_template_xlsx,
     warnings_key,
 )
+from core.uploads.preview import _display
+from core.uploads.spec import _specs
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("kind", sorted(uploads._specs))
+@pytest.mark.parametrize("kind", sorted(_specs))
 def test_every_kind_has_a_template_that_reads_back_as_its_own_columns(kind):
     spec = get_upload_spec(kind)
     headers, rows = read_table("template.xlsx", upload_template_xlsx(spec))

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from business_cases.models import AppraisalLine
-from core.uploads import _specs
+from core.uploads.spec import _specs
 from finance.models import LedgerTransaction
 from risks.models import Risk
 from workforce.models import EmployeeRecord, Readiness, TransferRoster

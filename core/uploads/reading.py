@@ -1,0 +1,190 @@
+"""Reading a checked file into a table: every cell as the text a form field expects
+(`read_table`, `read_grid_table`), or column by column as the file has it for the fast
+path (`read_raw_table`). The bounded reading itself is core.sheets'."""
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+import pandas as pd
+
+from core.sheets import Grid, SheetError, SheetInfo, merged_problem, read_grid
+from core.uploads.spec import UploadError
+
+
+class TableRow(dict):
+    """A row of the file as {header: text}, remembering its row number in the spreadsheet
+    (the header is row 1, so the first data row is row 2)."""
+
+    def __init__(self, number: int, values: dict, sheet: str | None = None):
+        super().__init__(values)
+        self.number = number
+        self.sheet = sheet
+
+    @property
+    def cells(self) -> list[str]:
+        return list(self.values())
+
+
+@dataclass
+class RawTable:
+    """A sheet read column by column without turning cells into text (the fast path):
+    `columns[header]` holds the values (a sequence) as the file has them — dates as date or datetime,
+    numbers as int or float, text as str, an empty cell as "" — and `numbers[i]` the
+    spreadsheet row number of the i-th row. Fully empty rows are already left out."""
+
+    headers: list[str]
+    columns: dict[str, Sequence]
+    numbers: list[int]
+    sheet: str | None = None
+    # The workbook's sheets (to choose another) and what reading a csv detected.
+    sheets: list[SheetInfo] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def text_row(self, i: int) -> TableRow:
+        """Row i as text, as read_table would give it (for showing in a preview)."""
+        return TableRow(self.numbers[i], {h: _text(self.columns[h][i]) for h in self.headers},
+                        self.sheet)
+
+
+def _text(value) -> str:
+    """A cell as the text a form field expects."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            return ""
+        value = value.to_pydatetime()
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.replace(tzinfo=None).isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value).strip()
+
+
+# Public name for apps whose bulk validators turn a raw cell into text the way a row form
+# would receive it.
+cell_text = _text
+
+
+def _headers(raw: Iterable) -> list[str]:
+    headers, seen = [], {}
+    for i, h in enumerate(raw, start=1):
+        text = " ".join(_text(h).split()) or f"Column {i}"
+        seen[text] = seen.get(text, 0) + 1
+        headers.append(text if seen[text] == 1 else f"{text} ({seen[text]})")
+    return headers
+
+
+def _grid_headers(grid: Grid, at: int) -> list[str]:
+    """The headers of row `at`, noting on the grid any heading that stands on more than one
+    column (the later ones get "(2)", "(3)": the person chooses which holds what)."""
+    texts = [" ".join(_text(h).split()) for h in grid.rows[at]]
+    for text, n in Counter(t for t in texts if t).items():
+        if n > 1:
+            grid.notes.append(f"{n} columns are headed \u201c{text}\u201d; the later ones are shown as "
+                              f"\u201c{text} (2)\u201d{' and so on' if n > 2 else ''}. Check which one "
+                              "holds each item.")
+    return _headers(grid.rows[at])
+
+
+def _grid(name: str, data: bytes, sheet: str | None) -> Grid:
+    try:
+        return read_grid(name, data, sheet=sheet)
+    except SheetError as exc:
+        raise UploadError(exc.message) from None
+
+
+def _header_index(grid: Grid) -> int:
+    """Where the header is: the first row with anything in it. Rows above it are left out
+    but still counted, so row numbers match what the person sees in Excel."""
+    for i, values in enumerate(grid.rows):
+        if any(not _is_blank(v) and _text(v) for v in values):
+            problem = merged_problem(grid, grid.first_row + i)
+            if problem:
+                raise UploadError(problem)
+            return i
+    raise UploadError(f"The sheet '{grid.sheet}' is empty." if grid.sheet else "The selected file is empty.")
+
+
+def read_grid_table(name: str, data: bytes, *, sheet: str | None = None) -> tuple[list[str], list[TableRow], Grid]:
+    """read_table, also giving the Grid it read (which sheet, the others, what was detected)."""
+    grid = _grid(name, data, sheet)
+    at = _header_index(grid)
+    headers = _grid_headers(grid, at)
+    rows = []
+    for i in range(at + 1, len(grid.rows)):
+        texts = [_text(v) for v in grid.rows[i]]
+        if not any(texts):
+            continue
+        rows.append(TableRow(grid.first_row + i, dict(zip(headers, texts, strict=False)), grid.sheet))
+    return headers, rows, grid
+
+
+def read_table(name: str, data: bytes, *, sheet: str | None = None) -> tuple[list[str], list[TableRow]]:
+    """Read the first visible sheet (or `sheet`) of an xlsx, or a csv, into headers and rows.
+
+    Every value is text, as a form field expects it: dates as yyyy-mm-dd, whole numbers
+    without ".0", and text exactly as typed (a cell like "=SUM(A1)" stays text). Fully
+    empty rows are skipped, and every row keeps its spreadsheet row number. The reading is
+    bounded (see core.sheets): a file past the limits is refused with a message.
+    """
+    headers, rows, _grid_read = read_grid_table(name, data, sheet=sheet)
+    return headers, rows
+
+
+def _is_blank(value) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+def read_raw_table(name: str, data: bytes, *, sheet: str | None = None) -> RawTable:
+    """Read the first visible sheet (or `sheet`) of an xlsx, or a csv, column by column,
+    leaving each cell as the file has it (see RawTable). The same rows as read_table, with
+    the same numbers; only the per-cell conversion to text is skipped, so a 100,000-row
+    ledger reads in about the time python-calamine itself takes. A csv's cells are text
+    already."""
+    grid = _grid(name, data, sheet)
+    records = grid.rows
+    header_at = _header_index(grid)
+    headers = _grid_headers(grid, header_at)
+    width = len(headers)
+    body = records[header_at + 1:]
+    first = grid.first_row + header_at + 1
+    # Counting blanks in C (list.count) rather than testing cell by cell: most rows have
+    # something in them, and this runs once per row of a very long sheet.
+    # any() stops at the first cell with something truthy in it, so the full count runs only
+    # for rows that may really be blank.
+    blank = [i for i, values in enumerate(body)
+             if not any(values) and values.count("") + values.count(None) == len(values)]
+    if blank:
+        skip = set(blank)
+        numbers = [first + i for i in range(len(body)) if i not in skip]
+        body = [values for i, values in enumerate(body) if i not in skip]
+    else:
+        numbers = list(range(first, first + len(body)))
+    if any(len(values) != width for values in body):
+        body = [(list(values) + [""] * width)[:width] for values in body]
+    columns = list(zip(*body, strict=True)) if body else [()] * width
+    return RawTable(headers=headers, columns=dict(zip(headers, columns, strict=True)), numbers=numbers,
+                    sheet=grid.sheet, sheets=grid.sheets, notes=grid.notes)

@@ -1,0 +1,108 @@
+"""What an upload kind is: the spec a domain app registers (its columns, the row form, how
+to write and remove the rows), the problems a file can have, and the registry of kinds."""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+
+
+class UploadError(Exception):
+    """A file we will not read or load; the message says what to do about it."""
+
+    def __init__(self, message: str, errors: list["RowError"] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column an upload expects. `name` is the row form's field name."""
+
+    name: str
+    label: str
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    # How the preview shows the column ("money", "date", "yes_no"), where the row form's
+    # field does not say it already (a DateField is shown as a date without being told).
+    display: str = ""
+    # A value for the example row of the downloadable template ("" for none).
+    example: Any = ""
+
+
+@dataclass(frozen=True)
+class UploadSpec:
+    """What a domain app tells the pipeline about one upload kind.
+
+    form_class: validates ONE row, built as `form_class(data=row, **form_kwargs)`.
+    write(*, upload, rows, user, **ctx) -> int: creates the rows (linked to `upload`).
+    rollback(*, upload, user): removes the rows that `upload` created.
+    """
+
+    kind: str
+    columns: tuple[ColumnSpec, ...]
+    form_class: type[forms.BaseForm]
+    write: Callable[..., int]
+    rollback: Callable[..., None]
+    label: str = ""
+    # Optional fast path for big files (a ledger of 100,000 rows): a validator that takes
+    # the whole table at once, column by column, applying the same rules and messages as
+    # `form_class` (an app tests that the two agree). Called as
+    # `bulk_validate(table=RawTable, columns={field: values or None}, mapping={field: header
+    # or None}, form_kwargs=...)` and
+    # returns a BulkResult, whose `cleaned` is what `write` then gets as `rows`.
+    bulk_validate: Callable[..., "BulkResult"] | None = None
+    # With bulk_validate: read the file without turning every cell into text first (dates
+    # stay dates, numbers numbers), which is most of the time a big file takes to read.
+    raw_read: bool = False
+
+    def column(self, name: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.name == name)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: its spreadsheet row (None for the file as a whole), the header of the
+    column it came from (None when it is about the row, not a cell), the field, the message."""
+
+    row: int | None
+    column_header: str | None
+    field: str | None
+    message: str
+    sheet: str | None = None  # the workbook sheet the row is on (None for csv)
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column_header, "field": self.field,
+                "message": self.message, "sheet": self.sheet}
+
+
+@dataclass
+class BulkResult:
+    """What a spec's bulk validator found: `cleaned` (anything its `write` understands),
+    the errors (nothing can be loaded while there are any) and warnings (shown in the
+    preview and kept on the upload; the file loads only once the person confirms them).
+
+    When `write` will not load every row of the sheet, `cleaned` says so: its `load_count`
+    is how many rows it loads and its `count_notes` ({what they are: how many}) account
+    for the others, so the preview's numbers add up to the rows in the file."""
+
+    cleaned: Any
+    errors: list[RowError]
+    warnings: list[RowError] = field(default_factory=list)
+
+
+_specs: dict[str, UploadSpec] = {}
+
+
+def upload_spec(spec: UploadSpec) -> UploadSpec:
+    """Register an upload kind (a domain app calls this in its AppConfig.ready)."""
+    _specs[spec.kind] = spec
+    return spec
+
+
+def get_upload_spec(kind: str) -> UploadSpec:
+    try:
+        return _specs[kind]
+    except KeyError:
+        raise ValueError(f"No upload spec is registered for kind {kind!r}") from None
