@@ -3,8 +3,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY static ./static
-RUN npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
-      --silence-deprecation=import --silence-deprecation=global-builtin \
+RUN npx sass --load-path=node_modules --style=compressed --no-source-map \
       static/scss/app.scss static/build/app.css
 
 FROM python:3.11-slim-bookworm

@@ -24,8 +24,7 @@ node_modules/.installed: package.json package-lock.json
 
 $(CSS): node_modules/.installed $(wildcard static/scss/*.scss)
 	mkdir -p static/build
-	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
-		--silence-deprecation=import --silence-deprecation=global-builtin \
+	npx sass --load-path=node_modules --style=compressed --no-source-map \
 		static/scss/app.scss $(CSS)
 
 install: $(VENV)/.installed node_modules/.installed $(CSS)
