@@ -1,12 +1,10 @@
 """API of the business case app, under /api/v1/programmes/<slug>/…"""
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from business_cases import api
 
 app_name = "business_cases_api"
-
-LIST = {"get": "list", "post": "create"}
-DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
 
 CHILDREN = {
     "business-cases": api.BusinessCaseViewSet,
@@ -20,14 +18,11 @@ CHILDREN = {
     "cabinet-papers": api.CabinetPaperViewSet,
 }
 
-urlpatterns = []
+router = SimpleRouter(use_regex_path=False)
 for segment, viewset in CHILDREN.items():
-    urlpatterns += [
-        path(f"programmes/<slug:programme_slug>/{segment}/", viewset.as_view(LIST), name=f"{segment}-list"),
-        path(f"programmes/<slug:programme_slug>/{segment}/<int:pk>/", viewset.as_view(DETAIL),
-             name=f"{segment}-detail"),
-    ]
-urlpatterns += [
+    router.register(f"programmes/<slug:programme_slug>/{segment}", viewset, basename=segment)
+
+urlpatterns = router.urls + [
     path("programmes/<slug:programme_slug>/business-case-versions/<int:pk>/submit/",
          api.VersionSubmitView.as_view(), name="business-case-version-submit"),
     path("programmes/<slug:programme_slug>/business-case-versions/<int:pk>/decide/",

@@ -1,12 +1,11 @@
 """API of the finance app, under /api/v1/programmes/<slug>/finance/…"""
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from finance import api
 
 app_name = "finance_api"
 
-LIST = {"get": "list", "post": "create"}
-DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
 BASE = "programmes/<slug:programme_slug>/finance"
 
 urlpatterns = [
@@ -16,8 +15,8 @@ urlpatterns = [
     path(f"{BASE}/ledger-transactions/", api.LedgerTransactionViewSet.as_view({"get": "list"}),
          name="ledger-transactions-list"),
 ]
+
+router = SimpleRouter(use_regex_path=False)
 for segment, viewset in api.VIEWSETS.items():
-    urlpatterns += [
-        path(f"{BASE}/{segment}/", viewset.as_view(LIST), name=f"{segment}-list"),
-        path(f"{BASE}/{segment}/<int:pk>/", viewset.as_view(DETAIL), name=f"{segment}-detail"),
-    ]
+    router.register(f"{BASE}/{segment}", viewset, basename=segment)
+urlpatterns += router.urls

@@ -118,6 +118,7 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
 
     serializer_class = ProgrammeSerializer
     lookup_field = "slug"
+    lookup_value_converter = "slug"  # the URL converter the API's router uses
     schema = VersionedSchema()
 
     def get_queryset(self):
@@ -167,6 +168,7 @@ class ProgrammeChildViewSet(viewsets.ModelViewSet):
     change or delete sent with If-Match is refused (412) if the record has changed since."""
 
     schema = VersionedSchema()
+    lookup_value_converter = "int"  # the URL converter the API's router uses
     model = None
     edit_capability = Capability.EDIT_PLAN
     select_related: tuple = ()

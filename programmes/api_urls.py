@@ -1,19 +1,11 @@
-from django.urls import path
+"""API of the programme app, under /api/v1/…: the programmes, and each one's plan and logs."""
+from rest_framework.routers import SimpleRouter
 
 from programmes import api
 
 app_name = "api"
 
-LIST = {"get": "list", "post": "create"}
-DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
-
-urlpatterns = [
-    path("programmes/", api.ProgrammeViewSet.as_view({"get": "list"}), name="programme-list"),
-    path("programmes/<slug:slug>/",
-         api.ProgrammeViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
-         name="programme-detail"),
-]
-
+# URL segment under the programme → viewset; each gives `<segment>-list` and `<segment>-detail`.
 CHILDREN = {
     "workstreams": api.WorkstreamViewSet,
     "milestones": api.MilestoneViewSet,
@@ -23,10 +15,9 @@ CHILDREN = {
     "confidence-assessments": api.ConfidenceAssessmentViewSet,
 }
 
+router = SimpleRouter(use_regex_path=False)
+router.register("programmes", api.ProgrammeViewSet, basename="programme")
 for segment, viewset in CHILDREN.items():
-    urlpatterns += [
-        path(f"programmes/<slug:programme_slug>/{segment}/", viewset.as_view(LIST),
-             name=f"{segment}-list"),
-        path(f"programmes/<slug:programme_slug>/{segment}/<int:pk>/", viewset.as_view(DETAIL),
-             name=f"{segment}-detail"),
-    ]
+    router.register(f"programmes/<slug:programme_slug>/{segment}", viewset, basename=segment)
+
+urlpatterns = router.urls

@@ -1,11 +1,9 @@
-from django.urls import path
+"""API of the risks app, under /api/v1/programmes/<slug>/…"""
+from rest_framework.routers import SimpleRouter
 
 from risks import api
 
 app_name = "risks_api"
-
-LIST = {"get": "list", "post": "create"}
-DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
 
 CHILDREN = {
     "risks": api.RiskViewSet,
@@ -13,10 +11,8 @@ CHILDREN = {
     "issues": api.IssueViewSet,
 }
 
-urlpatterns = []
+router = SimpleRouter(use_regex_path=False)
 for segment, viewset in CHILDREN.items():
-    urlpatterns += [
-        path(f"programmes/<slug:programme_slug>/{segment}/", viewset.as_view(LIST), name=f"{segment}-list"),
-        path(f"programmes/<slug:programme_slug>/{segment}/<int:pk>/", viewset.as_view(DETAIL),
-             name=f"{segment}-detail"),
-    ]
+    router.register(f"programmes/<slug:programme_slug>/{segment}", viewset, basename=segment)
+
+urlpatterns = router.urls
