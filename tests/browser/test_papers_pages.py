@@ -87,7 +87,7 @@ def test_paper_pages_are_accessible_and_a_director_generates_a_version(site, dem
     expect(page.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
     expect(page.get_by_role("note")).to_contain_text("Preview with today's figures.")
     expect(page.get_by_role("heading", level=2, name=re.compile("Recommendations"))).to_be_visible()
-    expect(page.locator(".govuk-header")).to_have_count(0)
+    expect(page.get_by_role("banner")).to_have_count(0)
     axe_audit.check(page, "paper preview")
     page.get_by_role("link", name="Back to the paper").click()
     expect(page.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
