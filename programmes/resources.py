@@ -1,10 +1,9 @@
 """The programme's simple records — workstreams, services, decisions, lessons, engagement
 events and confidence assessments — share one set of list, create, edit, delete and
-history pages. Each is described here once; the views and URLs are built from this."""
+history pages (programmes.record_pages). Each is described here once; the URLs are built
+from this."""
 from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from django import forms
+from dataclasses import dataclass
 
 from core.roles import Capability
 from programmes import forms as pf
@@ -16,6 +15,8 @@ from programmes.models import (
     ServiceInScope,
     Workstream,
 )
+from programmes.record_pages import RecordPages
+from programmes.views import programme_context
 
 
 @dataclass(frozen=True)
@@ -26,34 +27,21 @@ class Column:
     numeric: bool = False
 
 
-@dataclass(frozen=True)
-class Resource:
-    key: str  # URL segment and name prefix
-    model: type
-    form: type[forms.ModelForm]
-    singular: str
-    plural: str
-    columns: tuple[Column, ...]
-    intro: str = ""
-    select_related: tuple[str, ...] = ()
-    order_by: tuple[str, ...] = ()
-    edit_capability: Capability = Capability.EDIT_PLAN
-    title_field: str = "title"
-    extra: dict = field(default_factory=dict)
-
-    def queryset(self, programme):
-        qs = self.model.objects.filter(programme=programme).select_related(*self.select_related)
-        return qs.order_by(*self.order_by) if self.order_by else qs
+def _record(*, key: str, edit_capability: Capability = Capability.EDIT_PLAN, **kw) -> RecordPages:
+    """One of the programme's records, its pages under /programmes/<slug>/<key>/ and framed
+    by the programme's navigation with `key` highlighted."""
+    return RecordPages(key=key, capability=edit_capability, namespace="programmes", done=f"programmes:{key}_list",
+                       context=lambda access, **extra: programme_context(access, key, **extra), **kw)
 
 
 def _d(attr):
     return lambda o: getattr(o, attr)
 
 
-RESOURCES: dict[str, Resource] = {
+RESOURCES: dict[str, RecordPages] = {
     r.key: r
     for r in (
-        Resource(
+        _record(
             key="decisions", model=Decision, form=pf.DecisionForm,
             singular="decision", plural="Decision log",
             intro="Decisions taken by Cabinet and other bodies. For each key decision the "
@@ -69,7 +57,7 @@ RESOURCES: dict[str, Resource] = {
             ),
             order_by=("-meeting_date",),
         ),
-        Resource(
+        _record(
             key="lessons", model=Lesson, form=pf.LessonForm,
             singular="lesson", plural="Lessons log",
             columns=(
@@ -80,7 +68,7 @@ RESOURCES: dict[str, Resource] = {
             ),
             select_related=("workstream",),
         ),
-        Resource(
+        _record(
             key="engagement", model=EngagementEvent, form=pf.EngagementEventForm,
             singular="engagement event", plural="Stakeholder engagement",
             intro="Briefings and meetings with staff, trade unions, partners and people who "
@@ -94,7 +82,7 @@ RESOURCES: dict[str, Resource] = {
                        numeric=True),
             ),
         ),
-        Resource(
+        _record(
             key="confidence", model=ConfidenceAssessment, form=pf.ConfidenceAssessmentForm,
             singular="confidence assessment", plural="Delivery confidence",
             intro="The delivery confidence assessment for each reporting period, on the "
@@ -107,9 +95,8 @@ RESOURCES: dict[str, Resource] = {
                 Column("Commentary", lambda o: o.commentary[:120]),
             ),
             select_related=("assessed_by",),
-            title_field="period_end",
         ),
-        Resource(
+        _record(
             key="workstreams", model=Workstream, form=pf.WorkstreamForm,
             singular="workstream", plural="Workstreams",
             columns=(
@@ -120,9 +107,8 @@ RESOURCES: dict[str, Resource] = {
             ),
             select_related=("lead",),
             edit_capability=Capability.EDIT_PROGRAMME,
-            title_field="name",
         ),
-        Resource(
+        _record(
             key="services", model=ServiceInScope, form=pf.ServiceForm,
             singular="service in scope", plural="Services in scope",
             columns=(
@@ -133,7 +119,6 @@ RESOURCES: dict[str, Resource] = {
                        else "—", numeric=True),
             ),
             edit_capability=Capability.EDIT_PROGRAMME,
-            title_field="code",
         ),
     )
 }

@@ -35,13 +35,5 @@ urlpatterns = [
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]
 
-for key in RESOURCES:
-    base = f"programmes/<slug:slug>/{key}/"
-    kw = {"resource": key}
-    urlpatterns += [
-        path(base, views.resource_list, kw, name=f"{key}_list"),
-        path(f"{base}new/", views.resource_edit, kw, name=f"{key}_create"),
-        path(f"{base}<int:pk>/edit/", views.resource_edit, kw, name=f"{key}_edit"),
-        path(f"{base}<int:pk>/delete/", views.resource_delete, kw, name=f"{key}_delete"),
-        path(f"{base}<int:pk>/history/", views.resource_history, kw, name=f"{key}_history"),
-    ]
+for key, record in RESOURCES.items():
+    urlpatterns += record.urls(f"programmes/<slug:slug>/{key}/")

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.concurrency import atomic_post, find_conflict, locked_copy, record_version
 from core.jobs import job_request, jobs_for
-from core.protection import refusal_message
 from core.roles import Capability
 from programmes import exports, job_pages, selectors
 from programmes.access import ProgrammeAccess, programme_access
@@ -29,7 +28,6 @@ from programmes.forms import (
 from programmes.history import history_entries
 from programmes.models import Membership, Milestone
 from programmes.panels import overview_panels
-from programmes.resources import RESOURCES, Resource
 from programmes.services import milestone_set_status, record_delete, record_save
 from programmes.timeline import legend_items, timeline_svg
 
@@ -285,79 +283,6 @@ def milestone_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "programmes/confirm_delete.html", programme_context(
         access, "milestones", object=m, what="milestone",
         cancel_url=reverse("programmes:milestone_detail", args=[slug, pk])))
-
-
-# The simple records -----------------------------------------------------------------------
-
-def _resource(key: str) -> Resource:
-    try:
-        return RESOURCES[key]
-    except KeyError:
-        raise Http404("No such page") from None
-
-
-@login_required
-@require_safe
-def resource_list(request: HttpRequest, slug: str, resource: str) -> HttpResponse:
-    res = _resource(resource)
-    access = programme_access(request.user, slug)
-    rows = [(obj, [c.value(obj) for c in res.columns]) for obj in res.queryset(access.programme)]
-    return render(request, "programmes/resource_list.html", programme_context(
-        access, res.key, res=res, rows=rows, can_edit=access.can(res.edit_capability)))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@atomic_post  # the version check locks the row until the save
-def resource_edit(request: HttpRequest, slug: str, resource: str, pk: int | None = None) -> HttpResponse:
-    res = _resource(resource)
-    access = programme_access(request.user, slug, res.edit_capability)
-    instance = get_object_or_404(res.model, pk=pk, programme=access.programme) if pk else None
-    form = res.form(request.POST or None, instance=instance, programme=access.programme)
-    if request.method == "POST" and form.is_valid():
-        record_save(instance=form.save(commit=False), user=request.user,
-                    reason=request.POST.get("change_reason") or (
-                        f"{res.singular.capitalize()} edited" if instance
-                        else f"{res.singular.capitalize()} added"))
-        messages.success(request, f"The {res.singular} has been saved.")
-        return redirect(f"programmes:{res.key}_list", slug)
-    return render(request, "programmes/form.html", programme_context(
-        access, res.key, form=form,
-        heading=f"Edit {res.singular}" if instance else f"Add a {res.singular}",
-        submit="Save", ask_reason=bool(instance),
-        cancel_url=reverse(f"programmes:{res.key}_list", args=[slug])))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def resource_delete(request: HttpRequest, slug: str, resource: str, pk: int) -> HttpResponse:
-    res = _resource(resource)
-    access = programme_access(request.user, slug, res.edit_capability)
-    obj = get_object_or_404(res.model, pk=pk, programme=access.programme)
-    if request.method == "POST":
-        from django.db.models import ProtectedError
-
-        try:
-            record_delete(instance=obj, user=request.user, reason=f"{res.singular.capitalize()} deleted")
-        except ProtectedError as e:
-            messages.error(request, refusal_message(e, instance=obj, what=res.singular))
-            return redirect(f"programmes:{res.key}_list", slug)
-        messages.success(request, f"The {res.singular} has been deleted.")
-        return redirect(f"programmes:{res.key}_list", slug)
-    return render(request, "programmes/confirm_delete.html", programme_context(
-        access, res.key, object=obj, what=res.singular,
-        cancel_url=reverse(f"programmes:{res.key}_list", args=[slug])))
-
-
-@login_required
-@require_safe
-def resource_history(request: HttpRequest, slug: str, resource: str, pk: int) -> HttpResponse:
-    res = _resource(resource)
-    access = programme_access(request.user, slug)
-    obj = get_object_or_404(res.model, pk=pk, programme=access.programme)
-    return render(request, "programmes/history.html", programme_context(
-        access, res.key, object=obj, entries=history_entries(obj), heading=res.singular.capitalize(),
-        back_url=reverse(f"programmes:{res.key}_list", args=[slug])))
 
 
 # Exports: xlsx, PDF (a Celery job), calendar feed ----------------------------------------
