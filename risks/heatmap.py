@@ -30,7 +30,7 @@ def heatmap_svg(*, counts: dict[tuple[int, int], int], title: str, description: 
     # labelled group instead (axe: nested-interactive).
     role = "group" if url else "img"
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" id="{element_id}" role="{role}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{element_id}" class="app-chart" role="{role}" '
         f'width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" aria-labelledby="{element_id}-title" aria-describedby="{element_id}-desc" '
         f'font-family="Arial, sans-serif" font-size="14">',
