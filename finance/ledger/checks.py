@@ -1,0 +1,90 @@
+"""The file-wide checks against what the programme holds: lines whose reference an earlier
+upload loaded, and codes not yet in the finance officer's tables."""
+from django.db import connection
+
+from core.uploads import RowError
+from finance.ledger.batch import LedgerBatch
+from finance.models import AccountCode, CostCentre, LedgerTransaction
+from programmes.models import Programme
+
+SEPARATOR = "\x1f"  # the ASCII unit separator, which no reference contains
+
+
+def _overlaps(batch: LedgerBatch, programme: Programme, header, sheet) -> list[RowError]:
+    """Mark lines whose reference an earlier upload already loaded."""
+    if not LedgerTransaction.objects.filter(programme=programme).exists():
+        return []
+    refs = sorted(set(batch.references) - {""})
+    if not refs:
+        return []
+    found: dict[str, str] = {}
+    table = LedgerTransaction._meta.db_table
+    sql = (f"SELECT t.reference, u.original_name FROM {table} t JOIN core_upload u ON u.id = t.upload_id "
+           "WHERE t.programme_id = %s AND t.reference {}")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not any(SEPARATOR in r for r in refs):
+            # One text parameter split in the database: sending 100,000 references as an
+            # array costs more in the driver than the query does.
+            cursor.execute(sql.format("= ANY(string_to_array(%s, chr(31)))"), [programme.pk, SEPARATOR.join(refs)])
+            found = dict(cursor.fetchall())
+        else:
+            for start in range(0, len(refs), 900):
+                part = refs[start:start + 900]
+                cursor.execute(sql.format(f"IN ({', '.join(['%s'] * len(part))})"), [programme.pk, *part])
+                found.update(cursor.fetchall())
+    if not found:
+        return []
+    rows = []
+    for i, r in enumerate(batch.references):
+        if r and r in found:
+            batch.overlap[i] = True
+            rows.append(batch.numbers[i])
+    batch.overlap_uploads = sorted(set(found.values()))
+    shown = ", ".join(str(r) for r in rows[:20]) + (f" and {len(rows) - 20:,} more" if len(rows) > 20 else "")
+    files = ", ".join(batch.overlap_uploads)
+    return [RowError(None, header.get("reference"), "reference", (
+        f"{len(rows):,} line{'s' if len(rows) != 1 else ''} (rows {shown}) "
+        f"{'have references' if len(rows) != 1 else 'has a reference'} already loaded from {files}. "
+        f"{'They' if len(rows) != 1 else 'It'} will not be loaded again, so nothing is counted twice."), sheet)]
+
+
+def _unmapped(batch: LedgerBatch, programme: Programme) -> list[RowError]:
+    """Codes the finance officer has not yet put in the code tables: listed before the
+    commit. Their lines load (nothing is dropped) and report as not mapped until then."""
+    centres = set(batch.cost_centres)
+    accounts = set(batch.account_codes)
+    known_cc = set(CostCentre.objects.filter(programme=programme, code__in=centres)
+                   .values_list("code", flat=True))
+    known_ac = set(AccountCode.objects.filter(programme=programme, code__in=accounts)
+                   .values_list("code", flat=True))
+    batch.unmapped_cost_centres = sorted(centres - known_cc)
+    batch.unmapped_account_codes = sorted(accounts - known_ac)
+    out = []
+    if batch.unmapped_cost_centres:
+        unknown = set(batch.unmapped_cost_centres)
+        rows = [r for r, c in zip(batch.numbers, batch.cost_centres, strict=True) if c in unknown]
+        out.append(RowError(None, None, "cost_centre", (
+            f"{rows_text(rows)} {'have cost centres' if len(rows) != 1 else 'has a cost centre'} this "
+            f"programme does not know ({codes_text(batch.unmapped_cost_centres)}). Their lines load as not "
+            "mapped to a workstream until you map the codes under Ledger codes.")))
+    if batch.unmapped_account_codes:
+        unknown = set(batch.unmapped_account_codes)
+        rows = [r for r, c in zip(batch.numbers, batch.account_codes, strict=True) if c in unknown]
+        out.append(RowError(None, None, "account_code", (
+            f"{rows_text(rows)} {'have account codes' if len(rows) != 1 else 'has an account code'} this "
+            f"programme does not know ({codes_text(batch.unmapped_account_codes)}). Their lines count as "
+            "revenue, not mapped to a cost type, until you map the codes under Ledger codes.")))
+    return out
+
+
+def rows_text(rows: list[int], limit: int = 20) -> str:
+    """Row 4; Rows 4 and 9; Rows 4, 9 and 12; Rows 4, 9, … and 1,200 more."""
+    if len(rows) == 1:
+        return f"Row {rows[0]}"
+    if len(rows) > limit:
+        return "Rows " + ", ".join(str(r) for r in rows[:limit]) + f" and {len(rows) - limit:,} more"
+    return "Rows " + ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
+
+
+def codes_text(codes: list[str], limit: int = 20) -> str:
+    return ", ".join(codes[:limit]) + (f" and {len(codes) - limit:,} more" if len(codes) > limit else "")

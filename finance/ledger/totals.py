@@ -1,0 +1,70 @@
+"""The sheet's own total rows: finding them, and checking each against the rows it covers
+(a difference of at most £1 is rounding)."""
+import re
+
+from core.uploads import RowError
+from finance.ledger.batch import StatedTotal
+from finance.ledger.columns import TOLERANCE_PENCE, pounds
+from finance.ledger.parsing import parse_date
+
+_TOTAL = re.compile(r"^\s*(grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE)
+_TOTAL_ANYWHERE = re.compile(r"^[ \t]*(grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE | re.MULTILINE)
+_LABEL_FIELDS = ("description", "reference", "cost_centre", "account_code", "transaction_date")
+
+
+def is_total_row(cells: dict) -> bool:
+    """Whether a row is the sheet's own total, not a transaction: one of its label cells
+    begins "Total" (or "Grand total", "Sub-total") and it has no transaction date."""
+    if not any(_TOTAL.match(v) for name in _LABEL_FIELDS if type(v := cells.get(name)) is str):
+        return False
+    try:
+        parse_date(cells.get("transaction_date", ""))
+    except ValueError:
+        return True
+    return False
+
+
+def _total_rows(label_cols: dict, n: int) -> set[int]:
+    """Rows whose label cells say "Total" and which have no transaction date."""
+    candidates = set()
+    for col in label_cols.values():
+        kinds = set(map(type, col))
+        if str not in kinds:
+            continue
+        texts = col if kinds == {str} else [v if type(v) is str else "" for v in col]
+        # One search over the whole column finds out whether any cell could be a total;
+        # only then is it looked at cell by cell.
+        blob = "\n".join(texts)
+        if "total" not in blob.lower() or not _TOTAL_ANYWHERE.search(blob):
+            continue
+        candidates |= {i for i, v in enumerate(texts) if v and _TOTAL.match(v)}
+    return {i for i in candidates if is_total_row({name: col[i] for name, col in label_cols.items()})}
+
+
+def _reconcile(n, total_rows, pence, numbers, texts, header, sheet):
+    """Each total row covers the rows since the previous total row; a "grand total", or
+    the last total after others, covers every row. Returns the totals and the errors for
+    differences bigger than rounding."""
+    totals, problems = [], []
+    section = grand = 0
+    for i in range(n):
+        if i not in total_rows:
+            section += pence[i]
+            grand += pence[i]
+            continue
+        label = next((texts[name][i] for name in ("description", "reference", "cost_centre", "account_code")
+                      if _TOTAL.match(texts[name][i] or "")), "Total")
+        if pence[i] is None:
+            section = 0
+            continue
+        rows_sum = grand if label.lower().lstrip().startswith("grand") else section
+        section = 0
+        t = StatedTotal(row=numbers[i], stated_pence=pence[i], rows_pence=rows_sum, label=label)
+        totals.append(t)
+        if abs(t.difference_pence) > TOLERANCE_PENCE:
+            problems.append(RowError(t.row, header.get("amount"), "amount", (
+                f"The sheet's total ({label}) is {pounds(t.stated_pence)} but its rows add up to "
+                f"{pounds(t.rows_pence)}, a difference of {pounds(abs(t.difference_pence))} — more than the "
+                f"{pounds(TOLERANCE_PENCE)} allowed for rounding. Check the file is complete and upload it again."),
+                sheet))
+    return totals, problems
