@@ -28,10 +28,5 @@ urlpatterns = [
     path("ledger/template.xlsx", UPLOADS["template"], name="ledger_template"),
 ]
 
-for key in RESOURCES:
-    kw = {"resource": key}
-    urlpatterns += [
-        path(f"{key}/new/", views.resource_edit, kw, name=f"{key}_create"),
-        path(f"{key}/<int:pk>/edit/", views.resource_edit, kw, name=f"{key}_edit"),
-        path(f"{key}/<int:pk>/delete/", views.resource_delete, kw, name=f"{key}_delete"),
-    ]
+for key, record in RESOURCES.items():
+    urlpatterns += record.urls(f"{key}/", steps=("create", "edit", "delete"))

@@ -3,17 +3,14 @@ for outsiders, 403 for a role that may not edit finance), bind a form, call a se
 reporting function or service, render or redirect."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import ProtectedError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from core.concurrency import atomic_post
 from core.exports import xlsx_bytes
 from core.jobs import jobs_for
 from core.models import Upload
-from core.protection import refusal_message
 from core.roles import Capability
 from core.uploads import (
     UploadError,
@@ -25,18 +22,14 @@ from finance import reporting, selectors
 from finance.charts import bar_chart, line_chart
 from finance.ledger import KIND as LEDGER_KIND
 from finance.ledger import ledger_form_kwargs
-from finance.models import BudgetVersion
-from finance.resources import RESOURCES, FinanceResource
 from finance.services import (
     LEDGER_COMMIT_KIND,
     LEDGER_JOB_THRESHOLD,
-    budget_version_save,
     ledger_commit,
     ledger_commit_request,
 )
 from programmes import job_pages
 from programmes.access import ProgrammeAccess, programme_access
-from programmes.services import record_delete, record_save
 from programmes.upload_pages import UploadPages, commit_refused, confirm_query
 from programmes.views import programme_context, today
 
@@ -181,58 +174,6 @@ def kpis(request: HttpRequest, slug: str) -> HttpResponse:
     for s in summaries:
         s.chart = kpi_chart(s)
     return render(request, "finance/kpis.html", _context(access, "kpis", summaries=summaries))
-
-
-# --- Records kept by hand: add, edit, delete ------------------------------------------------------
-
-def _resource(key: str) -> FinanceResource:
-    try:
-        return RESOURCES[key]
-    except KeyError:
-        raise Http404("No such page") from None
-
-
-def _save(res: FinanceResource, instance, user, reason: str):
-    if isinstance(instance, BudgetVersion):
-        return budget_version_save(version=instance, user=user, reason=reason)
-    return record_save(instance=instance, user=user, reason=reason)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-@atomic_post  # the version check locks the row until the save
-def resource_edit(request: HttpRequest, slug: str, resource: str, pk: int | None = None) -> HttpResponse:
-    res = _resource(resource)
-    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
-    instance = get_object_or_404(res.model, pk=pk, programme=access.programme) if pk else None
-    form = res.form(request.POST or None, instance=instance, programme=access.programme)
-    if request.method == "POST" and form.is_valid():
-        _save(res, form.save(commit=False), request.user, request.POST.get("change_reason") or (
-            f"{res.singular.capitalize()} edited" if instance else f"{res.singular.capitalize()} added"))
-        messages.success(request, f"The {res.singular} has been saved.")
-        return redirect(f"finance:{res.section}", slug)
-    return render(request, "programmes/form.html", programme_context(
-        access, "finance", form=form,
-        heading=f"Edit {res.singular}" if instance else f"Add a {res.singular}",
-        submit="Save", ask_reason=bool(instance), cancel_url=reverse(f"finance:{res.section}", args=[slug])))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def resource_delete(request: HttpRequest, slug: str, resource: str, pk: int) -> HttpResponse:
-    res = _resource(resource)
-    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
-    obj = get_object_or_404(res.model, pk=pk, programme=access.programme)
-    if request.method == "POST":
-        try:
-            record_delete(instance=obj, user=request.user, reason=f"{res.singular.capitalize()} deleted")
-        except ProtectedError as e:
-            messages.error(request, refusal_message(e, instance=obj, what=res.singular))
-            return redirect(f"finance:{res.section}", slug)
-        messages.success(request, f"The {res.singular} has been deleted.")
-        return redirect(f"finance:{res.section}", slug)
-    return render(request, "programmes/confirm_delete.html", programme_context(
-        access, "finance", object=obj, what=res.singular, cancel_url=reverse(f"finance:{res.section}", args=[slug])))
 
 
 # --- Ledger uploads (core.uploads does the work) --------------------------------------------------
