@@ -252,6 +252,33 @@ def scale_data_build(*, programmes: int, today: date) -> ScaleContext:
     return ctx
 
 
+@transaction.atomic
+def scale_programme_add(*, milestones: int, today: date) -> Programme:
+    """One more scale programme (the next free scale-N) whose plan has `milestones`
+    milestones, beside the ones already built, which it leaves alone. Only the programme
+    app's rows are made: the bench measures the tracker with it at sizes other than
+    MILESTONES_PER_PROGRAMME."""
+    password = settings.INSOURCE_DEMO_PASSWORD
+    if not password:
+        raise RuntimeError("Scale data needs demo accounts, which are switched off in these settings.")
+    taken = {int(slug.removeprefix(SLUG_PREFIX)) for slug in scale_programmes().values_list("slug", flat=True)}
+    index = next(i for i in range(1, len(taken) + 2) if i not in taken)
+    ctx = ScaleContext(today=today, users=_scale_users(password))
+    provider, council = _organisations([(PROVIDER_NAME, Organisation.Kind.OUTGOING_PROVIDER),
+                                        (f"Scale Borough Council {index} (synthetic)", Organisation.Kind.COUNCIL)])
+    transfer = today + timedelta(days=DAYS_TO_TRANSFER)
+    [programme] = Programme.objects.bulk_create([Programme(
+        name=f"Scale programme {index}: Adult Social Care transfer ({milestones} milestones)",
+        slug=f"{SLUG_PREFIX}{index}", lead_organisation=council, outgoing_provider=provider,
+        contract_end_date=transfer - timedelta(days=1), transfer_date=transfer,
+        director="Director of Adult Social Services", contract_share=Decimal("58.50"),
+        status=Programme.Status.MOBILISING,
+        summary="Synthetic programme for benchmarks: bringing adult social care back in-house.",
+    )])
+    _build_programme(index, programme, ctx, milestones=milestones)
+    return programme
+
+
 def _scale_users(password: str) -> dict:
     User = get_user_model()
     existing = {u.username: u for u in User.objects.filter(username__in=[u for u, *_ in SCALE_USERS])}
@@ -272,7 +299,8 @@ def _organisations(wanted: list[tuple[str, str]]) -> list[Organisation]:
     return [existing[name] for name, _ in wanted]
 
 
-def _build_programme(index: int, programme: Programme, ctx: ScaleContext) -> ScaleProgramme:
+def _build_programme(index: int, programme: Programme, ctx: ScaleContext, *,
+                     milestones: int = MILESTONES_PER_PROGRAMME) -> ScaleProgramme:
     rng = random.Random(f"scale-{index}")  # the same data on every run
     users = ctx.users
     # The demo's workstreams, led by the scale user holding the demo lead's role.
@@ -289,19 +317,19 @@ def _build_programme(index: int, programme: Programme, ctx: ScaleContext) -> Sca
         Workstream(programme=programme, name=name, kind=kind, lead=users[role_of_demo_user[lead]], order=order)
         for order, (name, kind, lead) in enumerate(WORKSTREAMS)
     ])
-    milestones = _milestones(programme, workstreams, list(users.values()), ctx.today, rng)
+    plan = _milestones(programme, workstreams, list(users.values()), ctx.today, rng, count=milestones)
     _decisions(programme, ctx.today, rng)
     _logs(programme, workstreams, users[Role.DIRECTOR], ctx.today, rng)
-    return ScaleProgramme(index, programme, workstreams, milestones, rng)
+    return ScaleProgramme(index, programme, workstreams, plan, rng)
 
 
-def _milestones(programme, workstreams, people, today, rng) -> list[Milestone]:
+def _milestones(programme, workstreams, people, today, rng, *, count: int) -> list[Milestone]:
     transfer = programme.transfer_date
     start = transfer - timedelta(days=PLAN_BEFORE_TRANSFER)
     span = PLAN_BEFORE_TRANSFER + PLAN_AFTER_TRANSFER
     used: dict[str, int] = {}
     rows = []
-    for n in range(MILESTONES_PER_PROGRAMME):
+    for n in range(count):
         ws = workstreams[n % len(workstreams)]
         base = rng.choice(TITLES[ws.kind])
         used[base] = used.get(base, 0) + 1

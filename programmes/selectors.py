@@ -1,9 +1,23 @@
 """Every query the programme pages and the API make, scoped to the user and prefetched,
 so that a page runs the same number of queries however much data there is."""
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 
 from programmes.access import programmes_for_user
 from programmes.models import (
@@ -40,17 +54,13 @@ def _latest_confidence():
 def programme_cards(*, user, today: date) -> QuerySet[Programme]:
     """The programme list: each programme with its late and due-soon counts and its latest
     delivery confidence, in one query."""
-    open_ms = ~Q(milestones__status__in=Milestone.CLOSED_STATUSES)
     return (
         programmes_for_user(user)
         .select_related("lead_organisation", "outgoing_provider")
         .annotate(
-            late_count=Count("milestones", filter=open_ms & Q(milestones__forecast_date__lt=today),
-                             distinct=True),
+            late_count=Count("milestones", filter=Milestone.late_q(today, "milestones__"), distinct=True),
             due_soon_count=Count(
-                "milestones",
-                filter=open_ms & Q(milestones__forecast_date__gte=today,
-                                   milestones__forecast_date__lte=today + timedelta(DUE_SOON_DAYS)),
+                "milestones", filter=Milestone.due_within_q(today, DUE_SOON_DAYS, "milestones__"),
                 distinct=True,
             ),
             milestone_count=Count("milestones", distinct=True),
@@ -98,27 +108,106 @@ class TrackerFilters:
     late: bool = False
     due_within: int | None = None
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether any filter is set (a page of one workstream is a filter too)."""
+        return bool(self.workstream or self.status or self.owner or self.late
+                    or self.due_within is not None)
 
-def milestones_for_tracker(*, programme: Programme, filters: TrackerFilters,
-                           today: date) -> QuerySet[Milestone]:
-    qs = (
-        Milestone.objects.filter(programme=programme)
-        # Prefetched, not joined: a dozen workstreams and owners are each loaded once,
-        # where a join made a copy of one for every milestone row.
-        .prefetch_related("workstream", "owner")
-        .order_by("forecast_date", "title")
-    )
+    def q(self, today: date, prefix: str = "") -> Q:
+        """The filters as a condition on milestones (reached through `prefix`)."""
+        q = Q()
+        if self.workstream:
+            q &= Q(**{f"{prefix}workstream_id": self.workstream})
+        if self.status:
+            q &= Q(**{f"{prefix}status": self.status})
+        if self.owner:
+            q &= Q(**{f"{prefix}owner_id": self.owner})
+        if self.late:
+            q &= Milestone.late_q(today, prefix)
+        if self.due_within is not None:
+            q &= Milestone.due_within_q(today, self.due_within, prefix)
+        return q
+
+
+# The whole plan shows each workstream's first rows, and a link to all of them; one
+# workstream's milestones are shown a page at a time. At 3,000 milestones a page of every
+# row (each with its status form) was 6 MB and took most of a second to draw.
+TRACKER_SECTION_ROWS = 25
+TRACKER_PAGE_ROWS = 50
+
+
+def tracker_order(today: date) -> list:
+    """What a programme manager looks at first: late milestones, then the open ones by
+    forecast date, then the closed ones, the latest first."""
+    closed = Q(status__in=Milestone.CLOSED_STATUSES)
+    return [
+        Case(When(Milestone.late_q(today), then=Value(0)), When(closed, then=Value(2)), default=Value(1)),
+        Case(When(~closed, then=F("forecast_date")), default=None, output_field=DateField()).asc(nulls_last=True),
+        F("forecast_date").desc(), "title", "pk",
+    ]
+
+
+@dataclass
+class TrackerSection:
+    workstream: Workstream
+    count: int  # milestones matching the filters
+    late: int  # of which late
+    rows: list[Milestone]  # the ones shown, each with `late` from the database
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.rows)
+
+
+@dataclass
+class Tracker:
+    workstreams: list[Workstream]  # all of the programme's, for the filter
+    sections: list[TrackerSection]  # those with a matching milestone
+    total: int  # milestones matching the filters
+    page: int  # 1 unless one workstream is shown
+    pages: int
+
+    @property
+    def rows(self) -> list[Milestone]:
+        return [m for s in self.sections for m in s.rows]
+
+
+def milestone_tracker(*, programme: Programme, filters: TrackerFilters, today: date,
+                      page: int = 1) -> Tracker:
+    """The tracker's plan: per workstream, the count of matching milestones and the first
+    TRACKER_SECTION_ROWS of them in `tracker_order`; with one workstream chosen, the
+    page-th TRACKER_PAGE_ROWS of its milestones. Two queries whatever the size of the plan:
+    the workstreams with their counts, and the rows to show (lateness worked out in SQL)."""
+    match = filters.q(today, "milestones__")
+    workstreams = list(programme.workstreams.annotate(
+        matching=Count("milestones", filter=match),
+        late_matching=Count("milestones", filter=match & Milestone.late_q(today, "milestones__")),
+    ))
+    total = sum(w.matching for w in workstreams)
+    qs = (Milestone.objects.filter(filters.q(today), programme=programme)
+          .with_lateness(today).select_related("workstream", "owner")
+          # What a row and the timeline show: not the notes, nor the owner's password hash.
+          .only("title", "status", "rag", "baseline_date", "forecast_date", "actual_date",
+                "programme_id", "workstream__name", "owner__username", "owner__first_name",
+                "owner__last_name"))
+    pages = 1
     if filters.workstream:
-        qs = qs.filter(workstream_id=filters.workstream)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.owner:
-        qs = qs.filter(owner_id=filters.owner)
-    if filters.late:
-        qs = qs.late(today)
-    if filters.due_within is not None:
-        qs = qs.due_within(today, filters.due_within)
-    return qs
+        pages = max(1, -(-total // TRACKER_PAGE_ROWS))
+        page = min(max(page, 1), pages)
+        start = (page - 1) * TRACKER_PAGE_ROWS
+        rows = list(qs.order_by(*tracker_order(today))[start:start + TRACKER_PAGE_ROWS])
+    else:
+        page = 1
+        rows = list(qs.annotate(rank=Window(RowNumber(), partition_by=[F("workstream_id")],
+                                            order_by=tracker_order(today)))
+                    .filter(rank__lte=TRACKER_SECTION_ROWS).order_by("workstream_id", "rank"))
+    by_workstream: dict[int, list[Milestone]] = {}
+    for m in rows:
+        by_workstream.setdefault(m.workstream_id, []).append(m)
+    sections = [TrackerSection(w, w.matching, w.late_matching, by_workstream.get(w.pk, []))
+                for w in workstreams if w.matching]
+    return Tracker(workstreams, sections, total, page, pages)
 
 
 def dependency_warnings(milestones) -> dict[int, list[Milestone]]:
@@ -167,13 +256,11 @@ class Overview:
 def programme_overview(*, programme: Programme, today: date) -> Overview:
     """Everything the overview page shows, in a fixed number of queries."""
     ms = Milestone.objects.filter(programme=programme)
-    open_ = ~Q(status__in=Milestone.CLOSED_STATUSES)
     counts = ms.aggregate(
         total=Count("pk"),
         complete=Count("pk", filter=Q(status=Milestone.Status.COMPLETE)),
-        late=Count("pk", filter=open_ & Q(forecast_date__lt=today)),
-        due=Count("pk", filter=open_ & Q(forecast_date__gte=today,
-                                          forecast_date__lte=today + timedelta(DUE_SOON_DAYS))),
+        late=Count("pk", filter=Milestone.late_q(today)),
+        due=Count("pk", filter=Milestone.due_within_q(today, DUE_SOON_DAYS)),
     )
     late = list(ms.late(today).select_related("workstream", "owner").order_by("forecast_date")[:10])
     due = list(ms.due_within(today, DUE_SOON_DAYS).select_related("workstream", "owner")
@@ -182,14 +269,12 @@ def programme_overview(*, programme: Programme, today: date) -> Overview:
     all_key = list(key_decisions(programme=programme))
     confidence = list(programme.confidence_assessments.select_related("assessed_by")
                       .order_by("-period_end")[:6])
-    open_q = ~Q(milestones__status__in=Milestone.CLOSED_STATUSES)
     workstreams = list(
         programme.workstreams.select_related("lead").annotate(
             total=Count("milestones", distinct=True),
             done=Count("milestones", filter=Q(milestones__status=Milestone.Status.COMPLETE),
                        distinct=True),
-            late=Count("milestones", filter=open_q & Q(milestones__forecast_date__lt=today),
-                       distinct=True),
+            late=Count("milestones", filter=Milestone.late_q(today, "milestones__"), distinct=True),
         )
     )
     return Overview(

@@ -47,7 +47,7 @@ def _state(m: Milestone, today: date) -> tuple[str, str]:
         return "complete", "✓"
     if m.status == Milestone.Status.CANCELLED:
         return "open", "×"
-    if m.forecast_date < today:
+    if m.is_late(today):
         return "late", "!"
     if m.status == Milestone.Status.AT_RISK:
         return "at_risk", "!"
@@ -68,9 +68,11 @@ WINDOW_AFTER_TRANSFER = timedelta(days=75)
 
 
 def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
-                 width: int = 1100, whole: bool = False) -> SafeString:
+                 width: int = 1100, whole: bool = False, total: int | None = None) -> SafeString:
     """Draw lanes by workstream, each milestone at its forecast date with a line back to
-    its baseline when it has slipped; today, the ELI deadline and transfer day as lines."""
+    its baseline when it has slipped; today, the ELI deadline and transfer day as lines.
+    `total` is how many milestones the plan has when `milestones` are only those the page
+    lists (the tracker's first rows of each workstream)."""
     window_start = None if whole else today - WINDOW_BEFORE_TODAY
     window_end = None if whole else max(programme.transfer_date, today) + WINDOW_AFTER_TRANSFER
     hidden = 0
@@ -134,16 +136,18 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
 
     out: list[str] = []
     n_ms = len(milestones)
+    drawn = (f"{n_ms} milestones" if total is None or total == n_ms else
+             f"{n_ms} of the {total} milestones (those the plan below lists)")
     out.append(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-timeline" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" '
         f'aria-labelledby="timeline-title timeline-desc" font-family="system-ui, Arial, sans-serif">'
         f'<title id="timeline-title">Milestone timeline for {escape(programme.name)}</title>'
-        f'<desc id="timeline-desc">{n_ms} milestones by workstream from '
+        f'<desc id="timeline-desc">{drawn} by workstream from '
         f'{start:%B %Y} to {end:%B %Y}. Transfer day is {programme.transfer_date:%-d %B %Y}; '
         f'today is {today:%-d %B %Y}.'
         f'{f" {hidden} dates outside this window are not drawn." if hidden else ""}'
-        f' The table lists every milestone.</desc>'
+        f'{" The table lists every milestone." if total is None else ""}</desc>'
     )
     out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
     # Month grid and labels.

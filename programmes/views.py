@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.concurrency import atomic_post, find_conflict, locked_copy, record_version
 from core.jobs import job_request, jobs_for
+from core.pagination import page_links
 from core.roles import Capability
 from programmes import exports, job_pages, selectors
 from programmes.access import ProgrammeAccess, programme_access
@@ -171,30 +172,36 @@ def milestone_tracker(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme
     filters, filter_errors = _tracker_filters(request)
     now = today()
-    milestones = list(selectors.milestones_for_tracker(programme=programme, filters=filters,
-                                                       today=now))
-    workstreams = list(programme.workstreams.all())
-    is_filtered = any([filters.workstream, filters.status, filters.owner, filters.late,
-                       filters.due_within is not None])
-    derived = [] if is_filtered else selectors.derived_milestones(
+    raw_page = request.GET.get("page", "")
+    plan = selectors.milestone_tracker(programme=programme, filters=filters, today=now,
+                                       page=int(raw_page) if raw_page.isdigit() else 1)
+    rows = plan.rows
+    derived = [] if filters.narrowed else selectors.derived_milestones(
         programme=programme, decisions=list(selectors.key_decisions(programme=programme)))
-    warnings = selectors.dependency_warnings(milestones)
-    for m in milestones:
+    warnings = selectors.dependency_warnings(rows)
+    for m in rows:
         m.behind = warnings.get(m.pk, [])
-        m.late = m.is_late(now)
     owners = list(
         Membership.objects.filter(programme=programme).select_related("user")
         .order_by("user__first_name"))
     whole = request.GET.get("window") == "all"
-    svg = timeline_svg(programme=programme, milestones=milestones, derived=derived,
-                       workstreams=workstreams, today=now, whole=whole)
+    svg = timeline_svg(programme=programme, milestones=rows, derived=derived,
+                       workstreams=plan.workstreams, today=now, whole=whole, total=plan.total)
     query = request.GET.copy()
     query.pop("window", None)
+    query.pop("page", None)
+    for section in plan.sections:
+        # "Show all" keeps the other filters and chooses the section's workstream.
+        section_query = query.copy()
+        section_query["workstream"] = section.workstream.pk
+        section.all_query = section_query.urlencode()
     return render(request, "programmes/tracker.html", programme_context(
-        access, "milestones", milestones=milestones, derived=derived,
-        svg=svg, legend=legend_items(), workstreams=workstreams, owners=owners,
+        access, "milestones", plan=plan, derived=derived,
+        svg=svg, legend=legend_items(), workstreams=plan.workstreams, owners=owners,
         statuses=Milestone.Status.choices, filters=filters, filter_errors=filter_errors,
-        is_filtered=is_filtered, whole=whole, window_query=query.urlencode(),
+        is_filtered=filters.narrowed, whole=whole, window_query=query.urlencode(),
+        pagination=page_links(request, plan.page, plan.pages),
+        section_rows=selectors.TRACKER_SECTION_ROWS,
         days_to_transfer=programme.days_to_transfer(now)))
 
 

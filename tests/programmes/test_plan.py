@@ -70,8 +70,8 @@ def test_dependency_forecast_after_the_milestone_is_warned():
     second = MilestoneFactory(programme=programme, workstream=ws, title="Job mapping",
                               baseline_date=today + timedelta(days=10))
     second.depends_on.add(first)
-    ms = list(selectors.milestones_for_tracker(programme=programme, filters=selectors.TrackerFilters(),
-                                               today=today))
+    ms = selectors.milestone_tracker(programme=programme, filters=selectors.TrackerFilters(),
+                                     today=today).rows
     warnings = selectors.dependency_warnings(ms)
     assert [m.title for m in warnings[second.pk]] == ["ELI received"]
     assert first.pk not in warnings
