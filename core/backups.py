@@ -1,8 +1,10 @@
-"""Back up and restore the database together with the stored files (MEDIA_ROOT).
+"""Back up and restore the database together with the stored files.
 
 A backup is a folder of three files:
 - database.dump: `pg_dump --format=custom` of the whole database;
-- media.tar.gz: every stored file (uploads, generated papers and exports);
+- media.tar.gz: every stored file (uploads, generated papers and exports), read through
+  the default storage, so from MEDIA_ROOT or from the object store alike, and restored
+  into it the same way;
 - manifest.json: the row count of every table and the SHA-256 of every file, so that a
   restore can prove it brought back everything, and of the two archives themselves.
 
@@ -18,11 +20,15 @@ import shutil
 import subprocess
 import tarfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.db import connection
 from django.utils import timezone
+
+from core.storage import storage_is_empty, stored_names
 
 DUMP = "database.dump"
 MEDIA = "media.tar.gz"
@@ -88,10 +94,78 @@ def table_counts(cursor) -> dict[str, int]:
     return counts
 
 
-def media_hashes(root: Path) -> dict[str, str]:
-    if not root.exists():
+class _Hashing:
+    """A stored file read once: into the archive and into its SHA-256 together."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.stream.read(size)
+        self.digest.update(chunk)
+        return chunk
+
+
+def media_hashes(storage: Storage | None = None) -> dict[str, str]:
+    """The SHA-256 of every stored file, by its name in the storage."""
+    storage = storage or default_storage
+    if storage_is_empty(storage):
         return {}
-    return {str(p.relative_to(root)): _sha256(p) for p in sorted(root.rglob("*")) if p.is_file()}
+    hashes = {}
+    for name in stored_names(storage):
+        digest = hashlib.sha256()
+        with storage.open(name, "rb") as f:
+            for chunk in iter(lambda f=f: f.read(1024 * 1024), b""):
+                digest.update(chunk)
+        hashes[name] = digest.hexdigest()
+    return hashes
+
+
+def media_archive(path: Path, storage: Storage | None = None) -> dict[str, str]:
+    """Write every stored file into the gzipped tar `path`; returns their SHA-256 by name."""
+    storage = storage or default_storage
+    names = [] if storage_is_empty(storage) else list(stored_names(storage))
+    hashes = {}
+    made = timezone.now().timestamp()
+    with tarfile.open(path, "w:gz") as tar:
+        for name in names:
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = storage.size(name), made, 0o644
+            with storage.open(name, "rb") as f:
+                reader = _Hashing(f)
+                tar.addfile(info, reader)
+            hashes[name] = reader.digest.hexdigest()
+    return hashes
+
+
+def media_unarchive(path: Path, storage: Storage | None = None) -> int:
+    """Save every file of the gzipped tar `path` into the storage under its own name;
+    returns how many. The storage must be empty (a name taken would be saved renamed)."""
+    storage = storage or default_storage
+    count = 0
+    with tarfile.open(path, "r:gz") as tar:
+        for member in tar:
+            if member.isdir():
+                continue
+            name = member.name
+            if not member.isfile() or name.startswith("/") or ".." in PurePosixPath(name).parts:
+                raise BackupError(f"{path} holds {name!r}, which is not a stored file: it was not "
+                                  "written by `manage.py backup`.")
+            content = File(tar.extractfile(member), name=name)
+            content.size = member.size
+            saved = storage.save(name, content)
+            if saved != name:
+                raise BackupError(f"The file {name} was stored as {saved}: restore into an empty store.")
+            count += 1
+    return count
+
+
+def _store_name() -> str:
+    backend = settings.STORAGES["default"]
+    if backend.get("OPTIONS", {}).get("bucket_name"):
+        return f"the bucket {backend['OPTIONS']['bucket_name']}"
+    return f"the folder {settings.MEDIA_ROOT}"
 
 
 @dataclass(frozen=True)
@@ -125,11 +199,7 @@ def backup_make(*, out: Path) -> BackupSummary:
             counts = table_counts(cursor)
         holder.execute("COMMIT")
 
-    media_root = Path(settings.MEDIA_ROOT)
-    files = media_hashes(media_root)
-    with tarfile.open(out / MEDIA, "w:gz") as tar:
-        for name in files:
-            tar.add(media_root / name, arcname=name, recursive=False)
+    files = media_archive(out / MEDIA)
     manifest = {
         "format": FORMAT,
         "made_at": timezone.now().isoformat(),
@@ -160,7 +230,8 @@ def _read_manifest(folder: Path) -> dict:
 
 def backup_restore(*, folder: Path) -> BackupSummary:
     """Restore a backup into the configured database, which must have no tables yet, and
-    MEDIA_ROOT, which must be empty; then check every row count and every file."""
+    the default storage (MEDIA_ROOT or the bucket), which must be empty; then check every
+    row count and every file."""
     folder = Path(folder)
     manifest = _read_manifest(folder)
     database = connection.settings_dict
@@ -170,9 +241,8 @@ def backup_restore(*, folder: Path) -> BackupSummary:
         if table_counts(cursor):
             raise BackupError(f"The database {database['NAME']} already has tables: restore into a new, "
                               "empty database (createdb), so nothing is mixed or overwritten.")
-    media_root = Path(settings.MEDIA_ROOT)
-    if media_root.exists() and any(media_root.iterdir()):
-        raise BackupError(f"The media folder {media_root} is not empty: restore into an empty one.")
+    if not storage_is_empty(default_storage):
+        raise BackupError(f"The file store ({_store_name()}) is not empty: restore into an empty one.")
 
     restored = subprocess.run(
         [pg_restore, *args, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
@@ -180,16 +250,13 @@ def backup_restore(*, folder: Path) -> BackupSummary:
         env=env, capture_output=True, text=True)
     if restored.returncode != 0:
         raise BackupError(f"pg_restore failed: {restored.stderr.strip()}")
-    media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(folder / MEDIA, "r:gz") as tar:
-        # The "data" filter refuses absolute paths, links out of the folder and devices.
-        tar.extractall(media_root, filter="data")
+    media_unarchive(folder / MEDIA)
 
     with connection.cursor() as cursor:
         counts = table_counts(cursor)
     problems = [f"table {t}: {counts.get(t)} rows, the backup had {n}"
                 for t, n in manifest["database"]["tables"].items() if counts.get(t) != n]
-    files = media_hashes(media_root)
+    files = media_hashes()
     problems += [f"file {name}: missing or changed" for name, digest in manifest["files"].items()
                  if files.get(name) != digest]
     if problems:

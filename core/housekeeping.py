@@ -1,6 +1,5 @@
 """Scheduled clean-ups of core's own records (run by Celery beat through core.tasks)."""
 import logging
-import os
 from datetime import timedelta
 
 from django.conf import settings
@@ -39,20 +38,12 @@ def uploads_purge_abandoned(*, now=None, older_than_days: int | None = None) -> 
             Upload.objects.filter(pk=pk).delete()
             Upload.history.filter(id=pk).delete()
             if name:
+                # The storage removes the upload's own folder with it, where it has folders.
                 storage = upload.file.storage
-                transaction.on_commit(lambda storage=storage, name=name: _remove_file(storage, name))
+                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
                 files += 1
         removed += 1
     logger.info("Removed %d abandoned upload%s (%d stored file%s) older than %d days",
                 removed, "" if removed == 1 else "s", files, "" if files == 1 else "s", days)
     return removed
 
-
-def _remove_file(storage, name: str) -> None:
-    storage.delete(name)
-    if hasattr(storage, "path"):
-        # Each upload has a folder of its own (core.models.upload_file_path): remove it too.
-        try:
-            os.rmdir(os.path.dirname(storage.path(name)))
-        except OSError:
-            pass

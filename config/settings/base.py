@@ -6,6 +6,8 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
+from .storage import default_storage_from
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-development-key-change-me")
@@ -178,8 +180,10 @@ UPLOAD_MAX_CELL_CHARACTERS = int(os.environ.get("UPLOAD_MAX_CELL_CHARACTERS", 32
 # past either it is ended, and the upload gets a message (the web process is untouched).
 UPLOAD_READER_MEMORY_BYTES = int(os.environ.get("UPLOAD_READER_MEMORY_BYTES", 2 * 1024 * 1024 * 1024))
 UPLOAD_READER_SECONDS = int(os.environ.get("UPLOAD_READER_SECONDS", 120))
+# Stored files (uploads, job results, papers): MEDIA_ROOT, or an object store that several
+# hosts share, as INSOURCE_STORAGE says (config/settings/storage.py; README, "Stored files").
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from(os.environ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

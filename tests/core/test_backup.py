@@ -15,6 +15,7 @@ from django.db import connection
 from business_cases.models import CabinetPaper
 from core.backups import _connect, media_hashes, table_counts
 from core.models import Upload
+from core.storage import LocalStorage
 from programmes.demo import DEMO_SLUG
 from programmes.models import Programme
 from tests.business_cases.test_permissions import make_version
@@ -58,7 +59,7 @@ def test_a_backup_restores_every_row_and_file(settings, tmp_path, empty_database
     paper = CabinetPaper.objects.filter(programme=programme).first()
     make_version(paper, paper.created_by)
     assert Upload.objects.filter(status=Upload.Status.COMMITTED).exists()
-    source_files = media_hashes(settings.MEDIA_ROOT)
+    source_files = media_hashes()
     assert any(name.startswith("papers/") for name in source_files)
     assert any(not name.startswith("papers/") for name in source_files)  # the demo's uploads
     with connection.cursor() as cursor:
@@ -76,7 +77,7 @@ def test_a_backup_restores_every_row_and_file(settings, tmp_path, empty_database
 
     with _connect({**connection.settings_dict, "NAME": empty_database}) as c, c.cursor() as cursor:
         assert table_counts(cursor) == source_counts
-    assert media_hashes(restored_media) == source_files
+    assert media_hashes(LocalStorage(location=restored_media)) == source_files
 
     # A second restore into the same database is refused: it is no longer empty.
     again = _restore(tmp_path / "backup", empty_database, tmp_path / "other-media")
