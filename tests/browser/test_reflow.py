@@ -1,0 +1,283 @@
+"""Reflow at 320 CSS pixels (WCAG 1.4.10), on every page of the demo programme.
+
+The programme manager's pages are found by following the links from the home page, the HR
+lead's from the workforce summary, and the upload steps (column mapping, preview) by
+uploading a file; one page per URL name. Each page must fit the screen without the page
+itself scrolling sideways, and whatever does scroll sideways inside it (a wide table, the
+timeline) must be a focusable, named region, so that a keyboard can reach and scroll it.
+
+The list of pages comes from the URL conf: a named URL of a programme page that was
+neither visited nor excluded below, with its reason, fails the test, so a new page cannot
+be forgotten.
+"""
+import importlib
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+
+from finance.demo import ledger_workbook
+from tests.browser.conftest import login
+from tests.permissions import SUPERUSER
+
+WIDTH = 320
+PAGE_APPS = ("programmes", "risks", "workforce", "finance", "business_cases")
+
+# Files, not pages: nothing to reflow.
+DOWNLOADS = {
+    "programmes:plan_xlsx": "the plan as a spreadsheet",
+    "programmes:plan_pdf_download": "the plan as a PDF",
+    "programmes:calendar_feed": "an iCalendar feed",
+    "risks:export": "the register as a spreadsheet",
+    "risks:import_template": "an empty spreadsheet to fill in",
+    "risks:import_errors": "the rows with errors, as a spreadsheet",
+    "workforce:export": "the figures as a spreadsheet",
+    "workforce:people_export": "a roster version as a spreadsheet",
+    "workforce:template": "an empty ELI spreadsheet",
+    "workforce:upload_template": "an empty spreadsheet to fill in",
+    "workforce:upload_errors": "the rows with errors, as a spreadsheet",
+    "finance:export": "the figures as a spreadsheet",
+    "finance:ledger_template": "an empty spreadsheet to fill in",
+    "finance:ledger_errors": "the rows with errors, as a spreadsheet",
+    "business_cases:matrix_export": "the matrix as a spreadsheet",
+    "business_cases:import_template": "an empty spreadsheet to fill in",
+    "business_cases:import_errors": "the rows with errors, as a spreadsheet",
+    "business_cases:paper_download": "a generated paper (PDF or Word)",
+}
+# Pages the demo gives no way to: say why, and visit them when it does.
+SAME_PAGES = "the record pages of finance.resources, visited for the other records"
+NOT_IN_THE_DEMO = {
+    "finance:forecasts_edit": f"the demo has no forecast; {SAME_PAGES}",
+    "finance:forecasts_delete": f"the demo has no forecast; {SAME_PAGES}",
+    "finance:kpi-readings_delete": f"no page links to it; {SAME_PAGES}",
+    "business_cases:version_decide": "only for a version in review, and the demo has none",
+    "programmes:plan_pdf_job": "needs a job run first (the job-status pages are not visited yet)",
+    "finance:ledger_job": "needs a job run first (the job-status pages are not visited yet)",
+    "business_cases:paper_job": "needs a job run first (the job-status pages are not visited yet)",
+}
+
+# The script run on each page: the page's own width, and what makes it wider; every element
+# that scrolls sideways without being a focusable, named region.
+REFLOW_JS = """() => {
+  const vw = window.innerWidth;
+  const describe = (el) => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += "#" + el.id;
+    if (el.classList.length) s += "." + [...el.classList].join(".");
+    const text = (el.getAttribute("aria-label") || el.textContent || "").trim().replace(/\\s+/g, " ");
+    return text ? `${s} "${text.slice(0, 50)}"` : s;
+  };
+  const clipped = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const wide = [];
+  if (document.documentElement.scrollWidth > vw) {
+    for (const el of document.body.querySelectorAll("*")) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.right <= vw + 0.5) continue;
+      const parent = el.parentElement;
+      if (parent && parent !== document.body && parent.getBoundingClientRect().right > vw + 0.5) continue;
+      if (!clipped(el)) wide.push(`${describe(el)} reaches ${Math.round(r.right)}px`);
+    }
+  }
+  const nameOf = (el) => {
+    const label = (el.getAttribute("aria-label") || "").trim();
+    if (label) return label;
+    const ids = (el.getAttribute("aria-labelledby") || "").split(/\\s+/).filter(Boolean);
+    return ids.map((id) => (document.getElementById(id)?.textContent || "").trim()).join(" ").trim();
+  };
+  const scrollers = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName)) continue;  // a form control scrolls its own text
+    const o = getComputedStyle(el).overflowX;
+    if (!(o === "auto" || o === "scroll") || el.scrollWidth <= el.clientWidth) continue;
+    const wrong = [];
+    if (!(el.hasAttribute("tabindex") && el.tabIndex >= 0)) wrong.push("is not focusable (tabindex=0)");
+    if (el.getAttribute("role") !== "region") wrong.push('is not role="region"');
+    if (!nameOf(el)) wrong.push("has no accessible name");
+    if (wrong.length) scrollers.push(`${describe(el)} scrolls sideways but ${wrong.join(", ")}`);
+  }
+  return {width: document.documentElement.scrollWidth, viewport: vw, wide, scrollers};
+}"""
+
+
+def page_url_names() -> set[str]:
+    """Every named URL of the programme pages, as "namespace:name"."""
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and p.name and namespace in PAGE_APPS:
+                yield f"{namespace}:{p.name}"
+    return set(walk(get_resolver().url_patterns))
+
+
+def matrix_exclusions() -> dict[str, str]:
+    """From the permission matrices: what answers only POST (a button, not a page) and
+    what only a superuser may open (the admin's business)."""
+    out = {}
+    for app in PAGE_APPS:
+        for name, spec in importlib.import_module(f"tests.{app}.test_permissions").PAGES.items():
+            if spec.get == 405:
+                out[f"{app}:{name}"] = "answers only POST (a button, not a page)"
+            elif spec.rule == SUPERUSER:
+                out[f"{app}:{name}"] = "for superusers only"
+    return out
+
+
+def excluded() -> dict[str, str]:
+    return {**matrix_exclusions(), **DOWNLOADS, **NOT_IN_THE_DEMO}
+
+
+def test_every_exclusion_names_a_page_and_gives_a_reason():
+    names = page_url_names()
+    for name, reason in excluded().items():
+        assert name in names, f"{name} is excluded from the reflow test but is no URL name"
+        assert reason.strip(), f"{name} is excluded without a reason"
+
+
+class Reflow:
+    """Visits pages at 320px wide, one per URL name (and stage or kind) and role, and gathers problems."""
+
+    def __init__(self):
+        self.skip = excluded()
+        self.visited: dict[str, str] = {}  # URL name -> the first path seen for it
+        self.problems: list[str] = []
+
+    def url_name(self, path: str) -> str | None:
+        try:
+            return resolve(urlsplit(path).path).view_name
+        except Resolver404:
+            return None
+
+    def kind(self, path: str) -> tuple:
+        """A URL name with the words in its path (a business case stage, an upload kind),
+        which choose different content; numbers only choose another record."""
+        match = resolve(urlsplit(path).path)
+        return (match.view_name, *sorted((k, v) for k, v in match.kwargs.items()
+                                         if isinstance(v, str) and k != "slug"))
+
+    def check(self, page, who: str) -> None:
+        """Check the page the browser is on now."""
+        path = urlsplit(page.url).path
+        name = self.url_name(path)
+        self.visited.setdefault(name, path)
+        found = page.evaluate(REFLOW_JS)
+        where = f"{path} ({name}, as {who})"
+        if found["width"] > found["viewport"]:
+            self.problems.append(f"{where} is {found['width']}px wide at {found['viewport']}px:\n      "
+                                 + "\n      ".join(found["wide"][:6] or ["(no single element found)"]))
+        for problem in found["scrollers"]:
+            self.problems.append(f"{where}: {problem}")
+
+    def crawl(self, page, who: str, start: str, *, within: str = "/") -> None:
+        """Follow the links from `start` that stay under `within`, one page per URL name and kind."""
+        seen_kinds: set[tuple] = set()
+        queue, seen = [start], set()
+        while queue:
+            path = queue.pop(0)
+            if path in seen:
+                continue
+            seen.add(path)
+            name = self.url_name(path)
+            if name is None or name in self.skip or name.split(":")[0] not in PAGE_APPS:
+                continue
+            if self.kind(path) in seen_kinds:
+                continue
+            seen_kinds.add(self.kind(path))
+            response = page.goto(path)
+            if response is None or not response.ok:
+                self.problems.append(f"{path} ({name}, as {who}) answered {response and response.status}")
+                continue
+            self.check(page, who)
+            for href in page.eval_on_selector_all("main a[href], nav a[href]",
+                                                  "links => links.map(a => a.getAttribute('href'))"):
+                if href.startswith(within) and not href.startswith("//"):
+                    queue.append(href.split("#")[0])
+
+    def upload(self, page, who: str, path: str, name: str, content: bytes, mime: str) -> None:
+        """Upload a file on `path`, then check the column mapping and the preview."""
+        page.goto(path)
+        page.locator("input[type=file]").set_input_files(files=[{"name": name, "mimeType": mime, "buffer": content}])
+        page.get_by_role("button", name="Upload and preview").click()
+        page.wait_for_url("**/mapping/")
+        self.check(page, who)
+        page.get_by_role("button", name="Check the rows").click()
+        page.wait_for_load_state()
+        assert not page.url.endswith("/mapping/"), f"{path}: the rows were not checked ({page.url})"
+        self.check(page, who)
+
+
+RISKS_CSV = b"Title,Category,L,I,Residual likelihood,Residual impact\nPayroll late,Financial,3,4,2,2\n"
+APPRAISAL_CSV = b"Option,Year,Category,Description,Amount\nOp.1,0,Capital,New case management system,250000\n"
+ROSTER_CSV = (b"Employee No,Name,Job title,Team,Band,Pay scale,Terms and conditions,Annual pay,Hours per week,WTE,"
+              b"Contract type,Pension scheme\nE1,Ann,Social worker,Night Owls,Band 5,XYZ,AfC,30000,37,0.5,"
+              b"Permanent,NHS\n")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.mark.browser
+def test_every_page_reflows_at_320px(browser, live_server, demo):
+    reflow = Reflow()
+    base = f"/programmes/{demo.slug}/"
+
+    def signed_in(username: str):
+        context = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": 800})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        login(page, username)
+        return context, page
+
+    anonymous = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": 800})
+    page = anonymous.new_page()
+    page.goto("/accounts/login/")
+    reflow.check(page, "anonymous")
+    anonymous.close()
+
+    context, page = signed_in("demo-pm")
+    reflow.crawl(page, "demo-pm", "/")
+    reflow.upload(page, "demo-pm", base + "risks/import/", "register.csv", RISKS_CSV, "text/csv")
+    reflow.upload(page, "demo-pm", base + "business-case/appraisal/import/", "lines.csv", APPRAISAL_CSV, "text/csv")
+    context.close()
+
+    # The HR lead's workforce pages show people, which nobody else sees.
+    context, page = signed_in("demo-hr")
+    hr_pages = Reflow()
+    hr_pages.skip = reflow.skip
+    hr_pages.crawl(page, "demo-hr", base + "workforce/", within=base + "workforce/")
+    hr_pages.upload(page, "demo-hr", base + "workforce/upload/roster/", "eli.csv", ROSTER_CSV, "text/csv")
+    context.close()
+
+    context, page = signed_in("demo-finance")
+    reflow.upload(page, "demo-finance", base + "finance/ledger/upload/", "ledger.xlsx", ledger_workbook(), XLSX)
+    context.close()
+
+    visited = set(reflow.visited) | set(hr_pages.visited)
+    missing = sorted(page_url_names() - visited - set(reflow.skip))
+    problems = reflow.problems + hr_pages.problems
+    assert not missing, ("Pages neither visited at 320px nor excluded with a reason in "
+                         f"tests/browser/test_reflow.py: {', '.join(missing)}")
+    assert not problems, (f"{len(problems)} problems at {WIDTH}px on {len(visited)} pages:\n  "
+                          + "\n  ".join(problems))
+
+
+@pytest.mark.browser
+def test_the_check_finds_a_wide_page_and_a_scroller_a_keyboard_cannot_reach(browser):
+    """The script above, on pages made for it: it is what makes the test able to fail."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": 600})
+    page = context.new_page()
+    page.set_content('<main><p id="fits">Fits.</p><table id="wide"><tr><td>' + "x " * 5
+                     + '</td><td style="min-width: 500px">wide</td></tr></table></main>')
+    found = page.evaluate(REFLOW_JS)
+    assert found["width"] > WIDTH and any(w.startswith("table#wide") for w in found["wide"]), found
+    page.set_content('<div id="bare" style="overflow-x: auto"><div style="width: 900px">timeline</div></div>'
+                     '<div role="region" aria-label="Lines" tabindex="0" style="overflow-x: auto">'
+                     '<div style="width: 900px">table</div></div>')
+    found = page.evaluate(REFLOW_JS)
+    assert found["width"] == WIDTH and found["wide"] == [], found
+    assert found["scrollers"] == ['div#bare "timeline" scrolls sideways but is not focusable (tabindex=0), '
+                                  'is not role="region", has no accessible name'], found
+    context.close()
