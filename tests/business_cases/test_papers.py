@@ -266,12 +266,12 @@ def test_the_job_page_shows_progress_then_the_downloads(paper, soc_ready, media,
 
 def test_a_failed_job_is_listed_on_the_paper_with_its_message(paper, soc_ready, media, monkeypatch,
                                                               django_capture_on_commit_callbacks):
-    import business_cases.papers as papers
+    import business_cases.papers.jobs as paper_jobs
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(papers, "paper_render", broken)
+    monkeypatch.setattr(paper_jobs, "paper_render", broken)
     job = _generate(paper, soc_ready.users["pm"], django_capture_on_commit_callbacks)
     assert job.status == Job.Status.FAILED and f"job number: {job.pk}" in job.error
     page = soc_ready.client("viewer").get(reverse("business_cases:paper", args=["home", paper.pk]))

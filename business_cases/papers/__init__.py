@@ -1,0 +1,32 @@
+"""Cabinet papers: the director's prose and the programme's live figures, put together as
+one `core.documents.Document` and rendered to a tagged A4 PDF and a .docx.
+
+`paper_data` reads everything a paper shows in one consistent snapshot (one read-only
+transaction; on PostgreSQL a repeatable-read one, so every table is as at the same
+moment). `paper_document` turns that into the document, the full copy or — for an exempt
+paper — the public one, whose exempt appendices say only why they are withheld.
+`paper_job` is the Celery job that makes a version; it is safe to run twice.
+
+Nothing personal reaches a paper: the workforce figures are `workforce.reporting`'s
+aggregates with small groups suppressed, and risks show their workstream, not their owner.
+
+One concern a module, each importing only those before it:
+
+    formatting.py  dates, money to the pound, FTE, paragraphs, the tone of a RAG colour
+    data.py        PaperData and paper_data, the one snapshot of the figures
+    sections.py    the front sheet and the numbered sections of the body
+    appendices.py  appendices A to F (APPENDIX_BUILDERS)
+    document.py    paper_document: the full or the public copy as a Document
+    rendering.py   paper_render: the PDF and the .docx, timed
+    jobs.py        KIND, paper_generate and the job that makes a version, paper_job
+
+A test that replaces one of these replaces it where it is used (`paper_job` calls
+`business_cases.papers.jobs.paper_render`), not on this package.
+"""
+from business_cases.papers.data import PaperData, paper_data
+from business_cases.papers.document import paper_document
+from business_cases.papers.jobs import KIND, paper_generate, paper_job
+from business_cases.papers.rendering import DOCX_TYPE, Rendered, paper_render
+
+__all__ = ["DOCX_TYPE", "KIND", "PaperData", "Rendered", "paper_data", "paper_document", "paper_generate",
+           "paper_job", "paper_render"]

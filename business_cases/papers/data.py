@@ -1,0 +1,97 @@
+"""Reading the figures: everything a paper shows, read once in one consistent snapshot."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from business_cases import reporting, selectors
+from business_cases.models import CabinetPaper
+from finance import reporting as finance
+from programmes.models import ConfidenceAssessment
+from programmes.selectors import plan_rows
+from risks.models import Risk
+from risks.selectors import decorate, heatmap_counts, scored
+from risks.services import risk_settings_for
+from workforce import reporting as workforce
+from workforce.models import TransferRoster
+
+
+@dataclass
+class PaperData:
+    paper: CabinetPaper
+    snapshot_at: datetime
+    today: date
+    stage: selectors.StageView | None
+    matrix: dict
+    appraisal: dict
+    spend: finance.MobilisationSpend
+    budget: finance.BudgetReport
+    soc: finance.PlanAgainstActual | None
+    reserves: list
+    benefits: finance.CostsAndBenefits
+    roster: TransferRoster | None
+    teams: workforce.TeamSummary
+    breakdowns: list
+    open_risks: list
+    heatmap: dict
+    risk_settings: object
+    milestones: list
+    derived: list
+    workstreams: list
+    confidence: ConfidenceAssessment | None
+    services: list
+
+    @property
+    def programme(self):
+        return self.paper.programme
+
+
+def _snapshot() -> None:
+    """Make the current transaction read one snapshot of the database throughout."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+
+def paper_data(*, paper: CabinetPaper, today: date) -> PaperData:
+    """Everything the paper shows, read once and as at one moment. Called inside a
+    transaction that has already read (a test's), it reads in that one instead."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:
+            _snapshot()
+        snapshot_at = timezone.now()
+        programme = paper.programme
+        rank = selectors.ranking(programme=programme)
+        results = selectors.appraisal(programme=programme, rank=rank)
+        stage = None
+        if paper.business_case_id:
+            stage = next((v for v in selectors.stage_views(programme=programme, rank=rank, results=results)
+                          if v.stage == paper.business_case.stage), None)
+        facts = finance.ledger_facts(programme=programme)
+        roster = paper.roster or (TransferRoster.objects.filter(programme=programme)
+                                  .select_related("programme").order_by("-version").first())
+        rows = workforce.roster_rows(roster)
+        settings = risk_settings_for(programme=programme)
+        open_risks = list(scored(Risk.objects.filter(programme=programme, status=Risk.Status.OPEN))
+                          .select_related("workstream").order_by("-residual", "-inherent", "number"))
+        decorate(open_risks, settings=settings, today=today)
+        milestones, derived = plan_rows(programme=programme)
+        return PaperData(
+            paper=paper, snapshot_at=snapshot_at, today=today, stage=stage,
+            matrix=reporting.matrix_table_from(rank), appraisal=reporting.appraisal_summary_from(results),
+            spend=finance.mobilisation_spend(programme=programme, facts=facts),
+            budget=finance.budget_against_actual(programme=programme, facts=facts),
+            soc=finance.soc_against_actual(programme=programme, facts=facts),
+            reserves=finance.reserve_positions(programme=programme),
+            benefits=finance.costs_and_benefits(programme=programme),
+            roster=roster, teams=workforce.team_summary(roster, personal=False, rows=rows),
+            breakdowns=workforce.breakdowns(roster, personal=False, rows=rows),
+            open_risks=open_risks, heatmap=heatmap_counts(programme=programme), risk_settings=settings,
+            milestones=milestones, derived=derived, workstreams=list(programme.workstreams.all()),
+            confidence=programme.confidence_assessments.order_by("-period_end").first(),
+            services=list(programme.services.all()),
+        )

@@ -1,0 +1,67 @@
+"""The paper as one `core.documents.Document`: the full copy, or the public one, whose
+exempt appendices say only why they are withheld."""
+from __future__ import annotations
+
+from django.utils import timezone
+
+from business_cases.models import APPENDICES, EXEMPT_PARAGRAPHS, CabinetPaper, Classification
+from business_cases.papers.appendices import APPENDIX_BUILDERS
+from business_cases.papers.data import PaperData
+from business_cases.papers.formatting import paragraphs
+from business_cases.papers.sections import (
+    _front,
+    _options_section,
+    _other_options_section,
+    _programme_paras,
+    _prose,
+    _resources_section,
+    _risks_section,
+)
+from core.documents import Document, Items, Para
+
+
+def _withheld(paper: CabinetPaper) -> str:
+    paragraph = dict(EXEMPT_PARAGRAPHS).get(paper.exempt_paragraph, "")
+    return (f"Not for publication. This is exempt information under Part 1 of Schedule 12A to the Local "
+            f"Government Act 1972 ({paragraph[0].lower() + paragraph[1:] if paragraph else 'paragraph not given'}). "
+            "Members of the decision maker and officers who need it receive the full copy.")
+
+
+def paper_document(data: PaperData, *, full: bool) -> Document:
+    """The paper as a document: the full copy, or (`full=False`) the copy for the public
+    and for members who may not see exempt information."""
+    paper = data.paper
+    doc = Document(title=paper.title, organisation=data.programme.lead_organisation.name,
+                   front=_front(paper, data), printed_at=timezone.localtime(data.snapshot_at),
+                   author=paper.author)
+    if not full and paper.classification == Classification.EXEMPT:
+        doc.section("Exempt report").add(Para(_withheld(paper), strong=True))
+        return doc
+    _prose(doc.section("The issue"), paper.issue)
+    recommendations = doc.section("Recommendations")
+    recommendations.add(Para(f"The {paper.decision_maker} is asked to:", numbered=False))
+    for r in paper.recommendation_list:
+        recommendations.add(Para(r))
+    background = doc.section("Background")
+    background.add(*_programme_paras(data))
+    for p in paragraphs(paper.background):
+        background.add(Para(p))
+    _prose(doc.section("Statutory considerations"), paper.statutory_considerations)
+    _options_section(doc, data)
+    _resources_section(doc, data)
+    _risks_section(doc, data)
+    _prose(doc.section("Equalities"), paper.equalities)
+    _prose(doc.section("Climate change"), paper.climate_change)
+    _other_options_section(doc, data, paper.other_options)
+    _prose(doc.section("Consultation"), paper.consultation)
+    doc.section("Contact").add(Para(f"Contact: {paper.contact}"), Para(f"Report author: {paper.author}"))
+    papers = [line.strip() for line in paper.background_papers.splitlines() if line.strip()]
+    doc.section("Background papers").add(Items(tuple(papers)) if papers else Para("None."))
+    exempt = set(paper.exempt_appendices or []) if paper.classification == Classification.EXEMPT_APPENDICES else set()
+    for key, (letter, title) in APPENDICES.items():
+        section = doc.section(title, appendix=letter, exempt=key in exempt)
+        if key in exempt and not full:
+            section.add(Para(_withheld(paper), strong=True))
+        else:
+            APPENDIX_BUILDERS[key](section, data)
+    return doc

@@ -1,0 +1,262 @@
+"""The paper's body: the front sheet and the numbered sections built from live figures
+(background, options appraisal, resources, workforce, risks, other options)."""
+from __future__ import annotations
+
+from django.utils import timezone
+
+from business_cases.models import CLEAR_DAYS, CabinetPaper, Outcome
+from business_cases.papers.data import PaperData
+from business_cases.papers.formatting import (
+    NOT_WRITTEN,
+    OUTCOME_TONE,
+    TONE,
+    _difference,
+    _fte,
+    _suppression_note,
+    long_date,
+    paragraphs,
+    pounds,
+)
+from business_cases.ranking import num
+from core.documents import Cell, Document, Figure, Items, Para, Section, Table
+from finance import reporting as finance
+from finance.reporting import money
+from programmes.models import Milestone
+from risks.heatmap import heatmap_svg
+from risks.models import Risk
+
+TOP_RISKS = 5
+
+
+def _front(paper: CabinetPaper, data: PaperData) -> list[tuple[str, str]]:
+    key = "No"
+    if paper.key_decision:
+        key = (f"Yes: on the forward plan by {long_date(paper.notice_date)}, "
+               f"{CLEAR_DAYS} clear days before the meeting")
+    front = [
+        ("Meeting", paper.decision_maker),
+        ("Meeting date", long_date(paper.meeting_date)),
+        ("Title of the report", paper.title),
+        ("Forward plan reference", paper.forward_plan_reference or "—"),
+        ("Key decision", key),
+        ("Wards affected", paper.wards),
+        ("Classification", paper.classification_text()),
+    ]
+    if paper.cabinet_member:
+        front.append(("Cabinet member", paper.cabinet_member))
+    if data.stage and data.stage.current:
+        v = data.stage.current
+        front.append(("Business case", f"{data.stage.label}, version {v.number} ({v.get_status_display().lower()})"))
+    front += [
+        ("Report author", paper.author),
+        ("Contact", paper.contact),
+        ("Figures drawn from Insource", f"{timezone.localtime(data.snapshot_at):%-d %B %Y at %H:%M}"),
+    ]
+    return front
+
+
+def _prose(section: Section, text: str) -> Section:
+    for p in paragraphs(text) or [NOT_WRITTEN]:
+        section.add(Para(p))
+    return section
+
+
+def _programme_paras(data: PaperData) -> list:
+    p = data.programme
+    provider = p.outgoing_provider.name if p.outgoing_provider_id else "the current provider"
+    days = (p.transfer_date - data.today).days
+    when = (f"{days} days after these figures were read" if days > 0 else
+            "the day these figures were read" if days == 0 else f"{-days} days before these figures were read")
+    blocks: list = [Para(f"{p.name}. The contract with {provider} ends on {long_date(p.contract_end_date)}; "
+                         f"the services transfer on {long_date(p.transfer_date)}, {when}.")]
+    if data.services:
+        blocks.append(Para("The services in scope:", numbered=False))
+        blocks.append(Items(tuple(f"{s.code}: {s.name}" for s in data.services)))
+    done = sum(1 for m in data.milestones if m.status == Milestone.Status.COMPLETE)
+    late = sum(1 for m in data.milestones if m.is_late(data.today))
+    blocks.append(Para(f"The plan holds {len(data.milestones)} milestones: {done} complete and {late} late. "
+                       "Appendix F shows the timeline to transfer day."))
+    c = data.confidence
+    if c:
+        text = (f"Delivery confidence for the period ending {long_date(c.period_end)} is "
+                f"{c.get_rating_display()} on the {c.get_scale_display().lower()} scale.")
+        if c.commentary.strip():
+            text += f" {c.commentary.strip()}"
+        blocks.append(Para(text))
+    if data.stage and data.stage.current:
+        v = data.stage.current
+        text = f"This report presents the {data.stage.label}, version {v.number}"
+        if v.status == v.Status.APPROVED and v.approving_body:
+            text += f", which {v.approving_body} approved on {long_date(v.meeting_date)}"
+        else:
+            text += f" (status: {v.get_status_display().lower()})"
+        blocks.append(Para(text + "."))
+    return blocks
+
+
+def _options_section(doc: Document, data: PaperData) -> None:
+    m = data.matrix
+    s = doc.section("Options appraisal")
+    if not m["rows"]:
+        s.add(Para("No options have been recorded for appraisal."))
+        return
+    s.add(Para(f"{len(m['rows'])} options were appraised against {len(m['criteria'])} criteria drawn from the "
+               "strategic objectives and critical success factors. Appendix A sets out the whole matrix, its "
+               "colour key and the ranking rules."))
+    rows = []
+    for r in m["rows"]:
+        outcome = r["outcome_label"] + (f" (the matrix gives {r['computed_label'].lower()})" if r["overridden"] else "")
+        rows.append((f"{r['code']} {r['title']}", r["rank_text"],
+                     f"{num(r['total'])} of {num(m['max_total'])}" if r["passes_gates"] else "Ruled out by a gate",
+                     Cell(outcome, OUTCOME_TONE.get(r["outcome"], "neutral")), r["justification"] or r["explanation"]))
+    s.add(Table(caption="Options and their outcomes", headers=("Option", "Rank", "Weighted score", "Outcome", "Why"),
+                rows=tuple(rows)))
+    preferred = [r for r in m["rows"] if r["outcome"] == Outcome.PREFERRED]
+    if preferred:
+        s.add(Para(f"The preferred option is {preferred[0]['code']}, {preferred[0]['title'].lower()}. "
+                   f"{preferred[0]['explanation']}"))
+    for warning in m["green_book"]:
+        s.add(Para(f"Short list check: {warning[:1].lower()}{warning[1:]}"))
+    a = data.appraisal
+    appraised = [o for o in a["options"] if o["has_lines"]]
+    if appraised:
+        s.add(Para("The economic appraisal discounts each option's costs and benefits at the Green Book rates "
+                   f"({'; '.join(a['schedule'])}), adds optimism bias to costs and counts benefits at the stated "
+                   "confidence. Appendix B gives the detail."))
+        s.add(_appraisal_table(appraised))
+        sv = a["switching"]
+        if sv:
+            s.add(Para(f"Switching value: {sv.preferred}'s net present social value exceeds {sv.runner_up}'s by "
+                       f"{pounds(sv.amount)}. Its present value of costs would have to rise by that much"
+                       + (f" ({num(sv.percent_of_costs)}%)" if sv.percent_of_costs is not None else "")
+                       + " before the two gave equal value."))
+    else:
+        s.add(Para("No option has an economic appraisal yet."))
+
+
+def _appraisal_table(appraised: list[dict]) -> Table:
+    return Table(
+        caption="Economic appraisal (present values)",
+        headers=("Option", "Costs with optimism bias", "Benefits at confidence", "Net present social value",
+                 "Benefit–cost ratio"),
+        rows=tuple((f"{o['code']} {o['title']}" + (" (preferred)" if o["preferred"] else ""), pounds(o["pv_costs"]),
+                    pounds(o["pv_benefits"]), pounds(o["npsv"]), "—" if o["bcr"] is None else num(o["bcr"]))
+                   for o in appraised),
+        numeric=frozenset({1, 2, 3, 4}))
+
+
+def spend_table(spend: finance.MobilisationSpend) -> Table:
+    """Actual mobilisation spend by year: revenue, capital, the year's total and the running
+    total. The foot is the sum of the years; a published total that differs is explained in
+    the note, never printed as the total."""
+    return Table(
+        caption="Mobilisation spend by financial year",
+        headers=("Year", "Revenue", "Capital", "Total", "Cumulative"),
+        rows=tuple((str(y.year), money(y.revenue), money(y.capital), money(y.total), money(y.cumulative))
+                   for y in spend.years),
+        foot=(("Total", money(spend.revenue), money(spend.capital), money(spend.total), ""),),
+        numeric=frozenset({1, 2, 3, 4}), note=" ".join(spend.notes))
+
+
+def _resources_section(doc: Document, data: PaperData) -> None:
+    s = doc.section("Resource implications")
+    spend = data.spend
+    if spend.years:
+        last = spend.years[-1]
+        s.add(Para(f"Mobilisation has cost {money(spend.total)} over {len(spend.years)} financial years, "
+                   f"{money(spend.revenue)} revenue and {money(spend.capital)} capital, taken from the ledger "
+                   f"exports loaded into Insource; spend to the end of {last.year} is {money(last.cumulative)}."),
+              spend_table(spend))
+    else:
+        s.add(Para("No spend has been loaded from the ledger yet."))
+    if data.soc and data.soc.rows:
+        soc = data.soc
+        s.add(Para(f"Against the costs planned at the Strategic Outline Case ({soc.label}):"),
+              Table(caption="Planned cost against actual spend",
+                    headers=("Year", "Planned", "Actual", "Difference"),
+                    rows=tuple((str(y), money(p), money(a), _difference(p, a)) for y, p, a in soc.rows),
+                    foot=(("Total", money(soc.planned_total), money(soc.actual_total),
+                           _difference(soc.planned_total, soc.actual_total)),),
+                    numeric=frozenset({1, 2, 3})))
+    if data.reserves:
+        s.add(Table(caption="Funding sources", headers=("Source", "Balance", "Committed to this programme",
+                                                        "Committed elsewhere", "Uncommitted"),
+                    rows=tuple((r.source.name, money(r.source.balance), money(r.committed),
+                                money(r.source.other_commitments), money(r.uncommitted)) for r in data.reserves),
+                    numeric=frozenset({1, 2, 3, 4})))
+    b = data.benefits
+    if b.years:
+        s.add(Table(caption="Costs and benefits by year",
+                    headers=("Year", "Investment", "Income", "Savings", "Net", "Cumulative net"),
+                    rows=tuple((str(y.year), money(y.investment), money(y.income), money(y.savings), money(y.net),
+                                Cell(money(y.cumulative_net), "good" if y.cumulative_net >= 0 else "bad"))
+                               for y in b.years),
+                    foot=(("Total", money(b.total("investment")), money(b.total("income")),
+                           money(b.total("savings")), money(b.total("net")), ""),),
+                    numeric=frozenset({1, 2, 3, 4, 5}),
+                    note=(f"The programme pays back in {b.payback_year}." if b.payback_year else
+                          "The programme does not pay back within the years planned.")))
+    s.add(Para("Appendix C gives budget against actual by year, by revenue and capital, by cost type and "
+               "by workstream."))
+    _workforce_blocks(s, data)
+
+
+def _workforce_blocks(s: Section, data: PaperData) -> None:
+    t = data.teams
+    if data.roster is None:
+        s.add(Para("No staff list has been received from the outgoing provider yet."))
+        return
+    r = data.roster
+    s.add(Para(f"Workforce: version {r.version} of the transfer list, as at {long_date(r.as_at)}, names "
+               f"{t.total.shown_headcount} people ({_fte(t.total.shown_fte)} full-time equivalent) in "
+               f"{len(t.rows)} teams" + (f", with {t.vacancies} vacant posts" if t.vacancies else "") + "."))
+    s.add(Table(caption="Staff transferring by team",
+                headers=("Team", "Service line", "Headcount", "FTE"),
+                rows=tuple((row.team, row.service_line or "—", str(row.people.shown_headcount),
+                            _fte(row.people.shown_fte)) for row in t.rows),
+                foot=(("Total", "", str(t.total.shown_headcount), _fte(t.total.shown_fte)),),
+                numeric=frozenset({2, 3}),
+                note=_suppression_note(t.any_hidden)))
+
+
+def _risk_row(r: Risk) -> tuple:
+    return (r.reference, r.title, r.workstream.name if r.workstream_id else "—",
+            Cell(f"{r.inherent_score} ({r.inherent_rag.capitalize()})", TONE.get(r.inherent_rag, "neutral")),
+            Cell(f"{r.residual_score} ({r.residual_rag.capitalize()})", TONE.get(r.residual_rag, "neutral")))
+
+
+RISK_HEADERS = ("Ref", "Risk", "Workstream", "Before mitigation", "After mitigation")
+
+
+def _risks_section(doc: Document, data: PaperData) -> None:
+    s = doc.section("Risk management")
+    risks = data.open_risks
+    if not risks:
+        s.add(Para("The programme's risk register has no open risks."))
+        return
+    red = sum(1 for r in risks if r.residual_rag == "red")
+    s.add(Para(f"The register holds {len(risks)} open risks, {red} of them red after mitigation. "
+               f"The {min(TOP_RISKS, len(risks))} highest after mitigation are below; Appendix E lists them all."),
+          Table(caption="Top risks (score is likelihood × impact, out of 25)", headers=RISK_HEADERS,
+                rows=tuple(_risk_row(r) for r in risks[:TOP_RISKS])))
+    counts = data.heatmap["residual"]
+    settings = data.risk_settings
+    svg = heatmap_svg(counts=counts, title="Open risks after mitigation", element_id="paper-heatmap",
+                      green_max=settings.green_max, amber_max=settings.amber_max)
+    rows = tuple((str(likelihood), *(str(counts.get((likelihood, impact), 0)) for impact in range(1, 6)))
+                 for likelihood in range(5, 0, -1))
+    s.add(Figure("Heat map of open risks after mitigation", svg,
+                 Table(caption="Open risks by likelihood (rows) and impact (columns)",
+                       headers=("Likelihood", *(f"Impact {i}" for i in range(1, 6))), rows=rows,
+                       numeric=frozenset({1, 2, 3, 4, 5}))))
+
+
+def _other_options_section(doc: Document, data: PaperData, text: str) -> None:
+    s = doc.section("Other options considered")
+    for p in paragraphs(text):
+        s.add(Para(p))
+    others = [r for r in data.matrix["rows"] if r["outcome"] != Outcome.PREFERRED]
+    for r in others:
+        s.add(Para(f"{r['code']} {r['title']}: {r['outcome_label'].lower()}. {r['justification'] or r['explanation']}"))
+    if not others and not paragraphs(text):
+        s.add(Para(NOT_WRITTEN))
