@@ -27,3 +27,7 @@ RUN DJANGO_SECRET_KEY=build-only-build-only-build-only-build DJANGO_ALLOWED_HOST
     DATABASE_URL=postgres://build@build/build CELERY_BROKER_URL=redis://build:6379/0 \
     python manage.py collectstatic --noinput
 USER nobody
+# The web server by default (docker-compose.yml names it too): threaded gunicorn workers,
+# GUNICORN_WORKERS x GUNICORN_THREADS, from config/gunicorn.py.
+EXPOSE 8000
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]

@@ -9,6 +9,11 @@ from .base import *  # noqa: F403
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Each test request closes its connection, as before persistent connections: the backup and
+# restore tests drop and create databases, which PostgreSQL refuses while a connection kept
+# from an earlier request is still open on them.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # noqa: F405
 # A fresh folder per test run, unless MEDIA_ROOT is given: the worker test starts a Celery
 # worker process that must write its files where the test process reads them.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(prefix="insource-test-media-"))
