@@ -39,10 +39,6 @@ from core.roles import Capability
 from programmes import job_pages
 from programmes.access import programme_access
 from programmes.api import ProgrammeChildViewSet, ProgrammeScopedSerializer
-from workforce.models import TransferRoster
-
-SCOPED = {"business_case": BusinessCase, "option": Option, "criterion": Criterion,
-          "objective": StrategicObjective, "csf": CriticalSuccessFactor}
 
 
 @extend_schema_field({"type": "string", "example": "2023/24", "description": "Financial year, April to March"})
@@ -51,8 +47,8 @@ class YearField(FinancialYearSerializerField):
 
 
 class _Scoped(ProgrammeScopedSerializer):
-    """Also limits choices of business cases, options, criteria, objectives and CSFs to the
-    programme in the URL."""
+    """Related choices come limited to the programme in the URL (ProgrammeScopedSerializer);
+    choices of values are described inline in the schema."""
 
     serializer_field_mapping = {**ProgrammeScopedSerializer.serializer_field_mapping, FinancialYearField: YearField}
 
@@ -64,12 +60,6 @@ class _Scoped(ProgrammeScopedSerializer):
             if isinstance(f, serializers.ChoiceField):
                 set_override(f, "field", {"type": "string", "enum": [str(v) for v in f.choices],
                                           "description": "One of: " + ", ".join(str(v) for v in f.choices if v)})
-        programme = self.context.get("programme")
-        if programme is None:
-            return
-        for name, model in SCOPED.items():
-            if name in self.fields and hasattr(self.fields[name], "queryset"):
-                self.fields[name].queryset = model.objects.filter(programme=programme)
 
 
 class BusinessCaseSerializer(_Scoped):
@@ -335,12 +325,6 @@ class CabinetPaperSerializer(_Scoped):
                   "background", "statutory_considerations", "equalities", "climate_change", "consultation",
                   "other_options", "background_papers", "created_at", "versions"]
         read_only_fields = ["created_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        programme = self.context.get("programme")
-        if programme is not None and "roster" in self.fields:
-            self.fields["roster"].queryset = TransferRoster.objects.filter(programme=programme)
 
 
 class CabinetPaperViewSet(_Child):

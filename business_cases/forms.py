@@ -23,7 +23,6 @@ from business_cases.models import (
 from core.concurrency import VersionedForm, VersionedRecordsForm
 from core.forms import GovukDateField, govuk_messages
 from programmes.forms import ProgrammeScopedForm
-from workforce.models import TransferRoster
 
 
 class ObjectiveForm(ProgrammeScopedForm):
@@ -64,9 +63,7 @@ class CriterionForm(ProgrammeScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["objective"].queryset = StrategicObjective.objects.filter(programme=self.programme)
         self.fields["objective"].empty_label = "None"
-        self.fields["csf"].queryset = CriticalSuccessFactor.objects.filter(programme=self.programme)
         self.fields["csf"].empty_label = "None"
         self.fields["direction"].choices = [("", "Not money")] + [
             c for c in self.fields["direction"].choices if c[0]]
@@ -192,7 +189,7 @@ class AppraisalLineForm(ProgrammeScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["option"].queryset = Option.objects.filter(programme=self.programme).order_by("order", "code")
+        self.fields["option"].queryset = self.fields["option"].queryset.order_by("order", "code")
         self.fields["option"].empty_label = "Choose an option"
         self.fields["option"].error_messages["required"] = "Choose the option"
         self.fields["amount"].required = False
@@ -224,10 +221,9 @@ class CabinetPaperForm(ProgrammeScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["business_case"].queryset = self.programme.business_cases.all()
         self.fields["business_case"].empty_label = "None"
         self.fields["business_case"].label_from_instance = lambda bc: bc.get_stage_display()
-        self.fields["roster"].queryset = TransferRoster.objects.filter(programme=self.programme).order_by("-version")
+        self.fields["roster"].queryset = self.fields["roster"].queryset.order_by("-version")
         self.fields["roster"].empty_label = "The latest version"
         self.fields["exempt_paragraph"].choices = [("", "Not exempt")] + list(EXEMPT_PARAGRAPHS)
         self.fields["exempt_paragraph"].required = False

@@ -57,18 +57,10 @@ class _FinanceSerializer(ProgrammeScopedSerializer):
     serializer_field_mapping = {**ProgrammeScopedSerializer.serializer_field_mapping,
                                 FinancialYearField: YearField}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        programme = self.context.get("programme")
-        if programme is None:
-            return
-        for name, model in (("version", BudgetVersion), ("funding_source", FundingSource), ("kpi", Kpi)):
-            if name in self.fields:
-                self.fields[name].queryset = model.objects.filter(programme=programme)
-
 
 def _serializer(model_, fields_):
-    attrs = {"Meta": type("Meta", (), {"model": model_, "fields": ["id", *fields_]})}
+    # The module named here, not DRF's metaclass's, so the class is found and named as ours.
+    attrs = {"Meta": type("Meta", (), {"model": model_, "fields": ["id", *fields_]}), "__module__": __name__}
     if "category" in fields_:
         attrs["category"] = _choice_field(model_._meta.get_field("category"))
     return type(f"{model_.__name__}Serializer", (_FinanceSerializer,), attrs)
@@ -100,12 +92,15 @@ VIEWSETS = {
 
 
 class LedgerTransactionSerializer(serializers.ModelSerializer):
-    financial_year = YearField()
+    financial_year = YearField(read_only=True)
 
     class Meta:
         model = LedgerTransaction
         fields = ["id", "upload", "transaction_date", "financial_year", "period", "cost_centre", "account_code",
                   "description", "supplier", "amount", "reference"]
+        # Lines come and go with their upload, never one by one: nothing here is written,
+        # so the upload is no choice to limit.
+        read_only_fields = fields
 
 
 class LedgerTransactionViewSet(ProgrammeChildViewSet):

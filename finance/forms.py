@@ -20,20 +20,16 @@ YEAR_HINT = "Write it like 2023/24 (April to March)"
 
 
 class _FinanceForm(ProgrammeScopedForm):
-    """Limits related choices to the programme, and hints how to write a financial year."""
+    """Related choices come limited to the programme (ProgrammeScopedForm); this hints how
+    to write a financial year."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "financial_year" in self.fields:
             self.fields["financial_year"].help_text = YEAR_HINT
             self.fields["financial_year"].widget.attrs.setdefault("class", "govuk-input--width-5")
-        if "version" in self.fields:
-            self.fields["version"].queryset = BudgetVersion.objects.filter(programme=self.programme)
         if "funding_source" in self.fields:
-            self.fields["funding_source"].queryset = FundingSource.objects.filter(programme=self.programme)
             self.fields["funding_source"].empty_label = "None"
-        if "kpi" in self.fields:
-            self.fields["kpi"].queryset = Kpi.objects.filter(programme=self.programme)
         if "workstream" in self.fields and not self.fields["workstream"].required:
             self.fields["workstream"].empty_label = "None"
 

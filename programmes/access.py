@@ -6,6 +6,7 @@ role lacks the capability gets 403.
 """
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -56,6 +57,12 @@ def programmes_for_user(user) -> QuerySet[Programme]:
     return Programme.objects.filter(memberships__user=user)
 
 
+def programme_members(programme: Programme) -> QuerySet:
+    """The people who belong to `programme`: the only ones its records may name (an owner,
+    a lead, an assessor), so every form and serializer offers no one else (core.scoping)."""
+    return get_user_model().objects.filter(memberships__programme=programme)
+
+
 def programme_access(user, slug: str, capability: Capability = Capability.VIEW) -> ProgrammeAccess:
     """The programme with `slug` as `user` stands in it; 404 if they are not a member,
     403 if their role lacks `capability`."""
@@ -81,4 +88,4 @@ def member_roles(user) -> dict[int, str]:
 
 
 __all__ = ["Capability", "ProgrammeAccess", "Role", "member_roles", "programme_access",
-           "programmes_for_user"]
+           "programme_members", "programmes_for_user"]

@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from core.concurrency import VersionedSchema, as_stored, if_match_conflict, locked_copy, with_etag
 from core.protection import refusal_message
 from core.roles import Capability
-from programmes.access import programme_access, programmes_for_user
+from core.scoping import scope_serializer
+from programmes.access import programme_access, programme_members, programmes_for_user
 from programmes.forms import LOOP_MESSAGE
 from programmes.models import (
     ConfidenceAssessment,
@@ -49,20 +50,16 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 
 class ProgrammeScopedSerializer(serializers.ModelSerializer):
-    """Related choices are limited to the programme in the URL."""
+    """Every related choice — nested ones too — is limited to the programme in the
+    serializer's context, and every person to its members (core.scoping): another
+    programme's id is "Invalid pk", a field error. Without a programme in the context
+    nothing can be chosen at all, so a view that forgets it fails closed."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         programme = self.context.get("programme")
-        if programme is None:
-            return
-        for name, f in self.fields.items():
-            if name == "workstream":
-                f.queryset = programme.workstreams.all()
-            elif name == "depends_on":
-                f.child_relation.queryset = Milestone.objects.filter(programme=programme)
-            elif name in ("owner", "lead", "assessed_by"):
-                f.queryset = f.queryset.model.objects.filter(memberships__programme=programme)
+        scope_serializer(self, tenant=programme,
+                         members=None if programme is None else programme_members(programme))
 
 
 class WorkstreamSerializer(ProgrammeScopedSerializer):

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 
 from core.concurrency import VersionedForm
 from core.forms import govuk_date_fields, govuk_messages
+from core.scoping import scope_form
+from programmes.access import programme_members
 from programmes.models import (
     ConfidenceAssessment,
     Decision,
@@ -21,22 +23,25 @@ LOOP_MESSAGE = "These dependencies would make a loop back to this milestone."
 
 
 class ProgrammeScopedForm(VersionedForm):
-    """A ModelForm bound to one programme: choice lists hold only that programme's rows
-    and its members, so nothing of another programme can be picked."""
+    """A ModelForm bound to one programme. Every model choice holds only that programme's
+    rows, and every choice of a person only its members (core.scoping), so nothing of
+    another programme can be picked: a posted id of one is "Select a valid choice"."""
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.instance.programme = programme
-        govuk_date_fields(self)
-        govuk_messages(self)
-        members = get_user_model().objects.filter(memberships__programme=programme)
-        for name in ("owner", "lead", "assessed_by"):
-            if name in self.fields:
-                self.fields[name].queryset = members.order_by("first_name", "last_name")
-                self.fields[name].empty_label = "Nobody yet"
+        # A row form of a large upload may share fields already prepared (workforce.imports).
+        if not getattr(self, "fields_prepared", False):
+            govuk_date_fields(self)
+            govuk_messages(self)
+        scope_form(self, tenant=programme, members=programme_members(programme))
+        for field in self.fields.values():
+            if (isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField)
+                    and issubclass(field.queryset.model, get_user_model())):
+                field.queryset = field.queryset.order_by("first_name", "last_name")
+                field.empty_label = "Nobody yet"
         if "workstream" in self.fields:
-            self.fields["workstream"].queryset = programme.workstreams.all()
             self.fields["workstream"].empty_label = "Choose a workstream" if (
                 self.fields["workstream"].required) else "None"
 
@@ -72,7 +77,7 @@ class MilestoneForm(ProgrammeScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        others = Milestone.objects.filter(programme=self.programme).order_by("forecast_date")
+        others = self.fields["depends_on"].queryset.order_by("forecast_date")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         self.fields["depends_on"].queryset = others

@@ -8,17 +8,7 @@ from risks.models import Issue, Risk, RiskAction
 from risks.services import risk_action_save, risk_save
 
 
-class _RiskScoped(ProgrammeScopedSerializer):
-    """Also limits a `risk` choice to the programme in the URL."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        programme = self.context.get("programme")
-        if programme is not None and "risk" in self.fields:
-            self.fields["risk"].queryset = Risk.objects.filter(programme=programme)
-
-
-class RiskSerializer(_RiskScoped):
+class RiskSerializer(ProgrammeScopedSerializer):
     reference = serializers.CharField(read_only=True)
     inherent_score = serializers.IntegerField(read_only=True)
     residual_score = serializers.IntegerField(read_only=True)
@@ -31,13 +21,13 @@ class RiskSerializer(_RiskScoped):
                   "response", "status", "next_review_date", "escalated", "escalated_on"]
 
 
-class RiskActionSerializer(_RiskScoped):
+class RiskActionSerializer(ProgrammeScopedSerializer):
     class Meta:
         model = RiskAction
         fields = ["id", "risk", "description", "owner", "due_date", "status"]
 
 
-class IssueSerializer(_RiskScoped):
+class IssueSerializer(ProgrammeScopedSerializer):
     class Meta:
         model = Issue
         fields = ["id", "risk", "title", "description", "priority", "owner", "raised_on",

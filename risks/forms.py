@@ -36,7 +36,7 @@ class IssueForm(ProgrammeScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["risk"].queryset = Risk.objects.filter(programme=self.programme).order_by("number")
+        self.fields["risk"].queryset = self.fields["risk"].queryset.order_by("number")
         self.fields["risk"].empty_label = "Not raised from a risk"
 
 

@@ -7,9 +7,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from django import forms
-from django.contrib.auth import get_user_model
 
 from core.uploads import ColumnSpec, UploadSpec
+from programmes.access import programme_members
 from programmes.models import Programme
 from programmes.services import record_delete
 from risks.forms import RiskForm
@@ -76,7 +76,7 @@ class RowLookups:
 
     def __init__(self, programme: Programme):
         self.owners: dict[str, list] = {}
-        for user in get_user_model().objects.filter(memberships__programme=programme).distinct():
+        for user in programme_members(programme).distinct():
             for name in {user.username, user.get_full_name(), str(user)}:
                 if name:
                     self.owners.setdefault(_key(name), [])

@@ -1,11 +1,14 @@
 """Factories for the test suite: one per model, building valid rows with few arguments."""
 from datetime import date, timedelta
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
+from business_cases.models import BusinessCase, Criterion, CriticalSuccessFactor, Option, Stage, StrategicObjective
 from core.models import User
 from core.roles import Role
+from finance.models import BudgetVersion, FundingSource, Kpi
 from programmes.models import (
     ConfidenceAssessment,
     Decision,
@@ -18,6 +21,8 @@ from programmes.models import (
     ServiceInScope,
     Workstream,
 )
+from risks.models import Category, Risk
+from workforce.models import PayScale, Team, TransferRoster
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -132,3 +137,119 @@ class ConfidenceAssessmentFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     period_end = factory.Sequence(lambda n: date(2020, 1, 31) + timedelta(days=31 * n))
     rating = ConfidenceAssessment.Rating.AMBER
+
+
+# Records of the other apps, one factory each: tests/test_scoping.py gives each programme a
+# row of every model a form or serializer can choose, and looks the factory up by its model.
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+    service_line = "Adult social care"
+
+
+class PayScaleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PayScale
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    code = factory.Sequence(lambda n: f"PS{n}")
+    name = factory.Sequence(lambda n: f"Pay scale {n}")
+
+
+class TransferRosterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TransferRoster
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    as_at = factory.LazyFunction(timezone.localdate)
+    received_on = factory.LazyFunction(timezone.localdate)
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Risk
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Risk {n}")
+    category = Category.WORKFORCE
+    likelihood = 3
+    impact = 3
+    residual_likelihood = 2
+    residual_impact = 2
+
+
+class FundingSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingSource
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Reserve {n}")
+
+
+class BudgetVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetVersion
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Budget {n}")
+
+
+class KpiFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Kpi
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"KPI {n}")
+    unit = "%"
+    baseline = Decimal("50")
+    target = Decimal("80")
+
+
+class BusinessCaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessCase
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    stage = Stage.SOC
+
+
+class StrategicObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StrategicObjective
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = "Keep people safe through the transfer"
+
+
+class CriticalSuccessFactorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CriticalSuccessFactor
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = "Affordable within the budget"
+
+
+class OptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Option
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    code = factory.Sequence(lambda n: f"O{n}")
+    title = factory.Sequence(lambda n: f"Option {n}")
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Criterion {n}")
+    kind = Criterion.Kind.LEVELS

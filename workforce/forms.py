@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.concurrency import VersionedForm, VersionedRecordsForm
 from core.forms import govuk_date_fields, govuk_messages
-from programmes.models import Programme
+from programmes.forms import ProgrammeScopedForm
 from workforce.models import (
     FTE_TOLERANCE,
     MAX_FTE,
@@ -17,7 +17,6 @@ from workforce.models import (
     PayScale,
     Readiness,
     Team,
-    TransferRoster,
     WorkforceSettings,
 )
 
@@ -33,17 +32,7 @@ def fte_problem(fte: Decimal | None, hours: Decimal | None, standard_week: Decim
     return None
 
 
-class _Scoped(VersionedForm):
-    def __init__(self, *args, programme: Programme, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.programme = programme
-        self.instance.programme = programme
-        if not getattr(self, "fields_prepared", False):
-            govuk_date_fields(self)
-            govuk_messages(self)
-
-
-class EmployeeRecordForm(_Scoped):
+class EmployeeRecordForm(ProgrammeScopedForm):
     """One person (or vacant post) on a roster: HR corrects a record with it, and every
     row of an ELI upload goes through it (as `workforce.imports.EliRowForm`)."""
 
@@ -58,9 +47,6 @@ class EmployeeRecordForm(_Scoped):
     def __init__(self, *args, standard_week: Decimal, **kwargs):
         super().__init__(*args, **kwargs)
         self.standard_week = standard_week
-        if "team" in self.fields and isinstance(self.fields["team"], forms.ModelChoiceField):
-            self.fields["team"].queryset = Team.objects.filter(programme=self.programme)
-            self.fields["pay_scale"].queryset = PayScale.objects.filter(programme=self.programme)
 
     def clean_continuous_service_date(self):
         value = self.cleaned_data.get("continuous_service_date")
@@ -115,7 +101,7 @@ class RosterDetailsForm(forms.Form):
         return data
 
 
-class TeamForm(_Scoped):
+class TeamForm(ProgrammeScopedForm):
     class Meta:
         model = Team
         fields = ["name", "service_line"]
@@ -127,7 +113,7 @@ class TeamForm(_Scoped):
         return name
 
 
-class PayScaleForm(_Scoped):
+class PayScaleForm(ProgrammeScopedForm):
     class Meta:
         model = PayScale
         fields = ["code", "name"]
@@ -149,14 +135,14 @@ class WorkforceSettingsForm(VersionedForm):
         govuk_messages(self)
 
 
-class EstablishmentForm(_Scoped):
+class EstablishmentForm(ProgrammeScopedForm):
     class Meta:
         model = Establishment
         fields = ["name", "baseline", "note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["baseline"].queryset = TransferRoster.objects.filter(programme=self.programme).order_by("-version")
+        self.fields["baseline"].queryset = self.fields["baseline"].queryset.order_by("-version")
         self.fields["baseline"].empty_label = "Choose a roster version"
 
 
