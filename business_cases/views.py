@@ -55,7 +55,8 @@ from core.concurrency import atomic_post
 from core.roles import Capability
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.history import history_entries
-from programmes.services import record_delete, record_save
+from programmes.record_pages import RecordPages
+from programmes.services import record_save
 from programmes.upload_pages import UploadPages
 from programmes.views import programme_context, today
 
@@ -75,10 +76,6 @@ def _stage(stage: str) -> str:
 def _form_page(request, access, form, heading, cancel, submit="Save", ask_reason=False) -> HttpResponse:
     return render(request, "programmes/form.html", _ctx(
         access, form=form, heading=heading, submit=submit, ask_reason=ask_reason, cancel_url=cancel))
-
-
-def _reason(request, edited: bool, noun: str) -> str:
-    return (request.POST.get("change_reason") or f"{noun} {'edited' if edited else 'added'}")[:100]
 
 
 # --- Overview and stages -------------------------------------------------------------------
@@ -240,35 +237,24 @@ def compare(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
 
 # --- Objectives and CSFs -------------------------------------------------------------------
 
-def _numbered_edit(request, slug, pk, model, form_class, noun):
-    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
-    instance = get_object_or_404(model, programme=access.programme, pk=pk) if pk else None
-    initial = {}
-    if instance is None:
-        initial["number"] = model.objects.filter(programme=access.programme).count() + 1
-    form = form_class(request.POST or None, instance=instance, programme=access.programme, initial=initial)
-    home_url = reverse("business_cases:home", args=[slug])
-    if request.method == "POST" and form.is_valid():
-        saved = record_save(instance=form.save(commit=False), user=request.user,
-                            reason=_reason(request, bool(instance), noun))
-        messages.success(request, f"{saved.code} saved.")
-        return redirect(home_url)
-    heading = f"Edit {instance.code}" if instance else f"Add a {noun.lower()}"
-    return _form_page(request, access, form, heading, home_url, ask_reason=bool(instance))
+def _next_number(model):
+    """The form's first guess at a new objective's or CSF's number: the one after the last."""
+    return lambda request, access: {"number": model.objects.filter(programme=access.programme).count() + 1}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@atomic_post  # the version check locks the row until the save
-def objective_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    return _numbered_edit(request, slug, pk, StrategicObjective, ObjectiveForm, "Strategic objective")
+def _record(key: str, model, form, singular: str, done: str, **kw) -> RecordPages:
+    """A business case record whose add, edit (and delete) pages are the shared record pages,
+    leading back to the page (a URL name of business_cases) that lists it."""
+    return RecordPages(key=key, model=model, form=form, singular=singular, capability=Capability.EDIT_BUSINESS_CASE,
+                       namespace="business_cases", done=f"business_cases:{done}", context=_ctx, **kw)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@atomic_post  # the version check locks the row until the save
-def csf_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    return _numbered_edit(request, slug, pk, CriticalSuccessFactor, CsfForm, "Critical success factor")
+OBJECTIVES = _record("objective", StrategicObjective, ObjectiveForm, "strategic objective", "home",
+                     initial=_next_number(StrategicObjective), edit_heading=lambda o: f"Edit {o.code}",
+                     saved_message=lambda o: f"{o.code} saved.")
+CSFS = _record("csf", CriticalSuccessFactor, CsfForm, "critical success factor", "home",
+               initial=_next_number(CriticalSuccessFactor), edit_heading=lambda o: f"Edit {o.code}",
+               saved_message=lambda o: f"{o.code} saved.")
 
 
 # --- The options appraisal matrix ----------------------------------------------------------
@@ -308,21 +294,8 @@ def matrix_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return _form_page(request, access, form, "How levels and ratings score", back)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@atomic_post  # the version check locks the row until the save
-def option_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
-    instance = get_object_or_404(Option, programme=access.programme, pk=pk) if pk else None
-    form = OptionForm(request.POST or None, instance=instance, programme=access.programme)
-    back = reverse("business_cases:matrix", args=[slug])
-    if request.method == "POST" and form.is_valid():
-        option = record_save(instance=form.save(commit=False), user=request.user,
-                             reason=_reason(request, bool(instance), "Option"))
-        messages.success(request, f"Option {option.code} saved.")
-        return redirect(back)
-    return _form_page(request, access, form, f"Edit option {instance.code}" if instance else "Add an option",
-                      back, ask_reason=bool(instance))
+OPTIONS = _record("option", Option, OptionForm, "option", "matrix", article="an",
+                  edit_heading=lambda o: f"Edit option {o.code}", saved_message=lambda o: f"Option {o.code} saved.")
 
 
 @login_required
@@ -347,21 +320,7 @@ def option_cells(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                       submit="Save scores")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@atomic_post  # the version check locks the row until the save
-def criterion_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
-    instance = get_object_or_404(Criterion, programme=access.programme, pk=pk) if pk else None
-    form = CriterionForm(request.POST or None, instance=instance, programme=access.programme)
-    back = reverse("business_cases:matrix", args=[slug])
-    if request.method == "POST" and form.is_valid():
-        record_save(instance=form.save(commit=False), user=request.user,
-                    reason=_reason(request, bool(instance), "Criterion"))
-        messages.success(request, "The criterion has been saved.")
-        return redirect(back)
-    return _form_page(request, access, form, "Edit criterion" if instance else "Add a criterion", back,
-                      ask_reason=bool(instance))
+CRITERIA = _record("criterion", Criterion, CriterionForm, "criterion", "matrix")
 
 
 # --- Economic appraisal --------------------------------------------------------------------
@@ -383,34 +342,16 @@ def appraisal(request: HttpRequest, slug: str) -> HttpResponse:
         categories=AppraisalLine.Category.choices))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@atomic_post  # the version check locks the row until the save
-def line_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
-    instance = get_object_or_404(AppraisalLine, programme=access.programme, pk=pk) if pk else None
-    initial = {}
-    if instance is None and request.GET.get("option", "").isdigit():
-        initial["option"] = int(request.GET["option"])
-    form = AppraisalLineForm(request.POST or None, instance=instance, programme=access.programme, initial=initial)
-    back = reverse("business_cases:appraisal", args=[slug])
-    if request.method == "POST" and form.is_valid():
-        record_save(instance=form.save(commit=False), user=request.user,
-                    reason=_reason(request, bool(instance), "Appraisal line"))
-        messages.success(request, "The appraisal line has been saved.")
-        return redirect(back)
-    return _form_page(request, access, form, "Edit appraisal line" if instance else "Add an appraisal line", back,
-                      ask_reason=bool(instance))
+def _option_from_query(request: HttpRequest, access: ProgrammeAccess) -> dict:
+    """A line added from an option's part of the appraisal page starts with that option."""
+    raw = request.GET.get("option", "")
+    return {"option": int(raw)} if raw.isdigit() else {}
 
 
-@login_required
-@require_POST
-def line_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_BUSINESS_CASE)
-    line = get_object_or_404(AppraisalLine, programme=access.programme, pk=pk)
-    record_delete(instance=line, user=request.user, reason="Appraisal line removed")
-    messages.success(request, f"The line “{line.description}” has been removed.")
-    return redirect("business_cases:appraisal", slug)
+# Lines are removed by a button on the appraisal page, without a page of their own.
+LINES = _record("line", AppraisalLine, AppraisalLineForm, "appraisal line", "appraisal", article="an",
+                initial=_option_from_query, confirm_delete=False, delete_reason="Appraisal line removed",
+                deleted_message=lambda line: f"The line “{line.description}” has been removed.")
 
 
 # --- Uploading appraisal lines (core.uploads does the work) --------------------------------
