@@ -7,3 +7,5 @@ from config.settings.local import *  # noqa: F403
 DEBUG = False
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405 - the test Client's host
 DATABASES["default"]["NAME"] = os.environ["INSOURCE_BENCH_DB_NAME"]  # noqa: F405
+# Outermost, so that the CPU it reports holds every other middleware's too.
+MIDDLEWARE = ["bench.middleware.ServerTimingMiddleware", *MIDDLEWARE]  # noqa: F405
