@@ -128,12 +128,12 @@ def paper_job(request: HttpRequest, slug: str, pk: int, job_uuid) -> HttpRespons
     template = ("business_cases/includes/paper_job_status.html" if request.headers.get("HX-Request")
                 else "business_cases/paper_job.html")
     # Only those who may generate the paper are offered "Try again".
-    retry = job_pages.retry_context(
+    status = job_pages.status_context(
         request, access, job, retry_url=reverse("business_cases:paper_job_retry", args=[slug, pk, job.uuid]),
         job_url=lambda j: reverse("business_cases:paper_job", args=[slug, pk, j.uuid]),
-    ) if access.can(Capability.GENERATE_PAPER) else {}
+        offer_retry=access.can(Capability.GENERATE_PAPER))
     return render(request, template, _ctx(access, paper=paper, job=job, version=version, full=_full(access),
-                                          **retry))
+                                          **status))
 
 
 @login_required

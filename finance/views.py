@@ -255,10 +255,10 @@ def ledger_job(request: HttpRequest, slug: str, job_uuid) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
     job = get_object_or_404(jobs_for(access.programme, kind=LEDGER_COMMIT_KIND), uuid=job_uuid)
     template = "finance/includes/job_status.html" if request.headers.get("HX-Request") else "finance/ledger_job.html"
-    retry = job_pages.retry_context(request, access, job,
-                                    retry_url=reverse("finance:ledger_job_retry", args=[slug, job.uuid]),
-                                    job_url=lambda j: reverse("finance:ledger_job", args=[slug, j.uuid]))
-    return render(request, template, _context(access, "ledger", job=job, **retry))
+    status = job_pages.status_context(request, access, job,
+                                      retry_url=reverse("finance:ledger_job_retry", args=[slug, job.uuid]),
+                                      job_url=lambda j: reverse("finance:ledger_job", args=[slug, j.uuid]))
+    return render(request, template, _context(access, "ledger", job=job, **status))
 
 
 @login_required

@@ -1,9 +1,11 @@
-"""What every job page shares: the "Try again" of a failed job and who may press it.
+"""What every job page shares: its status part, the "Try again" of a failed job and who
+may press it.
 
 The pages of each app (the plan PDF, a ledger commit, a Cabinet paper) find their job
-through their own access rules, then use these two helpers, so the rule is in one place:
+through their own access rules, then use these helpers, so the rule is in one place:
 the person who asked for the work, or a programme manager of the programme, may try it
-again, and only a job that failed."""
+again, and only a job that failed. Each page shows its job with
+core/includes/job_region.html and a status part extending core/includes/job_status.html."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 
@@ -29,6 +31,16 @@ def retry_context(request, access: ProgrammeAccess, job: Job, *, retry_url: str,
         "retry_url": retry_url,
         "retried_url": job_url(retried) if retried else "",
     }
+
+
+def status_context(request, access: ProgrammeAccess, job: Job, *, job_url, retry_url: str,
+                   offer_retry: bool = True) -> dict:
+    """For a job's status part: the URL it polls (the job's own page, `job_url(job)`), and
+    unless `offer_retry` is False, what `retry_context` gives."""
+    context = {"poll_url": job_url(job)}
+    if offer_retry:
+        context.update(retry_context(request, access, job, retry_url=retry_url, job_url=job_url))
+    return context
 
 
 def retry_job(request, access: ProgrammeAccess, job: Job) -> Job:

@@ -350,10 +350,10 @@ def plan_pdf_job(request: HttpRequest, slug: str, job_uuid) -> HttpResponse:
     job = _plan_job(access, job_uuid)
     template = ("programmes/includes/job_status.html" if request.headers.get("HX-Request")
                 else "programmes/plan_pdf_job.html")
-    retry = job_pages.retry_context(request, access, job,
-                                    retry_url=reverse("programmes:plan_pdf_retry", args=[slug, job.uuid]),
-                                    job_url=lambda j: reverse("programmes:plan_pdf_job", args=[slug, j.uuid]))
-    return render(request, template, programme_context(access, "exports", job=job, **retry))
+    status = job_pages.status_context(request, access, job,
+                                      retry_url=reverse("programmes:plan_pdf_retry", args=[slug, job.uuid]),
+                                      job_url=lambda j: reverse("programmes:plan_pdf_job", args=[slug, j.uuid]))
+    return render(request, template, programme_context(access, "exports", job=job, **status))
 
 
 @login_required
