@@ -16,7 +16,9 @@ from bench.run import NON_RENDER_SHARE_TARGET, p95, time_page
 
 STEPS = (("data_seconds", "data (one snapshot read)"), ("build_seconds", "build the document"),
          ("html_seconds", "HTML (template)"), ("render_seconds", "WeasyPrint render"),
-         ("docx_seconds", "Word file"))
+         ("docx_seconds", "Word file (beside the PDF)"), ("files_seconds", "PDF and Word together"))
+# The steps one after another: the Word file is made during the PDF's, inside files_seconds.
+SEQUENTIAL = ("data_seconds", "build_seconds", "files_seconds")
 
 
 class WeasyPrintWarnings(logging.Handler):
@@ -109,13 +111,13 @@ def run(*, programme, user, client, today, args) -> None:
                 total = time.perf_counter() - t
             timings = out.timings
             rows.append({**{key: timings[key] for key, _ in STEPS}, "pages": timings["pages"], "total": total,
-                         "other": total - sum(timings[key] for key, _ in STEPS),
+                         "other": total - sum(timings[key] for key in SEQUENTIAL),
                          "share": 100 * (total - timings["render_seconds"]) / total,
                          "pdf_kb": len(out.pdf) // 1024, "docx_kb": len(out.docx) // 1024,
                          "queries": len(captured)})
 
-    header = "".join(f"{h:>9}" for h in ("data s", "build s", "HTML s", "render s", "docx s", "total s",
-                                         "not WP"))
+    header = "".join(f"{h:>9}" for h in ("data s", "build s", "HTML s", "render s", "docx s", "files s",
+                                         "total s", "not WP"))
     print(f"  {'run':<8}{'pages':>6}{header}")
     for n, r in enumerate(rows, 1):
         print(f"  {n:<8}{r['pages']:>6}" + "".join(f"{r[key]:>9.3f}" for key, _ in STEPS)
@@ -129,14 +131,12 @@ def run(*, programme, user, client, today, args) -> None:
     for key, label in STEPS:
         print(f"  {label:<28}{med[key]:8.3f} s  median, {100 * med[key] / med['total']:5.1f}% of the total")
     other = statistics.median(r["other"] for r in rows)
-    print(f"  {'in no step above':<28}{other:8.3f} s  median (the PDF's writing, the timing calls)")
-    pdf_share = statistics.median(
-        100 * (r["total"] - r["docx_seconds"] - r["render_seconds"]) / (r["total"] - r["docx_seconds"])
-        for r in rows)
+    print(f"  {'in no step above':<28}{other:8.3f} s  median (the timing calls, the thread's start)")
     share = med["share"]
     print(f"  Target: all but WeasyPrint's render < {NON_RENDER_SHARE_TARGET}% of the total: "
           f"{share:.1f}% (median of the runs), {'met' if share < NON_RENDER_SHARE_TARGET else 'MISSED'}; "
-          f"the PDF alone, without the Word file: {pdf_share:.1f}%")
+          f"the Word file ({med['docx_seconds']:.3f} s) is made while the PDF is, "
+          f"{med['files_seconds']:.3f} s for the two")
     if warned.messages:
         first = warned.messages[0]
         print(f"  WeasyPrint logged {len(warned.messages) / (runs + 1):g} warnings a render, the first: {first!r}")

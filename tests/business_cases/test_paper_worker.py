@@ -130,7 +130,7 @@ def test_a_paper_job_survives_its_worker_being_killed_mid_render(workers, demo):
     assert killed.status == Job.Status.RUNNING, "the killed run must leave the job RUNNING"
     assert killed.attempts == 1
     # The kill landed while the pages were being laid out (had the render finished first,
-    # progress would have moved on to 85, "Writing the Word file").
+    # progress would have moved on to 95, "Saving the version").
     assert (running.progress, killed.progress) == (LAYING_OUT, LAYING_OUT), (
         f"the kill missed the render: progress {running.progress} then {killed.progress} "
         f"({killed.progress_message})\n{workers.logs()}")
