@@ -44,9 +44,9 @@ def tenant_path(model: type[models.Model], tenant_model: type[models.Model]) -> 
         for f in links:
             if f.related_model is tenant_model:
                 return (*path, f.name)
-        for f in current._meta.private_fields:
-            if isinstance(f, GenericForeignKey):
-                return (*path, f.name)
+        generic = _generic_link(current)
+        if generic is not None:
+            return (*path, generic[0])
         if len(path) + 1 >= MAX_DEPTH:
             continue
         for f in links:
@@ -54,6 +54,21 @@ def tenant_path(model: type[models.Model], tenant_model: type[models.Model]) -> 
             if parent not in seen and parent is not get_user_model():
                 seen.add(parent)
                 queue.append((parent, (*path, f.name)))
+    return None
+
+
+def _generic_link(model: type[models.Model]) -> tuple[str, str, str] | None:
+    """(name, content-type field, id field) of a generic link: a GenericForeignKey, or the
+    pair core's uploads, column mappings and jobs use without one (`target_type`, a
+    foreign key to ContentType, beside `target_id`)."""
+    for f in model._meta.private_fields:
+        if isinstance(f, GenericForeignKey):
+            return f.name, f.ct_field, f.fk_field
+    names = {f.name for f in model._meta.concrete_fields}
+    for f in model._meta.concrete_fields:
+        if (f.many_to_one and f.related_model is ContentType and f.name.endswith("_type")
+                and f"{f.name[:-5]}_id" in names):
+            return f.name[:-5], f.name, f"{f.name[:-5]}_id"
     return None
 
 
@@ -65,11 +80,12 @@ def _tenant_q(model: type[models.Model], tenant: models.Model) -> Q | None:
     owner = model
     for name in parents:
         owner = owner._meta.get_field(name).related_model
-    field = next((f for f in owner._meta.private_fields if f.name == last), None)
     prefix = "".join(f"{name}__" for name in parents)
-    if isinstance(field, GenericForeignKey):
-        return Q(**{f"{prefix}{field.ct_field}": ContentType.objects.get_for_model(tenant),
-                    f"{prefix}{field.fk_field}": tenant.pk})
+    generic = _generic_link(owner)
+    if generic is not None and generic[0] == last:
+        _, ct_field, id_field = generic
+        return Q(**{f"{prefix}{ct_field}": ContentType.objects.get_for_model(tenant),
+                    f"{prefix}{id_field}": tenant.pk})
     return Q(**{f"{prefix}{last}": tenant})
 
 

@@ -340,3 +340,41 @@ def test_the_api_refuses_another_programmes_row_as_a_field_error(cast, foreign, 
     assert response.status_code == 400, response.content
     assert "does not exist" in " ".join(response.json().get(field, [])), response.json()
     assert model.objects.count() == before
+
+
+# --- The ways a model belongs to a programme, beyond the direct link every form uses today --
+
+def test_a_row_belongs_through_its_parent_or_a_generic_link_and_a_shared_list_to_no_one():
+    from business_cases.models import PaperVersion
+    from core.models import Upload
+    from core.scoping import belongs_to_tenant, tenant_path
+
+    assert tenant_path(factories.Milestone, Programme) == ("programme",)
+    assert tenant_path(PaperVersion, Programme) == ("paper", "programme")
+    assert tenant_path(Upload, Programme) == ("target",)
+    assert tenant_path(Organisation, Programme) is None
+    assert not belongs_to_tenant(Organisation, Programme)
+    assert belongs_to_tenant(get_user_model(), Programme)
+
+
+def test_choices_through_a_generic_link_and_of_the_programme_itself_are_limited(world):
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import Upload
+    from core.scoping import limit_to_tenant
+    from programmes.access import programme_members
+
+    def upload(programme):
+        return Upload.objects.create(target_type=ContentType.objects.get_for_model(programme),
+                                     target_id=programme.pk, kind="test", original_name="a.csv",
+                                     sha256="0" * 64, size=1, file="uploads/a.csv")
+
+    mine, theirs = upload(world.programme), upload(world.other)
+    members = programme_members(world.programme)
+    uploads = limit_to_tenant(Upload.objects.all(), tenant=world.programme, members=members)
+    assert list(uploads) == [mine] and theirs not in uploads
+    assert list(limit_to_tenant(Programme.objects.all(), tenant=world.programme, members=members)) == [
+        world.programme]
+    assert list(limit_to_tenant(get_user_model().objects.all(), tenant=world.programme,
+                                members=members)) == [world.member]
+    assert not limit_to_tenant(Upload.objects.all(), tenant=None, members=None).exists()
