@@ -210,24 +210,6 @@ def test_viewer_cannot_change_the_plan(site, demo):
     expect(page.get_by_role("link", name="Edit milestone")).to_have_count(0)
 
 
-def test_pages_reflow_on_a_narrow_screen(site, demo):
-    """WCAG 1.4.10: at 320 CSS pixels wide nothing but the tables and the timeline (which
-    scroll inside their own boxes) may scroll sideways."""
-    page = site.page("demo-pm")
-    page.set_viewport_size({"width": 320, "height": 800})
-    milestone = Milestone.objects.get(programme=demo, title=MILESTONE)
-    too_wide = []
-    for path in ["/", programme_path(demo), programme_path(demo, "milestones/"),
-                 programme_path(demo, f"milestones/{milestone.pk}/"),
-                 programme_path(demo, f"milestones/{milestone.pk}/edit/"),
-                 programme_path(demo, "decisions/"), programme_path(demo, "exports/")]:
-        page.goto(path)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 320:
-            too_wide.append(f"{path} is {width}px wide")
-    assert not too_wide, "pages wider than a 320px screen:\n" + "\n".join(too_wide)
-
-
 def test_pages_keep_to_the_content_security_policy(site, demo):
     """Without bypassing CSP: no violations on the main pages, and GOV.UK Frontend's
     JavaScript (loaded as a module from our own origin) starts and runs the tabs."""
