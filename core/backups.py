@@ -22,7 +22,6 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db import connection
@@ -162,10 +161,8 @@ def media_unarchive(path: Path, storage: Storage | None = None) -> int:
 
 
 def _store_name() -> str:
-    backend = settings.STORAGES["default"]
-    if backend.get("OPTIONS", {}).get("bucket_name"):
-        return f"the bucket {backend['OPTIONS']['bucket_name']}"
-    return f"the folder {settings.MEDIA_ROOT}"
+    bucket = getattr(default_storage, "bucket_name", None)
+    return f"the bucket {bucket}" if bucket else f"the folder {default_storage.location}"
 
 
 @dataclass(frozen=True)

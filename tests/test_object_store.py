@@ -133,3 +133,29 @@ def test_the_backup_archive_carries_every_stored_file_into_an_empty_store(object
     # Into a store that already holds them, a file would be saved under another name.
     with pytest.raises(BackupError, match="restore into an empty store"):
         media_unarchive(tmp_path / "media.tar.gz", elsewhere)
+
+
+APPS = ("core", "programmes", "workforce", "risks", "finance", "business_cases")
+FILE_FIELDS = {"file", "result_file", "pdf", "docx", "public_pdf", "public_docx", "storage", "default_storage"}
+
+
+def test_no_code_asks_for_a_local_path_or_opens_media_root():
+    """An object store has no local paths: code that asked for one (`storage.path`,
+    `upload.file.path`) or opened MEDIA_ROOT would work on a laptop and fail when hosted."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for app in APPS:
+        for source in (root / app).rglob("*.py"):
+            if "migrations" in source.parts:
+                continue
+            for node in ast.walk(ast.parse(source.read_text(), str(source))):
+                if not isinstance(node, ast.Attribute):
+                    continue
+                owner = node.value
+                owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+                if (node.attr == "path" and owner_name in FILE_FIELDS) or node.attr == "MEDIA_ROOT":
+                    found.append(f"{source.relative_to(root)}:{node.lineno} {owner_name}.{node.attr}")
+    assert found == []
