@@ -1,11 +1,18 @@
-"""`make bench`, workforce section: a 5,000-person ELI workbook validated, loaded and
-compared with the previous version through the real upload pipeline, and the server
-time of the difference page (as a programme manager, counts only, and as the HR lead,
-with the named lists). Prints figures; never fails on them."""
+"""`make bench`, workforce section: a 5,000-person ELI workbook previewed and committed
+through the real upload pipeline, as the pages do it (the preview validates every row and
+keeps them; the commit of the same file, mapping and lookups loads those rows), compared
+with the previous version, and the server time of the difference page (as a programme
+manager, counts only, and as the HR lead, with the named lists). Prints figures; never
+fails on them.
+
+The roster target is judged on CPU time (this process and the child processes that read
+the workbook), which holds on a machine other work is slowing; the wall time is printed
+beside it."""
+import resource
 import statistics
 import time
 
-LOAD_TARGET_S = 5.0
+PREVIEW_AND_COMMIT_TARGET_S = 2.0
 DIFF_P95_TARGET_MS = 300
 PEOPLE = 5000
 
@@ -18,7 +25,7 @@ def run(*, programme, user, client, today, args) -> None:
     from bench.run import p95, time_page
     from core.models import User
     from core.roles import Role
-    from core.uploads import upload_commit, upload_receive
+    from core.uploads import upload_commit, upload_preview, upload_receive
     from programmes.models import Membership
     from workforce import eli_workbook, reporting
     from workforce.imports import ROSTER_KIND, roster_form_kwargs
@@ -35,29 +42,41 @@ def run(*, programme, user, client, today, args) -> None:
     first = eli_workbook.synthetic_version(transfer, people=PEOPLE, seed=1)
     second = eli_workbook.synthetic_version(transfer, people=PEOPLE, seed=2, previous=first)
 
+    def cpu_seconds() -> float:
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
     def load(rows, name):
+        """Receive, preview (the mapping page's step) and commit one workbook: the wall
+        and CPU seconds of the preview and of the commit."""
         content = eli_workbook.workbook_bytes(rows)
-        started, cpu = time.perf_counter(), time.process_time()
         upload = upload_receive(target=programme, kind=ROSTER_KIND, user=hr,
                                 uploaded_file=SimpleUploadedFile(name, content))
-        outcome = upload_commit(upload=upload, user=hr, form_kwargs=roster_form_kwargs(programme, upload=upload),
+        started, cpu_started = time.perf_counter(), cpu_seconds()
+        upload_preview(upload=upload, form_kwargs=roster_form_kwargs(programme))
+        previewed, cpu_previewed = time.perf_counter(), cpu_seconds()
+        outcome = upload_commit(upload=upload, user=hr, form_kwargs=roster_form_kwargs(programme),
                                 write_ctx={"programme": programme, "as_at": today, "received_on": today})
         if not outcome.ok:
             raise SystemExit(f"the bench workbook did not load: {outcome.errors[:3]}")
-        return time.perf_counter() - started, time.process_time() - cpu, len(content)
+        done, cpu_done = time.perf_counter(), cpu_seconds()
+        return (previewed - started, done - previewed, cpu_previewed - cpu_started, cpu_done - cpu_previewed,
+                len(content))
 
     load(first, "bench-v1.xlsx")
-    load_s, load_cpu, size = load(second, "bench-v2.xlsx")
+    preview_s, commit_s, preview_cpu, commit_cpu, size = load(second, "bench-v2.xlsx")
     rosters = list(TransferRoster.objects.filter(programme=programme).order_by("-version")[:2])
     t = time.perf_counter()
     diff = reporting.difference(rosters[1], rosters[0], personal=True)
     compare_s = time.perf_counter() - t
-    total = load_s + compare_s
-    print(f"  workbook {size // 1024} KB; checked and loaded in {load_s:.2f} s ({load_cpu:.2f} s CPU in this "
-          f"process; the rest is the database and other load), compared in {compare_s:.2f} s "
-          f"({diff.counts['joiners']} joiners, {diff.counts['leavers']} leavers, {diff.counts['changed']} changed)")
-    print(f"  Target: validated, loaded and compared < {LOAD_TARGET_S:.0f} s: {total:.2f} s, "
-          f"{'met' if total < LOAD_TARGET_S else 'MISSED'}")
+    both_cpu = preview_cpu + commit_cpu
+    print(f"  workbook {size // 1024} KB; preview {preview_s:.2f} s ({preview_cpu:.2f} s CPU), commit "
+          f"{commit_s:.2f} s ({commit_cpu:.2f} s CPU), together {preview_s + commit_s:.2f} s wall; compared in "
+          f"{compare_s:.2f} s ({diff.counts['joiners']} joiners, {diff.counts['leavers']} leavers, "
+          f"{diff.counts['changed']} changed)")
+    print(f"  Target: a {PEOPLE:,}-person roster previewed and committed in at most "
+          f"{PREVIEW_AND_COMMIT_TARGET_S:.0f} s CPU: {both_cpu:.2f} s, "
+          f"{'met' if both_cpu <= PREVIEW_AND_COMMIT_TARGET_S else 'MISSED'}")
     url = reverse("workforce:difference", args=[programme.slug])
     hr_client = Client()
     hr_client.force_login(hr)

@@ -182,6 +182,28 @@ class Upload(models.Model):
         return f"{self.original_name} ({self.get_status_display()})"
 
 
+class CheckedRows(models.Model):
+    """The rows a preview of an upload validated, kept so that its commit need not run
+    every row through the form again (for a 5,000-person roster that was most of the
+    load). The commit reuses them only when `key` is its own: the same file (its hash),
+    sheet and mapping, and the same lookups the rows were checked against (a kind's
+    fingerprint of them, `RowReuse.lookups`); anything else and it validates afresh. In
+    the database, not a process's memory, because the preview and the commit may be
+    served by different processes. Replaced by each new preview, deleted once the
+    upload is loaded (and with the upload), as the rows may hold personal data; a copy
+    no one edits, so it keeps no history."""
+
+    upload = models.OneToOneField(Upload, on_delete=models.CASCADE, related_name="checked_rows")
+    key = models.CharField(max_length=64)
+    # What the kind's RowReuse.dump made of the validated rows, with the warnings shown
+    # and the row count: {"rows": ..., "row_count": n, "warnings": [RowError.as_dict()]}.
+    rows = models.JSONField()
+    checked_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Checked rows of upload {self.upload_id}"
+
+
 class ColumnMapping(models.Model):
     """Which spreadsheet header holds which field, remembered per target and upload kind so
     next month's file of the same shape needs no mapping by hand."""

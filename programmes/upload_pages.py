@@ -6,13 +6,15 @@ the pages around it, set up per upload kind with an `UploadPages`.
 
 An app makes one `UploadPages` and routes its URLs to the views it returns, under the URL
 names `names` gives (so its templates and tests keep theirs). An app whose commit differs
-(finance sends big ledgers to a Job) keeps its own commit view and uses the rest."""
+(finance sends big ledgers to a Job) keeps its own commit view and uses the rest. An app
+with several kinds under one set of URL names (workforce: rosters and readiness sheets,
+told apart by a URL argument) makes one per kind and routes to `views_by_kind`."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -43,6 +45,11 @@ from core.uploads import (
 from programmes.access import ProgrammeAccess, programme_access
 
 STEPS = ("receive", "mapping", "preview", "commit", "uploads", "rollback", "discard", "template", "errors")
+# The steps of every kind of an app at once, whose URLs name no kind (see `kind_arg`).
+ALL_KINDS_STEPS = ("uploads", "rollback")
+METHODS = {"receive": require_http_methods(["GET", "POST"]), "mapping": require_http_methods(["GET", "POST"]),
+           "preview": require_safe, "commit": require_POST, "uploads": require_safe, "rollback": require_POST,
+           "discard": require_POST, "template": require_safe, "errors": require_safe}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -101,9 +108,19 @@ class UploadPages:
     names: dict = field(default_factory=dict)
     # (preview) → more context for the preview page.
     preview_extra: Callable = lambda preview: {}
+    # Where several kinds share one set of URL names, the URL argument after the slug that
+    # names this kind; the list of uploads and the rollback serve every kind and take none.
+    kind_arg: str = ""
+    # (data or None) → the form of what the file itself does not say (a roster's as-at
+    # date), shown beside the Load button; what it cleans goes to the kind's write.
+    details_form: Callable | None = None
+    # (request, access, upload, what) → None, for a kind whose rows are people: the rows
+    # with errors go back as the file had them, so that download logs the look.
+    looked_at: Callable | None = None
 
-    def url(self, step: str, *args) -> str:
-        return reverse(f"{self.namespace}:{self.names.get(step, step)}", args=args)
+    def url(self, step: str, slug: str, *args) -> str:
+        kind = (self.kind_arg,) if self.kind_arg and step not in ALL_KINDS_STEPS else ()
+        return reverse(f"{self.namespace}:{self.names.get(step, step)}", args=[slug, *kind, *args])
 
     def _redirect(self, step: str, *args) -> HttpResponse:
         return redirect(self.url(step, *args))
@@ -175,25 +192,44 @@ class UploadPages:
 
     def preview(self, request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
         access = self._access(request, slug)
-        upload = self.upload_for(access, upload_pk)
+        return self.preview_page(request, access, self.upload_for(access, upload_pk))
+
+    def preview_page(self, request: HttpRequest, access: ProgrammeAccess, upload: Upload,
+                     details=None) -> HttpResponse:
+        """The preview of `upload` (with the details form as it was posted, when it was
+        refused), or back to choosing a file when the stored one cannot be read."""
+        slug = access.programme.slug
+        kwargs = self.form_kwargs(access.programme)
         try:
-            preview = upload_inspect(upload=upload, form_kwargs=self.form_kwargs(access.programme))
+            preview = upload_inspect(upload=upload, form_kwargs=kwargs)
         except UploadError as e:
             messages.error(request, e.message)
             return self._redirect("receive", slug)
+        if details is None and self.details_form is not None:
+            details = self.details_form(None)
         return render(request, self.templates[2], self._ctx(
             access, upload=upload, preview=preview, commit_action=self.url("commit", slug, upload.pk),
             mapping_url=self.url("mapping", slug, upload.pk), errors_url=self.url("errors", slug, upload.pk),
             discard_action=self.url("discard", slug, upload.pk), confirm_error=confirm_error(request, preview),
-            **self.preview_extra(preview)))
+            details_form=details, **self.preview_context(preview, kwargs)))
+
+    def preview_context(self, preview, form_kwargs: dict) -> dict:
+        """More context for the preview page, from the preview and the row forms' arguments
+        (an app with more to show there, from what the check found, extends this)."""
+        return self.preview_extra(preview)
 
     def commit(self, request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
         access = self._access(request, slug)
         upload = self.upload_for(access, upload_pk)
+        write_ctx = {"programme": access.programme}
+        if self.details_form is not None:
+            details = self.details_form(request.POST)
+            if not details.is_valid():
+                return self.preview_page(request, access, upload, details=details)
+            write_ctx |= details.cleaned_data
         try:
             outcome = upload_commit(upload=upload, user=request.user,
-                                    form_kwargs=self.form_kwargs(access.programme),
-                                    write_ctx={"programme": access.programme},
+                                    form_kwargs=self.form_kwargs(access.programme), write_ctx=write_ctx,
                                     accept_warnings=confirmed_warnings(request.POST.get("accept_warnings")))
         except UploadError as e:
             messages.error(request, e.message)
@@ -261,13 +297,27 @@ class UploadPages:
             messages.error(request, e.message)
             return self._redirect("receive", slug)
         stem = upload.original_name.rsplit(".", 1)[0]
-        return xlsx_response(upload_errors_xlsx(upload, preview), f"{slugify(stem) or 'upload'}-errors.xlsx")
+        content = upload_errors_xlsx(upload, preview)
+        if self.looked_at is not None:
+            self.looked_at(request, access, upload, f"Rows with errors of {upload.original_name}")
+        return xlsx_response(content, f"{slugify(stem) or 'upload'}-errors.xlsx")
 
     def views(self) -> dict[str, Callable]:
         """Each step's view, signed-in only and limited to its HTTP methods."""
-        methods = {"receive": require_http_methods(["GET", "POST"]),
-                   "mapping": require_http_methods(["GET", "POST"]),
-                   "preview": require_safe, "commit": require_POST, "uploads": require_safe,
-                   "rollback": require_POST, "discard": require_POST, "template": require_safe,
-                   "errors": require_safe}
-        return {step: login_required(methods[step](getattr(self, step))) for step in STEPS}
+        return {step: login_required(METHODS[step](getattr(self, step))) for step in STEPS}
+
+
+def views_by_kind(pages: dict[str, UploadPages]) -> dict[str, Callable]:
+    """The views of the steps of one kind at a time, for kinds that share URL names: each
+    URL names its kind after the slug (`UploadPages.kind_arg`), and one not in `pages` is
+    404. The list of uploads and the rollback, which serve every kind, are the app's own."""
+    by_kind = {kind: p.views() for kind, p in pages.items()}
+
+    def step_view(step: str) -> Callable:
+        def view(request: HttpRequest, slug: str, kind: str, **kwargs) -> HttpResponse:
+            if kind not in by_kind:
+                raise Http404("No such upload")
+            return by_kind[kind][step](request, slug, **kwargs)
+        return login_required(METHODS[step](view))
+
+    return {step: step_view(step) for step in STEPS if step not in ALL_KINDS_STEPS}

@@ -27,7 +27,7 @@ def load_roster(*, programme, user, name: str, content: bytes, as_at, received_o
     """Upload and commit an ELI workbook through the pipeline, as HR would."""
     upload = upload_receive(target=programme, kind=ROSTER_KIND, user=user,
                             uploaded_file=SimpleUploadedFile(name, content))
-    outcome = upload_commit(upload=upload, user=user, form_kwargs=roster_form_kwargs(programme, upload=upload),
+    outcome = upload_commit(upload=upload, user=user, form_kwargs=roster_form_kwargs(programme),
                             write_ctx={"programme": programme, "as_at": as_at, "received_on": received_on,
                                        "note": note})
     if not outcome.ok:
@@ -55,7 +55,7 @@ def workforce_demo_load(programme, users, shift) -> None:
     sheet = eli_workbook.readiness_workbook_bytes(eli_workbook.day_one_readiness(final))
     upload = upload_receive(target=programme, kind=READINESS_KIND, user=hr,
                             uploaded_file=SimpleUploadedFile("Day one readiness.xlsx", sheet))
-    upload_commit(upload=upload, user=hr, form_kwargs=roster_form_kwargs(programme, upload=upload, kind=READINESS_KIND),
+    upload_commit(upload=upload, user=hr, form_kwargs=roster_form_kwargs(programme),
                   write_ctx={"programme": programme})
     baseline = TransferRoster.objects.get(programme=programme, version=2)
     establishment = record_save(instance=Establishment(

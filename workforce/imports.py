@@ -5,30 +5,29 @@ spreadsheet text turned into values first. What one row cannot know on its own �
 programme's teams and pay scales, and which employee references appear on more than one
 row — is looked up once per file in `RosterLookups` and handed to every row's form
 through the pipeline's form_kwargs, so validating 5,000 rows runs no query per row.
+
+A roster's commit reuses the rows its preview validated (`ROSTER_REUSE`) while the file,
+its mapping and these lookups are as they were; the fingerprint of the lookups is made
+from what the lookups read, so a team added or renamed in between is noticed.
 """
+import hashlib
+import json
 import re
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
 from django import forms
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max, ProtectedError
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.bulk import bulk_insert
 from core.formats import label_noun
-from core.models import Upload
 from core.protection import refusal_message
-from core.sheets import SheetError, read_grid
-from core.uploads import (
-    ColumnSpec,
-    UploadError,
-    UploadSpec,
-    remembered_mapping,
-    suggest_mapping,
-)
-from core.uploads.reading import _headers, _text
+from core.uploads import ColumnSpec, UploadError, UploadSpec
+from core.uploads.spec import RowReuse
 from programmes.models import Programme
 from programmes.services import record_delete, record_save
 from workforce.forms import EmployeeRecordForm, ReadinessForm
@@ -145,48 +144,6 @@ def _key(text) -> str:
     return re.sub(r"[^a-z0-9]", "", str(text or "").lower())
 
 
-def _rows_by_ref(upload: Upload | None, mapping: dict | None, kind: str, programme: Programme) -> dict[str, list[int]]:
-    """Employee reference → the spreadsheet rows it is on, read from the stored file, so
-    each row's form can say which other row holds the same reference. Only that one
-    column is turned into text (the pipeline reads the whole file itself), counting rows
-    as `core.uploads.read_table` does."""
-    if upload is None:
-        return {}
-    with upload.file.open("rb") as f:
-        data = f.read()
-    try:
-        # The same bounded reading as the pipeline's, of the sheet the upload was read from.
-        grid = read_grid(upload.original_name, data, sheet=upload.sheet or None)
-    except SheetError:  # the pipeline itself reports an unreadable file
-        return {}
-    number, headers = grid.first_row - 1, None
-    rows = iter(grid.rows)
-    for values in rows:
-        number += 1
-        texts = [_text(v) for v in values]
-        if any(texts):
-            headers = _headers(texts)
-            break
-    if headers is None:
-        return {}
-    from core.uploads import get_upload_spec
-
-    if mapping is None:
-        mapping = upload.mapping or suggest_mapping(get_upload_spec(kind), headers,
-                                                    remembered_mapping(programme, kind=kind))
-    header = mapping.get("employee_ref")
-    found: dict[str, list[int]] = {}
-    if header not in headers:
-        return found
-    column = headers.index(header)
-    for values in rows:
-        number += 1
-        ref = _text(values[column]) if column < len(values) else ""
-        if ref:
-            found.setdefault(ref.upper(), []).append(number)
-    return found
-
-
 class SharedFields(dict):
     """A form's fields, shared by every row form of one file: a form deep-copies its
     `base_fields`, and this copy is shallow (validation changes no field)."""
@@ -198,20 +155,24 @@ class SharedFields(dict):
 class RosterLookups:
     """What every row of one file is checked against, read once per file: the programme's
     teams, pay scales, standard week and (for readiness) the people on its latest roster,
-    and the rows each employee reference is on. It also collects the unknown team names,
-    which the preview offers to create."""
+    and the rows each employee reference is on (`rows_by_ref`, which the pipeline calls
+    with the file's rows before it validates them). It also collects the unknown team
+    names, which the preview offers to create."""
 
-    def __init__(self, programme: Programme, *, upload: Upload | None = None, mapping: dict | None = None,
-                 kind: str = ROSTER_KIND):
+    def __init__(self, programme: Programme):
         self.programme = programme
-        self.teams = {_key(t.name): t for t in Team.objects.filter(programme=programme)}
+        self.team_list = list(Team.objects.filter(programme=programme).order_by("pk"))
+        self.teams = {_key(t.name): t for t in self.team_list}
+        self.scale_list = list(PayScale.objects.filter(programme=programme).order_by("pk"))
         self.pay_scales = {}
-        for scale in PayScale.objects.filter(programme=programme):
+        for scale in self.scale_list:
             self.pay_scales.setdefault(_key(scale.code), scale)
             self.pay_scales.setdefault(_key(scale.name), scale)
         settings = WorkforceSettings.objects.filter(programme=programme).first()
         self.standard_week = settings.standard_weekly_hours if settings else DEFAULT_STANDARD_WEEK
-        self.ref_rows = _rows_by_ref(upload, mapping, kind, programme)
+        # The day the rows were checked on: a continuous service date may not be after it.
+        self.today = timezone.localdate()
+        self.ref_rows: dict[str, list[int]] = {}
         # Unknown team names (matched ignoring case and spacing) → (the name as first
         # written, the service line on that row): offered for creation on the preview.
         self.unknown_teams: dict[str, tuple[str, str]] = {}
@@ -228,12 +189,35 @@ class RosterLookups:
                 roster=latest, is_vacancy=False).values_list("employee_ref", flat=True)} if latest else set()
         return self._people
 
+    def fingerprint(self) -> str:
+        """Everything a roster row's validation reads besides the row itself, as a hash:
+        the programme, its teams (a row's service line comes from its team), its pay
+        scales, the standard week and the day. Made from what was read for the check,
+        never read again, so a change made while the rows were being checked shows."""
+        text = json.dumps([self.programme.pk, [(t.pk, t.name, t.service_line) for t in self.team_list],
+                           [(p.pk, p.code, p.name) for p in self.scale_list], str(self.standard_week),
+                           self.today.isoformat()])
+        return hashlib.sha256(text.encode()).hexdigest()
+
     def duplicate_message(self, ref: str) -> str | None:
         rows = self.ref_rows.get(ref.upper(), [])
         if len(rows) > 1:
             listed = ", ".join(str(n) for n in rows[:-1]) + f" and {rows[-1]}"
             return f"Employee reference {ref} is on more than one row: rows {listed}"
         return None
+
+
+def rows_by_ref(*, rows, header_of: dict, form_kwargs: dict) -> None:
+    """Employee reference → the spreadsheet rows it is on, from the rows the pipeline read,
+    so each row's form can say which other row holds the same reference."""
+    header = header_of.get("employee_ref")
+    found: dict[str, list[int]] = {}
+    if header:
+        for row in rows:
+            ref = (row.get(header) or "").strip()
+            if ref:
+                found.setdefault(ref.upper(), []).append(row.number)
+    form_kwargs["lookups"].ref_rows = found
 
 
 def _normalise(data: dict) -> dict:
@@ -260,19 +244,23 @@ class EliRowForm(EmployeeRecordForm):
     spellings, Yes/No for a vacancy, forename + surname as the name)."""
 
     def __init__(self, *args, data=None, programme: Programme, lookups: RosterLookups, **kwargs):
+        data = _normalise(data) if data is not None else None
         prepared = lookups.row_fields
-        if prepared is not None:
-            # Every row of a file has the same fields: reuse the first row's (they hold no
-            # per-row state) instead of deep-copying two dozen fields 5,000 times.
-            self.base_fields = prepared
-            self.fields_prepared = True
-        kwargs.setdefault("instance", lookups.blank_record)  # never changed: see _post_clean
-        super().__init__(*args, data=_normalise(data) if data is not None else None, programme=programme,
-                         standard_week=lookups.standard_week, **kwargs)
         self.lookups = lookups
-        if prepared is None:
-            self._text_fields()
-            lookups.row_fields = SharedFields(self.fields)
+        if prepared is not None and not args and not kwargs:
+            # Every row of a file has the same fields, programme and blank instance: the
+            # first row's form set them up (its ModelForm and programme scoping ran then,
+            # and they hold no per-row state), so each later row is only a form bound to
+            # its data. For 5,000 rows that setup was a third of the check.
+            self.base_fields = prepared
+            forms.BaseForm.__init__(self, data=data)
+            self.instance, self.programme = lookups.blank_record, programme
+            self.standard_week, self.conflict = lookups.standard_week, None
+            return
+        kwargs.setdefault("instance", lookups.blank_record)  # never changed: see _post_clean
+        super().__init__(*args, data=data, programme=programme, standard_week=lookups.standard_week, **kwargs)
+        self._text_fields()
+        lookups.row_fields = SharedFields(self.fields)
 
     def _text_fields(self):
         # The model fields' own validators (FTE 0 to 1.5, pay and hours not negative) on
@@ -393,9 +381,60 @@ def offered_teams(lookups: RosterLookups) -> dict[str, str]:
     return dict(sorted(lookups.unknown_teams.values()))
 
 
-def roster_form_kwargs(programme: Programme, *, upload: Upload | None = None, mapping: dict | None = None,
-                       kind: str = ROSTER_KIND) -> dict:
-    return {"programme": programme, "lookups": RosterLookups(programme, upload=upload, mapping=mapping, kind=kind)}
+def roster_form_kwargs(programme: Programme) -> dict:
+    """The row forms' keyword arguments for one file of either kind."""
+    return {"programme": programme, "lookups": RosterLookups(programme)}
+
+
+def _stored_as(field) -> str | None:
+    if field.name in ("team", "pay_scale"):
+        return field.name
+    if isinstance(field, models.DecimalField):
+        return "decimal"
+    if isinstance(field, models.DateField):
+        return "date"
+    return None
+
+
+# How each cleaned value of a roster row is stored between its preview and its commit,
+# by the record's field: teams and pay scales by id (found again among the lookups, so one
+# deleted since is noticed), Decimals and dates as text. Everything else is JSON as it is.
+_STORED = {f.name: _stored_as(f) for f in EmployeeRecord._meta.concrete_fields if _stored_as(f)}
+
+
+def _dump_rows(cleaned: list[dict]) -> dict:
+    names = list(cleaned[0]) if cleaned else []
+
+    def out(name, value):
+        how = _STORED.get(name)
+        if value is None or how is None:
+            return value
+        return value.pk if how in ("team", "pay_scale") else str(value) if how == "decimal" else value.isoformat()
+
+    return {"fields": names, "rows": [[out(n, row[n]) for n in names] for row in cleaned]}
+
+
+def _load_rows(stored: dict, form_kwargs: dict) -> list[dict]:
+    lookups = form_kwargs["lookups"]
+    by_pk = {"team": {t.pk: t for t in lookups.team_list}, "pay_scale": {p.pk: p for p in lookups.scale_list}}
+    names = stored["fields"]
+    make = []
+    for name in names:
+        how = _STORED.get(name)
+        if how in by_pk:
+            make.append(by_pk[how].__getitem__)
+        elif how == "decimal":
+            make.append(Decimal)
+        elif how == "date":
+            make.append(date.fromisoformat)
+        else:
+            make.append(None)
+    return [{n: (v if f is None or v is None else f(v)) for n, f, v in zip(names, make, row, strict=True)}
+            for row in stored["rows"]]
+
+
+ROSTER_REUSE = RowReuse(lookups=lambda form_kwargs: form_kwargs["lookups"].fingerprint(), dump=_dump_rows,
+                        load=_load_rows)
 
 
 def roster_next_version(*, programme: Programme) -> int:
@@ -523,7 +562,10 @@ def rollback_readiness(*, upload, user) -> None:
 
 
 ROSTER_SPEC = UploadSpec(kind=ROSTER_KIND, columns=ROSTER_COLUMNS, form_class=EliRowForm, write=write_roster,
-                         rollback=rollback_roster, label="Transfer roster (ELI)")
+                         rollback=rollback_roster, label="Transfer roster (ELI)", prepare_rows=rows_by_ref,
+                         reuse=ROSTER_REUSE)
+# A readiness sheet is small, and checked against the latest roster's people: no reuse.
 READINESS_SPEC = UploadSpec(kind=READINESS_KIND, columns=READINESS_COLUMNS, form_class=ReadinessRowForm,
-                            write=write_readiness, rollback=rollback_readiness, label="Day-one readiness sheet")
+                            write=write_readiness, rollback=rollback_readiness, label="Day-one readiness sheet",
+                            prepare_rows=rows_by_ref)
 

@@ -4,6 +4,9 @@ from django.urls import path
 from workforce import views
 
 app_name = "workforce"
+# The shared upload pages (programmes.upload_pages), a roster's or a readiness sheet's by
+# the URL's kind.
+UPLOADS = views.UPLOAD_VIEWS
 
 urlpatterns = [
     path("", views.summary, name="summary"),
@@ -22,16 +25,16 @@ urlpatterns = [
     path("restructures/<int:pk>/edit/", views.establishment_edit, name="establishment_edit"),
     path("workforce.xlsx", views.export, name="export"),
     path("eli-template.xlsx", views.template, name="template"),
-    path("upload/<str:kind>/", views.upload, name="upload"),
-    path("upload/<str:kind>/<int:upload_pk>/", views.upload_preview_page, name="upload_preview"),
-    path("upload/<str:kind>/<int:upload_pk>/mapping/", views.upload_mapping, name="upload_mapping"),
+    path("upload/<str:kind>/", UPLOADS["receive"], name="upload"),
+    path("upload/<str:kind>/<int:upload_pk>/", UPLOADS["preview"], name="upload_preview"),
+    path("upload/<str:kind>/<int:upload_pk>/mapping/", UPLOADS["mapping"], name="upload_mapping"),
     path("upload/<str:kind>/<int:upload_pk>/teams/", views.upload_teams, name="upload_teams"),
-    path("upload/<str:kind>/<int:upload_pk>/commit/", views.upload_commit_view, name="upload_commit"),
-    path("upload/<str:kind>/<int:upload_pk>/discard/", views.upload_discard_view, name="upload_discard"),
-    path("upload/<str:kind>/<int:upload_pk>/errors.xlsx", views.upload_errors, name="upload_errors"),
-    path("upload/<str:kind>/template.xlsx", views.upload_template, name="upload_template"),
+    path("upload/<str:kind>/<int:upload_pk>/commit/", UPLOADS["commit"], name="upload_commit"),
+    path("upload/<str:kind>/<int:upload_pk>/discard/", UPLOADS["discard"], name="upload_discard"),
+    path("upload/<str:kind>/<int:upload_pk>/errors.xlsx", UPLOADS["errors"], name="upload_errors"),
+    path("upload/<str:kind>/template.xlsx", UPLOADS["template"], name="upload_template"),
     path("uploads/", views.uploads, name="uploads"),
-    path("uploads/<int:upload_pk>/", views.upload_rollback_view, name="upload_rollback"),
+    path("uploads/<int:upload_pk>/", views.upload_rollback, name="upload_rollback"),
     path("settings/", views.settings, name="settings"),
     path("teams/new/", views.team_create, name="team_create"),
     path("pay-scales/new/", views.pay_scale_create, name="pay_scale_create"),

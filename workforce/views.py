@@ -8,7 +8,7 @@ every page that shows a person logs the look (`services.personal_data_viewed`)."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -16,29 +16,10 @@ from core.concurrency import atomic_post
 from core.exports import xlsx_bytes
 from core.models import Upload
 from core.roles import Capability
-from core.uploads import (
-    FileAlreadyLoaded,
-    UploadError,
-    UploadFileForm,
-    confirmed_warnings,
-    get_upload_spec,
-    mapping_form,
-    sheet_choice,
-    upload_choose_sheet,
-    upload_commit,
-    upload_discard,
-    upload_errors_xlsx,
-    upload_inspect,
-    upload_preview,
-    upload_receive,
-    upload_rollback,
-    upload_sheets,
-    upload_template_xlsx,
-    uploads_for,
-)
+from core.uploads import UploadError, upload_inspect, uploads_for
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.services import record_save
-from programmes.upload_pages import commit_refused, confirm_error, confirm_query
+from programmes.upload_pages import UploadPages, views_by_kind
 from programmes.views import programme_context, today
 from workforce import eli_workbook, reporting, selectors
 from workforce.forms import (
@@ -398,128 +379,69 @@ def establishment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         access, "restructures", form=form, establishment=found))
 
 
-# --- HR: uploads through core.uploads -----------------------------------------------------
+# --- HR: uploads, on the shared upload pages (programmes.upload_pages) -----------------------
 
-def _kind(kind: str) -> str:
-    if kind not in KINDS:
+class WorkforceUploadPages(UploadPages):
+    """The shared upload pages, with what a roster's preview adds: the teams the file names
+    that the programme lacks, offered for creation (the check finds them)."""
+
+    def preview_context(self, preview, form_kwargs: dict) -> dict:
+        return {**super().preview_context(preview, form_kwargs),
+                "unknown_teams": list(offered_teams(form_kwargs["lookups"]).items())}
+
+
+def _looked_at(request, access: ProgrammeAccess, upload: Upload, what: str) -> None:
+    personal_data_viewed(programme=access.programme, user=request.user, what=what)
+
+
+def _upload_pages(kind: str, title: str, **kw) -> WorkforceUploadPages:
+    return WorkforceUploadPages(
+        kind=KINDS[kind], kind_arg=kind, capability=Capability.EDIT_WORKFORCE, namespace="workforce",
+        templates=("workforce/upload.html", "workforce/upload_mapping.html", "workforce/upload_preview.html"),
+        uploads_template="workforce/uploads.html", hint="", form_kwargs=roster_form_kwargs,
+        context=lambda access, **extra: _ctx(access, "uploads", kind=kind, kind_title=title, **extra),
+        removed="What {name} loaded has been removed.", looked_at=_looked_at,
+        names={"receive": "upload", "mapping": "upload_mapping", "preview": "upload_preview",
+               "commit": "upload_commit", "discard": "upload_discard", "errors": "upload_errors",
+               "template": "upload_template", "rollback": "upload_rollback"}, **kw)
+
+
+UPLOAD_PAGES = {
+    "roster": _upload_pages(
+        "roster", KIND_TITLES["roster"], done="workforce:versions",
+        written=lambda n, upload: f"{n} rows loaded from {upload.original_name} as a new roster version.",
+        details_form=lambda data: RosterDetailsForm(data) if data is not None else RosterDetailsForm(
+            initial={"received_on": today()}),
+        # The rows are people: the preview shows counts and errors, and no one's details.
+        preview_extra=lambda preview: {"hide_rows": True, "load_suffix": " as a new version"}),
+    "readiness": _upload_pages(
+        "readiness", KIND_TITLES["readiness"], done="workforce:readiness",
+        written=lambda n, upload: f"Readiness of {n} people updated from {upload.original_name}.",
+        preview_extra=lambda preview: {"hide_rows": True}),
+}
+UPLOAD_VIEWS = views_by_kind(UPLOAD_PAGES)
+
+
+def _pages(kind: str) -> WorkforceUploadPages:
+    if kind not in UPLOAD_PAGES:
         raise Http404("No such upload")
-    return KINDS[kind]
-
-
-def _upload(access: ProgrammeAccess, kind: str, upload_pk: int) -> Upload:
-    return get_object_or_404(uploads_for(access.programme, kind=_kind(kind)), pk=upload_pk)
-
-
-def _upload_ctx(access: ProgrammeAccess, kind: str, **extra) -> dict:
-    slug = access.programme.slug
-    return _ctx(access, "uploads", kind=kind, kind_title=KIND_TITLES[kind],
-                uploads_url=reverse("workforce:uploads", args=[slug]), **extra)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
-    upload_kind = _kind(kind)
-    form = UploadFileForm(request.POST, request.FILES) if request.method == "POST" else UploadFileForm()
-    upload_error = already_loaded = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            found = upload_receive(target=access.programme, kind=upload_kind, uploaded_file=form.cleaned_data["file"],
-                                   user=request.user, refuse_if_loaded=True)
-        except FileAlreadyLoaded as e:
-            already_loaded = e
-        except UploadError as e:
-            upload_error = e.message
-        else:
-            return redirect("workforce:upload_mapping", slug, kind, found.pk)
-    return render(request, "workforce/upload.html", _upload_ctx(
-        access, kind, upload_form=form, upload_error=upload_error, already_loaded=already_loaded,
-        template_url=reverse("workforce:upload_template", args=[slug, kind]),
-        upload_action=reverse("workforce:upload", args=[slug, kind])))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def upload_mapping(request: HttpRequest, slug: str, kind: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
-    found = _upload(access, kind, upload_pk)
-    spec = get_upload_spec(KINDS[kind])
-    # Another sheet is chosen before the current one is read, since that one may be the
-    # very sheet that cannot be (an empty front sheet before the roster).
-    if request.method == "POST" and "sheet" in request.POST:
-        try:
-            upload_choose_sheet(upload=found, sheet=request.POST["sheet"], sheets=upload_sheets(found))
-        except UploadError as e:
-            messages.error(request, e.message)
-        return redirect("workforce:upload_mapping", slug, kind, found.pk)
-    mapping_action = reverse("workforce:upload_mapping", args=[slug, kind, found.pk])
-    try:
-        preview = upload_inspect(upload=found, form_kwargs=roster_form_kwargs(
-            access.programme, upload=found, kind=KINDS[kind]))
-    except UploadError as e:
-        choice = sheet_choice(found)
-        if choice is None:
-            messages.error(request, e.message)
-            return redirect("workforce:upload", slug, kind)
-        return render(request, "workforce/upload_mapping.html", _upload_ctx(
-            access, kind, upload=found, preview=choice, mapping_action=mapping_action, sheet_error=e.message))
-    form = mapping_form(spec, preview.headers, initial=preview.mapping,
-                        data=request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        if found.status in (Upload.Status.PREVIEWED, Upload.Status.FAILED):
-            mapping = {c.name: form.cleaned_data.get(c.name) or None for c in spec.columns}
-            upload_preview(upload=found, mapping=mapping, form_kwargs=roster_form_kwargs(
-                access.programme, upload=found, mapping=mapping, kind=KINDS[kind]))
-        return redirect("workforce:upload_preview", slug, kind, found.pk)
-    return render(request, "workforce/upload_mapping.html", _upload_ctx(
-        access, kind, upload=found, mapping_form=form, preview=preview, mapping_action=mapping_action))
-
-
-def _preview_page(request, access: ProgrammeAccess, kind: str, found: Upload, details_form=None, status=200):
-    kwargs = roster_form_kwargs(access.programme, upload=found, kind=KINDS[kind])
-    preview = upload_inspect(upload=found, form_kwargs=kwargs)
-    slug = access.programme.slug
-    return render(request, "workforce/upload_preview.html", _upload_ctx(
-        access, kind, upload=found, preview=preview, unknown_teams=list(offered_teams(kwargs["lookups"]).items()),
-        details_form=details_form or (RosterDetailsForm(initial={"received_on": today()}) if kind == "roster"
-                                      else None),
-        load_suffix=" as a new version" if kind == "roster" else "",
-        confirm_error=confirm_error(request, preview),
-        # The rows are people: this page shows counts and errors, and no one's details.
-        hide_rows=True,
-        errors_url=reverse("workforce:upload_errors", args=[slug, kind, found.pk]),
-        discard_action=reverse("workforce:upload_discard", args=[slug, kind, found.pk]),
-        commit_action=reverse("workforce:upload_commit", args=[slug, kind, found.pk]),
-        teams_action=reverse("workforce:upload_teams", args=[slug, kind, found.pk]),
-        mapping_url=reverse("workforce:upload_mapping", args=[slug, kind, found.pk])), status=status)
-
-
-@login_required
-@require_safe
-def upload_preview_page(request: HttpRequest, slug: str, kind: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
-    found = _upload(access, kind, upload_pk)
-    try:
-        return _preview_page(request, access, kind, found)
-    except UploadError as e:
-        messages.error(request, e.message)
-        return redirect("workforce:upload", slug, kind)
+    return UPLOAD_PAGES[kind]
 
 
 @login_required
 @require_POST
 def upload_teams(request: HttpRequest, slug: str, kind: str, upload_pk: int) -> HttpResponse:
     """Create the unknown teams the HR lead ticked on the preview, then check again."""
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
-    found = _upload(access, kind, upload_pk)
-    kwargs = roster_form_kwargs(access.programme, upload=found, kind=KINDS[kind])
+    pages = _pages(kind)
+    access = programme_access(request.user, slug, pages.capability)
+    found = pages.upload_for(access, upload_pk)
+    kwargs = pages.form_kwargs(access.programme)
     try:
         # Reading the file is what finds the teams it names that the programme lacks.
         upload_inspect(upload=found, form_kwargs=kwargs)
     except UploadError as e:
         messages.error(request, e.message)
-        return redirect("workforce:upload", slug, kind)
+        return redirect(pages.url("receive", slug))
     offered = offered_teams(kwargs["lookups"])
     chosen = {name: offered[name] for name in request.POST.getlist("team") if name in offered}
     if not chosen:
@@ -528,115 +450,29 @@ def upload_teams(request: HttpRequest, slug: str, kind: str, upload_pk: int) -> 
         made = teams_create(programme=access.programme, teams=chosen, user=request.user)
         messages.success(request, f"{len(made)} team{'s' if len(made) != 1 else ''} created: "
                                   f"{', '.join(t.name for t in made)}. The file has been checked again.")
-    return redirect("workforce:upload_preview", slug, kind, found.pk)
-
-
-@login_required
-@require_POST
-def upload_commit_view(request: HttpRequest, slug: str, kind: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
-    found = _upload(access, kind, upload_pk)
-    write_ctx = {"programme": access.programme}
-    if kind == "roster":
-        details = RosterDetailsForm(request.POST)
-        if not details.is_valid():
-            try:
-                return _preview_page(request, access, kind, found, details_form=details)
-            except UploadError as e:
-                messages.error(request, e.message)
-                return redirect("workforce:upload", slug, kind)
-        write_ctx |= {k: details.cleaned_data[k] for k in ("as_at", "received_on", "note")}
-    try:
-        outcome = upload_commit(upload=found, user=request.user, write_ctx=write_ctx,
-                                form_kwargs=roster_form_kwargs(access.programme, upload=found, kind=KINDS[kind]),
-                                accept_warnings=confirmed_warnings(request.POST.get("accept_warnings")))
-    except UploadError as e:
-        messages.error(request, e.message)
-        return redirect("workforce:uploads", slug)
-    if commit_refused(request, outcome):
-        if outcome.already_loaded:
-            return redirect("workforce:uploads", slug)
-        if outcome.needs_confirmation:
-            return redirect(reverse("workforce:upload_preview", args=[slug, kind, found.pk]) + confirm_query(request))
-        return redirect("workforce:upload_preview", slug, kind, found.pk)
-    if kind == "roster":
-        messages.success(request, f"{outcome.written} rows loaded from {found.original_name} as a new roster version.")
-        return redirect("workforce:versions", slug)
-    messages.success(request, f"Readiness of {outcome.written} people updated from {found.original_name}.")
-    return redirect("workforce:readiness", slug)
+    return redirect(pages.url("preview", slug, found.pk))
 
 
 @login_required
 @require_safe
 def uploads(request: HttpRequest, slug: str) -> HttpResponse:
+    """Both kinds' uploads on one page, each with its Discard and Roll back buttons."""
     access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
+    listed = {f"{kind}_uploads": pages.with_discard_urls(slug, uploads_for(access.programme, kind=pages.kind))
+              for kind, pages in UPLOAD_PAGES.items()}
     return render(request, "workforce/uploads.html", _ctx(
-        access, "uploads", roster_uploads=_with_discard_urls(access, "roster"),
-        readiness_uploads=_with_discard_urls(access, "readiness"), can_roll_back=True,
-        rollback_url=reverse("workforce:uploads", args=[slug])))
-
-
-def _with_discard_urls(access: ProgrammeAccess, kind: str) -> list[Upload]:
-    found = list(uploads_for(access.programme, kind=KINDS[kind]))
-    for u in found:
-        u.discard_url = (reverse("workforce:upload_discard", args=[access.programme.slug, kind, u.pk])
-                         if u.status in (Upload.Status.PREVIEWED, Upload.Status.FAILED) else None)
-    return found
+        access, "uploads", can_roll_back=True, rollback_url=reverse("workforce:uploads", args=[slug]), **listed))
 
 
 @login_required
 @require_POST
-def upload_discard_view(request: HttpRequest, slug: str, kind: str, upload_pk: int) -> HttpResponse:
+def upload_rollback(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
+    """Roll back an upload of either kind (one URL serves both, as the list shows both)."""
     access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
-    found = _upload(access, kind, upload_pk)
-    try:
-        upload_discard(upload=found, user=request.user)
-    except UploadError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, f"{found.original_name} has been discarded. Nothing from it was loaded.")
-    return redirect("workforce:uploads", slug)
-
-
-@login_required
-@require_safe
-def upload_errors(request: HttpRequest, slug: str, kind: str, upload_pk: int) -> HttpResponse:
-    """The file's rows with errors, each with its problems, to correct and upload again."""
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
-    found = _upload(access, kind, upload_pk)
-    try:
-        preview = upload_inspect(upload=found, form_kwargs=roster_form_kwargs(access.programme, upload=found,
-                                                                             kind=KINDS[kind]))
-    except UploadError as e:
-        messages.error(request, e.message)
-        return redirect("workforce:upload", slug, kind)
-    # The rows go back as the file had them: names and pay, so the look is logged.
-    personal_data_viewed(programme=access.programme, user=request.user,
-                         what=f"Rows with errors of {found.original_name}")
-    return _xlsx(upload_errors_xlsx(found, preview), f"{kind}-errors.xlsx")
-
-
-@login_required
-@require_safe
-def upload_template(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    """A blank workbook with this kind's columns and an example row."""
-    programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
-    return _xlsx(upload_template_xlsx(get_upload_spec(_kind(kind))), f"{kind}-template.xlsx")
-
-
-@login_required
-@require_POST
-def upload_rollback_view(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
-    found = get_object_or_404(Upload.objects.filter(kind__in=KINDS.values()), pk=upload_pk)
-    found = _upload(access, "roster" if found.kind == ROSTER_KIND else "readiness", upload_pk)
-    try:
-        upload_rollback_done = upload_rollback(upload=found, user=request.user)
-    except UploadError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, f"What {upload_rollback_done.original_name} loaded has been removed.")
-    return redirect("workforce:uploads", slug)
+    for pages in UPLOAD_PAGES.values():
+        if uploads_for(access.programme, kind=pages.kind).filter(pk=upload_pk).exists():
+            return pages.rollback(request, slug, upload_pk)
+    raise Http404("No such upload")
 
 
 @login_required

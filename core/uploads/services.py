@@ -2,6 +2,7 @@
 every row in one transaction (or none), discard it, roll it back."""
 import gc
 import hashlib
+import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -10,7 +11,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
-from core.models import ColumnMapping, Upload
+from core.models import CheckedRows, ColumnMapping, Upload
 from core.protection import refusal_message
 from core.sheets import Grid, SheetError, SheetInfo, read_grid
 from core.uploads.files import _megabytes, _stored_bytes, check_file, max_upload_bytes
@@ -168,7 +169,67 @@ def upload_preview(*, upload: Upload, form_kwargs: dict | None = None,
         upload.errors = [e.as_dict() for e in preview.errors[:200]]
         upload.warnings = [w.as_dict() for w in preview.warnings[:200]]
         upload.save(update_fields=["mapping", "row_count", "errors", "warnings"])
+        _keep_checked_rows(upload, preview, form_kwargs, sheet)
     return preview
+
+
+# Part of every CheckedRows key: a change to what is stored, or how, makes the old useless.
+CHECKED_ROWS_FORMAT = "1"
+
+
+def _checked_key(spec: UploadSpec, upload: Upload, mapping: dict, sheet: str | None, form_kwargs: dict | None) -> str:
+    """What the validation of an upload's rows depended on: the file's bytes (their hash),
+    the sheet and the mapping read, and the kind's fingerprint of the lookups."""
+    text = json.dumps([CHECKED_ROWS_FORMAT, upload.kind, upload.sha256, sheet or "",
+                       sorted((k, v or "") for k, v in mapping.items()), spec.reuse.lookups(form_kwargs or {})])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _effective(spec: UploadSpec, upload: Upload, mapping: dict | None, sheet: str | None) -> tuple[dict, str | None]:
+    """The mapping and sheet a preview or commit of `upload` reads, as upload_inspect settles them."""
+    given = upload.mapping if mapping is None else mapping
+    sheet = (upload.sheet or None) if sheet is None else sheet
+    return {c.name: (given.get(c.name) or None) for c in spec.columns}, sheet
+
+
+def _keep_checked_rows(upload: Upload, preview: Preview, form_kwargs: dict | None, sheet: str | None) -> None:
+    """Keep the rows a preview validated for the commit (a kind with `reuse`), or forget
+    rows kept earlier when this preview cannot be loaded."""
+    spec = get_upload_spec(upload.kind)
+    if spec.reuse is None:
+        return
+    if not preview.can_commit:
+        CheckedRows.objects.filter(upload=upload).delete()
+        return
+    _, sheet = _effective(spec, upload, preview.mapping, sheet)
+    CheckedRows.objects.update_or_create(upload=upload, defaults={
+        "key": _checked_key(spec, upload, preview.mapping, sheet, form_kwargs),
+        "rows": {"rows": spec.reuse.dump(preview.cleaned), "row_count": preview.row_count,
+                 "warnings": [w.as_dict() for w in preview.warnings]}})
+
+
+def _checked_preview(upload: Upload, form_kwargs: dict | None, mapping: dict | None,
+                     sheet: str | None) -> Preview | None:
+    """The preview of the rows validated earlier, when nothing they depended on has changed
+    since (the key is the same); None, and the commit validates afresh, otherwise."""
+    spec = get_upload_spec(upload.kind)
+    if spec.reuse is None:
+        return None
+    checked = CheckedRows.objects.filter(upload=upload).first()
+    if checked is None:
+        return None
+    mapping, sheet = _effective(spec, upload, mapping, sheet)
+    if checked.key != _checked_key(spec, upload, mapping, sheet, form_kwargs):
+        return None
+    try:
+        cleaned = spec.reuse.load(checked.rows["rows"], form_kwargs or {})
+        warnings = [RowError(w["row"], w["column"], w["field"], w["message"], w.get("sheet"))
+                    for w in checked.rows["warnings"]]
+        total = int(checked.rows["row_count"])
+    except (LookupError, ValueError, TypeError):
+        return None
+    return Preview(headers=[], mapping=mapping, rows=[], cleaned=cleaned, errors=[], total_rows=total,
+                   warnings=warnings, sheet_read=sheet)
 
 
 def _already_loaded_message(earlier: Upload, ending: str = "nothing changed") -> str:
@@ -183,6 +244,8 @@ def upload_commit(*, upload: Upload, user, form_kwargs: dict | None = None,
     """Load every row of a previewed upload in one transaction, or none.
 
     Re-reads the stored file and re-validates it all; any error and nothing is written.
+    A kind with `reuse` instead takes the rows its preview validated, when the file, its
+    sheet and mapping and the kind's lookups are all as they were then (CheckedRows).
     The same file already loaded into the same place is recognised and nothing changes.
     A file with warnings loads only when `accept_warnings` is the key of exactly those
     warnings (`Preview.warnings_key`, what the person ticked), or ALL_WARNINGS. A page
@@ -195,7 +258,8 @@ def upload_commit(*, upload: Upload, user, form_kwargs: dict | None = None,
     found = _commit_refusal(Upload.objects.get(pk=upload.pk))
     if isinstance(found, CommitOutcome):
         return found
-    preview = upload_inspect(upload=found, form_kwargs=form_kwargs, mapping=mapping, sheet=sheet)
+    preview = (_checked_preview(found, form_kwargs, mapping, sheet)
+               or upload_inspect(upload=found, form_kwargs=form_kwargs, mapping=mapping, sheet=sheet))
     with transaction.atomic():
         upload = _commit_refusal(Upload.objects.select_for_update().get(pk=upload.pk))
         if isinstance(upload, CommitOutcome):
@@ -227,6 +291,7 @@ def _commit_checked(upload: Upload, preview: Preview, *, user, write_ctx: dict |
     upload.errors = [e.as_dict() for e in preview.errors[:200]]
     upload.warnings = [w.as_dict() for w in preview.warnings[:200]]
     if preview.errors or not preview.row_count:
+        CheckedRows.objects.filter(upload=upload).delete()
         upload.status = Upload.Status.FAILED
         upload.errors = upload.errors or [
             RowError(None, None, None, "The file has no rows to load.").as_dict()]
@@ -258,6 +323,8 @@ def _commit_checked(upload: Upload, preview: Preview, *, user, write_ctx: dict |
         return CommitOutcome(upload, already_loaded=earlier,
                              message=_already_loaded_message(earlier) if earlier else "")
     written = spec.write(upload=upload, rows=preview.cleaned, user=user, **(write_ctx or {}))
+    # Loaded: the copy of the rows has served, and may hold personal data.
+    CheckedRows.objects.filter(upload=upload).delete()
     ColumnMapping.objects.update_or_create(
         target_type=upload.target_type, target_id=upload.target_id, kind=upload.kind,
         defaults={"mapping": {k: v for k, v in preview.mapping.items() if v}, "updated_by": user},

@@ -56,9 +56,35 @@ class UploadSpec:
     # With bulk_validate: read the file without turning every cell into text first (dates
     # stay dates, numbers numbers), which is most of the time a big file takes to read.
     raw_read: bool = False
+    # Optional, for a rule across rows that one row's form cannot see alone (an employee
+    # reference on two rows): called with every row before any is validated, as
+    # `prepare_rows(rows=[TableRow], header_of={field: header}, form_kwargs=...)`, it
+    # leaves what it found in the form_kwargs the row forms are built with.
+    prepare_rows: Callable[..., None] | None = None
+    # Optional: lets a commit reuse the rows its preview validated (see RowReuse).
+    reuse: "RowReuse | None" = None
 
     def column(self, name: str) -> ColumnSpec:
         return next(c for c in self.columns if c.name == name)
+
+
+@dataclass(frozen=True)
+class RowReuse:
+    """How a kind's commit may take the rows its preview validated (`core.models.CheckedRows`)
+    instead of running every row through the form again.
+
+    lookups(form_kwargs) -> str: a fingerprint of everything the row forms read besides
+        the file and its mapping (a programme's teams and pay scales, today's date for a
+        rule about the future). The rows are reused only when it is unchanged.
+    dump(cleaned) -> JSON-able: the validated rows as they can be stored.
+    load(dumped, form_kwargs) -> cleaned: the rows again, as `write` takes them; raises
+        LookupError or ValueError for anything it cannot restore, and the rows are then
+        validated afresh.
+    """
+
+    lookups: Callable[[dict], str]
+    dump: Callable[[Any], Any]
+    load: Callable[[Any, dict], Any]
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ def validate_rows(spec: UploadSpec, rows: list[TableRow], mapping: dict[str, str
     if problems:
         return [], problems
     header_of = {name: h for name, h in mapping.items() if h}
+    if spec.prepare_rows is not None:
+        spec.prepare_rows(rows=rows, header_of=header_of, form_kwargs=form_kwargs or {})
     cleaned, errors = [], []
     for row in rows:
         data = {col.name: row.get(header_of[col.name], "") if col.name in header_of else ""

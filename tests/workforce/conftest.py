@@ -67,7 +67,7 @@ def load_roster(programme, user, rows: list[dict], name: str = "eli.xlsx", as_at
     """Receive and commit a roster; returns the outcome."""
     upload = receive(programme, user, content if content is not None else xlsx(rows), name)
     today = date.today()
-    return upload_commit(upload=upload, user=user, form_kwargs=roster_form_kwargs(programme, upload=upload),
+    return upload_commit(upload=upload, user=user, form_kwargs=roster_form_kwargs(programme),
                          write_ctx={"programme": programme, "as_at": as_at or today - timedelta(days=3),
                                     "received_on": received_on or today, "note": ""})
 
@@ -77,7 +77,7 @@ def load_readiness(programme, user, rows: list[list], name: str = "ready.csv"):
     lines += [",".join(str(c) for c in row) for row in rows]
     upload = receive(programme, user, ("\n".join(lines) + "\n").encode(), name, kind=READINESS_KIND)
     return upload_commit(upload=upload, user=user,
-                         form_kwargs=roster_form_kwargs(programme, upload=upload, kind=READINESS_KIND),
+                         form_kwargs=roster_form_kwargs(programme),
                          write_ctx={"programme": programme})
 
 

@@ -220,7 +220,7 @@ def test_header_aliases_and_csv(hr_programme):
            "Employment type,Pension\n"
            "S1,Quill,Ada,Social worker,First Response,Band 6,afc,AfC,\"37,350.00\",37,1,perm,NHS\n")
     upload = receive(cast.programme, cast.users["hr"], csv.encode(), "eli.csv")
-    preview = upload_inspect(upload=upload, form_kwargs=roster_form_kwargs(cast.programme, upload=upload))
+    preview = upload_inspect(upload=upload, form_kwargs=roster_form_kwargs(cast.programme))
     assert preview.errors == []
     assert preview.mapping["employee_ref"] == "Staff ID" and preview.mapping["surname"] == "Surname"
     assert preview.cleaned[0]["name"] == "Ada Quill" and preview.cleaned[0]["annual_pay"] == Decimal("37350.00")

@@ -130,7 +130,7 @@ def test_eli_messages_name_the_column_in_plain_words(hr_programme):
     rows[0]["WTE"], rows[0]["Hours per week"] = "", "37"
     rows[1]["Annual pay"], rows[1]["Sickness absence days"] = "lots", "some"
     upload = receive(cast.programme, cast.users["hr"], xlsx(rows))
-    preview = upload_inspect(upload=upload, form_kwargs=roster_form_kwargs(cast.programme, upload=upload))
+    preview = upload_inspect(upload=upload, form_kwargs=roster_form_kwargs(cast.programme))
     found = {(e.row, e.column_header, e.message) for e in preview.errors}
     assert (2, "WTE", "Enter the FTE") in found
     assert (3, "Annual pay", "Enter the annual pay as a number") in found
@@ -143,5 +143,5 @@ def test_the_roster_templates_example_person_checks_out(hr_programme):
 
     cast = hr_programme
     upload = receive(cast.programme, cast.users["hr"], upload_template_xlsx(get_upload_spec(ROSTER_KIND)), "t.xlsx")
-    preview = upload_inspect(upload=upload, form_kwargs=roster_form_kwargs(cast.programme, upload=upload))
+    preview = upload_inspect(upload=upload, form_kwargs=roster_form_kwargs(cast.programme))
     assert preview.row_count == 1 and preview.errors == [] and preview.can_commit
