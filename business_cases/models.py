@@ -15,6 +15,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.financial_year import FinancialYearField
+from core.statutory import KEY_DECISION_NOTICE
 from programmes.models import Programme
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -475,9 +476,6 @@ APPENDICES = {
     "risks": ("E", "Risk register: open risks"),
     "timeline": ("F", "Milestone timeline to transfer day"),
 }
-# The decision must be on the forward plan 28 clear days before it is made: neither the
-# day of publication nor the day of the meeting counts.
-CLEAR_DAYS = 28
 
 
 class CabinetPaper(models.Model):
@@ -536,9 +534,7 @@ class CabinetPaper(models.Model):
     @property
     def notice_date(self):
         """The last day the decision can appear on the forward plan."""
-        from datetime import timedelta
-
-        return self.meeting_date - timedelta(days=CLEAR_DAYS + 1) if self.meeting_date else None
+        return KEY_DECISION_NOTICE.latest_date(self.meeting_date) if self.meeting_date else None
 
     @property
     def recommendation_list(self) -> list[str]:

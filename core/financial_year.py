@@ -58,6 +58,12 @@ class FinancialYear:
         March), for any date, even one outside the years a FinancialYear can hold."""
         return day.year if day.month >= 4 else day.year - 1
 
+    @staticmethod
+    def period_of(day: date) -> int:
+        """The accounting period (month of the financial year) `day` falls in: April is
+        period 1, March period 12, as council ledgers number them."""
+        return (day.month - 4) % 12 + 1
+
     @classmethod
     def of(cls, day: date) -> FinancialYear:
         """The financial year `day` falls in."""

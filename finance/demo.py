@@ -133,7 +133,7 @@ def ledger_workbook() -> bytes:
             number += 1
             day = fy.start + timedelta(days=int(364 * (k + rng.random()) / parts))
             cc, ac, supplier = choices[rng.randrange(len(choices))]
-            ws.append([day, (day.month - 4) % 12 + 1, cc, ac, f"{supplier} invoice", supplier,
+            ws.append([day, FinancialYear.period_of(day), cc, ac, f"{supplier} invoice", supplier,
                        float(Decimal(pence) / 100), f"JN{number:06d}"])
     ws.append([None, None, None, None, "Total (as published)", None, float(PUBLISHED_TOTAL), None])
     import io

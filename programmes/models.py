@@ -10,14 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 from core.roles import Role
-
-# TUPE 2006 reg. 11: the outgoing employer gives Employee Liability Information at least
-# 28 days before the transfer.
-ELI_DAYS_BEFORE_TRANSFER = 28
-# Access to Information regulations: a key decision is on the forward plan 28 clear days
-# before the meeting. Neither the publication day nor the meeting day counts, so the
-# latest publication date is the meeting date minus 29 days.
-FORWARD_PLAN_CLEAR_DAYS = 28
+from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE
 
 
 class Organisation(TimeStampedModel):
@@ -84,7 +77,7 @@ class Programme(TimeStampedModel):
     @property
     def eli_deadline(self) -> date:
         """The latest day the outgoing provider may give Employee Liability Information."""
-        return self.transfer_date - timedelta(days=ELI_DAYS_BEFORE_TRANSFER)
+        return ELI_BEFORE_TRANSFER.latest_date(self.transfer_date)
 
     def days_to_transfer(self, today: date) -> int:
         return (self.transfer_date - today).days
@@ -336,7 +329,7 @@ class Decision(TimeStampedModel):
 
     @property
     def forward_plan_deadline(self) -> date:
-        return self.meeting_date - timedelta(days=FORWARD_PLAN_CLEAR_DAYS + 1)
+        return KEY_DECISION_NOTICE.latest_date(self.meeting_date)
 
 
 class Lesson(TimeStampedModel):

@@ -19,6 +19,8 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
+from core.formats import long_date
+from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE
 from programmes.access import programmes_for_user
 from programmes.models import (
     ConfidenceAssessment,
@@ -79,8 +81,8 @@ def derived_milestones(*, programme: Programme, decisions=None) -> list[DerivedM
             title="TUPE Employee Liability Information due",
             date=programme.eli_deadline,
             workstream_kind=Workstream.Kind.HR,
-            source=f"28 days before the transfer date ({programme.transfer_date:%-d %B %Y}), "
-                   "TUPE 2006 reg. 11",
+            source=f"{ELI_BEFORE_TRANSFER.words} before the transfer date "
+                   f"({long_date(programme.transfer_date)}), {ELI_BEFORE_TRANSFER.reference}",
         )
     ]
     if decisions is None:
@@ -94,7 +96,7 @@ def derived_milestones(*, programme: Programme, decisions=None) -> list[DerivedM
                 title=f"Publish on forward plan: {d.body}, {d.title}",
                 date=d.forward_plan_deadline,
                 workstream_kind=Workstream.Kind.GOVERNANCE,
-                source=f"28 clear days before the meeting on {d.meeting_date:%-d %B %Y}",
+                source=f"{KEY_DECISION_NOTICE.words} before the meeting on {long_date(d.meeting_date)}",
             )
         )
     return sorted(items, key=lambda m: m.date)

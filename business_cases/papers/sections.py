@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from business_cases.models import CLEAR_DAYS, CabinetPaper, Outcome
+from business_cases.models import CabinetPaper, Outcome
 from business_cases.papers.data import PaperData
 from business_cases.papers.formatting import (
     NOT_WRITTEN,
@@ -19,6 +19,7 @@ from business_cases.papers.formatting import (
 )
 from business_cases.ranking import num
 from core.documents import Cell, Document, Figure, Items, Para, Section, Table
+from core.statutory import KEY_DECISION_NOTICE
 from finance import reporting as finance
 from finance.reporting import money
 from programmes.models import Milestone
@@ -32,7 +33,7 @@ def _front(paper: CabinetPaper, data: PaperData) -> list[tuple[str, str]]:
     key = "No"
     if paper.key_decision:
         key = (f"Yes: on the forward plan by {long_date(paper.notice_date)}, "
-               f"{CLEAR_DAYS} clear days before the meeting")
+               f"{KEY_DECISION_NOTICE.words} before the meeting")
     front = [
         ("Meeting", paper.decision_maker),
         ("Meeting date", long_date(paper.meeting_date)),

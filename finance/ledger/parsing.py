@@ -4,6 +4,7 @@ import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from core.financial_year import FinancialYear
 from core.uploads import cell_text
 from finance.ledger.columns import (
     AMOUNT_INVALID,
@@ -127,4 +128,4 @@ def parse_period(value) -> int | None:
 
 def period_of(day: date) -> int:
     """The month of the financial year: April is period 1, March period 12."""
-    return (day.month - 4) % 12 + 1
+    return FinancialYear.period_of(day)

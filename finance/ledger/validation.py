@@ -156,7 +156,8 @@ def ledger_bulk_validate(*, table, columns: dict, mapping: dict, form_kwargs: di
                 if type(p) is str:
                     errors.add(numbers[i], "period", p)
                     periods[i] = 0
-    periods = [p or ((d.month - 4) % 12 + 1 if d is not None else 0) for p, d in zip(periods, dates, strict=True)]
+    period_of = FinancialYear.period_of
+    periods = [p or (period_of(d) if d is not None else 0) for p, d in zip(periods, dates, strict=True)]
 
     pence = _column_pence(col("amount"), numbers, total_rows, errors)
 
