@@ -2,12 +2,14 @@
 Cabinet paper made as the paper job makes it (`business_cases.papers.paper_render`: read
 the figures, build the document, its HTML, WeasyPrint's render, the Word file), timed step
 by step, against the target that everything but WeasyPrint's own render is under
-NON_RENDER_SHARE_TARGET per cent of the total; then the paper's preview page.
+NON_RENDER_SHARE_TARGET per cent of the total; then the paper's preview page; then papers
+per minute through one and two real Celery workers on an S3 store (bench/paper_workers.py).
 
 The scale programmes have no paper, so the demo programme is loaded into the bench's
 throwaway database if it is not there already. Prints figures; never asserts.
 """
 import logging
+import os
 import secrets
 import statistics
 import time
@@ -87,7 +89,6 @@ def _reader(user, programme):
 def run(*, programme, user, client, today, args) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
 
     from business_cases.papers import paper_render
 
@@ -145,6 +146,18 @@ def run(*, programme, user, client, today, args) -> None:
     if reader is None:
         print("  preview page skipped: no one may see the demo programme")
         return
+    _preview_page(client, user, reader, paper, args)
+
+    from bench.paper_workers import papers_per_minute
+
+    papers_per_minute(paper=paper, director=reader, today=today,
+                      papers=max(1, int(os.environ.get("INSOURCE_BENCH_PAPERS", "6"))))
+
+
+def _preview_page(client, user, reader, paper, args) -> None:
+    from django.urls import reverse
+
+    slug = paper.programme.slug
     if reader != user:
         client.force_login(reader)
     try:
