@@ -4,12 +4,16 @@
 roster (and the same again for its history rows) is most of the time the load takes.
 COPY streams the rows instead. The primary keys are taken from the table's sequence
 first, so the objects know their ids and their history rows can point at them.
-Other databases (SQLite for `make run`) get Django's bulk_create and simple-history's
-bulk history, which give the same rows.
+SQLite (`make run`) gets the same rows by one prepared INSERT run for every row
+(`executemany`), its ids counted on from the table's AUTOINCREMENT counter: SQLite has a
+single writer, and the transaction holds the write lock from its first statement
+(`transaction_mode` IMMEDIATE), so no other insert can take them meanwhile. Django's
+bulk_create compiled every value of every row into SQL, which was most of a roster's load.
+Other databases get Django's bulk_create and simple-history's bulk history.
 """
 from collections.abc import Sequence
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
 
@@ -29,6 +33,10 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, h
     # The wrapper itself, not the `django.db.connection` proxy: each value below is
     # prepared against it, and the proxy's lookup costs more than the preparing.
     connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor == "sqlite":
+        with transaction.atomic():
+            _sqlite_insert(connection, model, objects, historical, history_user, history_reason)
+        return
     if connection.vendor != "postgresql":
         from simple_history.utils import bulk_create_with_history
 
@@ -43,24 +51,62 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, h
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [meta.db_table, pk.column, len(objects)])
-        for obj, (new_id,) in zip(objects, cursor.fetchall(), strict=True):
-            setattr(obj, pk.attname, new_id)
-        fields = [f for f in meta.concrete_fields]
-        for f in fields:
-            # auto_now / auto_now_add and defaults, as save() would set them.
-            for obj in objects:
-                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                    f.pre_save(obj, add=True)
+        fields = _with_ids(meta, objects, [new_id for (new_id,) in cursor.fetchall()])
         _copy(connection, cursor, meta.db_table, [f.column for f in fields], _rows(connection, fields, objects))
         if historical is None:
             return
-        now = timezone.now()
-        extra = {"history_date": now, "history_type": "+", "history_change_reason": history_reason or None,
-                 "history_user_id": getattr(history_user, "pk", None)}
-        h_fields = [f for f in historical._meta.concrete_fields if f.attname != "history_id"
-                    and (f.attname in extra or hasattr(objects[0], f.attname))]
+        h_fields, extra = _history_fields(historical, objects, history_user, history_reason)
         _copy(connection, cursor, historical._meta.db_table, [f.column for f in h_fields],
               _rows(connection, h_fields, objects, extra))
+
+
+def _with_ids(meta, objects: Sequence[models.Model], ids: list[int]) -> list:
+    """Give each object its id, and the values save() would set (auto_now, auto_now_add);
+    the fields to insert."""
+    for obj, new_id in zip(objects, ids, strict=True):
+        setattr(obj, meta.pk.attname, new_id)
+    fields = list(meta.concrete_fields)
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            for obj in objects:
+                f.pre_save(obj, add=True)
+    return fields
+
+
+def _history_fields(historical, objects: Sequence[models.Model], history_user, history_reason: str):
+    """The columns of the "created" history rows, and the values every one of them shares."""
+    extra = {"history_date": timezone.now(), "history_type": "+", "history_change_reason": history_reason or None,
+             "history_user_id": getattr(history_user, "pk", None)}
+    h_fields = [f for f in historical._meta.concrete_fields if f.attname != "history_id"
+                and (f.attname in extra or hasattr(objects[0], f.attname))]
+    return h_fields, extra
+
+
+def _sqlite_insert(connection, model, objects: Sequence[models.Model], historical, history_user,
+                   history_reason: str) -> None:
+    meta = model._meta
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        # The next ids: past the AUTOINCREMENT counter (ids of deleted rows are never used
+        # again) and past any row inserted with an id of its own.
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
+        counter = cursor.fetchone()
+        cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(meta.db_table)}")
+        top = max(counter[0] if counter else 0, cursor.fetchone()[0] or 0)
+        fields = _with_ids(meta, objects, list(range(top + 1, top + 1 + len(objects))))
+        _insert_many(connection, cursor, meta.db_table, fields, _rows(connection, fields, objects))
+        if historical is None:
+            return
+        h_fields, extra = _history_fields(historical, objects, history_user, history_reason)
+        _insert_many(connection, cursor, historical._meta.db_table, h_fields,
+                     _rows(connection, h_fields, objects, extra))
+
+
+def _insert_many(connection, cursor, table: str, fields, rows) -> None:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    cursor.executemany(f"INSERT INTO {quote(table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",
+                       list(rows))
 
 
 def _rows(connection, fields, objects, extra: dict | None = None):
