@@ -253,7 +253,8 @@ class EliRowForm(EmployeeRecordForm):
             # and they hold no per-row state), so each later row is only a form bound to
             # its data. For 5,000 rows that setup was a third of the check.
             self.base_fields = prepared
-            forms.BaseForm.__init__(self, data=data)
+            # A row form is never rendered: no label suffix to translate for each row.
+            forms.BaseForm.__init__(self, data=data, label_suffix="")
             self.instance, self.programme = lookups.blank_record, programme
             self.standard_week, self.conflict = lookups.standard_week, None
             return
@@ -279,8 +280,11 @@ class EliRowForm(EmployeeRecordForm):
         self.fields["continuous_service_date"].error_messages["invalid"] = "Enter a real date, for example 31/03/2015"
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
-                # The same formats, looked up once for the file instead of once per row.
-                field.input_formats = list(field.input_formats)
+                # The same formats, looked up once for the file instead of once per row, and
+                # ISO first (when it is one of them): a date cell reads as ISO text, and
+                # _normalise makes a UK date ISO. No text matches ISO and another format.
+                formats = list(field.input_formats)
+                field.input_formats = sorted(formats, key=lambda f: f != "%Y-%m-%d")
         for name in NUMBER_FIELDS:
             # The column's own words: the model's labels carry units ("Annual pay (£)").
             self.fields[name].error_messages["invalid"] = f"Enter the {label_noun(COLUMN_LABELS[name])} as a number"
