@@ -74,3 +74,29 @@ def test_a_failed_job_stops_polling_and_says_why(cast, page):
     assert status.xpath('.//h2[@class="govuk-error-summary__title"]')[0].text_content() == title
     assert "The file went missing. Upload it again." in status.text_content()
     assert status.xpath('.//button[text()="Try again"]'), "the person who asked may try again"
+
+
+def test_a_finished_job_says_what_it_made(cast):
+    from django.utils import timezone
+
+    from business_cases.models import CabinetPaper, PaperVersion
+
+    done = {"status": Job.Status.SUCCEEDED, "progress": 100}
+    who, url, _ = plan(cast, result_name="home-plan.pdf", **done)
+    status = _status(cast.client(who).get(url).content.decode())
+    assert status.get("hx-get") is None
+    assert status.xpath('.//a[@class="govuk-button"]')[0].text_content() == "Download home-plan.pdf"
+
+    who, url, _ = ledger(cast, **done)
+    status = _status(cast.client(who).get(url).content.decode())
+    assert status.get("hx-get") is None and "The ledger lines have been loaded." in status.text_content()
+
+    who, url, _ = paper(cast, **done)
+    job = Job.objects.get(kind=PAPER_KIND)
+    PaperVersion.objects.create(paper=CabinetPaper.objects.get(), job=job, number=1, made_by=cast.users["pm"],
+                                snapshot_at=timezone.now(), pages=12, pdf="p.pdf", docx="p.docx")
+    status = _status(cast.client(who).get(url).content.decode())
+    assert status.get("hx-get") is None
+    assert status.xpath(".//h2")[0].text_content() == "Version 1 is ready"
+    assert [a.text_content() for a in status.xpath(".//a")] == ["Download the PDF of version 1",
+                                                                "Download the Word file of version 1"]
