@@ -132,3 +132,26 @@ def test_a_preview_with_errors_keeps_no_rows_and_discarding_removes_them(hr_prog
     assert CheckedRows.objects.filter(upload=kept).exists()
     upload_discard(upload=kept, user=cast.users["hr"])
     assert not CheckedRows.objects.exists()
+
+
+def test_through_the_pages_the_mapping_step_keeps_the_rows_and_the_load_uses_them(hr_programme, monkeypatch):
+    from django.urls import reverse
+
+    cast = hr_programme
+    slug, client = cast.programme.slug, cast.client("hr")
+    upload = receive(cast.programme, cast.users["hr"], xlsx(staff(3)))
+    mapping_url = reverse("workforce:upload_mapping", args=[slug, "roster", upload.pk])
+    form = client.get(mapping_url).context["mapping_form"]
+    client.post(mapping_url, {f"map-{name}": form.initial.get(name) or "" for name in form.fields})
+    assert CheckedRows.objects.filter(upload=upload).exists()
+
+    def no_second_check(**kwargs):
+        raise AssertionError("the commit read and checked the file again")
+
+    monkeypatch.setattr(upload_services, "upload_inspect", no_second_check)
+    details = {k: v.isoformat() if hasattr(v, "isoformat") else v
+               for k, v in _details(cast.programme).items() if k != "programme"}
+    response = client.post(reverse("workforce:upload_commit", args=[slug, "roster", upload.pk]), details)
+    assert response.status_code == 302 and response["Location"] == reverse("workforce:versions", args=[slug])
+    assert EmployeeRecord.objects.filter(roster__upload=upload).count() == 3
+    assert not CheckedRows.objects.exists()
