@@ -19,7 +19,10 @@ Big files (a 100,000-line ledger export) take a fast path when their spec asks f
 `raw_read` reads the sheet column by column without turning each cell into text
 (`read_raw_table`), and `bulk_validate` checks the whole table at once with the same rules
 and messages as the row form (`validate_table`), returning warnings as well as errors.
-Every other spec goes through the row form exactly as before.
+Every other spec goes through the row form exactly as before. A spec's `prepare_rows` sees
+every row before any is validated (a rule across rows: one employee reference on two), and
+its `reuse` (a RowReuse) lets the commit take the rows the preview validated, kept in
+`core.models.CheckedRows` under a key of the file, sheet, mapping and the kind's lookups.
 
 One concern a module, each importing only those before it:
 
