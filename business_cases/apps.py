@@ -12,5 +12,8 @@ class BusinessCasesConfig(AppConfig):
         from business_cases import demo, papers, scale  # noqa: F401
         from business_cases.imports import SPEC
         from core.uploads import upload_spec
+        from programmes.navigation import nav_section
 
         upload_spec(SPEC)
+        nav_section("business_cases", "Business case", "business_cases:home", order=90)
+        nav_section("papers", "Cabinet papers", "business_cases:papers", order=100)

@@ -12,5 +12,7 @@ class FinanceConfig(AppConfig):
         from core.uploads import upload_spec
         from finance import demo, panels, services  # noqa: F401
         from finance.ledger import SPEC
+        from programmes.navigation import nav_section
 
         upload_spec(SPEC)
+        nav_section("finance", "Finance", "finance:home", order=120)

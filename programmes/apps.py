@@ -8,3 +8,16 @@ class ProgrammesConfig(AppConfig):
     def ready(self) -> None:
         # Registers the plan PDF job handler with core's job runner.
         from programmes import exports  # noqa: F401
+        from programmes.navigation import nav_section
+
+        # The programme's own sections; the apps built on it declare theirs between
+        # services (80) and exports (200).
+        nav_section("overview", "Overview", "programmes:overview", order=10)
+        nav_section("milestones", "Milestones", "programmes:tracker", order=20)
+        nav_section("decisions", "Decisions", "programmes:decisions_list", order=30)
+        nav_section("lessons", "Lessons", "programmes:lessons_list", order=40)
+        nav_section("engagement", "Engagement", "programmes:engagement_list", order=50)
+        nav_section("confidence", "Confidence", "programmes:confidence_list", order=60)
+        nav_section("workstreams", "Workstreams", "programmes:workstreams_list", order=70)
+        nav_section("services", "Services", "programmes:services_list", order=80)
+        nav_section("exports", "Exports", "programmes:exports", order=200)

@@ -28,30 +28,12 @@ from programmes.forms import (
 )
 from programmes.history import history_entries
 from programmes.models import Membership, Milestone
+from programmes.navigation import programme_nav
 from programmes.panels import overview_panels
 from programmes.services import milestone_set_status, record_delete, record_save
 from programmes.timeline import legend_items, timeline_svg
 
 PLAN_PDF_KIND = "programmes.plan_pdf"
-
-NAV = [
-    ("overview", "Overview", "programmes:overview"),
-    ("milestones", "Milestones", "programmes:tracker"),
-    ("decisions", "Decisions", "programmes:decisions_list"),
-    ("lessons", "Lessons", "programmes:lessons_list"),
-    ("engagement", "Engagement", "programmes:engagement_list"),
-    ("confidence", "Confidence", "programmes:confidence_list"),
-    ("workstreams", "Workstreams", "programmes:workstreams_list"),
-    ("services", "Services", "programmes:services_list"),
-    # Pages of the apps built on programmes; programmes only names their URLs, it does not
-    # import them.
-    ("business_cases", "Business case", "business_cases:home"),
-    ("papers", "Cabinet papers", "business_cases:papers"),
-    ("workforce", "Workforce", "workforce:summary"),
-    ("finance", "Finance", "finance:home"),
-    ("risks", "Risks", "risks:register"),
-    ("exports", "Exports", "programmes:exports"),
-]
 
 
 def today() -> date:
@@ -60,14 +42,11 @@ def today() -> date:
 
 def programme_context(access: ProgrammeAccess, active: str, **extra) -> dict:
     """What every page of a programme needs: the programme, the user's standing in it and
-    the section navigation (`active` is the NAV key to highlight). Other apps' pages use it
-    too, so they sit in the same frame."""
+    the section navigation (`active` is the key of the section to mark, as its app declared it
+    in programmes.navigation). Other apps' pages use it too, so they sit in the same frame."""
     programme = access.programme
-    nav = [
-        {"label": label, "url": reverse(name, args=[programme.slug]), "active": key == active}
-        for key, label, name in NAV
-    ]
-    return {"programme": programme, "access": access, "may": access.may, "programme_nav": nav,
+    return {"programme": programme, "access": access, "may": access.may,
+            "programme_nav": programme_nav(access, active),
             "today": today(), **extra}
 
 

@@ -6,11 +6,14 @@ class WorkforceConfig(AppConfig):
     verbose_name = "Workforce"
 
     def ready(self) -> None:
-        # Registers the upload kinds, the overview panel and the demo step with core and
-        # programmes, which cannot import this app.
+        # Registers the upload kinds, the overview panel, the demo step and the navigation
+        # section with core and programmes, which cannot import this app.
         from core.uploads import upload_spec
+        from programmes.navigation import nav_section
         from workforce import demo, panels  # noqa: F401
         from workforce.imports import READINESS_SPEC, ROSTER_SPEC
 
         upload_spec(ROSTER_SPEC)
         upload_spec(READINESS_SPEC)
+        # The team summary, which every member may see (its people pages are HR's only).
+        nav_section("workforce", "Workforce", "workforce:summary", order=110)

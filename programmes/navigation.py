@@ -1,0 +1,60 @@
+"""The programme's sections: the links in the service navigation of every programme page.
+
+Programmes knows nothing of the apps built on it, so it cannot list their pages. Each app
+(programmes too) declares its own sections in its AppConfig.ready with `nav_section`: a key
+(what a page passes as `active` to be marked current), the label, the URL name (reversed
+with the programme's slug), the place in the order, and the capability a member needs to
+see it (None: every member). Rendering stays in templates/base.html.
+"""
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+from core.roles import Capability
+
+
+@dataclass(frozen=True)
+class NavSection:
+    key: str
+    label: str
+    url_name: str
+    order: int
+    capability: Capability | None = None
+
+
+_sections: dict[str, NavSection] = {}
+
+
+def nav_section(key: str, label: str, url_name: str, *, order: int,
+                capability: Capability | None = None) -> NavSection:
+    """Declare a section of the programme's navigation. Declaring the same section again
+    (a module imported twice) is harmless; a different section under a key already taken,
+    or at an order already taken, is a mistake and refused."""
+    section = NavSection(key, label, url_name, order, Capability(capability) if capability else None)
+    known = _sections.get(key)
+    if known == section:
+        return section
+    if known is not None:
+        raise ImproperlyConfigured(f"Navigation section {key!r} is declared twice, differently.")
+    clash = next((s for s in _sections.values() if s.order == order), None)
+    if clash is not None:
+        raise ImproperlyConfigured(f"Navigation sections {clash.key!r} and {key!r} share order {order}.")
+    _sections[key] = section
+    return section
+
+
+def nav_sections() -> list[NavSection]:
+    """Every declared section, in order."""
+    return sorted(_sections.values(), key=lambda s: s.order)
+
+
+def programme_nav(access, active: str) -> list[dict]:
+    """The sections `access` (a ProgrammeAccess) may see, as the template draws them: label,
+    URL and whether it is the `active` one."""
+    slug = access.programme.slug
+    return [
+        {"label": s.label, "url": reverse(s.url_name, args=[slug]), "active": s.key == active}
+        for s in nav_sections()
+        if s.capability is None or access.can(s.capability)
+    ]
