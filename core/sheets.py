@@ -26,6 +26,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import logging
 import os
 import pickle
@@ -229,7 +230,9 @@ def _read_xlsx(data: bytes, sheet: str | None, *, rows: bool) -> Grid:
 # --- csv, here, streaming -----------------------------------------------------------------
 
 def _decode(data: bytes) -> tuple[str, str]:
-    """The text of a csv and the name of its encoding, as a person knows it."""
+    """The text of a csv and the name of its encoding, as a person knows it (the whole
+    text at once: used for UTF-16 and for a file with NUL bytes; other files are read
+    streaming, see `_csv_sources`)."""
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "UTF-8"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -257,9 +260,26 @@ def _decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
-        raise SheetError("We could not tell which character encoding the file uses (it is not UTF-8, "
-                         "UTF-16 or Windows-1252). Save it from Excel as \"CSV UTF-8 (Comma "
-                         "delimited)\" and upload it again.") from None
+        raise SheetError(UNKNOWN_ENCODING) from None
+
+
+UNKNOWN_ENCODING = ("We could not tell which character encoding the file uses (it is not UTF-8, UTF-16 "
+                    "or Windows-1252). Save it from Excel as \"CSV UTF-8 (Comma delimited)\" and upload "
+                    "it again.")
+
+
+def _csv_sources(data: bytes) -> list[tuple[str | None, str]]:
+    """How to read the file's text, in the order to try: (codec, encoding's name), where a
+    codec of None means the whole text is decoded at once by `_decode` (UTF-16, or a file
+    with NUL bytes, which is refused in the words `_decode` leads to). Otherwise the text
+    is decoded as the csv module reads it, so no copy of the whole file is made; UTF-8 is
+    tried first and, when a byte further on turns out not to be UTF-8, Windows-1252 next,
+    which is what decoding the whole file first would have chosen."""
+    if b"\x00" in data or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return [(None, "")]
+    if data.startswith(codecs.BOM_UTF8):
+        return [("utf-8-sig", "UTF-8")]
+    return [("utf-8", "UTF-8"), ("cp1252", "Windows-1252")]
 
 
 def _delimiter(text: str) -> str:
@@ -287,31 +307,56 @@ def _delimiter(text: str) -> str:
     return ranked[0][0]
 
 
+# Rows the csv module reads between two checks of the limits: the checks then run in C
+# over a block (a row past a limit is looked for row by row only in the block that has it).
+CSV_BLOCK_ROWS = 2000
+
+
 def _read_csv(data: bytes) -> Grid:
     limits = sheet_limits()
-    text, encoding = _decode(data)
-    if "\x00" in text:
-        raise SheetError("The file is not a CSV text file (it holds NUL characters). Check that you "
-                         "chose the right file, or save it from Excel as \"CSV UTF-8 (Comma delimited)\".")
-    delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows, cells = [], 0
+    sources = _csv_sources(data)
+    for k, (codec, encoding) in enumerate(sources):
+        if codec is None:
+            text, encoding = _decode(data)
+            if "\x00" in text:
+                raise SheetError("The file is not a CSV text file (it holds NUL characters). Check that you "
+                                 "chose the right file, or save it from Excel as \"CSV UTF-8 (Comma "
+                                 "delimited)\".")
+            head, stream = text[:SNIFF_BYTES], io.StringIO(text, newline="")
+        else:
+            stream = io.TextIOWrapper(io.BytesIO(data), encoding=codec, errors="strict", newline="")
+        try:
+            if codec is not None:
+                # Four bytes a character at most, so this holds SNIFF_BYTES characters.
+                head = codecs.getincrementaldecoder(codec)().decode(data[:4 * SNIFF_BYTES])[:SNIFF_BYTES]
+            delimiter = _delimiter(head)
+            rows = _csv_rows(stream, delimiter, limits)
+        except UnicodeDecodeError:
+            if k + 1 < len(sources):
+                continue
+            raise SheetError(UNKNOWN_ENCODING) from None
+        notes = [f"Read as {encoding} text with columns separated by {CSV_DELIMITERS[delimiter]}."]
+        return Grid(rows=rows, notes=notes)
+    raise SheetError(UNKNOWN_ENCODING)  # pragma: no cover - the last source answers or raises
+
+
+def _csv_rows(stream, delimiter: str, limits: dict) -> list[list[str]]:
+    """Every row of the csv, stopping at the first one past a limit."""
+    reader = csv.reader(stream, delimiter=delimiter)
+    rows: list[list[str]] = []
+    cells = 0
     longest = limits["cell_characters"]
+    most_rows = limits["rows"] + 1  # the header row is not counted
     old_limit = csv.field_size_limit()
     csv.field_size_limit(longest + 1)
     try:
-        for number, values in enumerate(reader, start=1):
-            if number > limits["rows"] + 1:  # the header row is not counted
-                raise SheetError(f"The file has more than {limits['rows']:,} rows; files up to "
-                                 f"{limits['rows']:,} rows can be loaded. Split it into smaller files.")
-            if len(values) > limits["columns"]:
-                raise SheetError(f"Row {number} of the file has {len(values):,} columns; files up to "
-                                 f"{limits['columns']:,} columns can be loaded.")
-            cells += len(values)
-            if cells > limits["cells"]:
-                raise SheetError(f"The file has more than {limits['cells']:,} cells; split it into "
-                                 "smaller files.")
-            rows.append(values)
+        while block := list(itertools.islice(reader, CSV_BLOCK_ROWS)):
+            sizes = list(map(len, block))
+            if (len(rows) + len(block) > most_rows or max(sizes) > limits["columns"]
+                    or cells + sum(sizes) > limits["cells"]):
+                _csv_limit_passed(block, len(rows), cells, limits)
+            cells += sum(sizes)
+            rows += block
     except csv.Error as exc:
         line = reader.line_num
         if "field larger than field limit" in str(exc):
@@ -321,8 +366,23 @@ def _read_csv(data: bytes) -> Grid:
                          "and save it from Excel again.") from None
     finally:
         csv.field_size_limit(old_limit)
-    notes = [f"Read as {encoding} text with columns separated by {CSV_DELIMITERS[delimiter]}."]
-    return Grid(rows=rows, notes=notes)
+    return rows
+
+
+def _csv_limit_passed(block: list, before: int, cells: int, limits: dict) -> None:
+    """The refusal for the first row of `block` past a limit (rows, columns or cells, checked
+    in that order for each row, as the file is read)."""
+    for number, values in enumerate(block, start=before + 1):
+        if number > limits["rows"] + 1:
+            raise SheetError(f"The file has more than {limits['rows']:,} rows; files up to "
+                             f"{limits['rows']:,} rows can be loaded. Split it into smaller files.")
+        if len(values) > limits["columns"]:
+            raise SheetError(f"Row {number} of the file has {len(values):,} columns; files up to "
+                             f"{limits['columns']:,} columns can be loaded.")
+        cells += len(values)
+        if cells > limits["cells"]:
+            raise SheetError(f"The file has more than {limits['cells']:,} cells; split it into "
+                             "smaller files.")
 
 
 # --- Either -------------------------------------------------------------------------------

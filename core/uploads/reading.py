@@ -171,19 +171,20 @@ def read_raw_table(name: str, data: bytes, *, sheet: str | None = None) -> RawTa
     width = len(headers)
     body = records[header_at + 1:]
     first = grid.first_row + header_at + 1
-    # Counting blanks in C (list.count) rather than testing cell by cell: most rows have
-    # something in them, and this runs once per row of a very long sheet.
-    # any() stops at the first cell with something truthy in it, so the full count runs only
-    # for rows that may really be blank.
-    blank = [i for i, values in enumerate(body)
-             if not any(values) and values.count("") + values.count(None) == len(values)]
+    # Testing rows in C (map(any, ...), list.count) rather than cell by cell in Python:
+    # any() stops at the first cell with something truthy in it, so only a row with none
+    # (a blank row, or one of zeros) is counted cell by cell, and most sheets have none.
+    filled = list(map(any, body))
+    blank = [] if False not in filled else [
+        i for i, values in enumerate(body)
+        if not filled[i] and values.count("") + values.count(None) == len(values)]
     if blank:
         skip = set(blank)
         numbers = [first + i for i in range(len(body)) if i not in skip]
         body = [values for i, values in enumerate(body) if i not in skip]
     else:
         numbers = list(range(first, first + len(body)))
-    if any(len(values) != width for values in body):
+    if set(map(len, body)) - {width}:
         body = [(list(values) + [""] * width)[:width] for values in body]
     columns = list(zip(*body, strict=True)) if body else [()] * width
     return RawTable(headers=headers, columns=dict(zip(headers, columns, strict=True)), numbers=numbers,
