@@ -1,5 +1,8 @@
 """The file-wide checks against what the programme holds: lines whose reference an earlier
 upload loaded, and codes not yet in the finance officer's tables."""
+from collections import Counter
+from itertools import islice
+
 from django.db import connection
 
 from core.uploads import RowError
@@ -61,28 +64,37 @@ def _unmapped(batch: LedgerBatch, programme: Programme) -> list[RowError]:
     batch.unmapped_account_codes = sorted(accounts - known_ac)
     out = []
     if batch.unmapped_cost_centres:
-        unknown = set(batch.unmapped_cost_centres)
-        rows = [r for r, c in zip(batch.numbers, batch.cost_centres, strict=True) if c in unknown]
+        rows, count = _rows_with(batch.numbers, batch.cost_centres, batch.unmapped_cost_centres)
         out.append(RowError(None, None, "cost_centre", (
-            f"{rows_text(rows)} {'have cost centres' if len(rows) != 1 else 'has a cost centre'} this "
+            f"{rows_text(rows, total=count)} {'have cost centres' if count != 1 else 'has a cost centre'} this "
             f"programme does not know ({codes_text(batch.unmapped_cost_centres)}). Their lines load as not "
             "mapped to a workstream until you map the codes under Ledger codes.")))
     if batch.unmapped_account_codes:
-        unknown = set(batch.unmapped_account_codes)
-        rows = [r for r, c in zip(batch.numbers, batch.account_codes, strict=True) if c in unknown]
+        rows, count = _rows_with(batch.numbers, batch.account_codes, batch.unmapped_account_codes)
         out.append(RowError(None, None, "account_code", (
-            f"{rows_text(rows)} {'have account codes' if len(rows) != 1 else 'has an account code'} this "
+            f"{rows_text(rows, total=count)} {'have account codes' if count != 1 else 'has an account code'} this "
             f"programme does not know ({codes_text(batch.unmapped_account_codes)}). Their lines count as "
             "revenue, not mapped to a cost type, until you map the codes under Ledger codes.")))
     return out
 
 
-def rows_text(rows: list[int], limit: int = 20) -> str:
-    """Row 4; Rows 4 and 9; Rows 4, 9 and 12; Rows 4, 9, … and 1,200 more."""
-    if len(rows) == 1:
+def _rows_with(numbers: list[int], codes: list[str], unknown: list[str], limit: int = 20) -> tuple[list[int], int]:
+    """The first rows (up to one more than `limit`, what rows_text shows) whose code is one
+    of `unknown`, and how many rows have such a code in all (counted in C)."""
+    counts = Counter(codes)
+    wanted = set(unknown)
+    first = list(islice((r for r, c in zip(numbers, codes, strict=True) if c in wanted), limit + 1))
+    return first, sum(counts[c] for c in wanted)
+
+
+def rows_text(rows: list[int], limit: int = 20, total: int | None = None) -> str:
+    """Row 4; Rows 4 and 9; Rows 4, 9 and 12; Rows 4, 9, … and 1,200 more. `rows` may be just
+    the first ones when `total` says how many there are."""
+    total = len(rows) if total is None else total
+    if total == 1:
         return f"Row {rows[0]}"
-    if len(rows) > limit:
-        return "Rows " + ", ".join(str(r) for r in rows[:limit]) + f" and {len(rows) - limit:,} more"
+    if total > limit:
+        return "Rows " + ", ".join(str(r) for r in rows[:limit]) + f" and {total - limit:,} more"
     return "Rows " + ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
 
 

@@ -32,10 +32,9 @@ def _total_rows(label_cols: dict, n: int) -> set[int]:
         if str not in kinds:
             continue
         texts = col if kinds == {str} else [v if type(v) is str else "" for v in col]
-        # One search over the whole column finds out whether any cell could be a total;
-        # only then is it looked at cell by cell.
-        blob = "\n".join(texts)
-        if "total" not in blob.lower() or not _TOTAL_ANYWHERE.search(blob):
+        # One search over the whole column (case-insensitive, so no lowercased copy is made)
+        # finds out whether any cell could be a total; only then is it looked at cell by cell.
+        if not _TOTAL_ANYWHERE.search("\n".join(texts)):
             continue
         candidates |= {i for i, v in enumerate(texts) if v and _TOTAL.match(v)}
     return {i for i in candidates if is_total_row({name: col[i] for name, col in label_cols.items()})}
@@ -46,6 +45,8 @@ def _reconcile(n, total_rows, pence, numbers, texts, header, sheet):
     the last total after others, covers every row. Returns the totals and the errors for
     differences bigger than rounding."""
     totals, problems = [], []
+    if not total_rows:
+        return totals, problems
     section = grand = 0
     for i in range(n):
         if i not in total_rows:

@@ -58,8 +58,10 @@ def _column_dates(col, numbers, skip, known, errors) -> tuple[list, list]:
         y = FinancialYear.start_year_of(d)
         parsed[v] = (d, y) if y in known else year_message(d, known)
     if all(type(r) is tuple for r in parsed.values()) and not skip:
-        pairs = [parsed[v] for v in col]
-        return [p[0] for p in pairs], [p[1] for p in pairs]
+        # Mapped through in C, one dictionary look-up a cell.
+        day_of = {v: r[0] for v, r in parsed.items()}
+        year_of = {v: r[1] for v, r in parsed.items()}
+        return list(map(day_of.__getitem__, col)), list(map(year_of.__getitem__, col))
     dates, years = [None] * n, [0] * n
     for i, v in enumerate(col):
         if i in skip:
@@ -150,14 +152,18 @@ def ledger_bulk_validate(*, table, columns: dict, mapping: dict, form_kwargs: di
                 parsed[v] = parse_period(v) or 0
             except ValueError as exc:
                 parsed[v] = str(exc)
-        periods = [parsed[v] for v in raw_periods]
+        periods = list(map(parsed.__getitem__, raw_periods))
         if any(type(p) is str for p in parsed.values()):
             for i, p in enumerate(periods):
                 if type(p) is str:
                     errors.add(numbers[i], "period", p)
                     periods[i] = 0
-    period_of = FinancialYear.period_of
-    periods = [p or (period_of(d) if d is not None else 0) for p, d in zip(periods, dates, strict=True)]
+    if 0 in periods:
+        # A line without a period takes its date's period (a ledger has a few hundred
+        # distinct dates, each worked out once).
+        period_of_day = {d: FinancialYear.period_of(d) for d in set(dates) if d is not None}
+        period_of_day[None] = 0
+        periods = [p or period_of_day[d] for p, d in zip(periods, dates, strict=True)]
 
     pence = _column_pence(col("amount"), numbers, total_rows, errors)
 
