@@ -1,24 +1,40 @@
 """REST API for risks, their mitigating actions and issues, under the same access rules
 as the pages: members read, programme managers and directors write, outsiders get 404."""
+from django.utils import timezone
 from rest_framework import serializers
 
 from core.roles import Capability
 from programmes.api import ProgrammeChildViewSet, ProgrammeScopedSerializer
-from risks.models import Issue, Risk, RiskAction
-from risks.services import risk_action_save, risk_save
+from risks.models import RAG, Issue, Risk, RiskAction
+from risks.selectors import decorate, scored
+from risks.services import risk_action_save, risk_save, risk_settings_for
 
 
 class RiskSerializer(ProgrammeScopedSerializer):
     reference = serializers.CharField(read_only=True)
     inherent_score = serializers.IntegerField(read_only=True)
     residual_score = serializers.IntegerField(read_only=True)
+    # What the register shows of each risk, from the register's own rule (selectors.decorate)
+    # under the programme's thresholds and appetites.
+    inherent_rag = serializers.ChoiceField(choices=RAG.choices, read_only=True)
+    residual_rag = serializers.ChoiceField(choices=RAG.choices, read_only=True)
+    above_appetite = serializers.BooleanField(read_only=True)
+    review_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Risk
         fields = ["id", "reference", "title", "category", "cause", "event", "effect", "owner",
                   "workstream", "proximity", "proximity_date", "likelihood", "impact", "inherent_score",
-                  "residual_likelihood", "residual_impact", "residual_score", "target_score",
-                  "response", "status", "next_review_date", "escalated", "escalated_on"]
+                  "inherent_rag", "residual_likelihood", "residual_impact", "residual_score", "residual_rag",
+                  "target_score", "above_appetite", "response", "status", "next_review_date",
+                  "review_overdue", "escalated", "escalated_on"]
+
+    def to_representation(self, instance):
+        if not hasattr(instance, "appetite"):
+            # A risk just written, not read through `scored`: its category's appetite.
+            instance.appetite = scored(Risk.objects.filter(pk=instance.pk)).values_list("appetite", flat=True)[0]
+        decorate([instance], settings=self.context["risk_settings"], today=timezone.localdate())
+        return super().to_representation(instance)
 
 
 class RiskActionSerializer(ProgrammeScopedSerializer):
@@ -39,6 +55,17 @@ class RiskViewSet(ProgrammeChildViewSet):
     serializer_class = RiskSerializer
     edit_capability = Capability.EDIT_RISKS
     select_related = ("owner", "workstream")
+
+    def get_queryset(self):
+        return scored(super().get_queryset())
+
+    def get_serializer_context(self):
+        ctx = super().get_serializer_context()
+        if hasattr(self, "access"):
+            if not hasattr(self, "_risk_settings"):
+                self._risk_settings = risk_settings_for(programme=self.access.programme)
+            ctx["risk_settings"] = self._risk_settings
+        return ctx
     # Through the same service as the pages, so a risk made here is numbered R-00N too.
     save_service = staticmethod(
         lambda *, instance, user, reason: risk_save(risk=instance, user=user, reason=reason))

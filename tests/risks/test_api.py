@@ -67,3 +67,41 @@ def test_api_validation_names_the_field(cast):
     assert response.status_code == 400
     assert "likelihood" in response.json()
     assert not Risk.objects.exists()
+
+
+def test_api_says_what_the_register_says(cast):
+    """Each risk's RAGs, appetite flag and overdue review in the API are the register
+    page's, under the programme's own thresholds and appetites."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from risks.models import RiskAppetite, RiskSettings
+
+    RiskSettings.objects.create(programme=cast.programme, green_max=4, amber_max=9)
+    RiskAppetite.objects.create(programme=cast.programme, category="legal", max_residual_score=4)
+    past = timezone.localdate() - timedelta(days=3)
+    make_risk(cast.programme, title="Red, overdue", category="legal", likelihood=5, impact=5,
+              residual_likelihood=3, residual_impact=3, next_review_date=past)
+    make_risk(cast.programme, title="Green", category="legal", likelihood=2, impact=2,
+              residual_likelihood=1, residual_impact=2)
+    make_risk(cast.programme, title="Amber", category="financial", likelihood=3, impact=3,
+              residual_likelihood=3, residual_impact=2)
+    client = client_for(cast, "viewer")
+    page = client.get(reverse("risks:register", kwargs={"slug": cast.programme.slug}))
+    shown = {r.title: (r.inherent_rag, r.residual_rag, r.above_appetite, r.review_overdue)
+             for r in page.context["risks"]}
+    answered = {r["title"]: (r["inherent_rag"], r["residual_rag"], r["above_appetite"], r["review_overdue"])
+                for r in client.get(f"/api/v1/programmes/{cast.programme.slug}/risks/").json()["results"]}
+    assert answered == shown == {
+        "Red, overdue": ("red", "amber", True, True),
+        "Green": ("green", "green", False, False),
+        "Amber": ("amber", "amber", False, False),
+    }
+
+    # A risk written through the API answers with its figures too, appetite included.
+    made = client_for(cast, "pm").post(f"/api/v1/programmes/{cast.programme.slug}/risks/", {
+        "title": "New", "category": "legal", "likelihood": 4, "impact": 4,
+        "residual_likelihood": 2, "residual_impact": 3}, format="json").json()
+    assert (made["inherent_rag"], made["residual_rag"], made["above_appetite"]) == ("red", "amber", True)
