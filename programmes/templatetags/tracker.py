@@ -61,9 +61,9 @@ def milestone_rows(context, milestones) -> SafeString:
     who may update a milestone's status get a form for it in the last column; others see
     the status."""
     slug = context["programme"].slug
-    detail_url = _pk_url("programmes:milestone_detail", slug)
+    detail_url = pk_url("programmes:milestone_detail", slug)
     if context["may"]["update_milestone_status"]:
-        status_url = _pk_url("programmes:milestone_status", slug)
+        status_url = pk_url("programmes:milestone_status", slug)
         options = _status_options()
         token = context.get("csrf_token")  # as {% csrf_token %} finds it
         csrf = (format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
@@ -105,7 +105,7 @@ def milestone_rows(context, milestones) -> SafeString:
     return mark_safe("".join(rows))
 
 
-def _pk_url(name: str, slug: str):
+def pk_url(name: str, slug: str):
     """`reverse(name, args=[slug, pk])` for many pks: reverses once with a stand-in pk."""
     stand_in = "2147483647"
     head, _, tail = reverse(name, args=[slug, int(stand_in)]).rpartition(stand_in)
