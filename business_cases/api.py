@@ -36,7 +36,6 @@ from business_cases.services import version_create, version_decide, version_save
 from core.financial_year import FinancialYearField, FinancialYearSerializerField
 from core.jobs import JobError, job_may_retry, job_retry, jobs_for
 from core.roles import Capability
-from programmes import job_pages
 from programmes.access import programme_access
 from programmes.api import ProgrammeChildViewSet, ProgrammeScopedSerializer
 
@@ -413,7 +412,7 @@ class PaperJobRetryView(APIView):
         paper = get_object_or_404(CabinetPaper.objects.select_related("programme"), pk=pk,
                                   programme=access.programme)
         job = get_object_or_404(jobs_for(paper, kind=PAPER_KIND), uuid=job_uuid)
-        if not job_may_retry(job, request.user, manages=job_pages.manages(access)):
+        if not job_may_retry(job, request.user, manages=access.manages_jobs):
             raise PermissionDenied("Only the person who asked for this, or a programme manager, can try it again.")
         try:
             retry, created = job_retry(job=job, user=request.user)

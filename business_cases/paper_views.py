@@ -87,7 +87,7 @@ def paper_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     generates = access.can(Capability.GENERATE_PAPER)
     for j in jobs:
         j.may_retry = (generates and j.status == Job.Status.FAILED
-                       and job_may_retry(j, request.user, manages=job_pages.manages(access)))
+                       and job_may_retry(j, request.user, manages=access.manages_jobs))
     return render(request, "business_cases/paper.html", _ctx(
         access, paper=paper, versions=versions, jobs=jobs, full=_full(access), request_id=uuid.uuid4().hex))
 

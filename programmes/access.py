@@ -33,6 +33,12 @@ class ProgrammeAccess:
             return self.membership.get_role_display()
         return "Administrator" if self.is_superuser else ""
 
+    @property
+    def manages_jobs(self) -> bool:
+        """Whether this member may try again work someone else asked for (a failed job):
+        the pages and the API ask the same."""
+        return self.is_superuser or self.role == Role.PROGRAMME_MANAGER
+
     def can(self, capability: Capability | str) -> bool:
         return role_can(self.role, Capability(capability), superuser=self.is_superuser)
 

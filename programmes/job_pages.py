@@ -11,13 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from core.jobs import JobError, job_may_retry, job_retry
 from core.models import Job
-from core.roles import Role
 from programmes.access import ProgrammeAccess
-
-
-def manages(access: ProgrammeAccess) -> bool:
-    """Whether this member may try again work someone else asked for."""
-    return access.is_superuser or access.role == Role.PROGRAMME_MANAGER
 
 
 def retry_context(request, access: ProgrammeAccess, job: Job, *, retry_url: str, job_url) -> dict:
@@ -27,7 +21,7 @@ def retry_context(request, access: ProgrammeAccess, job: Job, *, retry_url: str,
         return {}
     retried = Job.objects.filter(retry_of=job).only("pk", "uuid").first()
     return {
-        "may_retry": job_may_retry(job, request.user, manages=manages(access)),
+        "may_retry": job_may_retry(job, request.user, manages=access.manages_jobs),
         "retry_url": retry_url,
         "retried_url": job_url(retried) if retried else "",
     }
@@ -46,7 +40,7 @@ def status_context(request, access: ProgrammeAccess, job: Job, *, job_url, retry
 def retry_job(request, access: ProgrammeAccess, job: Job) -> Job:
     """Try a failed job again for this request's user, or refuse (403). Returns the job
     whose page to show next: the new attempt, or the same job if it has not failed."""
-    if not job_may_retry(job, request.user, manages=manages(access)):
+    if not job_may_retry(job, request.user, manages=access.manages_jobs):
         raise PermissionDenied("Only the person who asked for this, or a programme manager, can try it again.")
     try:
         retry, _ = job_retry(job=job, user=request.user)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -14,7 +15,6 @@ from rest_framework.views import APIView
 from core.concurrency import VersionedSchema, as_stored, if_match_conflict, locked_copy, with_etag
 from core.roles import Capability
 from programmes.access import ProgrammeAccess, programme_access
-from programmes.views import today
 from workforce import reporting, selectors
 from workforce.models import EmployeeRecord, Readiness
 from workforce.services import personal_data_viewed, readiness_save
@@ -145,7 +145,8 @@ class ReadinessView(WorkforceAPIView):
     def get(self, request, programme_slug: str):
         access = self.access(request, programme_slug)
         roster = selectors.latest_roster(programme=access.programme)
-        table = reporting.readiness_by_team(access.programme, roster, personal=self.personal(access), today=today())
+        table = reporting.readiness_by_team(access.programme, roster, personal=self.personal(access),
+                                            today=timezone.localdate())
 
         def row(r):
             done = None if r.people.hidden else {c: {"done": r.done[c], "percent": r.percent(c)}
