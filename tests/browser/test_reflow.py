@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
-from tests.browser.conftest import login
+from tests.browser.conftest import AxeAudit, login
 from tests.browser.test_finance_pages import _one_new_line as one_new_line
 from tests.permissions import SUPERUSER
 
@@ -156,6 +156,7 @@ class Reflow:
         self.skip = excluded()
         self.visited: dict[str, str] = {}  # URL name -> the first path seen for it
         self.problems: list[str] = []
+        self.axe = AxeAudit()  # every page visited is also checked with axe-core, at 320px
 
     def url_name(self, path: str) -> str | None:
         try:
@@ -177,6 +178,7 @@ class Reflow:
         self.visited.setdefault(name, path)
         found = page.evaluate(REFLOW_JS)
         where = f"{path} ({name}, as {who})"
+        self.axe.check(page, where)
         if found["width"] > found["viewport"]:
             self.problems.append(f"{where} is {found['width']}px wide at {found['viewport']}px:\n      "
                                  + "\n      ".join(found["wide"][:6] or ["(no single element found)"]))
@@ -237,13 +239,14 @@ def test_every_page_reflows_at_320px(browser, live_server, demo, monkeypatch):
     base = f"/programmes/{demo.slug}/"
 
     def signed_in(username: str):
-        context = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": 800})
+        context = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": 800},
+                                      bypass_csp=True)
         context.set_default_timeout(15_000)
         page = context.new_page()
         login(page, username)
         return context, page
 
-    anonymous = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": 800})
+    anonymous = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": 800}, bypass_csp=True)
     page = anonymous.new_page()
     page.goto("/accounts/login/")
     reflow.check(page, "anonymous")
@@ -282,6 +285,8 @@ def test_every_page_reflows_at_320px(browser, live_server, demo, monkeypatch):
                          f"tests/browser/test_reflow.py: {', '.join(missing)}")
     assert not problems, (f"{len(problems)} problems at {WIDTH}px on {len(visited)} pages:\n  "
                           + "\n  ".join(problems))
+    reflow.axe.assert_clean()
+    hr_pages.axe.assert_clean()
 
 
 @pytest.mark.browser
