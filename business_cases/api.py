@@ -32,7 +32,14 @@ from business_cases.models import (
 )
 from business_cases.papers import KIND as PAPER_KIND
 from business_cases.papers import paper_generate
-from business_cases.services import version_create, version_decide, version_save, version_submit
+from business_cases.services import (
+    stage_delete,
+    version_create,
+    version_decide,
+    version_delete,
+    version_save,
+    version_submit,
+)
 from core.financial_year import FinancialYearField, FinancialYearSerializerField
 from core.jobs import JobError, job_may_retry, job_retry, jobs_for
 from core.roles import Capability
@@ -131,14 +138,9 @@ class BusinessCaseViewSet(_Child):
     model = BusinessCase
     serializer_class = BusinessCaseSerializer
 
-    def destroy(self, request, *args, **kwargs):
-        if stale := self.stale_response():
-            return stale
-        # Deleting a stage would delete its versions; only one that never left draft may go.
-        if self.get_object().versions.exclude(status=BusinessCaseVersion.Status.DRAFT).exists():
-            return Response({"detail": "This stage has versions that went to review; it cannot be deleted."},
-                            status=status.HTTP_409_CONFLICT)
-        return super().destroy(request, *args, **kwargs)
+    # Deleting a stage deletes its versions: the rule of which may go is the service's.
+    delete_service = staticmethod(
+        lambda *, instance, user, reason: stage_delete(case=instance, user=user, reason=reason))
 
 
 class VersionViewSet(_Child):
@@ -173,13 +175,9 @@ class VersionViewSet(_Child):
             raise DRFValidationError({"business_case": ["A version stays with its stage: start a new version there."]})
         return super().update(request, *args, **kwargs)
 
-    def destroy(self, request, *args, **kwargs):
-        if stale := self.stale_response():
-            return stale
-        # A version that went to review or was decided is part of the record.
-        if self.get_object().status != BusinessCaseVersion.Status.DRAFT:
-            return Response({"detail": "Only a draft version can be deleted."}, status=status.HTTP_409_CONFLICT)
-        return super().destroy(request, *args, **kwargs)
+    # A version that went to review or was decided is part of the record (the service's rule).
+    delete_service = staticmethod(
+        lambda *, instance, user, reason: version_delete(version=instance, user=user, reason=reason))
 
 
 class ObjectiveViewSet(_Child):

@@ -18,6 +18,7 @@ from business_cases.models import (
     MatrixCell,
     Option,
 )
+from core.protection import DeleteRefused
 from programmes.models import Programme
 from programmes.services import record_delete, record_save
 
@@ -70,6 +71,48 @@ def version_save(*, version: BusinessCaseVersion, user, reason: str) -> Business
     if version.pk and BusinessCaseVersion.objects.get(pk=version.pk).status != Status.DRAFT:
         raise ValidationError("Only a draft can be edited: start a new version to change it.")
     return record_save(instance=version, user=user, reason=reason)
+
+
+# Deleting versions and stages. A version that went to review (or further) is part of the
+# record of how the case was decided, so only drafts may go; a stage goes with its versions,
+# so only a stage whose versions are all drafts. The API and the admin ask these, and say
+# the refusal as it is.
+
+def version_delete_refusal(version: BusinessCaseVersion) -> str:
+    """Why `version` may not be deleted, or "" if it may."""
+    if version.status != Status.DRAFT:
+        return "Only a draft version can be deleted."
+    return ""
+
+
+def stage_delete_refusal(case: BusinessCase) -> str:
+    """Why the stage `case` (with all its versions) may not be deleted, or "" if it may."""
+    if case.versions.exclude(status=Status.DRAFT).exists():
+        return "This stage has versions that went to review; it cannot be deleted."
+    return ""
+
+
+@transaction.atomic
+def version_delete(*, version: BusinessCaseVersion, user, reason: str) -> None:
+    """Delete a draft version, or refuse (DeleteRefused) one that left draft. The stage row
+    is locked first, so a submit of the same version cannot slip in between."""
+    BusinessCase.objects.select_for_update().filter(pk=version.business_case_id).first()
+    version = BusinessCaseVersion.objects.get(pk=version.pk)
+    if refusal := version_delete_refusal(version):
+        raise DeleteRefused(refusal)
+    record_delete(instance=version, user=user, reason=reason)
+
+
+@transaction.atomic
+def stage_delete(*, case: BusinessCase, user, reason: str) -> None:
+    """Delete a stage and its versions (each in its history with the same user and reason),
+    or refuse (DeleteRefused) a stage that has a version beyond draft."""
+    case = BusinessCase.objects.select_for_update().get(pk=case.pk)
+    if refusal := stage_delete_refusal(case):
+        raise DeleteRefused(refusal)
+    for version in case.versions.all():
+        record_delete(instance=version, user=user, reason=reason)
+    record_delete(instance=case, user=user, reason=reason)
 
 
 def missing_before_review(*, version: BusinessCaseVersion) -> list[str]:

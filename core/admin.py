@@ -53,6 +53,33 @@ class SettledRecordAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class ServiceDeleteAdmin(SimpleHistoryAdmin):
+    """An admin that deletes through the app's service, under the rule the pages and the
+    API follow: `delete_refusal(obj)` says why a record may not go ("" if it may), and
+    `delete_record(obj, user=, reason=)` deletes it and whatever goes with it. A record the
+    rule refuses has no Delete in the admin; the bulk delete, which would bypass both, is
+    not offered."""
+
+    def delete_refusal(self, obj) -> str:
+        raise NotImplementedError
+
+    def delete_record(self, obj, *, user, reason: str) -> None:
+        raise NotImplementedError
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.pk is not None and self.delete_refusal(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        self.delete_record(obj, user=request.user, reason="Deleted in the administration")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 def loaded_from_a_file(obj) -> bool:
     """Whether a row came in with an upload that is still loaded."""
     return obj.upload_id is not None and obj.upload.status == Upload.Status.COMMITTED

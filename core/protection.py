@@ -11,6 +11,11 @@ from core.formats import first_upper
 Labels = dict[type[models.Model], tuple[str, str]]
 
 
+class DeleteRefused(Exception):
+    """A service's rule says this record may not be deleted; the message says why, in words
+    for the person who asked (the page, the API's 409 and the admin show it as it is)."""
+
+
 def _quoted(objs: list) -> str:
     names = [f"‘{o}’" for o in objs[:3]]
     if len(objs) > 3:

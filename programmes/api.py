@@ -11,7 +11,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from core.concurrency import VersionedSchema, as_stored, if_match_conflict, locked_copy, with_etag
-from core.protection import refusal_message
+from core.protection import DeleteRefused, refusal_message
 from core.roles import Capability
 from core.scoping import scope_serializer
 from programmes.access import programme_access, programme_members, programmes_for_user
@@ -174,6 +174,10 @@ class ProgrammeChildViewSet(viewsets.ModelViewSet):
     # A write service taking (instance=, user=, reason=), for records whose saving does
     # more than record_save (numbering a risk, say); None means record_save.
     save_service = None
+    # A delete service taking (instance=, user=, reason=), for records whose deleting has a
+    # rule (which may refuse with core.protection.DeleteRefused, a 409 here) or takes other
+    # records with it; None means record_delete.
+    delete_service = None
 
     def required_capability(self, request) -> Capability:
         return Capability.VIEW if request.method in SAFE_METHODS else self.edit_capability
@@ -250,11 +254,14 @@ class ProgrammeChildViewSet(viewsets.ModelViewSet):
         if stale := self.stale_response(instance):
             return stale
         try:
-            record_delete(instance=instance, user=request.user,
-                          reason=f"{self.model._meta.verbose_name.capitalize()} deleted through the API")
+            (self.delete_service or record_delete)(
+                instance=instance, user=request.user,
+                reason=f"{self.model._meta.verbose_name.capitalize()} deleted through the API")
         except ProtectedError as e:
             return Response({"detail": refusal_message(e, instance=instance)},
                             status=status.HTTP_409_CONFLICT)
+        except DeleteRefused as e:
+            return Response({"detail": str(e)}, status=status.HTTP_409_CONFLICT)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
