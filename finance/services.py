@@ -61,6 +61,21 @@ def ledger_commit(*, upload: Upload, programme: Programme, user, progress=None, 
             gc.enable()
 
 
+def ledger_commit_as_job(*, upload: Upload | None = None, rows: int | None = None) -> bool:
+    """Whether committing an upload runs as a job (ledger_commit_request) rather than now
+    (ledger_commit): the preview's offer (which knows the `rows`) and the commit (which has
+    the `upload`) both ask this. Big is more than LEDGER_JOB_THRESHOLD lines, counted once
+    the mapping has been checked; before that the file's size says (a line of a ledger
+    export is around 100 bytes). An upload already loaded is never a job: committing it
+    again changes nothing."""
+    if upload is not None and upload.status == Upload.Status.COMMITTED:
+        return False
+    rows = rows if rows is not None else (upload.row_count if upload is not None else 0)
+    if rows or upload is None:
+        return rows > LEDGER_JOB_THRESHOLD
+    return upload.size > 100 * LEDGER_JOB_THRESHOLD
+
+
 def ledger_commit_request(*, upload: Upload, programme: Programme, user, accept_warnings: str = "") -> Job:
     """Ask for a big ledger commit to run as a job (a second click finds the same job)."""
     job, _ = job_request(kind=LEDGER_COMMIT_KIND, created_by=user, target=programme,

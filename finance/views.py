@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from core.charts import bar_chart, line_chart
 from core.exports import xlsx_bytes
 from core.jobs import jobs_for
-from core.models import Upload
 from core.roles import Capability
 from core.uploads import (
     UploadError,
@@ -19,13 +19,12 @@ from core.uploads import (
     warnings_key,
 )
 from finance import reporting, selectors
-from finance.charts import bar_chart, line_chart
 from finance.ledger import KIND as LEDGER_KIND
 from finance.ledger import ledger_form_kwargs
 from finance.services import (
     LEDGER_COMMIT_KIND,
-    LEDGER_JOB_THRESHOLD,
     ledger_commit,
+    ledger_commit_as_job,
     ledger_commit_request,
 )
 from programmes import job_pages
@@ -197,7 +196,7 @@ UPLOADS = UploadPages(
            "commit": "ledger_commit", "uploads": "ledger", "rollback": "ledger_rollback",
            "discard": "ledger_discard", "template": "ledger_template", "errors": "ledger_errors"},
     preview_extra=lambda preview: {"batch": preview.cleaned if not preview.errors else None,
-                                   "as_job": preview.row_count > LEDGER_JOB_THRESHOLD})
+                                   "as_job": ledger_commit_as_job(rows=preview.row_count)})
 
 
 @login_required
@@ -216,11 +215,8 @@ def ledger(request: HttpRequest, slug: str) -> HttpResponse:
 def ledger_commit_view(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
     access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
     upload = UPLOADS.upload_for(access, upload_pk)
-    # The row count is known once the mapping has been checked; before that, the file's size
-    # says whether it is big (a line of a ledger export is around 100 bytes).
-    big = upload.row_count > LEDGER_JOB_THRESHOLD or (not upload.row_count and upload.size > 100 * LEDGER_JOB_THRESHOLD)
     accept = confirmed_warnings(request.POST.get("accept_warnings"))
-    if big and upload.status != Upload.Status.COMMITTED:
+    if ledger_commit_as_job(upload=upload):
         # The warnings the preview recorded are checked here, so an unconfirmed big file
         # never becomes a job; the job checks again against what it finds. With none
         # recorded there is nothing the person can have confirmed, and what was sent is

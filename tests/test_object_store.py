@@ -24,7 +24,6 @@ from core.backups import BackupError, media_archive, media_hashes, media_unarchi
 from core.housekeeping import uploads_purge_abandoned
 from core.models import Job, Upload
 from core.storage import LocalStorage
-from finance import views as finance_views
 from finance.models import LedgerTransaction
 from tests.business_cases.conftest import soc_ready  # noqa: F401 - the fixture
 from tests.business_cases.test_permissions import make_paper
@@ -65,7 +64,7 @@ def test_a_stored_name_is_never_overwritten(object_store, settings):  # noqa: F8
 def test_an_upload_received_by_the_web_process_is_loaded_by_the_commit_job(
         object_store, cast, settings, monkeypatch, django_capture_on_commit_callbacks):  # noqa: F811
     make_budget(cast.programme, cast.workstream)
-    monkeypatch.setattr(finance_views, "LEDGER_JOB_THRESHOLD", 2)  # so the commit is a job
+    monkeypatch.setattr("finance.services.LEDGER_JOB_THRESHOLD", 2)  # so the commit is a job
     client = cast.client("finance")
     data = xlsx(good_rows(3))
     response = client.post(reverse("finance:ledger_upload", args=["home"]),

@@ -18,7 +18,6 @@ from business_cases.models import PaperVersion
 from business_cases.papers import KIND as PAPER_KIND
 from business_cases.papers import paper_generate
 from core.models import Job, Upload
-from finance import views as finance_views
 from finance.models import LedgerTransaction
 from finance.services import LEDGER_COMMIT_KIND
 from tests.business_cases.conftest import soc_ready  # noqa: F401 - the fixture
@@ -44,7 +43,7 @@ def shared_store(workers, object_store):  # noqa: F811
 def test_an_upload_received_here_is_loaded_by_the_worker(shared_store, workers, cast, settings,  # noqa: F811
                                                          monkeypatch):
     make_budget(cast.programme, cast.workstream)
-    monkeypatch.setattr(finance_views, "LEDGER_JOB_THRESHOLD", 2)  # so the commit is a job
+    monkeypatch.setattr("finance.services.LEDGER_JOB_THRESHOLD", 2)  # so the commit is a job
     client = cast.client("finance")
     data = xlsx(good_rows(3))
     response = client.post(reverse("finance:ledger_upload", args=["home"]),

@@ -234,7 +234,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.mark.browser
 def test_every_page_reflows_at_320px(browser, live_server, demo, monkeypatch):
     # Any ledger upload is loaded by a job (run in-process in tests), so its page is visited.
-    monkeypatch.setattr("finance.views.LEDGER_JOB_THRESHOLD", 0)
+    monkeypatch.setattr("finance.services.LEDGER_JOB_THRESHOLD", 0)
     reflow = Reflow()
     base = f"/programmes/{demo.slug}/"
 

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from core.models import Job, Upload
-from finance import views
 from finance.models import LedgerTransaction
 from finance.services import LEDGER_COMMIT_KIND
 from tests.finance.conftest import good_rows, receive, xlsx
@@ -40,7 +39,7 @@ def test_a_small_file_with_warnings_is_not_loaded_by_what_the_request_sends(cast
 
 @pytest.mark.parametrize("sent", ["*", "f" * 500])
 def test_a_big_file_with_warnings_recorded_makes_no_job(cast, budget, monkeypatch, sent):
-    monkeypatch.setattr(views, "LEDGER_JOB_THRESHOLD", 2)
+    monkeypatch.setattr("finance.services.LEDGER_JOB_THRESHOLD", 2)
     upload = receive(cast, xlsx(_with_warnings()))
     client = cast.client("finance")
     client.post(reverse("finance:ledger_mapping", args=["home", upload.pk]), MAPPING)
@@ -53,7 +52,7 @@ def test_a_big_file_whose_warnings_are_not_known_yet_is_not_loaded_with_a_star(
         cast, budget, monkeypatch, django_capture_on_commit_callbacks):
     """Committed before its mapping was checked, the upload has no warnings recorded: the
     job finds them, and "*" from the request must not have accepted them."""
-    monkeypatch.setattr(views, "LEDGER_JOB_THRESHOLD", 2)
+    monkeypatch.setattr("finance.services.LEDGER_JOB_THRESHOLD", 2)
     upload = receive(cast, xlsx(_with_warnings()))
     assert not upload.warnings and not upload.row_count
     with django_capture_on_commit_callbacks(execute=True):
@@ -68,7 +67,7 @@ def test_a_big_file_whose_warnings_are_not_known_yet_is_not_loaded_with_a_star(
 
 
 def test_a_long_or_changing_value_neither_breaks_the_job_key_nor_makes_a_second_job(cast, budget, monkeypatch):
-    monkeypatch.setattr(views, "LEDGER_JOB_THRESHOLD", 2)
+    monkeypatch.setattr("finance.services.LEDGER_JOB_THRESHOLD", 2)
     upload = receive(cast, xlsx(good_rows(3)))
     client = cast.client("finance")
     client.post(reverse("finance:ledger_mapping", args=["home", upload.pk]), MAPPING)

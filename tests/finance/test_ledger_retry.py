@@ -5,7 +5,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from core.models import Job
-from finance import views
 from finance.models import LedgerTransaction
 from finance.services import LEDGER_COMMIT_KIND
 from tests.finance.conftest import good_rows, receive, xlsx
@@ -17,7 +16,7 @@ MAPPING = {"map-transaction_date": "Transaction date", "map-cost_centre": "Cost 
 @pytest.fixture
 def big(cast, budget, monkeypatch):
     """A previewed upload counted as big, and its commit job failed as the reaper leaves it."""
-    monkeypatch.setattr(views, "LEDGER_JOB_THRESHOLD", 2)
+    monkeypatch.setattr("finance.services.LEDGER_JOB_THRESHOLD", 2)
     upload = receive(cast, xlsx(good_rows(3)))
     cast.client("finance").post(reverse("finance:ledger_mapping", args=["home", upload.pk]), MAPPING)
     failed = Job.objects.create(kind=LEDGER_COMMIT_KIND, created_by=cast.users["finance"],

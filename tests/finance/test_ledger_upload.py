@@ -210,9 +210,8 @@ def test_big_commits_run_as_a_job_with_progress(cast, budget, monkeypatch, djang
     from django.urls import reverse
 
     from core.models import Job
-    from finance import views
 
-    monkeypatch.setattr(views, "LEDGER_JOB_THRESHOLD", 2)
+    monkeypatch.setattr("finance.services.LEDGER_JOB_THRESHOLD", 2)
     upload = receive(cast, xlsx(good_rows(3)))
     client = cast.client("finance")
     client.post(reverse("finance:ledger_mapping", args=["home", upload.pk]), {
