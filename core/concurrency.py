@@ -112,7 +112,10 @@ def show_value(f: models.Field | None, value) -> str:
     if f is not None and f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if f is not None and f.is_relation and f.many_to_one:
-        related = f.related_model._base_manager.filter(pk=value).first()
+        try:
+            related = f.related_model._base_manager.filter(pk=value).first()
+        except (ValueError, TypeError, ValidationError):
+            related = None  # what was sent is no key at all: it is shown as sent
         return str(related) if related is not None else str(value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
@@ -365,7 +368,7 @@ def document_versions(operation: dict, *, method: str, detail: bool) -> dict:
 
 
 def _versioned_schema_class():
-    from drf_spectacular.openapi import AutoSchema
+    from core.schema import AutoSchema
 
     class VersionedSchema(AutoSchema):
         """The OpenAPI of a viewset whose single records carry versions."""

@@ -220,7 +220,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every operation documents the errors it can answer, in their shapes (core.schema).
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     # A model's or a service's ValidationError answers 400 in DRF's shape (core.api).
@@ -238,6 +239,8 @@ SPECTACULAR_SETTINGS = {
     # The schema names every endpoint and field: members only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the red/amber/green a risk answers twice (inherent and residual).
+    "ENUM_NAME_OVERRIDES": {"RagEnum": "risks.models.RAG"},
 }
 
 # Background work. Without a broker, tasks run in-process (eagerly) so that the default
