@@ -155,11 +155,12 @@ def _workstream(w: World) -> str:
 
 
 PAGES = {
-    # + milestone counts and key decisions, the 6 latest confidence assessments, late and
-    # due-soon lists, recent decisions, workstream counts, members, services, partners;
+    # + key decisions, the 6 latest confidence assessments, late and due-soon lists, recent
+    # decisions, workstream counts (the programme's milestone counts are their sums),
+    # members, services, partners;
     # + the panels other apps register (risks: open risks and overdue reviews, overdue actions;
     # workforce: latest roster version, its rows, people on payroll (3); finance (2)).
-    "overview": (lambda w: reverse("programmes:overview", args=[w.programme.slug]), 21),
+    "overview": (lambda w: reverse("programmes:overview", args=[w.programme.slug]), 20),
     # + the workstreams with their counts, the rows shown with their workstream and owner
     # (joined: a page shows a few rows of each workstream), the dependency warnings, key
     # decisions (for derived dates) and members (the owner filter).
