@@ -34,6 +34,7 @@ from business_cases.papers import KIND as PAPER_KIND
 from business_cases.papers import paper_generate
 from business_cases.services import (
     stage_delete,
+    statement_save,
     version_create,
     version_decide,
     version_delete,
@@ -183,11 +184,13 @@ class VersionViewSet(_Child):
 class ObjectiveViewSet(_Child):
     model = StrategicObjective
     serializer_class = ObjectiveSerializer
+    save_service = staticmethod(statement_save)
 
 
 class CsfViewSet(_Child):
     model = CriticalSuccessFactor
     serializer_class = CsfSerializer
+    save_service = staticmethod(statement_save)
 
 
 class OptionViewSet(_Child):

@@ -18,6 +18,7 @@ from business_cases.models import (
     MatrixCell,
     Option,
 )
+from core.numbering import next_number, save_numbered
 from core.protection import DeleteRefused
 from programmes.models import Programme
 from programmes.services import record_delete, record_save
@@ -71,6 +72,21 @@ def version_save(*, version: BusinessCaseVersion, user, reason: str) -> Business
     if version.pk and BusinessCaseVersion.objects.get(pk=version.pk).status != Status.DRAFT:
         raise ValidationError("Only a draft can be edited: start a new version to change it.")
     return record_save(instance=version, user=user, reason=reason)
+
+
+def statement_next_number(*, model, programme: Programme) -> int:
+    """The number a new objective or CSF (`model`) is offered: the one after the highest."""
+    return next_number(model.objects.filter(programme=programme))
+
+
+def statement_save(*, instance, user, reason: str):
+    """Save a strategic objective or critical success factor. A new one whose number was
+    taken meanwhile (two people adding one at once, both offered the same next number)
+    takes the next free number, which the page's message then names; an edit keeps the
+    number it was given."""
+    return save_numbered(instance, siblings=type(instance).objects.filter(programme_id=instance.programme_id),
+                         save=lambda: record_save(instance=instance, user=user, reason=reason),
+                         renumber=instance.pk is None)
 
 
 # Deleting versions and stages. A version that went to review (or further) is part of the

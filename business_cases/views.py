@@ -40,6 +40,8 @@ from business_cases.models import (
 from business_cases.services import (
     cells_save,
     snapshot_build,
+    statement_next_number,
+    statement_save,
     version_save,
 )
 from business_cases.services import (
@@ -239,7 +241,7 @@ def compare(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
 
 def _next_number(model):
     """The form's first guess at a new objective's or CSF's number: the one after the last."""
-    return lambda request, access: {"number": model.objects.filter(programme=access.programme).count() + 1}
+    return lambda request, access: {"number": statement_next_number(model=model, programme=access.programme)}
 
 
 def _record(key: str, model, form, singular: str, done: str, **kw) -> RecordPages:
@@ -250,11 +252,11 @@ def _record(key: str, model, form, singular: str, done: str, **kw) -> RecordPage
 
 
 OBJECTIVES = _record("objective", StrategicObjective, ObjectiveForm, "strategic objective", "home",
-                     initial=_next_number(StrategicObjective), edit_heading=lambda o: f"Edit {o.code}",
-                     saved_message=lambda o: f"{o.code} saved.")
+                     initial=_next_number(StrategicObjective), save=statement_save,
+                     edit_heading=lambda o: f"Edit {o.code}", saved_message=lambda o: f"{o.code} saved.")
 CSFS = _record("csf", CriticalSuccessFactor, CsfForm, "critical success factor", "home",
-               initial=_next_number(CriticalSuccessFactor), edit_heading=lambda o: f"Edit {o.code}",
-               saved_message=lambda o: f"{o.code} saved.")
+               initial=_next_number(CriticalSuccessFactor), save=statement_save,
+               edit_heading=lambda o: f"Edit {o.code}", saved_message=lambda o: f"{o.code} saved.")
 
 
 # --- The options appraisal matrix ----------------------------------------------------------

@@ -1,8 +1,8 @@
 """Writes to the risk register. Each validates the whole row and records who made the
 change and why in the history (through `programmes.services.record_save`)."""
 from django.db import transaction
-from django.db.models import Max
 
+from core.numbering import next_number, save_numbered
 from programmes.models import Programme
 from programmes.services import record_delete, record_save
 from risks.models import Category, Risk, RiskAction, RiskAppetite, RiskSettings
@@ -11,18 +11,21 @@ from risks.models import Category, Risk, RiskAction, RiskAppetite, RiskSettings
 def risk_next_number(*, programme: Programme) -> int:
     """The next free risk number of the programme. The programme row is locked first (on
     databases that lock rows) so two risks added at once do not take the same number; the
-    unique constraint catches anything else."""
+    unique constraint, and risk_save's retry, catch anything else."""
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
-    top = Risk.objects.filter(programme=programme).aggregate(n=Max("number"))["n"]
-    return (top or 0) + 1
+    return next_number(Risk.objects.filter(programme=programme))
 
 
 @transaction.atomic
 def risk_save(*, risk: Risk, user, reason: str) -> Risk:
-    """Save a risk, numbering it (R-001, R-002…) within its programme when it is new."""
-    if not risk.number:
+    """Save a risk, numbering it (R-001, R-002…) within its programme when it is new; one
+    whose number another save took meanwhile takes the next."""
+    numbering = not risk.number
+    if numbering:
         risk.number = risk_next_number(programme=risk.programme)
-    return record_save(instance=risk, user=user, reason=reason)
+    return save_numbered(risk, siblings=Risk.objects.filter(programme_id=risk.programme_id),
+                         save=lambda: record_save(instance=risk, user=user, reason=reason),
+                         renumber=numbering, assigned=numbering)
 
 
 @transaction.atomic
