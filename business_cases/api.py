@@ -3,6 +3,7 @@ programme managers and directors write (EDIT_BUSINESS_CASE), only directors reco
 decision (APPROVE_BUSINESS_CASE), outsiders get 404. The ranking and the appraisal results
 are computed, so they are read-only."""
 import uuid
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -42,7 +43,9 @@ from business_cases.services import (
     version_submit,
 )
 from core.financial_year import FinancialYearField, FinancialYearSerializerField
+from core.formats import decimal_text
 from core.jobs import JobError, job_may_retry, job_retry, jobs_for
+from core.models import Job
 from core.roles import Capability
 from programmes.access import programme_access
 from programmes.api import ProgrammeChildViewSet, ProgrammeScopedSerializer
@@ -249,14 +252,15 @@ class VersionDecideView(APIView):
 
 
 def _plain(value):
-    """Decimals as strings, recursively, so money keeps its pence exactly in JSON."""
+    """Decimals as strings (as the serializers write them, core.api), recursively, so money
+    keeps its pence exactly in JSON."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if value is None or isinstance(value, bool | int | str):
         return value
-    return str(value)
+    return decimal_text(value) if isinstance(value, Decimal) else str(value)
 
 
 class RankingView(APIView):
@@ -343,6 +347,27 @@ class CabinetPaperViewSet(_Child):
         return Response(self.get_serializer(paper).data, status=status.HTTP_201_CREATED)
 
 
+class PaperJobSerializer(serializers.Serializer):
+    """A paper job as `job_payload` answers it: what the schema documents."""
+
+    job = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=Job.Status.choices)
+    progress = serializers.IntegerField()
+    progress_message = serializers.CharField(allow_blank=True)
+    error = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    attempts = serializers.IntegerField()
+    poll_url = serializers.URLField()
+    retry_url = serializers.URLField(allow_null=True, help_text="POST here to try a failed job again")
+    retry_of = serializers.UUIDField(allow_null=True)
+    version = PaperVersionSerializer(allow_null=True, help_text="The version made, once the job has succeeded")
+
+
+# A new job answers 202, the job an earlier request with the same id made answers 200.
+PAPER_JOB_RESPONSES = {200: PaperJobSerializer, 202: PaperJobSerializer}
+
+
 def job_payload(job, request, paper) -> dict:
     """A paper job as the API shows it; `version` once it has made one."""
     version = PaperVersion.objects.filter(job=job).select_related("made_by").first() \
@@ -371,7 +396,7 @@ class PaperGenerateView(APIView):
     (its `version` then holds the download links) or `failed` (its `error` says why)."""
 
     @extend_schema(request={"application/json": {"type": "object", "properties": {
-        "request_id": {"type": "string", "format": "uuid"}}}}, responses=OpenApiTypes.OBJECT)
+        "request_id": {"type": "string", "format": "uuid"}}}}, responses=PAPER_JOB_RESPONSES)
     def post(self, request, programme_slug: str, pk: int):
         access = programme_access(request.user, programme_slug, Capability.GENERATE_PAPER)
         paper = get_object_or_404(CabinetPaper.objects.select_related("programme"), pk=pk,
@@ -392,7 +417,7 @@ class PaperGenerateView(APIView):
 class PaperJobView(APIView):
     """GET: a paper job's progress, and its version once it is made."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=PaperJobSerializer)
     def get(self, request, programme_slug: str, pk: int, job_uuid):
         access = programme_access(request.user, programme_slug)
         paper = get_object_or_404(CabinetPaper.objects.select_related("programme"), pk=pk,
@@ -407,7 +432,9 @@ class PaperJobRetryView(APIView):
     managers. Returns the new job (202), or the one made by an earlier call (200); 409 if
     the job has not failed."""
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    api_error_statuses = (409,)
+
+    @extend_schema(request=None, responses=PAPER_JOB_RESPONSES)
     def post(self, request, programme_slug: str, pk: int, job_uuid):
         access = programme_access(request.user, programme_slug, Capability.GENERATE_PAPER)
         paper = get_object_or_404(CabinetPaper.objects.select_related("programme"), pk=pk,

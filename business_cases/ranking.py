@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from business_cases.models import Criterion, Level, MatrixSettings, Option, Outcome, Rating
+from core.formats import money, number
 
 TWO = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -40,16 +41,6 @@ SYMBOLS = {  # text and symbol for every cell, so colour is never the only signa
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def num(value: Decimal) -> str:
-    """A Decimal without trailing zeros: 8.50 → 8.5, 10.00 → 10."""
-    return f"{value.normalize():f}"
-
-
-def _money_text(value: Decimal) -> str:
-    sign = "−" if value < 0 else ""
-    return f"{sign}£{abs(value):,.0f}" if value == value.to_integral() else f"{sign}£{abs(value):,.2f}"
 
 
 @dataclass
@@ -168,7 +159,7 @@ def _cell_view(criterion: Criterion, cell, settings: MatrixSettings, money_range
         text = Rating(cell.rating).label
     elif criterion.kind == K.SCORE:
         share = (cell.score - criterion.scale_min) / (criterion.scale_max - criterion.scale_min)
-        text = f"{num(cell.score)} on a scale of {num(criterion.scale_min)} to {num(criterion.scale_max)}"
+        text = f"{number(cell.score)} on a scale of {number(criterion.scale_min)} to {number(criterion.scale_max)}"
         symbol, colour = _band(share)
     else:  # money
         low, high = money_range
@@ -178,7 +169,7 @@ def _cell_view(criterion: Criterion, cell, settings: MatrixSettings, money_range
             share = (high - cell.money) / (high - low)
         else:
             share = (cell.money - low) / (high - low)
-        text = _money_text(cell.money)
+        text = money(cell.money)
         symbol, colour = _band(share)
     return CellView(text, symbol, colour, share, share * weight, note)
 
@@ -259,7 +250,7 @@ def _assign_outcomes(results: list[OptionResult]) -> None:
 
 def _explain(r: OptionResult, results: list[OptionResult], max_total: Decimal) -> str:
     """The rank and outcome in words, from the same figures the ranking used."""
-    out_of = f"{num(r.total)} of {num(max_total)} weighted points"
+    out_of = f"{number(r.total)} of {number(max_total)} weighted points"
     if not r.passes_gates:
         gates = ", ".join(f"“{g}”" for g in r.ruled_out_by)
         plural = "s" if len(r.ruled_out_by) > 1 else ""
@@ -272,9 +263,9 @@ def _explain(r: OptionResult, results: list[OptionResult], max_total: Decimal) -
         below = [o for o in passing if o.rank > r.rank]
         if above:
             nearest = above[-1]
-            text += f", {num(nearest.total - r.total)} behind {nearest.option.code}"
+            text += f", {number(nearest.total - r.total)} behind {nearest.option.code}"
         elif below:
-            text += f", {num(r.total - below[0].total)} ahead of {below[0].option.code}"
+            text += f", {number(r.total - below[0].total)} ahead of {below[0].option.code}"
         text += "."
     strengths = [c for c in r.cells if c.share is not None and c.share == 1]
     if r.not_assessed:

@@ -6,7 +6,8 @@ from decimal import Decimal
 from business_cases import selectors
 from business_cases.appraisal import BANDS
 from business_cases.models import Criterion
-from business_cases.ranking import SYMBOLS, Ranking, green_book_check, num, ordinal
+from business_cases.ranking import SYMBOLS, Ranking, green_book_check, ordinal
+from core.formats import number
 from programmes.models import Programme
 
 CENT = Decimal("0.01")
@@ -20,9 +21,9 @@ def ranking_rules(rank: Ranking) -> list[str]:
     return [
         "Gates first: an option answered “no” on any yes/no gate is ruled out, whatever it scores.",
         "Then the weighted total. Each criterion gives a share of its weight: "
-        f"meets {num(s.meets_points)}, partially meets {num(s.partial_points)} and does not meet "
-        f"{num(s.not_met_points)} points out of {num(s.meets_points)}; high {num(s.high_points)}, "
-        f"medium {num(s.medium_points)} and low {num(s.low_points)} out of {num(s.high_points)}; "
+        f"meets {number(s.meets_points)}, partially meets {number(s.partial_points)} and does not meet "
+        f"{number(s.not_met_points)} points out of {number(s.meets_points)}; high {number(s.high_points)}, "
+        f"medium {number(s.medium_points)} and low {number(s.low_points)} out of {number(s.high_points)}; "
         "a score as its place on the stated scale; money from the best amount among the options "
         "(full weight) to the worst (none), in a straight line.",
         "Options that pass every gate rank first, by weighted total, highest first; equal totals "
@@ -47,7 +48,7 @@ def matrix_table_from(rank: Ranking) -> dict:
     criteria = []
     for c in rank.criteria:
         linked = c.objective.code if c.objective_id else (c.csf.code if c.csf_id else "")
-        detail = "gate" if c.kind == Criterion.Kind.GATE else f"weight {num(c.weight)}"
+        detail = "gate" if c.kind == Criterion.Kind.GATE else f"weight {number(c.weight)}"
         if c.kind == Criterion.Kind.MONEY:
             detail += ", lower is better" if c.direction == Criterion.Direction.LOWER else ", higher is better"
         criteria.append({"id": c.pk, "title": c.title, "kind": c.get_kind_display(), "linked": linked,
@@ -62,7 +63,7 @@ def matrix_table_from(rank: Ranking) -> dict:
             "overridden": r.overridden, "override_reason": r.option.override_reason if r.overridden else "",
             "justification": r.option.justification, "explanation": r.explanation,
             "cells": [{"text": c.text, "symbol": c.symbol, "colour": c.colour, "tag": TAG[c.colour],
-                       "note": c.note, "points": None if c.points is None else num(c.points.quantize(CENT))}
+                       "note": c.note, "points": None if c.points is None else number(c.points.quantize(CENT))}
                       for c in r.cells],
         })
     outcomes = {r.option.code: r.outcome for r in rank.results if r.outcome != "discounted"}

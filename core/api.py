@@ -1,16 +1,45 @@
-"""What every app's API shares: one shape for a validation error.
+"""What every app's API shares: one shape for a validation error, and one way of writing
+a decimal.
 
 A write may be refused by the serializer (DRF's own errors) or, further in, by the model's
 `clean()` and constraints (through `full_clean()` in a service) or by a service's own rule,
 both of which raise Django's ValidationError. Whichever it was, a client gets the same
 400: each field's messages under its name, and errors of the whole record under
 `non_field_errors` (DRF's NON_FIELD_ERRORS_KEY), never Django's `__all__`. The conversion
-is made here once, in the API's exception handler, so no view catches it by hand."""
+is made here once, in the API's exception handler, so no view catches it by hand.
+
+A decimal is written as its plain figure, a string with no trailing zeros ("258.17", never
+"258.170000000000", which a database's sum can give; "1250", not "1250.00"), by
+`PlainDecimalField`, which every model serializer uses for a model's DecimalField
+(`use_plain_decimals`, called once when the core app is ready); an answer built by hand
+writes its decimals with `core.formats.decimal_text`, the same rule."""
+from decimal import Decimal
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.formats import decimal_text
+
+
+class PlainDecimalField(serializers.DecimalField):
+    """DRF's DecimalField (the same validation and rounding to the field's places), written
+    without the trailing zeros."""
+
+    def to_representation(self, value):
+        shown = super().to_representation(value)
+        if shown is None or shown == "":  # DRF writes nothing as None, or "" when called with None
+            return shown
+        return decimal_text(Decimal(shown)) if isinstance(shown, str) else Decimal(decimal_text(shown))
+
+
+def use_plain_decimals() -> None:
+    """Make PlainDecimalField the field every ModelSerializer builds for a DecimalField."""
+    serializers.ModelSerializer.serializer_field_mapping[models.DecimalField] = PlainDecimalField
 
 
 def as_drf_validation_error(exc: DjangoValidationError) -> ValidationError:

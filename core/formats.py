@@ -1,19 +1,111 @@
-"""How money and dates are written for people, in one place below every app (the upload
-preview in core shows them the same way the finance pages do)."""
+"""How numbers, money and dates are written for people, in one place below every app: the
+pages (through the `formats` template library), the Cabinet paper's PDF and Word files,
+messages and the upload preview all call these, so a figure reads the same everywhere.
+
+The minus sign is the typographic minus, U+2212 ("−£1,234"), on screen, in the PDF and in
+Word alike: it is the sign a printed council paper uses, it is as wide as a plus, and screen
+readers announce it as "minus" (a hyphen-minus is often read as "dash" or not at all). The
+template filters also put the word "minus" in visually hidden text before it, so a negative
+in a table is heard as negative whatever the screen reader's punctuation setting.
+
+Exports (CSV, xlsx) and the API do not use these: a spreadsheet keeps numbers as numbers,
+and the API writes a decimal as its plain figure (`decimal_text`).
+"""
+from __future__ import annotations
+
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
 
+MINUS = "\u2212"
+NOTHING = "—"  # what a missing figure or date shows
 
-def money(value: Decimal | None, *, pence: bool | None = None) -> str:
-    """£1,234 (or £1,234.56 when there are pence); negative as -£1,234."""
-    if value is None:
-        return "—"
-    value = Decimal(value)
+
+def _round(value: Decimal, places: int) -> Decimal:
+    """Half up, as people round money and figures (Python's own formatting rounds half to even)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _signed(negative: bool, text: str) -> str:
+    return f"{MINUS}{text}" if negative else text
+
+
+def money(value: Decimal | int | str | None, *, pence: bool | None = None) -> str:
+    """£1,234, or £1,234.56 when there are pence; −£1,234 when negative; "—" for nothing.
+
+    `pence=True` always shows the pence (£1,234.00), `pence=False` rounds to the pound."""
+    if value is None or value == "":
+        return NOTHING
+    value = _round(Decimal(value), 2)
     show_pence = (value != value.to_integral_value()) if pence is None else pence
-    text = f"{abs(value):,.2f}" if show_pence else f"{abs(value):,.0f}"
-    return f"{'-' if value < 0 else ''}£{text}"
+    shown = value if show_pence else _round(value, 0)
+    text = f"{abs(shown):,.2f}" if show_pence else f"{abs(shown):,.0f}"
+    return _signed(shown < 0, f"£{text}")
+
+
+def money_short(value: Decimal | int | float) -> str:
+    """Money as a chart's axis writes it: £1.2m, £350k, £900, −£40k."""
+    value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    size = abs(value)
+    if size >= 1_000_000:
+        text = f"£{_round(size / 1_000_000, 1):.1f}m"
+    elif size >= 1_000:
+        text = f"£{_round(size / 1_000, 0):.0f}k"
+    else:
+        text = f"£{_round(size, 0):,.0f}"
+    return _signed(value < 0 and text.strip("£0.mk") != "", text)
+
+
+def money_from_pence(pence: int | None) -> str:
+    """Whole pence as pounds with their pence: 125050 → £1,250.50."""
+    if pence is None:
+        return NOTHING
+    return money(Decimal(int(pence)) / 100, pence=True)
+
+
+def _plain(value: Decimal) -> str:
+    """The figure with no trailing zeros and never an exponent: 258.170000 → 258.17, 1E+2 → 100."""
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "0") else text
+
+
+def number(value: Decimal | int | float | str | None, *, places: int | None = None,
+           fixed: bool = False) -> str:
+    """A figure with thousands separators and only the decimals it needs: 258.17 (never
+    258.170000000000), 1,250, −3.5. `places` rounds it (half up) to at most that many
+    decimals; `fixed` keeps them all (0.966184 as a discount factor). "—" for nothing; a
+    text already shown in a figure's place (the mark of a suppressed cell) is left alone."""
+    if value is None or value == "":
+        return NOTHING
+    if isinstance(value, str):
+        try:
+            value = Decimal(value)
+        except ArithmeticError:
+            return value
+    value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if places is not None:
+        value = _round(value, places)
+    if fixed and places is not None:
+        text = f"{abs(value):,.{places}f}"
+    else:
+        whole, _, decimals = _plain(abs(value)).partition(".")
+        text = f"{int(whole):,}" + (f".{decimals}" if decimals else "")
+    return _signed(value < 0 and text.strip("0.,") != "", text)
+
+
+def percent(value: Decimal | int | float | str | None, *, places: int | None = None) -> str:
+    """A percentage from a figure already in per cent: 3.5 → 3.5%, 12.50 → 12.5%."""
+    text = number(value, places=places)
+    return text if text == NOTHING else f"{text}%"
+
+
+def decimal_text(value: Decimal | int | None) -> str | None:
+    """A decimal as a machine reads it, for the API: its plain figure with no thousands
+    separators, no trailing zeros and a hyphen-minus ("258.17", "1250", "-75.5")."""
+    if value is None:
+        return None
+    return _plain(Decimal(value))
 
 
 def label_noun(label) -> str:
@@ -28,6 +120,8 @@ def first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def long_date(value: date) -> str:
-    """1 April 2023, as GOV.UK writes a date in running text."""
+def long_date(value: date | None) -> str:
+    """1 April 2023, as GOV.UK writes a date in running text; "—" for none."""
+    if value is None:
+        return NOTHING
     return formats.date_format(value, "j F Y")

@@ -1,17 +1,18 @@
 """REST API for the finance records, under the same access rules as the pages: members
 read, finance officers and programme managers (EDIT_FINANCE) write, outsiders get 404. The
 reports come as JSON, and ledger uploads can be listed and rolled back."""
-from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.financial_year import FinancialYearField, FinancialYearSerializerField
+from core.formats import decimal_text
+from core.models import Upload
 from core.roles import Capability
 from core.uploads import UploadError, upload_rollback, uploads_for
 from finance import reporting
@@ -113,8 +114,8 @@ class LedgerTransactionViewSet(ProgrammeChildViewSet):
 
 
 def _d(v):
-    """Money as text with pence, the same on every database."""
-    return None if v is None else f"{Decimal(v):.2f}"
+    """Money as the serializers write a decimal (core.api), the same on every database."""
+    return decimal_text(v)
 
 
 def _line(x: reporting.Line) -> dict:
@@ -157,7 +158,23 @@ class ReportView(APIView):
         })
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT)
+class LedgerUploadSerializer(serializers.Serializer):
+    """One ledger upload as `ledger_uploads` lists it: what the schema documents."""
+
+    id = serializers.IntegerField()
+    file = serializers.CharField()
+    status = serializers.ChoiceField(choices=Upload.Status.choices)
+    rows = serializers.IntegerField()
+    uploaded_at = serializers.DateTimeField()
+    warnings = serializers.JSONField()
+
+
+class RollbackSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=[("rolled_back", "Rolled back")])
+
+
+@extend_schema(responses=LedgerUploadSerializer(many=True))
 @api_view(["GET"])
 def ledger_uploads(request, programme_slug):
     """The programme's ledger uploads, newest first."""
@@ -167,7 +184,9 @@ def ledger_uploads(request, programme_slug):
                      for u in uploads_for(p, kind=LEDGER_KIND)[:200]])
 
 
-@extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+@extend_schema(request=None, responses={200: RollbackSerializer, 409: OpenApiResponse(
+    response={"type": "object", "properties": {"detail": {"type": "string"}}},
+    description="The upload is not loaded, so there is nothing to roll back")})
 @api_view(["POST"])
 def ledger_upload_rollback(request, programme_slug, pk):
     """Roll a loaded ledger upload back: every line it loaded goes."""

@@ -14,6 +14,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.financial_year import FinancialYearField
+from core.formats import money
 from programmes.models import Programme, Workstream
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -121,7 +122,7 @@ class BudgetLine(models.Model):
         indexes = [models.Index(fields=["programme", "version", "financial_year"], name="budget_line_year_idx")]
 
     def __str__(self) -> str:
-        return f"{self.financial_year} {self.get_category_display()} £{self.amount:,.2f}"
+        return f"{self.financial_year} {self.get_category_display()} {money(self.amount, pence=True)}"
 
     def clean(self):
         errors = {}
@@ -154,7 +155,7 @@ class Forecast(models.Model):
         ordering = ["financial_year", "category", "pk"]
 
     def __str__(self) -> str:
-        return f"Forecast {self.financial_year} £{self.amount:,.2f}"
+        return f"Forecast {self.financial_year} {money(self.amount, pence=True)}"
 
     def clean(self):
         if self.workstream_id and self.programme_id and self.workstream.programme_id != self.programme_id:
@@ -243,7 +244,7 @@ class LedgerTransaction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.transaction_date} {self.reference} £{self.amount:,.2f}"
+        return f"{self.transaction_date} {self.reference} {money(self.amount, pence=True)}"
 
 
 class LedgerSummary(models.Model):
@@ -267,7 +268,7 @@ class LedgerSummary(models.Model):
                                 name="ledger_summary_report_idx")]
 
     def __str__(self) -> str:
-        return f"{self.financial_year} {self.cost_centre}/{self.account_code} £{self.amount:,.2f}"
+        return f"{self.financial_year} {self.cost_centre}/{self.account_code} {money(self.amount, pence=True)}"
 
 
 class LedgerStatedTotal(models.Model):
@@ -286,7 +287,7 @@ class LedgerStatedTotal(models.Model):
         ordering = ["upload", "row"]
 
     def __str__(self) -> str:
-        return f"{self.label}: £{self.stated:,.2f}"
+        return f"{self.label}: {money(self.stated, pence=True)}"
 
     @property
     def difference(self) -> Decimal:
@@ -321,7 +322,7 @@ class SavingsLine(models.Model):
         ordering = ["financial_year", "category", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.financial_year} {self.get_category_display()} £{self.amount:,.2f}"
+        return f"{self.financial_year} {self.get_category_display()} {money(self.amount, pence=True)}"
 
 
 class InvestmentLine(models.Model):
@@ -360,7 +361,7 @@ class RealisedSaving(models.Model):
         ordering = ["financial_year", "category", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.financial_year} realised {self.get_category_display()} £{self.amount:,.2f}"
+        return f"{self.financial_year} realised {self.get_category_display()} {money(self.amount, pence=True)}"
 
 
 class Kpi(models.Model):

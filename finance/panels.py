@@ -4,8 +4,9 @@ from datetime import date
 from django.db.models import Sum
 from django.urls import reverse
 
+from core.formats import money
 from finance.models import BudgetLine, LedgerSummary
-from finance.reporting import ZERO, money
+from finance.reporting import ZERO
 from programmes.panels import overview_panel
 
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from core.financial_year import FinancialYear
-from core.formats import money  # noqa: F401 (the pages and the paper import it from here)
+from core.formats import money
 from finance.models import (
     AccountCode,
     BudgetLine,

@@ -1,15 +1,15 @@
-"""The milestone timeline, drawn as SVG on the server.
+"""The milestone timeline, drawn as SVG on the server with core.charts' primitives.
 
-One drawing serves the browser (readable without JavaScript) and PDFs. It uses SVG
-presentation attributes, never style attributes, so the page's Content-Security-Policy
-needs no inline styles. Every mark carries text, so nothing relies on colour alone.
+One drawing serves the browser (readable without JavaScript) and PDFs. Every mark carries
+text, so nothing relies on colour alone.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
+from core.charts import DARK_GREY, GRID, TEXT, WHITE, linear, svg, tag
 from programmes.models import Milestone
 
 LEFT = 190  # room for workstream names
@@ -26,9 +26,9 @@ COLOURS = {
     "at_risk": "#b45309",  # dark amber, legible on white
     "open": "#1d70b8",  # blue
     "derived": "#4c2c92",  # purple
-    "baseline": "#505a5f",
-    "grid": "#b1b4b6",
-    "text": "#0b0c0c",
+    "baseline": DARK_GREY,
+    "grid": GRID,
+    "text": TEXT,
 }
 
 
@@ -107,9 +107,10 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
         start, end = max(start, window_start), min(end, window_end)
     span = max((end - start).days, 1)
     plot_w = width - LEFT - RIGHT_PAD
+    x_of_day = linear(0, span, LEFT, LEFT + plot_w)
 
     def x(d: date) -> float:
-        return round(LEFT + (d - start).days / span * plot_w, 1)
+        return round(x_of_day((d - start).days), 1)
 
     # Pack labels into sub-rows so that none overlaps another.
     lane_rows: dict[str, list[tuple[_Mark, int]]] = {}
@@ -134,22 +135,14 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
                     for lane, p in lane_rows.items()}
     height = TOP + sum(lane_heights.values()) + 62
 
-    out: list[str] = []
     n_ms = len(milestones)
     drawn = (f"{n_ms} milestones" if total is None or total == n_ms else
              f"{n_ms} of the {total} milestones (those the plan below lists)")
-    out.append(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-timeline" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" '
-        f'aria-labelledby="timeline-title timeline-desc" font-family="system-ui, Arial, sans-serif">'
-        f'<title id="timeline-title">Milestone timeline for {escape(programme.name)}</title>'
-        f'<desc id="timeline-desc">{drawn} by workstream from '
-        f'{start:%B %Y} to {end:%B %Y}. Transfer day is {programme.transfer_date:%-d %B %Y}; '
-        f'today is {today:%-d %B %Y}.'
-        f'{f" {hidden} dates outside this window are not drawn." if hidden else ""}'
-        f'{" The table lists every milestone." if total is None else ""}</desc>'
-    )
-    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
+    desc = (f"{drawn} by workstream from {start:%B %Y} to {end:%B %Y}. Transfer day is "
+            f"{programme.transfer_date:%-d %B %Y}; today is {today:%-d %B %Y}."
+            f"{f' {hidden} dates outside this window are not drawn.' if hidden else ''}"
+            f"{' The table lists every milestone.' if total is None else ''}")
+    out: list[str] = [tag("rect", x=0, y=0, width=width, height=height, fill=WHITE)]
     # Month grid and labels.
     months = list(_month_starts(start, end))
     step = 1 if len(months) <= 14 else (2 if len(months) <= 28 else 3)
@@ -157,11 +150,9 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
         if mstart < start:
             continue
         xm = x(mstart)
-        out.append(f'<line x1="{xm}" y1="{TOP - 6}" x2="{xm}" y2="{height - 30}" '
-                   f'stroke="{COLOURS["grid"]}" stroke-width="0.5"/>')
+        out.append(tag("line", x1=xm, y1=TOP - 6, x2=xm, y2=height - 30, stroke=COLOURS["grid"], stroke_width=0.5))
         if i % step == 0:
-            out.append(f'<text x="{xm + 2}" y="{TOP - 10}" font-size="10" '
-                       f'fill="{COLOURS["text"]}">{mstart:%b %y}</text>')
+            out.append(tag("text", f"{mstart:%b %y}", x=xm + 2, y=TOP - 10, font_size=10, fill=COLOURS["text"]))
     # Today, the ELI deadline and transfer day go under the marks, so labels stay legible.
     lanes_end = TOP + sum(lane_heights.values())
     # Labels sit on three rows under the lanes, so that close dates do not collide.
@@ -174,45 +165,41 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
             continue
         xl = x(when)
         label_y = lanes_end + 16 + row * 15
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(f'<line x1="{xl}" y1="{TOP - 4}" x2="{xl}" y2="{label_y - 10}" '
-                   f'stroke="{colour}" stroke-width="2"{dash_attr}/>')
+        out.append(tag("line", x1=xl, y1=TOP - 4, x2=xl, y2=label_y - 10, stroke=colour, stroke_width=2,
+                       stroke_dasharray=dash or None))
         anchor = "end" if xl > width - 160 else "start"
         dx = -3 if anchor == "end" else 3
-        out.append(f'<text x="{xl + dx}" y="{label_y}" font-size="11" font-weight="bold" '
-                   f'text-anchor="{anchor}" fill="{colour}">{label} {when:%-d %b %Y}</text>')
+        out.append(tag("text", f"{label} {when:%-d %b %Y}", x=xl + dx, y=label_y, font_size=11,
+                       font_weight="bold", text_anchor=anchor, fill=colour))
     # Lanes.
     y = TOP
     for lane, placed in lane_rows.items():
         h = lane_heights[lane]
-        out.append(f'<line x1="0" y1="{y}" x2="{width}" y2="{y}" stroke="{COLOURS["grid"]}" '
-                   f'stroke-width="1"/>')
-        out.append(f'<text x="6" y="{y + LANE_PAD + 12}" font-size="12" font-weight="bold" '
-                   f'fill="{COLOURS["text"]}">{escape(_clip(lane, 28))}</text>')
+        out.append(tag("line", x1=0, y1=y, x2=width, y2=y, stroke=COLOURS["grid"], stroke_width=1))
+        out.append(tag("text", escape(_clip(lane, 28)), x=6, y=y + LANE_PAD + 12, font_size=12, font_weight="bold",
+                       fill=COLOURS["text"]))
         for mk, row in placed:
             cy = y + LANE_PAD + row * SUB_ROW + SUB_ROW / 2
             cx = x(mk.when)
             colour = COLOURS[mk.state]
             if mk.baseline and mk.baseline != mk.when:
                 bx = x(mk.baseline)
-                out.append(f'<line x1="{bx}" y1="{cy}" x2="{cx}" y2="{cy}" '
-                           f'stroke="{COLOURS["baseline"]}" stroke-width="1" '
-                           f'stroke-dasharray="3 2"/>')
-                out.append(f'<rect x="{bx - 3}" y="{cy - 3}" width="6" height="6" '
-                           f'transform="rotate(45 {bx} {cy})" fill="#ffffff" '
-                           f'stroke="{COLOURS["baseline"]}" stroke-width="1"/>')
+                out.append(tag("line", x1=bx, y1=cy, x2=cx, y2=cy, stroke=COLOURS["baseline"], stroke_width=1,
+                               stroke_dasharray="3 2"))
+                out.append(tag("rect", x=bx - 3, y=cy - 3, width=6, height=6, transform=f"rotate(45 {bx} {cy})",
+                               fill=WHITE, stroke=COLOURS["baseline"], stroke_width=1))
             slipped = f" (baseline {mk.baseline:%-d %b %Y})" if mk.baseline and mk.baseline != mk.when else ""
-            out.append(
-                f'<g><title>{escape(mk.label)}: {mk.when:%-d %b %Y}{slipped}'
-                f'</title><rect x="{cx - 5}" y="{cy - 5}" width="10" height="10" '
-                f'transform="rotate(45 {cx} {cy})" fill="{colour}"/>'
-                f'<text x="{cx + 9}" y="{cy + 4}" font-size="11" fill="{COLOURS["text"]}">'
-                f'{escape(_short(mk))}</text></g>'
-            )
+            out.append(tag("g", tag("title", f"{escape(mk.label)}: {mk.when:%-d %b %Y}{slipped}")
+                           + tag("rect", x=cx - 5, y=cy - 5, width=10, height=10, transform=f"rotate(45 {cx} {cy})",
+                                 fill=colour)
+                           + tag("text", escape(_short(mk)), x=cx + 9, y=cy + 4, font_size=11,
+                                 fill=COLOURS["text"])))
         y += h
-    out.append(f'<line x1="0" y1="{y}" x2="{width}" y2="{y}" stroke="{COLOURS["grid"]}"/>')
-    out.append("</svg>")
-    return mark_safe("".join(out))
+    out.append(tag("line", x1=0, y1=y, x2=width, y2=y, stroke=COLOURS["grid"]))
+    return svg(out, title=f"Milestone timeline for {programme.name}", title_id="timeline-title", desc=desc,
+               desc_id="timeline-desc", class_="app-timeline", role="img", viewBox=f"0 0 {width} {height}",
+               width="100%", aria_labelledby="timeline-title timeline-desc",
+               font_family="system-ui, Arial, sans-serif")
 
 
 def _clip(text: str, n: int) -> str:

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.concurrency import VersionedSchema, as_stored, if_match_conflict, locked_copy, with_etag
+from core.formats import decimal_text
 from core.roles import Capability
 from programmes.access import ProgrammeAccess, programme_access
 from workforce import reporting, selectors
@@ -20,9 +21,9 @@ from workforce.models import EmployeeRecord, Readiness
 from workforce.services import personal_data_viewed, readiness_save
 
 
-def _num(value):
-    """Decimals as strings (as DRF writes them), suppressed cells as they are shown."""
-    return str(value) if isinstance(value, Decimal) else value
+def _figure(value):
+    """Decimals as the serializers write them (core.api), suppressed cells as they are shown."""
+    return decimal_text(value) if isinstance(value, Decimal) else value
 
 
 # The aggregate answers are built from `workforce.reporting`, not a model serializer: the
@@ -31,7 +32,7 @@ AGGREGATE = extend_schema_view(get=extend_schema(responses=OpenApiTypes.OBJECT))
 
 
 def _cell(cell: reporting.Cell) -> dict:
-    return {"headcount": cell.shown_headcount, "fte": None if cell.hidden else _num(cell.fte),
+    return {"headcount": cell.shown_headcount, "fte": None if cell.hidden else _figure(cell.fte),
             "suppressed": cell.hidden}
 
 
@@ -59,10 +60,10 @@ class SummaryView(WorkforceAPIView):
         return Response({
             "version": roster.version if roster else None,
             "teams": [{"team": r.team, "service_line": r.service_line, **_cell(r.people), "vacancies": r.vacancies,
-                       "vacancy_fte": _num(r.vacancy_fte)} for r in s.rows],
+                       "vacancy_fte": _figure(r.vacancy_fte)} for r in s.rows],
             "service_lines": [{"service_line": line, **_cell(cell), "vacancies": v}
                               for line, cell, v in s.service_lines],
-            "total": {**_cell(s.total), "vacancies": s.vacancies, "vacancy_fte": _num(s.vacancy_fte)},
+            "total": {**_cell(s.total), "vacancies": s.vacancies, "vacancy_fte": _figure(s.vacancy_fte)},
             "breakdowns": [{"title": b.title, "groups": [{"group": label, **_cell(cell)} for label, cell in b.rows]}
                            for b in reporting.breakdowns(roster, personal=personal, rows=rows)],
         })
@@ -113,6 +114,8 @@ class PeopleView(WorkforceAPIView):
 class DifferenceView(WorkforceAPIView):
     """?from=N&to=M (default: the two latest versions): counts for everyone, lists for HR."""
 
+    api_error_statuses = (400,)  # versions that are not two of the programme's
+
     def get(self, request, programme_slug: str):
         access = self.access(request, programme_slug)
         rosters = {r.version: r for r in selectors.roster_versions(programme=access.programme)}
@@ -135,7 +138,8 @@ class DifferenceView(WorkforceAPIView):
             data["leavers"] = [{"employee_ref": r["employee_ref"], "name": r["name"], "team": r["team__name"]}
                                for r in diff.leavers]
             data["changed"] = [{"employee_ref": c["ref"], "name": c["name"], "team": c["team"],
-                                "changes": [{"field": f, "from": _num(a), "to": _num(b)} for f, a, b in c["changes"]]}
+                                "changes": [{"field": f, "from": _figure(a), "to": _figure(b)}
+                                            for f, a, b in c["changes"]]}
                                for c in diff.changed]
         return Response(data)
 
@@ -212,7 +216,7 @@ class RestructuresView(WorkforceAPIView):
         access = self.access(request, programme_slug)
         return Response({"establishments": [
             {"id": e.pk, "name": e.name, "baseline_version": e.baseline.version, "posts": e.posts or 0,
-             "fte": _num(e.fte or Decimal("0"))} for e in selectors.establishments(programme=access.programme)]})
+             "fte": _figure(e.fte or Decimal("0"))} for e in selectors.establishments(programme=access.programme)]})
 
 
 @AGGREGATE
@@ -225,7 +229,7 @@ class EstablishmentView(WorkforceAPIView):
         c = reporting.establishment_compare(found, personal=self.personal(access))
 
         def row(r):
-            return {k: _num(v) for k, v in r.__dict__.items()}
+            return {k: _figure(v) for k, v in r.__dict__.items()}
 
         return Response({"name": found.name, "baseline_version": found.baseline.version,
                          "teams": [row(r) for r in c.rows], "total": row(c.total)})

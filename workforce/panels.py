@@ -5,6 +5,7 @@ from datetime import date
 from django.db.models.functions import Upper
 from django.urls import reverse
 
+from core.formats import number, percent
 from programmes.panels import overview_panel
 from workforce import reporting, selectors
 from workforce.models import EmployeeRecord, Readiness
@@ -25,10 +26,10 @@ def workforce_overview_panel(programme, today: date) -> dict:
     url = reverse("workforce:summary", args=[programme.slug])
     total = summary.total
     payroll = ("–" if total.hidden or not total.headcount
-               else f"{round(100 * on_payroll / total.headcount)}%")
+               else percent(round(100 * on_payroll / total.headcount)))
     return {"title": "Workforce transferring", "items": [
         ("people on the latest roster", total.shown_headcount, url),
-        ("FTE", total.shown_fte, url),
+        ("FTE", number(total.shown_fte), url),
         ("vacant posts", summary.vacancies, url),
         ("on the council's payroll", payroll, reverse("workforce:readiness", args=[programme.slug])),
     ]}

@@ -16,6 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+
+from core.charts import SERIES, TEXT, bar_length, svg, tag
 from core.formats import money
 from workforce.models import (
     ContractType,
@@ -435,6 +440,21 @@ class Chart:
     label_width: int = 270
     bar_area: int = 330
 
+    def svg(self) -> SafeString:
+        """The bars as an image (core.charts) whose title points to the table beside it."""
+        body = []
+        for b in self.bars:
+            body.append(tag("text", escape(Truncator(b.label).chars(40)), x=self.label_width - 8, y=b.y + 14,
+                            text_anchor="end", font_size=12, fill=TEXT))
+            if b.width:
+                body.append(tag("rect", x=self.label_width, y=b.y, width=b.width, height=18, fill=SERIES[0]))
+            body.append(tag("text", escape(b.value), x=self.label_width + b.width + 6, y=b.y + 14, font_size=12,
+                            fill=TEXT))
+        return svg(body, title=f"{self.title}; the figures are in the table below", title_id="workforce-chart-title",
+                   role="img", aria_labelledby="workforce-chart-title", width="100%",
+                   viewBox=f"0 0 {self.label_width + self.bar_area + 60} {self.height}",
+                   preserveAspectRatio="xMinYMin meet")
+
 
 def team_chart(summary: TeamSummary) -> Chart:
     """Headcount by team as horizontal bars, for the summary page and the Cabinet paper.
@@ -443,6 +463,6 @@ def team_chart(summary: TeamSummary) -> Chart:
     top = max(shown, default=0) or 1
     bars = []
     for i, r in enumerate(summary.rows):
-        width = 0 if r.people.hidden else max(1, round(330 * r.people.headcount / top))
+        width = 0 if r.people.hidden else max(1, bar_length(r.people.headcount, top, 330))
         bars.append(Bar(r.team, r.people.shown_headcount, 8 + i * 26, width))
     return Chart("Headcount by team", bars, 16 + len(bars) * 26)

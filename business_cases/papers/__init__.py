@@ -12,7 +12,8 @@ aggregates with small groups suppressed, and risks show their workstream, not th
 
 One concern a module, each importing only those before it:
 
-    formatting.py  dates, money to the pound, FTE, paragraphs, the tone of a RAG colour
+    formatting.py  paragraphs, a difference from plan, the tone of a RAG colour (figures
+                   and dates are core.formats')
     data.py        PaperData and paper_data, the one snapshot of the figures
     sections.py    the front sheet and the numbered sections of the body
     appendices.py  appendices A to F (APPENDIX_BUILDERS)

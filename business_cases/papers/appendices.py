@@ -3,11 +3,10 @@ business_cases.models.APPENDICES)."""
 from __future__ import annotations
 
 from business_cases.papers.data import PaperData
-from business_cases.papers.formatting import TONE, _fte, _suppression_note, long_date, pounds
+from business_cases.papers.formatting import TONE, _suppression_note
 from business_cases.papers.sections import RISK_HEADERS, _risk_row
-from business_cases.ranking import num
 from core.documents import Cell, Figure, Items, Para, Section, Table
-from finance.reporting import money
+from core.formats import long_date, money, number, percent
 from programmes.timeline import timeline_svg
 
 # Appendices -----------------------------------------------------------------------------------
@@ -24,7 +23,7 @@ def _appendix_options(s: Section, data: PaperData) -> None:
         label = f"{c['linked']} {c['title']}".strip() + f" ({c['kind'].lower()}, {c['detail']})"
         rows.append((label, *(Cell(f"{cell['symbol']} {cell['text']}".strip(), TONE.get(cell["colour"], "neutral"))
                               for cell in line["cells"])))
-    foot = (("Weighted score", *(num(r["total"]) if r["passes_gates"] else "ruled out" for r in m["rows"])),
+    foot = (("Weighted score", *(number(r["total"]) if r["passes_gates"] else "ruled out" for r in m["rows"])),
             ("Rank", *(r["rank_text"] for r in m["rows"])),
             ("Outcome", *(r["outcome_label"] for r in m["rows"])))
     s.add(Para("Options: " + "; ".join(f"{r['code']} {r['title']}" for r in m["rows"]) + "."),
@@ -49,15 +48,17 @@ def _appendix_economic(s: Section, data: PaperData) -> None:
     s.add(Table(caption="Costs: present values, and optimism bias",
                 headers=("Option", "Costs (real)", "PV of costs", "Optimism bias", "Bias added",
                          "PV of costs with bias"),
-                rows=tuple((o["code"], pounds(o["cost_total"]), pounds(o["pv_costs_before_bias"]),
-                            f"{num(o['optimism_bias_percent'])}%", pounds(o["optimism_bias"]), pounds(o["pv_costs"]))
+                rows=tuple((o["code"], money(o["cost_total"], pence=False),
+                            money(o["pv_costs_before_bias"], pence=False), percent(o["optimism_bias_percent"]),
+                            money(o["optimism_bias"], pence=False), money(o["pv_costs"], pence=False))
                            for o in appraised),
                 numeric=frozenset(range(1, 6))),
           Table(caption="Benefits: present values at the stated confidence, and the result",
                 headers=("Option", "Benefits (real)", "PV of benefits", "Confidence", "PV counted", "NPSV", "BCR"),
-                rows=tuple((o["code"], pounds(o["benefit_total"]), pounds(o["pv_benefits_before_confidence"]),
-                            f"{num(o['confidence_percent'])}%", pounds(o["pv_benefits"]), pounds(o["npsv"]),
-                            "—" if o["bcr"] is None else num(o["bcr"])) for o in appraised),
+                rows=tuple((o["code"], money(o["benefit_total"], pence=False),
+                            money(o["pv_benefits_before_confidence"], pence=False), percent(o["confidence_percent"]),
+                            money(o["pv_benefits"], pence=False), money(o["npsv"], pence=False),
+                            "—" if o["bcr"] is None else number(o["bcr"])) for o in appraised),
                 numeric=frozenset(range(1, 7))),
           Para("PV is present value; NPSV, the net present social value, is the PV of benefits counted less the PV "
                "of costs with bias; BCR, the benefit–cost ratio, divides the first by the second."))
@@ -109,8 +110,8 @@ def _appendix_workforce(s: Section, data: PaperData) -> None:
     for bd in data.breakdowns:
         hidden = hidden or bd.total.hidden or any(c.hidden for _, c in bd.rows)
         s.add(Table(caption=bd.title, headers=(bd.title, "Headcount", "FTE"),
-                    rows=tuple((label, str(c.shown_headcount), _fte(c.shown_fte)) for label, c in bd.rows),
-                    foot=(("Total", str(bd.total.shown_headcount), _fte(bd.total.shown_fte)),),
+                    rows=tuple((label, str(c.shown_headcount), number(c.shown_fte, places=2)) for label, c in bd.rows),
+                    foot=(("Total", str(bd.total.shown_headcount), number(bd.total.shown_fte, places=2)),),
                     numeric=frozenset({1, 2})))
     if hidden:
         s.add(Para(_suppression_note(True)))

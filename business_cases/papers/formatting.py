@@ -1,12 +1,12 @@
-"""How a Cabinet paper writes its values: dates, money to the pound, FTE, the author's
-paragraphs, and the tone (good, partial, bad) a RAG colour is shown in."""
+"""How a Cabinet paper writes what is its own: the author's paragraphs, a difference from
+plan, the suppression note, and the tone (good, partial, bad) a RAG colour is shown in.
+Figures and dates are written by core.formats, as on the pages."""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from business_cases.models import Outcome
-from finance.reporting import money
+from core.formats import money
 
 NOT_WRITTEN = "Not written yet."
 
@@ -17,27 +17,14 @@ OUTCOME_TONE = {Outcome.PREFERRED: "good", Outcome.ALTERNATIVE: "partial", Outco
 CONFIDENCE_TONE = {"green": "good", "amber_green": "good", "amber": "partial", "amber_red": "bad", "red": "bad"}
 
 
-def long_date(d: date | None) -> str:
-    return f"{d:%-d %B %Y}" if d else "—"
-
-
 def paragraphs(text: str) -> list[str]:
     """The author's text split into paragraphs at blank lines (single line breaks kept)."""
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def pounds(value) -> str:
-    """Money to the nearest pound, as the paper's wide tables print it."""
-    return money(None if value is None else Decimal(value).quantize(Decimal("1")), pence=False)
-
-
 def _difference(planned: Decimal, actual: Decimal) -> str:
     d = actual - planned
     return "none" if d == 0 else f"{money(abs(d))} {'over' if d > 0 else 'under'}"
-
-
-def _fte(value) -> str:
-    return f"{value:.2f}" if isinstance(value, Decimal) else str(value)
 
 
 def _suppression_note(hidden: bool) -> str:

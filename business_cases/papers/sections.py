@@ -6,22 +6,11 @@ from django.utils import timezone
 
 from business_cases.models import CabinetPaper, Outcome
 from business_cases.papers.data import PaperData
-from business_cases.papers.formatting import (
-    NOT_WRITTEN,
-    OUTCOME_TONE,
-    TONE,
-    _difference,
-    _fte,
-    _suppression_note,
-    long_date,
-    paragraphs,
-    pounds,
-)
-from business_cases.ranking import num
+from business_cases.papers.formatting import NOT_WRITTEN, OUTCOME_TONE, TONE, _difference, _suppression_note, paragraphs
 from core.documents import Cell, Document, Figure, Items, Para, Section, Table
+from core.formats import long_date, money, number, percent
 from core.statutory import KEY_DECISION_NOTICE
 from finance import reporting as finance
-from finance.reporting import money
 from programmes.models import Milestone
 from risks.heatmap import heatmap_svg
 from risks.models import Risk
@@ -108,7 +97,8 @@ def _options_section(doc: Document, data: PaperData) -> None:
     for r in m["rows"]:
         outcome = r["outcome_label"] + (f" (the matrix gives {r['computed_label'].lower()})" if r["overridden"] else "")
         rows.append((f"{r['code']} {r['title']}", r["rank_text"],
-                     f"{num(r['total'])} of {num(m['max_total'])}" if r["passes_gates"] else "Ruled out by a gate",
+                     (f"{number(r['total'])} of {number(m['max_total'])}" if r["passes_gates"]
+                      else "Ruled out by a gate"),
                      Cell(outcome, OUTCOME_TONE.get(r["outcome"], "neutral")), r["justification"] or r["explanation"]))
     s.add(Table(caption="Options and their outcomes", headers=("Option", "Rank", "Weighted score", "Outcome", "Why"),
                 rows=tuple(rows)))
@@ -128,8 +118,8 @@ def _options_section(doc: Document, data: PaperData) -> None:
         sv = a["switching"]
         if sv:
             s.add(Para(f"Switching value: {sv.preferred}'s net present social value exceeds {sv.runner_up}'s by "
-                       f"{pounds(sv.amount)}. Its present value of costs would have to rise by that much"
-                       + (f" ({num(sv.percent_of_costs)}%)" if sv.percent_of_costs is not None else "")
+                       f"{money(sv.amount, pence=False)}. Its present value of costs would have to rise by that much"
+                       + (f" ({percent(sv.percent_of_costs)})" if sv.percent_of_costs is not None else "")
                        + " before the two gave equal value."))
     else:
         s.add(Para("No option has an economic appraisal yet."))
@@ -140,8 +130,9 @@ def _appraisal_table(appraised: list[dict]) -> Table:
         caption="Economic appraisal (present values)",
         headers=("Option", "Costs with optimism bias", "Benefits at confidence", "Net present social value",
                  "Benefit–cost ratio"),
-        rows=tuple((f"{o['code']} {o['title']}" + (" (preferred)" if o["preferred"] else ""), pounds(o["pv_costs"]),
-                    pounds(o["pv_benefits"]), pounds(o["npsv"]), "—" if o["bcr"] is None else num(o["bcr"]))
+        rows=tuple((f"{o['code']} {o['title']}" + (" (preferred)" if o["preferred"] else ""),
+                    money(o["pv_costs"], pence=False), money(o["pv_benefits"], pence=False),
+                    money(o["npsv"], pence=False), "—" if o["bcr"] is None else number(o["bcr"]))
                    for o in appraised),
         numeric=frozenset({1, 2, 3, 4}))
 
@@ -209,13 +200,13 @@ def _workforce_blocks(s: Section, data: PaperData) -> None:
         return
     r = data.roster
     s.add(Para(f"Workforce: version {r.version} of the transfer list, as at {long_date(r.as_at)}, names "
-               f"{t.total.shown_headcount} people ({_fte(t.total.shown_fte)} full-time equivalent) in "
+               f"{t.total.shown_headcount} people ({number(t.total.shown_fte, places=2)} full-time equivalent) in "
                f"{len(t.rows)} teams" + (f", with {t.vacancies} vacant posts" if t.vacancies else "") + "."))
     s.add(Table(caption="Staff transferring by team",
                 headers=("Team", "Service line", "Headcount", "FTE"),
                 rows=tuple((row.team, row.service_line or "—", str(row.people.shown_headcount),
-                            _fte(row.people.shown_fte)) for row in t.rows),
-                foot=(("Total", "", str(t.total.shown_headcount), _fte(t.total.shown_fte)),),
+                            number(row.people.shown_fte, places=2)) for row in t.rows),
+                foot=(("Total", "", str(t.total.shown_headcount), number(t.total.shown_fte, places=2)),),
                 numeric=frozenset({2, 3}),
                 note=_suppression_note(t.any_hidden)))
 

@@ -28,7 +28,7 @@ One concern a module, each importing only those before it:
     spec.py        SPEC, the upload kind, and ledger_form_kwargs
 """
 from finance.ledger.batch import LedgerBatch, StatedTotal
-from finance.ledger.columns import COLUMNS, HEADER, KIND, pounds
+from finance.ledger.columns import COLUMNS, HEADER, KIND
 from finance.ledger.forms import LedgerRowForm
 from finance.ledger.parsing import parse_date, parse_pence, parse_period
 from finance.ledger.spec import SPEC, ledger_form_kwargs
@@ -38,6 +38,6 @@ from finance.ledger.years import known_years
 
 __all__ = [
     "COLUMNS", "HEADER", "KIND", "SPEC", "LedgerBatch", "LedgerRowForm", "StatedTotal", "known_years",
-    "ledger_bulk_validate", "ledger_form_kwargs", "parse_date", "parse_pence", "parse_period", "pounds",
+    "ledger_bulk_validate", "ledger_form_kwargs", "parse_date", "parse_pence", "parse_period",
     "rollback_ledger", "write_ledger",
 ]

@@ -2,6 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
+from core.formats import money_from_pence as pounds  # noqa: F401 (the total checks' name for it)
 from core.uploads import ColumnSpec
 
 KIND = "finance.ledger"
@@ -52,7 +53,3 @@ TEXT_LABELS = {"cost_centre": "cost centre", "account_code": "account code", "de
 def text_too_long(name: str) -> str:
     return f"The {TEXT_LABELS[name]} must be {TEXT_LIMITS[name]} characters or fewer"
 
-
-def pounds(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    return f"{sign}£{abs(pence) // 100:,}.{abs(pence) % 100:02d}"

@@ -38,7 +38,7 @@ def test_every_kind_has_a_template_that_reads_back_as_its_own_columns(kind):
 
 def test_cells_are_shown_as_people_read_them():
     assert _display("18450", "money") == ("£18,450.00", True)
-    assert _display("-75.5", "money") == ("-£75.50", True)
+    assert _display("-75.5", "money") == ("\u2212£75.50", True)  # the one minus sign (core.formats)
     assert _display("£1,250", "money") == ("£1,250.00", True)
     assert _display("ten", "money") == ("ten", False)  # its row has an error saying so
     assert _display("2023-04-01", "date") == ("1 April 2023", False)
@@ -104,7 +104,7 @@ def test_receive_refuses_a_loaded_file_only_when_asked(cast):
 def test_money_and_dates_are_formatted_by_the_shared_formatter():
     from core.formats import long_date, money
 
-    assert money(Decimal("18450"), pence=True) == "£18,450.00" and money(Decimal("-0.5")) == "-£0.50"
+    assert money(Decimal("18450"), pence=True) == "£18,450.00" and money(Decimal("-0.5")) == "\u2212£0.50"
     assert long_date(date(2023, 4, 1)) == "1 April 2023"
 
 

@@ -102,7 +102,8 @@ def test_preview_cells_show_money_and_dates_as_people_read_them(cast, budget):
             ["02/05/2023", "CC1", "1001", "Credit", "Acme", -75.5, "M2"]]
     _, page = to_preview(client, "money.xlsx", xlsx(rows))
     table = page[page.index("The 2 rows of the file"):]
-    assert "£18,450.00" in table and "-£75.50" in table
+    assert "£18,450.00" in table and '<span class="govuk-visually-hidden">minus </span>' in table
+    assert '<span aria-hidden="true">\u2212</span>£75.50' in table
     assert "1 April 2023" in table and "2 May 2023" in table
     assert "2023-04-01" not in table and ">18450<" not in table
 
