@@ -2,7 +2,6 @@
 from datetime import date
 from decimal import Decimal
 
-from core.formats import money_from_pence as pounds  # noqa: F401 (the total checks' name for it)
 from core.uploads import ColumnSpec
 
 KIND = "finance.ledger"

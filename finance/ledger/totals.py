@@ -2,9 +2,10 @@
 (a difference of at most £1 is rounding)."""
 import re
 
+from core.formats import money_from_pence
 from core.uploads import RowError
 from finance.ledger.batch import StatedTotal
-from finance.ledger.columns import TOLERANCE_PENCE, pounds
+from finance.ledger.columns import TOLERANCE_PENCE
 from finance.ledger.parsing import parse_date
 
 _TOTAL = re.compile(r"^\s*(grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE)
@@ -64,8 +65,9 @@ def _reconcile(n, total_rows, pence, numbers, texts, header, sheet):
         totals.append(t)
         if abs(t.difference_pence) > TOLERANCE_PENCE:
             problems.append(RowError(t.row, header.get("amount"), "amount", (
-                f"The sheet's total ({label}) is {pounds(t.stated_pence)} but its rows add up to "
-                f"{pounds(t.rows_pence)}, a difference of {pounds(abs(t.difference_pence))} — more than the "
-                f"{pounds(TOLERANCE_PENCE)} allowed for rounding. Check the file is complete and upload it again."),
+                f"The sheet's total ({label}) is {money_from_pence(t.stated_pence)} but its rows add up to "
+                f"{money_from_pence(t.rows_pence)}, a difference of {money_from_pence(abs(t.difference_pence))} — "
+                f"more than the {money_from_pence(TOLERANCE_PENCE)} allowed for rounding. Check the file is "
+                "complete and upload it again."),
                 sheet))
     return totals, problems

@@ -3,6 +3,7 @@ messages column by column, then the file-wide checks."""
 import numpy as np
 
 from core.financial_year import FinancialYear
+from core.formats import money_from_pence
 from core.uploads import BulkResult, RowError
 from finance.ledger.batch import LedgerBatch
 from finance.ledger.checks import _overlaps, _unmapped
@@ -14,7 +15,6 @@ from finance.ledger.columns import (
     TEXT_LIMITS,
     TEXT_REQUIRED,
     TOLERANCE_PENCE,
-    pounds,
     text_too_long,
 )
 from finance.ledger.parsing import parse_date, parse_pence, parse_period, text_of
@@ -192,10 +192,11 @@ def ledger_bulk_validate(*, table, columns: dict, mapping: dict, form_kwargs: di
     for t in totals:
         if t.difference_pence:
             warnings.append(RowError(t.row, header.get("amount"), "amount", (
-                f"The sheet's total ({t.label}) is {pounds(t.stated_pence)}, "
-                f"{pounds(abs(t.difference_pence))} {'more' if t.difference_pence > 0 else 'less'} than the "
-                f"sum of its rows, {pounds(t.rows_pence)}: within the {pounds(TOLERANCE_PENCE)} allowed for "
-                "rounding, so the file can be loaded. The rows are what is recorded."), table.sheet))
+                f"The sheet's total ({t.label}) is {money_from_pence(t.stated_pence)}, "
+                f"{money_from_pence(abs(t.difference_pence))} {'more' if t.difference_pence > 0 else 'less'} than the "
+                f"sum of its rows, {money_from_pence(t.rows_pence)}: within the "
+                f"{money_from_pence(TOLERANCE_PENCE)} allowed for rounding, so the file can be loaded. "
+                "The rows are what is recorded."), table.sheet))
     if problems:
         return BulkResult(cleaned=None, errors=problems, warnings=warnings)
 
