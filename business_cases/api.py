@@ -401,6 +401,8 @@ class PaperGenerateView(APIView):
         access = programme_access(request.user, programme_slug, Capability.GENERATE_PAPER)
         paper = get_object_or_404(CabinetPaper.objects.select_related("programme"), pk=pk,
                                   programme=access.programme)
+        if not hasattr(request.data, "get"):  # a JSON list or string, not an object
+            raise DRFValidationError({"non_field_errors": ["Send an object, with a request_id or none."]})
         request_id = str(request.data.get("request_id", "") or "")
         if request_id:
             try:
