@@ -14,6 +14,7 @@ Every drawing
 """
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -35,14 +36,20 @@ FONT = 'font-family="Arial, Helvetica, sans-serif" font-size="12" fill="#0b0c0c"
 
 def attrs(**values) -> str:
     """Attributes in the order given, each value escaped: an underscore in a name is a hyphen
-    (`text_anchor`), a trailing one is dropped (`class_`), and None leaves it out."""
+    (`text_anchor`), a trailing one is dropped (`class_`), and None leaves it out. A drawing
+    writes thousands of attributes (the tracker's timeline), so a name is worked out once
+    and a number, which has nothing to escape, is written as it is."""
     out = []
     for name, value in values.items():
         if value is None:
             continue
-        name = name.rstrip("_").replace("_", "-")
-        out.append(f' {name}="{escape(value)}"')
+        attr = _ATTR_NAMES.get(name) or _ATTR_NAMES.setdefault(name, name.rstrip("_").replace("_", "-"))
+        out.append(f' {attr}="{value}"' if type(value) in _NUMBERS else f' {attr}="{html.escape(str(value))}"')
     return "".join(out)
+
+
+_ATTR_NAMES: dict[str, str] = {}
+_NUMBERS = (int, float)
 
 
 def tag(name: str, content: str | None = None, /, **values) -> str:
