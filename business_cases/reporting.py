@@ -7,7 +7,7 @@ from business_cases import selectors
 from business_cases.appraisal import BANDS
 from business_cases.models import Criterion
 from business_cases.ranking import SYMBOLS, Ranking, green_book_check, ordinal
-from core.formats import number
+from core.formats import number, percent
 from programmes.models import Programme
 
 CENT = Decimal("0.01")
@@ -91,7 +91,7 @@ def appraisal_summary_from(results: selectors.AppraisalResults) -> dict:
         "switching": results.switching,
         "preferred": results.preferred.code if results.preferred else None,
         "not_appraised": results.missing,
-        "schedule": [f"{int(rate * 1000) / 10:g}% for years {first} to {last}" for first, last, rate in BANDS],
+        "schedule": [f"{percent(rate * 100)} for years {first} to {last}" for first, last, rate in BANDS],
     }
 
 

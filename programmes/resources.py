@@ -5,6 +5,7 @@ from this."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.formats import percent
 from core.roles import Capability
 from programmes import forms as pf
 from programmes.models import (
@@ -115,7 +116,7 @@ RESOURCES: dict[str, RecordPages] = {
                 Column("Code", _d("code")),
                 Column("Service", _d("name")),
                 Column("Share of contract",
-                       lambda o: f"{o.share_of_contract:g}%" if o.share_of_contract is not None
+                       lambda o: percent(o.share_of_contract) if o.share_of_contract is not None
                        else "—", numeric=True),
             ),
             edit_capability=Capability.EDIT_PROGRAMME,
