@@ -6,6 +6,7 @@ without the right role gets 403, exactly as on the pages.
 """
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from rest_framework import serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.relations import MANY_RELATION_KWARGS, PKOnlyObject
@@ -94,12 +95,25 @@ class PageIdsRelatedField(serializers.PrimaryKeyRelatedField):
 
 class MilestoneSerializer(ProgrammeScopedSerializer):
     serializer_related_field = PageIdsRelatedField
+    # What the tracker shows of each milestone: its slip against the baseline, whether it
+    # is late (the one rule: `late` from Milestone.with_lateness when the list read it,
+    # Milestone.is_late otherwise) and its status and RAG as the page words them.
     slippage_days = serializers.IntegerField(read_only=True)
+    late = serializers.BooleanField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    rag_label = serializers.CharField(source="get_rag_display", read_only=True)
 
     class Meta:
         model = Milestone
         fields = ["id", "title", "workstream", "owner", "baseline_date", "forecast_date",
-                  "actual_date", "slippage_days", "status", "rag", "depends_on", "notes"]
+                  "actual_date", "slippage_days", "late", "status", "status_label", "rag",
+                  "rag_label", "depends_on", "notes"]
+
+    def to_representation(self, instance):
+        if "late" not in instance.__dict__:
+            # A milestone just written, not read through `with_lateness`.
+            instance.late = instance.is_late(timezone.localdate())
+        return super().to_representation(instance)
 
     def validate_depends_on(self, deps):
         """The same rule as the page's form: no loops back to this milestone."""
@@ -303,6 +317,15 @@ class MilestoneViewSet(ProgrammeChildViewSet):
     # A PATCH of only these is a status update, which finance and HR leads may make too
     # (as on the pages); anything more needs `edit_capability`.
     status_fields = frozenset({"status", "actual_date"})
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        return qs if getattr(self, "swagger_fake_view", False) else qs.with_lateness(timezone.localdate())
+
+    def _write(self, serializer, instance):
+        instance = super()._write(serializer, instance)
+        instance.__dict__.pop("late", None)  # read before the write: worked out again from it
+        return instance
 
     def required_capability(self, request) -> Capability:
         data = request.data

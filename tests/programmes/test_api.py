@@ -585,3 +585,42 @@ def test_programme_list_query_count_does_not_grow(cast):
     many, count = _count_queries(client, url)
     assert count == 30
     assert many == few
+
+
+def test_api_says_what_the_tracker_says(cast):
+    """Each milestone's lateness, slip against its baseline and status and RAG labels in
+    the API are the tracker page's (the one lateness rule, Milestone.late_q/is_late)."""
+    from django.test import Client
+
+    today = timezone.localdate()
+    ws = cast.workstream
+    MilestoneFactory(programme=cast.programme, workstream=ws, title="Late", status="in_progress",
+                     baseline_date=today - timedelta(days=10), forecast_date=today - timedelta(days=2))
+    MilestoneFactory(programme=cast.programme, workstream=ws, title="Due today", status="at_risk", rag="amber",
+                     baseline_date=today - timedelta(days=1), forecast_date=today)
+    MilestoneFactory(programme=cast.programme, workstream=ws, title="Met late", status="complete",
+                     baseline_date=today - timedelta(days=20), forecast_date=today - timedelta(days=15),
+                     actual_date=today - timedelta(days=15))
+    page = Client()
+    page.force_login(cast.users["viewer"])
+    plan = page.get(reverse("programmes:tracker", kwargs={"slug": "home"})).context["plan"]
+    shown = {m.title: (m.late, m.slippage_days, m.get_status_display(), m.get_rag_display())
+             for m in plan.rows}
+    answered = {m["title"]: (m["late"], m["slippage_days"], m["status_label"], m["rag_label"])
+                for m in api_client(cast, "viewer").get("/api/v1/programmes/home/milestones/").json()["results"]}
+    assert answered == shown
+    assert {t: shown[t] for t in ("Late", "Due today", "Met late")} == {
+        "Late": (True, 8, "In progress", "Green"),
+        "Due today": (False, 1, "At risk", "Amber"),
+        "Met late": (False, 5, "Complete", "Green"),
+    }
+
+    # A milestone written through the API answers by the same rule, from what was written.
+    late = Milestone.objects.get(title="Late")
+    done = api_client(cast, "pm").patch(f"/api/v1/programmes/home/milestones/{late.pk}/", {
+        "status": "complete", "actual_date": today.isoformat()}, format="json").json()
+    assert (done["late"], done["status_label"]) == (False, "Complete")
+    made = api_client(cast, "pm").post("/api/v1/programmes/home/milestones/", {
+        "title": "New", "workstream": ws.pk, "baseline_date": _day(-5), "forecast_date": _day(-1)},
+        format="json").json()
+    assert (made["late"], made["slippage_days"], made["status_label"]) == (True, 4, "Not started")
