@@ -99,6 +99,7 @@ def test_templates_write_figures_through_the_one_library():
     for path in sorted((ROOT / "templates").rglob("*.html")):
         text = path.read_text()
         for name, pattern in (("floatformat", r"\|floatformat"), ("intcomma", r"\|intcomma"),
+                              ("a pound sign before a figure", r"£\{\{"),
                               ("an app's own figure library", r"\{% load [^%]*\b(finance_tags|business_cases)\b")):
             if re.search(pattern, text):
                 found.append(f"{path.relative_to(ROOT)}: {name}")

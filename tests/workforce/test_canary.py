@@ -167,7 +167,7 @@ def test_hr_sees_the_canary_on_the_person_pages(canary):
     record = EmployeeRecord.objects.get(roster__version=2, employee_ref="E0999")
     assert NAME in text_of(client.get(reverse("workforce:people", args=[slug, 2])))
     detail = text_of(client.get(reverse("workforce:person", args=[slug, record.pk])))
-    assert NAME in detail and "98765.43" in detail
+    assert NAME in detail and "£98,765.43" in detail  # pay as money (core.formats)
     assert NAME in text_of(client.get(reverse("workforce:people_export", args=[slug, 2])))
     assert NAME in text_of(client.get(reverse("workforce_api:people", args=[slug, 2])))
     diff = text_of(client.get(reverse("workforce:difference", args=[slug]) + "?from=1&to=2"))
