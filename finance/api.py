@@ -10,6 +10,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import PlainDecimalField
 from core.financial_year import FinancialYearField, FinancialYearSerializerField
 from core.formats import decimal_text
 from core.models import Upload
@@ -67,10 +68,35 @@ def _serializer(model_, fields_):
     return type(f"{model_.__name__}Serializer", (_FinanceSerializer,), attrs)
 
 
-def _viewset(model_, fields_, **extra):
-    attrs = {"model": model_, "serializer_class": _serializer(model_, fields_),
+def _viewset(model_, fields_, *, serializer_class=None, **extra):
+    attrs = {"model": model_, "serializer_class": serializer_class or _serializer(model_, fields_),
              "edit_capability": Capability.EDIT_FINANCE, **extra}
     return type(f"{model_.__name__}ViewSet", (ProgrammeChildViewSet,), attrs)
+
+
+_KPI_STATUSES = [("green", "Meets target"), ("amber", "Improving"), ("red", "Not improving"),
+                 ("", "No reading yet")]
+
+
+class KpiSerializer(_FinanceSerializer):
+    """A KPI, with what the KPIs page shows of it: its latest reading and how that stands
+    against the target (finance.reporting.KpiSummary, the page's own rule)."""
+
+    latest_reading_date = serializers.DateField(source="summary.latest.date", read_only=True, allow_null=True)
+    latest_reading_value = PlainDecimalField(source="summary.latest.value", max_digits=14, decimal_places=2,
+                                             read_only=True, allow_null=True)
+    target_status = serializers.ChoiceField(source="summary.status.value", choices=_KPI_STATUSES, read_only=True)
+    target_status_text = serializers.CharField(source="summary.status.text", read_only=True)
+
+    class Meta:
+        model = Kpi
+        fields = ["id", "name", "workstream", "unit", "baseline", "comparator_label", "comparator_value",
+                  "target", "direction", "latest_reading_date", "latest_reading_value", "target_status",
+                  "target_status_text"]
+
+    def to_representation(self, instance):
+        instance.summary = reporting.kpi_summary(instance)
+        return super().to_representation(instance)
 
 
 VIEWSETS = {
@@ -86,8 +112,7 @@ VIEWSETS = {
     "savings": _viewset(SavingsLine, ["financial_year", "category", "recurrence", "description", "amount"]),
     "investments": _viewset(InvestmentLine, ["financial_year", "kind", "description", "amount"]),
     "realised-savings": _viewset(RealisedSaving, ["financial_year", "category", "amount", "note"]),
-    "kpis": _viewset(Kpi, ["name", "workstream", "unit", "baseline", "comparator_label", "comparator_value",
-                           "target", "direction"]),
+    "kpis": _viewset(Kpi, [], serializer_class=KpiSerializer, prefetch_related=("readings",)),
     "kpi-readings": _viewset(KpiReading, ["kpi", "date", "value"]),
 }
 
@@ -124,8 +149,8 @@ def _line(x: reporting.Line) -> dict:
 
 
 class ReportView(APIView):
-    """GET: the budget-against-actual report, mobilisation spend, costs and benefits, the
-    reserves and the planned cost at SOC against actual."""
+    """GET: the budget-against-actual report, mobilisation spend, costs and benefits,
+    realised savings against plan, the reserves and the planned cost at SOC against actual."""
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, programme_slug):
@@ -134,6 +159,7 @@ class ReportView(APIView):
         spend = reporting.mobilisation_spend(programme=p)
         cb = reporting.costs_and_benefits(programme=p)
         soc = reporting.soc_against_actual(programme=p)
+        savings_by_year, savings_by_category = reporting.savings_against_plan(programme=p)
         return Response({
             "budget_against_actual": {
                 "by_year": [_line(x) for x in r.by_year], "by_category": [_line(x) for x in r.by_category],
@@ -149,6 +175,11 @@ class ReportView(APIView):
                            "recurrent_savings": _d(y.recurrent_savings), "one_off_savings": _d(y.one_off_savings),
                            "net": _d(y.net), "cumulative_net": _d(y.cumulative_net)} for y in cb.years],
                 "payback_year": str(cb.payback_year) if cb.payback_year else None},
+            # The savings page's realised savings against plan, by year and by category.
+            "savings_against_plan": {
+                key: [{"label": str(x.label), "planned": _d(x.planned), "realised": _d(x.realised),
+                       "gap": _d(x.gap)} for x in rows]
+                for key, rows in (("by_year", savings_by_year), ("by_category", savings_by_category))},
             "reserves": [{"name": x.source.name, "balance": _d(x.source.balance), "committed": _d(x.committed),
                           "other_commitments": _d(x.source.other_commitments), "uncommitted": _d(x.uncommitted)}
                          for x in reporting.reserve_positions(programme=p)],

@@ -422,7 +422,12 @@ class KpiSummary:
             "red", "Not improving")
 
 
+def kpi_summary(kpi: Kpi) -> KpiSummary:
+    """One KPI with its readings, oldest first (from its prefetched readings if read so)."""
+    return KpiSummary(kpi, sorted(kpi.readings.all(), key=lambda r: r.date))
+
+
 def kpi_summaries(*, programme: Programme) -> list[KpiSummary]:
     """Every KPI with its readings. Two queries."""
     kpis = Kpi.objects.filter(programme=programme).select_related("workstream").prefetch_related("readings")
-    return [KpiSummary(k, sorted(k.readings.all(), key=lambda r: r.date)) for k in kpis]
+    return [kpi_summary(k) for k in kpis]
