@@ -8,6 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.workforce.conftest import load_roster, staff
+from workforce.reporting import SUPPRESSED
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +39,23 @@ def test_the_api_gives_fte_as_a_plain_figure(rostered, endpoint):
     body = client.get(reverse(endpoint, args=[rostered.programme.slug])).content.decode()
     assert '"7.5"' in body
     assert _long_decimals(body) == []
+
+
+@pytest.mark.parametrize("who", ["hr", "viewer"])
+def test_the_versions_api_says_what_the_versions_page_says(rostered, who):
+    """Each roster version's lateness, headcount, FTE and vacancies in the API are the
+    versions page's, suppressed for a small group outside HR exactly as the page is."""
+    from core.formats import decimal_text
+
+    load_roster(rostered.programme, rostered.users["hr"], staff(3, fte="1"))
+    rows = rostered.client(who).get(reverse("workforce:versions", args=[rostered.programme.slug])).context["rows"]
+    shown = [(v.roster.version, v.roster.days_late, v.roster.is_late, v.people.shown_headcount,
+              None if v.people.hidden else decimal_text(v.people.fte), v.people.hidden, v.vacancies) for v in rows]
+    client = APIClient()
+    client.force_authenticate(rostered.users[who])
+    body = client.get(reverse("workforce_api:versions", args=[rostered.programme.slug])).json()
+    answered = [(v["version"], v["days_late"], v["late"], v["headcount"], v["fte"], v["suppressed"], v["vacancies"])
+                for v in body["versions"]]
+    assert answered == shown
+    newest = (3, "3", False) if who == "hr" else (SUPPRESSED, None, True)  # three people: a small group
+    assert [row[3:6] for row in shown] == [newest, (12, "7.5", False)]
