@@ -131,3 +131,17 @@ def api_routes() -> dict[str, set[str]]:
             assert name, f"/{route} has no URL name, so no matrix can name it"
             routes[f"{namespace}:{name}" if namespace else name] = accepted_methods(callback)
     return routes
+
+
+# Query counts ----------------------------------------------------------------------------
+
+def list_queries(client, url: str) -> tuple[int, int]:
+    """The queries a GET of the API list at `url` runs, and how many rows it answered."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    return len(ctx.captured_queries), body["count"] if isinstance(body, dict) else len(body)
