@@ -122,15 +122,15 @@ class OptionAppraisal:
         return bool(self.years or self.unmonetised)
 
     def as_dict(self) -> dict:
+        """The figures as they are (decimals as Decimal: a caller writes them, as the API's
+        one rule for a decimal does), with whether the option has lines to appraise."""
         return {
-            "option": self.option_id, "code": self.code, "title": self.title,
-            "optimism_bias_percent": str(self.optimism_bias_percent),
-            "confidence_percent": str(self.confidence_percent),
-            "cost_total": str(self.cost_total), "benefit_total": str(self.benefit_total),
-            "pv_costs_before_bias": str(self.pv_costs_before_bias), "optimism_bias": str(self.optimism_bias),
-            "pv_costs": str(self.pv_costs), "pv_benefits_before_confidence": str(self.pv_benefits_before_confidence),
-            "pv_benefits": str(self.pv_benefits), "npsv": str(self.npsv),
-            "bcr": None if self.bcr is None else str(self.bcr),
+            "option": self.option_id, "code": self.code, "title": self.title, "has_lines": self.has_lines,
+            "optimism_bias_percent": self.optimism_bias_percent, "confidence_percent": self.confidence_percent,
+            "cost_total": self.cost_total, "benefit_total": self.benefit_total,
+            "pv_costs_before_bias": self.pv_costs_before_bias, "optimism_bias": self.optimism_bias,
+            "pv_costs": self.pv_costs, "pv_benefits_before_confidence": self.pv_benefits_before_confidence,
+            "pv_benefits": self.pv_benefits, "npsv": self.npsv, "bcr": self.bcr,
             "unmonetised": list(self.unmonetised),
         }
 
@@ -203,9 +203,8 @@ class SwitchingValue:
     percent_of_benefits: Decimal | None
 
     def as_dict(self) -> dict:
-        return {"preferred": self.preferred, "runner_up": self.runner_up, "amount": str(self.amount),
-                "percent_of_costs": None if self.percent_of_costs is None else str(self.percent_of_costs),
-                "percent_of_benefits": None if self.percent_of_benefits is None else str(self.percent_of_benefits)}
+        return {"preferred": self.preferred, "runner_up": self.runner_up, "amount": self.amount,
+                "percent_of_costs": self.percent_of_costs, "percent_of_benefits": self.percent_of_benefits}
 
 
 def switching_value(preferred: OptionAppraisal, others: list[OptionAppraisal]) -> SwitchingValue | None:

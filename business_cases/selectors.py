@@ -95,7 +95,7 @@ class AppraisalResults:
     missing: list[str] = field(default_factory=list)  # shortlisted options with no lines
 
     def as_dict(self) -> dict:
-        return {"options": [a.as_dict() for a in self.appraisals],
+        return {"options": [{**a.as_dict(), "preferred": a is self.preferred} for a in self.appraisals],
                 "preferred": self.preferred.code if self.preferred else None,
                 "switching_value": self.switching.as_dict() if self.switching else None,
                 "not_appraised": self.missing}

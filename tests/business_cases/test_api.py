@@ -100,9 +100,10 @@ def test_api_appraisal_results_are_computed(soc_ready):
     add_line(p.options.get(code="Op.2"), "cash_releasing", 1, "207")  # 207 / 1.035 = 200
     data = client_for(cast, "viewer").get(f"/api/v1/programmes/{p.slug}/economic-appraisal/").json()
     op2 = next(o for o in data["options"] if o["code"] == "Op.2")
-    assert (op2["pv_costs"], op2["pv_benefits"], op2["npsv"], op2["bcr"]) == ("100.00", "200.00", "100.00", "2.00")
-    assert data["switching_value"] == {"preferred": "Op.2", "runner_up": "Op.1", "amount": "200.00",
-                                       "percent_of_costs": "200.00", "percent_of_benefits": "100.00"}
+    # Each decimal as its plain figure (core.api's one rule): "100", never "100.00".
+    assert (op2["pv_costs"], op2["pv_benefits"], op2["npsv"], op2["bcr"]) == ("100", "200", "100", "2")
+    assert data["switching_value"] == {"preferred": "Op.2", "runner_up": "Op.1", "amount": "200",
+                                       "percent_of_costs": "200", "percent_of_benefits": "100"}
 
 
 def test_api_refuses_another_programmes_option_and_bad_cells(soc_ready):
@@ -121,3 +122,63 @@ def test_api_refuses_another_programmes_option_and_bad_cells(soc_ready):
                                                         "description": "Pride", "amount": "5"}, format="json")
     assert response.status_code == 400 and "amount" in response.json()
     assert not AppraisalLine.objects.filter(option=op).exists()
+
+
+APPRAISAL_FIGURES = ("optimism_bias_percent", "confidence_percent", "cost_total", "benefit_total",
+                     "pv_costs_before_bias", "optimism_bias", "pv_costs", "pv_benefits_before_confidence",
+                     "pv_benefits", "npsv", "bcr")
+
+
+def test_api_says_what_the_appraisal_page_says(soc_ready):
+    """Each option's present values, NPSV, BCR, preferred and not-appraised flags and the
+    switching value in the API are the appraisal page's (selectors.appraisal)."""
+    from django.urls import reverse
+
+    from core.formats import decimal_text
+
+    cast = soc_ready
+    p = cast.programme
+    add_line(p.options.get(code="Op.1"), "revenue", 0, "100")
+    add_line(p.options.get(code="Op.2"), "revenue", 0, "150.50")
+    add_line(p.options.get(code="Op.2"), "cash_releasing", 2, "333.33")
+    client = client_for(cast, "viewer")
+    summary = client.get(reverse("business_cases:appraisal", kwargs={"slug": p.slug})).context["summary"]
+
+    def plain(v):
+        return None if v is None else decimal_text(v)
+
+    shown = {o["code"]: ({k: plain(o[k]) for k in APPRAISAL_FIGURES}, o["preferred"], o["has_lines"],
+                         o["unmonetised"]) for o in summary["options"]}
+    data = client.get(f"/api/v1/programmes/{p.slug}/economic-appraisal/").json()
+    answered = {o["code"]: ({k: o[k] for k in APPRAISAL_FIGURES}, o["preferred"], o["has_lines"],
+                            o["unmonetised"]) for o in data["options"]}
+    assert answered == shown
+    assert len(shown) >= 2 and any(preferred for _, preferred, _, _ in shown.values())
+    sv = summary["switching"]
+    assert data["switching_value"] == {"preferred": sv.preferred, "runner_up": sv.runner_up,
+                                       "amount": plain(sv.amount), "percent_of_costs": plain(sv.percent_of_costs),
+                                       "percent_of_benefits": plain(sv.percent_of_benefits)}
+    assert (data["preferred"], data["not_appraised"]) == (summary["preferred"], summary["not_appraised"])
+
+
+def test_api_says_what_the_matrix_page_says(soc_ready):
+    """Each option's rank, gates, score, percentage and outcome in the ranking API are the
+    matrix page's (selectors.ranking)."""
+    from django.urls import reverse
+
+    from core.formats import decimal_text
+
+    cast = soc_ready
+    p = cast.programme
+    client = client_for(cast, "viewer")
+    matrix = client.get(reverse("business_cases:matrix", kwargs={"slug": p.slug})).context["matrix"]
+    keys = ("rank", "passes_gates", "total", "percent", "outcome", "computed_label", "outcome_label", "overridden")
+
+    def plain(v):
+        return decimal_text(v) if hasattr(v, "as_tuple") else v
+
+    shown = {r["code"]: tuple(plain(r[k]) for k in keys) for r in matrix["rows"]}
+    data = client.get(f"/api/v1/programmes/{p.slug}/options-ranking/").json()
+    answered = {r["code"]: tuple(r[k] for k in keys) for r in data["options"]}
+    assert answered == shown and len(shown) >= 2
+    assert data["max_total"] == plain(matrix["max_total"])
