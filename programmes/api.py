@@ -16,7 +16,7 @@ from core.concurrency import VersionedSchema, as_stored, if_match_conflict, lock
 from core.protection import DeleteRefused, refusal_message
 from core.roles import Capability
 from core.scoping import scope_serializer
-from programmes.access import programme_access, programme_members, programmes_for_user
+from programmes.access import programme_access, programme_members
 from programmes.forms import LOOP_MESSAGE
 from programmes.models import (
     ConfidenceAssessment,
@@ -28,6 +28,7 @@ from programmes.models import (
     ServiceInScope,
     Workstream,
 )
+from programmes.selectors import CARD_FIGURES, programme_cards, with_card_figures
 from programmes.services import record_delete, record_save
 
 
@@ -43,12 +44,33 @@ class ProgrammeSerializer(serializers.ModelSerializer):
                                               default=None)
     eli_deadline = serializers.DateField(read_only=True)
     services = ServiceSerializer(many=True, read_only=True)
+    # What the programme list's card shows (selectors.with_card_figures, the same rule as
+    # the overview's counts), and the days to transfer of the countdown.
+    days_to_transfer = serializers.IntegerField(source="days_left", read_only=True)
+    late_count = serializers.IntegerField(read_only=True)
+    due_soon_count = serializers.IntegerField(read_only=True)
+    milestone_count = serializers.IntegerField(read_only=True)
+    latest_confidence = serializers.ChoiceField(choices=ConfidenceAssessment.Rating.choices, read_only=True,
+                                                allow_null=True)
+    latest_confidence_period = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = Programme
         fields = ["slug", "name", "summary", "status", "lead_organisation", "outgoing_provider",
-                  "contract_end_date", "transfer_date", "eli_deadline", "director", "services"]
+                  "contract_end_date", "transfer_date", "eli_deadline", "days_to_transfer", "director",
+                  "services", "late_count", "due_soon_count", "milestone_count", "latest_confidence",
+                  "latest_confidence_period"]
         read_only_fields = ["slug"]
+
+    def to_representation(self, instance):
+        today = timezone.localdate()
+        if "late_count" not in instance.__dict__:
+            # A programme just written, not read through `with_card_figures`.
+            figures = (with_card_figures(Programme.objects.filter(pk=instance.pk), today=today)
+                       .values(*CARD_FIGURES).get())
+            instance.__dict__.update(figures)
+        instance.days_left = instance.days_to_transfer(today)  # as the list page sets it
+        return super().to_representation(instance)
 
 
 class ProgrammeScopedSerializer(serializers.ModelSerializer):
@@ -158,9 +180,7 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
     schema = VersionedSchema()
 
     def get_queryset(self):
-        return (programmes_for_user(self.request.user)
-                .select_related("lead_organisation", "outgoing_provider")
-                .prefetch_related("services").order_by("transfer_date", "name"))
+        return programme_cards(user=self.request.user, today=timezone.localdate()).prefetch_related("services")
 
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())

@@ -53,23 +53,30 @@ def _latest_confidence():
     }
 
 
+CARD_FIGURES = ("late_count", "due_soon_count", "milestone_count", "latest_confidence",
+                "latest_confidence_period")
+
+
+def with_card_figures(programmes: QuerySet[Programme], *, today: date) -> QuerySet[Programme]:
+    """Each programme with what its card shows (CARD_FIGURES): its late and due-soon counts,
+    its milestone count and its latest delivery confidence, in the same query."""
+    return programmes.annotate(
+        late_count=Count("milestones", filter=Milestone.late_q(today, "milestones__"), distinct=True),
+        due_soon_count=Count(
+            "milestones", filter=Milestone.due_within_q(today, DUE_SOON_DAYS, "milestones__"),
+            distinct=True,
+        ),
+        milestone_count=Count("milestones", distinct=True),
+        **_latest_confidence(),
+    )
+
+
 def programme_cards(*, user, today: date) -> QuerySet[Programme]:
     """The programme list: each programme with its late and due-soon counts and its latest
     delivery confidence, in one query."""
-    return (
-        programmes_for_user(user)
-        .select_related("lead_organisation", "outgoing_provider")
-        .annotate(
-            late_count=Count("milestones", filter=Milestone.late_q(today, "milestones__"), distinct=True),
-            due_soon_count=Count(
-                "milestones", filter=Milestone.due_within_q(today, DUE_SOON_DAYS, "milestones__"),
-                distinct=True,
-            ),
-            milestone_count=Count("milestones", distinct=True),
-            **_latest_confidence(),
-        )
-        .order_by("transfer_date", "name")
-    )
+    return with_card_figures(
+        programmes_for_user(user).select_related("lead_organisation", "outgoing_provider"), today=today,
+    ).order_by("transfer_date", "name")
 
 
 def derived_milestones(*, programme: Programme, decisions=None) -> list[DerivedMilestone]:

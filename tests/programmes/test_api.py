@@ -624,3 +624,45 @@ def test_api_says_what_the_tracker_says(cast):
         "title": "New", "workstream": ws.pk, "baseline_date": _day(-5), "forecast_date": _day(-1)},
         format="json").json()
     assert (made["late"], made["slippage_days"], made["status_label"]) == (True, 4, "Not started")
+
+
+def test_api_says_what_the_programme_list_and_overview_say(cast):
+    """Each programme's late, due-soon and milestone counts, latest delivery confidence and
+    days to transfer in the API are the programme list's cards', and the overview's (the
+    cast's own milestone is due in 10 days)."""
+    from django.test import Client
+
+    today = timezone.localdate()
+    ws = cast.workstream
+    for days in (-3, -1):
+        MilestoneFactory(programme=cast.programme, workstream=ws, forecast_date=today + timedelta(days=days),
+                         baseline_date=today + timedelta(days=days))
+    MilestoneFactory(programme=cast.programme, workstream=ws, forecast_date=today + timedelta(days=10),
+                     baseline_date=today)
+    ConfidenceAssessmentFactory(programme=cast.programme, period_end=today - timedelta(days=40), rating="red")
+    ConfidenceAssessmentFactory(programme=cast.programme, period_end=today - timedelta(days=5),
+                                rating="amber_green")
+    page = Client()
+    page.force_login(cast.users["viewer"])
+    keys = ("late_count", "due_soon_count", "milestone_count", "latest_confidence", "latest_confidence_period")
+
+    def card(p):
+        period = p.latest_confidence_period
+        return (p.slug, p.late_count, p.due_soon_count, p.milestone_count, p.latest_confidence,
+                period.isoformat() if period else None, p.days_left)
+
+    shown = [card(p) for p in page.get(reverse("programmes:list")).context["cards"]]
+    client = api_client(cast, "viewer")
+    answered = [(p["slug"], *(p[k] for k in keys), p["days_to_transfer"])
+                for p in client.get("/api/v1/programmes/").json()["results"]]
+    assert answered == shown
+    one = client.get("/api/v1/programmes/home/").json()
+    ov = page.get(reverse("programmes:overview", kwargs={"slug": "home"})).context["ov"]
+    assert (one["late_count"], one["due_soon_count"], one["milestone_count"], one["latest_confidence"]) == (
+        ov.late_count, ov.due_soon_count, ov.milestone_total, ov.latest_confidence.rating) == (2, 2, 4, "amber_green")
+    assert one["days_to_transfer"] == cast.programme.days_to_transfer(today)
+
+    # A programme written through the API answers with its figures too.
+    edited = api_client(cast, "director").patch("/api/v1/programmes/home/", {"summary": "Changed"}, format="json")
+    assert edited.status_code == 200
+    assert {k: edited.json()[k] for k in keys} == {k: one[k] for k in keys}
