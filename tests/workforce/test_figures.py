@@ -59,3 +59,20 @@ def test_the_versions_api_says_what_the_versions_page_says(rostered, who):
     assert answered == shown
     newest = (3, "3", False) if who == "hr" else (SUPPRESSED, None, True)  # three people: a small group
     assert [row[3:6] for row in shown] == [newest, (12, "7.5", False)]
+
+
+def test_the_team_chart_is_an_image_whose_bars_carry_their_figures(rostered):
+    from lxml import etree
+
+    from workforce import reporting
+    from workforce.models import TransferRoster
+
+    roster = TransferRoster.objects.get(programme=rostered.programme)
+    chart = reporting.team_chart(reporting.team_summary(roster, personal=True))
+    root = etree.fromstring(str(chart.svg()))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("role") == "img" and root.find(f"{ns}title").get("id") == root.get("aria-labelledby")
+    assert root.find(f"{ns}title").text == "Headcount by team; the figures are in the table below"
+    texts = [t.text for t in root.iter(f"{ns}text")]
+    assert texts == ["First Response", "6", "LD Connections", "6"]
+    assert [r.get("width") for r in root.iter(f"{ns}rect")] == ["330", "330"]
