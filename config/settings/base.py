@@ -239,8 +239,10 @@ SPECTACULAR_SETTINGS = {
     # The schema names every endpoint and field: members only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
-    # One name for the red/amber/green a risk answers twice (inherent and residual).
-    "ENUM_NAME_OVERRIDES": {"RagEnum": "risks.models.RAG"},
+    # One name for the red/amber/green a risk answers twice (inherent and residual), and
+    # for a delivery-confidence rating (an assessment's, and a programme's latest).
+    "ENUM_NAME_OVERRIDES": {"RagEnum": "risks.models.RAG",
+                            "ConfidenceRatingEnum": "programmes.models.ConfidenceAssessment.Rating"},
 }
 
 # Background work. Without a broker, tasks run in-process (eagerly) so that the default
