@@ -1,0 +1,76 @@
+"""The workforce API's lists run a pinned number of queries, the same for 3 rows as for 30:
+the roster versions, the people on a version (as HR, so the read is logged) and the
+restructures. Each count starts with the session and the user (2), the programme and the
+membership (2)."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.api_matrix import api_client
+from tests.workforce.conftest import load_roster, staff
+from workforce.models import Establishment, TransferRoster
+
+pytestmark = pytest.mark.django_db
+
+PINNED = {
+    # + the rosters with their counts (one query).
+    "versions": 5,
+    # + the roster, its people with their teams and pay scales, and the personal-data log's row.
+    "people": 7,
+    # + the establishments with their baselines and totals (one query).
+    "restructures": 5,
+}
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _url(name: str, cast, **kw) -> str:
+    return reverse(f"workforce_api:{name}", kwargs={"programme_slug": cast.programme.slug, **kw})
+
+
+def test_versions_list_query_count_is_pinned(hr_programme):
+    cast = hr_programme
+    client = api_client(cast, "viewer")
+    for i in range(3):
+        load_roster(cast.programme, cast.users["hr"], staff(2, start=10 * i), name=f"v{i}.xlsx")
+    few = _queries(client, _url("versions", cast))
+    assert len(client.get(_url("versions", cast)).json()["versions"]) == 3
+    for i in range(3, 30):
+        load_roster(cast.programme, cast.users["hr"], staff(2, start=10 * i), name=f"v{i}.xlsx")
+    many = _queries(client, _url("versions", cast))
+    assert len(client.get(_url("versions", cast)).json()["versions"]) == 30
+    assert (few, many) == (PINNED["versions"],) * 2
+
+
+def test_people_list_query_count_is_pinned(hr_programme):
+    cast = hr_programme
+    client = api_client(cast, "hr")
+    load_roster(cast.programme, cast.users["hr"], staff(2, team="LD Connections", start=90) + staff(1))
+    load_roster(cast.programme, cast.users["hr"], staff(15, team="LD Connections", start=90) + staff(15),
+                name="v2.xlsx")
+    few = _queries(client, _url("people", cast, version=1))
+    assert len(client.get(_url("people", cast, version=1)).json()["people"]) == 3
+    many = _queries(client, _url("people", cast, version=2))
+    assert len(client.get(_url("people", cast, version=2)).json()["people"]) == 30
+    assert (few, many) == (PINNED["people"],) * 2
+
+
+def test_restructures_list_query_count_is_pinned(hr_programme):
+    cast = hr_programme
+    client = api_client(cast, "viewer")
+    load_roster(cast.programme, cast.users["hr"], staff(8))
+    baseline = TransferRoster.objects.get()
+    for i in range(3):
+        Establishment.objects.create(programme=cast.programme, name=f"Plan {i}", baseline=baseline)
+    few = _queries(client, _url("restructures", cast))
+    for i in range(3, 30):
+        Establishment.objects.create(programme=cast.programme, name=f"Plan {i}", baseline=baseline)
+    many = _queries(client, _url("restructures", cast))
+    assert len(client.get(_url("restructures", cast)).json()["establishments"]) == 30
+    assert (few, many) == (PINNED["restructures"],) * 2
+
