@@ -4,12 +4,17 @@ are found by walking the URL resolver, so a new endpoint fails here until its ap
 says who may use it."""
 import pytest
 
+from programmes import api_urls as programme_api_urls
 from tests.api_matrix import SIGNED_IN, Endpoint, api_routes, run_row
 from tests.business_cases import test_api_matrix as business_cases
+from tests.business_cases import test_api_query_counts as business_case_counts
 from tests.finance import test_api_matrix as finance
+from tests.finance import test_api_query_counts as finance_counts
 from tests.programmes import test_api as programmes
 from tests.risks import test_api_matrix as risks
+from tests.risks import test_api_query_counts as risk_counts
 from tests.workforce import test_api_matrix as workforce
+from tests.workforce import test_api_query_counts as workforce_counts
 
 # The API's own routes, outside any app: the OpenAPI schema, for any signed-in user.
 CORE = {"api-schema": Endpoint({"get": (SIGNED_IN, 200)}, kwargs=lambda w: {},
@@ -55,3 +60,18 @@ def test_schema_matrix(cast):
     assert actual == expected
     assert problems == []
 
+
+
+def test_every_api_list_has_a_pinned_query_count():
+    """Every router list (`<segment>-list`) under /api/ has its count pinned at 3 rows and 30
+    in its app's test_api_query_counts.py (the programmes' in tests/programmes/test_api.py)."""
+    pinned = {"api:programme-list", *(f"api:{s}-list" for s in programme_api_urls.CHILDREN),
+              "business_cases_api:business-cases-list",
+              *(f"risks_api:{s}-list" for s in risk_counts.PINNED),
+              *(f"business_cases_api:{s}-list" for s in business_case_counts.PINNED),
+              *(f"finance_api:{s}" if s == "ledger-uploads" else f"finance_api:{s}-list"
+                for s in finance_counts.PINNED),
+              *(f"workforce_api:{s}" for s in workforce_counts.PINNED)}
+    lists = {name for name in api_routes() if name.endswith("-list")}
+    assert sorted(lists - pinned) == []
+    assert sorted(pinned - set(api_routes())) == []
