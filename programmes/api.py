@@ -334,6 +334,13 @@ class MilestoneViewSet(ProgrammeChildViewSet):
     model = Milestone
     serializer_class = MilestoneSerializer
     m2m_fields = ("depends_on",)
+
+    @property
+    def prefetch_related(self):
+        # One record's links are read with it, so that its ETag is the version of the copy
+        # that was serialized; a list reads a whole page's links in one query (list below).
+        return () if self.action == "list" else ("depends_on",)
+
     # A PATCH of only these is a status update, which finance and HR leads may make too
     # (as on the pages); anything more needs `edit_capability`.
     status_fields = frozenset({"status", "actual_date"})
