@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import Job, Upload, User
@@ -58,13 +58,14 @@ class ServiceDeleteAdmin(SimpleHistoryAdmin):
     API follow: `delete_refusal(obj)` says why a record may not go ("" if it may), and
     `delete_record(obj, user=, reason=)` deletes it and whatever goes with it. A record the
     rule refuses has no Delete in the admin; the bulk delete, which would bypass both, is
-    not offered."""
+    not offered. A subclass that lacks either is refused when the admin is registered."""
 
-    def delete_refusal(self, obj) -> str:
-        raise NotImplementedError
-
-    def delete_record(self, obj, *, user, reason: str) -> None:
-        raise NotImplementedError
+    def __init__(self, model, admin_site):
+        missing = [hook for hook in ("delete_refusal", "delete_record") if not callable(getattr(self, hook, None))]
+        if missing:
+            raise ImproperlyConfigured(f"{type(self).__name__} deletes through a service, so it must define "
+                                       + " and ".join(missing))
+        super().__init__(model, admin_site)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.pk is not None and self.delete_refusal(obj):

@@ -119,3 +119,17 @@ def test_the_admin_offers_delete_only_where_the_rule_allows_and_deletes_through_
     assert gone.history_change_reason == "Deleted in the administration"
     listing = admin_client.get(reverse("admin:business_cases_businesscase_changelist"))
     assert "delete_selected" not in listing.content.decode()
+
+
+def test_an_admin_that_deletes_through_a_service_must_name_its_rule_and_its_service():
+    from django.contrib.admin import AdminSite
+    from django.core.exceptions import ImproperlyConfigured
+
+    from core.admin import ServiceDeleteAdmin
+
+    class NoRule(ServiceDeleteAdmin):
+        def delete_record(self, obj, *, user, reason):
+            obj.delete()
+
+    with pytest.raises(ImproperlyConfigured, match="delete_refusal"):
+        NoRule(BusinessCase, AdminSite())
