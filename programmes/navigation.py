@@ -58,3 +58,36 @@ def programme_nav(access, active: str) -> list[dict]:
         for s in nav_sections()
         if s.capability is None or access.can(s.capability)
     ]
+
+
+# The council area ------------------------------------------------------------------------
+# A council administrator's pages (/councils/<organisation_id>/...) have their own
+# navigation, declared the same way: any app may hang a page on it (the council's sign-in
+# settings, its own lists) with `council_nav_section`; the URL name is reversed with the
+# organisation's id as `organisation_id`. Only council administrators reach these pages.
+
+_council_sections: dict[str, NavSection] = {}
+
+
+def council_nav_section(key: str, label: str, url_name: str, *, order: int) -> NavSection:
+    """Declare a section of the council area's navigation (the same rules as nav_section)."""
+    section = NavSection(key, label, url_name, order)
+    known = _council_sections.get(key)
+    if known == section:
+        return section
+    if known is not None:
+        raise ImproperlyConfigured(f"Council section {key!r} is declared twice, differently.")
+    clash = next((s for s in _council_sections.values() if s.order == order), None)
+    if clash is not None:
+        raise ImproperlyConfigured(f"Council sections {clash.key!r} and {key!r} share order {order}.")
+    _council_sections[key] = section
+    return section
+
+
+def council_nav(council, active: str) -> list[dict]:
+    """The council area's sections for `council`, as the template draws them."""
+    return [
+        {"label": s.label, "url": reverse(s.url_name, kwargs={"organisation_id": council.pk}),
+         "active": s.key == active}
+        for s in sorted(_council_sections.values(), key=lambda s: s.order)
+    ]
