@@ -31,7 +31,7 @@ class _PersonChoice(forms.ModelChoiceField):
 class MemberAddForm(forms.Form):
     user = _PersonChoice(queryset=get_user_model().objects.filter(is_active=True),
                          label="Person", error_messages={"invalid_choice": "Choose a person from the list."})
-    role = forms.ChoiceField(choices=Role.choices, label="Role")
+    role = forms.ChoiceField(choices=Role.choices, label="Role", initial=Role.VIEWER)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,7 +39,7 @@ class MemberAddForm(forms.Form):
 
 
 class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices, label="Role")
+    role = forms.ChoiceField(choices=Role.choices, label="Role", initial=Role.VIEWER)
 
 
 class AdministratorAddForm(forms.Form):
@@ -51,7 +51,7 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label="Email address", max_length=254)
     first_name = forms.CharField(label="First name", max_length=150, required=False)
     last_name = forms.CharField(label="Last name", max_length=150, required=False)
-    role = forms.ChoiceField(choices=Role.choices, label="Role")
+    role = forms.ChoiceField(choices=Role.choices, label="Role", initial=Role.VIEWER)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

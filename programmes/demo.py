@@ -16,6 +16,7 @@ from django.db import transaction
 from core.roles import Role
 from programmes.models import (
     ConfidenceAssessment,
+    CouncilAdministrator,
     Decision,
     EngagementEvent,
     Lesson,
@@ -43,6 +44,9 @@ DEMO_USERS = [
     ("demo-viewer", "Sam", "Reid", Role.VIEWER),
 ]
 OUTSIDER = ("demo-outsider", "Olu", "Adeyemi")
+# B&NES's council administrator: not a superuser and no member of any programme, so the
+# demo shows that administering the council grants nothing inside a programme.
+COUNCIL_ADMIN = ("demo-admin", "Alex", "Morgan")
 
 WORKSTREAMS = [
     ("Governance", Workstream.Kind.GOVERNANCE, "demo-pm"),
@@ -243,6 +247,8 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
 
     council = _save(Organisation(name="Bath & North East Somerset Council", short_name="B&NES",
                                  kind=Organisation.Kind.COUNCIL))
+    _save(CouncilAdministrator(organisation=council, user=_user(*COUNCIL_ADMIN, password)),
+          reason="Demo data loaded: the council's administrator")
     icb = _save(Organisation(
         name="Bath & North East Somerset, Swindon and Wiltshire Integrated Care Board",
         short_name="BSW ICB", kind=Organisation.Kind.NHS_ICB))

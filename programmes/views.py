@@ -64,7 +64,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
                       "url": reverse("programmes:council_home", args=[c.pk]), "active": False}
                      for c in administered]
     return render(request, "programmes/list.html", {"cards": cards, "today": today(),
-                                                    "council_links": council_links,
+                                                    "council_nav": council_links,
                                                     "administered_councils": administered})
 
 
