@@ -31,6 +31,13 @@ class MemberSerializer(serializers.ModelSerializer):
         model = Membership
         fields = ["id", "user", "user_email", "username", "name", "email", "role"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Fails closed, as every programme's serializer does: without the programme in the
+        # context (a view that forgot it) nobody can be chosen.
+        if "programme" not in self.context:
+            self.fields["user"].queryset = get_user_model().objects.none()
+
     def validate(self, attrs):
         if self.instance is not None:
             # The person of a membership never changes: remove them and add another instead.
@@ -57,6 +64,12 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     def get_queryset(self):
         return programme_members_for_admin(self.programme)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if hasattr(self, "programme"):  # not while the schema is built
+            context["programme"] = self.programme
+        return context
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
