@@ -2,7 +2,6 @@
 invitations, and the invited person's password."""
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import SetPasswordForm
 
 from core.forms import govuk_messages
 from core.roles import Role
@@ -56,8 +55,3 @@ class InviteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         govuk_messages(self)
-
-
-class InvitationPasswordForm(SetPasswordForm):
-    """Django's own set-password form, so every password validator in
-    AUTH_PASSWORD_VALIDATORS applies."""

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +27,6 @@ from programmes.access import council_access, councils_administered, programme_a
 from programmes.council_forms import (
     AdministratorAddForm,
     CouncilProgrammeForm,
-    InvitationPasswordForm,
     InviteForm,
     MemberAddForm,
     MemberRoleForm,
@@ -332,7 +332,8 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             "heading": "This invitation is for someone else",
             "detail": f"You are signed in as {request.user.username}. Sign out, then open the link again.",
             "invitation": invitation}, status=403)
-    form = InvitationPasswordForm(invitation.user, request.POST or None)
+    # Django's own set-password form: every validator in AUTH_PASSWORD_VALIDATORS applies.
+    form = SetPasswordForm(invitation.user, request.POST or None)
     if request.method == "POST" and signed_in_as_invited:
         invitation_accept(invitation=invitation)
         messages.success(request, f"Welcome. You are now a member of {invitation.programme.name}.")
