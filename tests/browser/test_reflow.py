@@ -14,8 +14,11 @@ import importlib
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 
+from core.models import Job
 from tests.browser.conftest import AxeAudit, login
 from tests.browser.test_finance_pages import _one_new_line as one_new_line
 from tests.permissions import SUPERUSER
@@ -52,10 +55,6 @@ NOT_IN_THE_DEMO = {
     "finance:forecasts_delete": f"the demo has no forecast; {SAME_PAGES}",
     "finance:kpi-readings_delete": f"no page links to it; {SAME_PAGES}",
     "business_cases:version_decide": "only for a version in review, and the demo has none",
-    # The ledger's job page is visited (a job runs in-process in tests); these two first make
-    # a PDF, which takes tens of seconds here.
-    "programmes:plan_pdf_job": "a job's page, visited for the ledger; making the PDF first is slow",
-    "business_cases:paper_job": "a job's page, visited for the ledger; making the paper first is slow",
 }
 
 # The script run on each page: the page's own width, and what makes it wider; every element
@@ -231,10 +230,30 @@ ROSTER_CSV = (b"Employee No,Name,Job title,Team,Band,Pay scale,Terms and conditi
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def failed_jobs(programme) -> None:
+    """A failed plan PDF and a failed Cabinet paper, so the crawl reaches both job pages from
+    the exports and paper pages. Making a real PDF takes tens of seconds here; a failed job's
+    page shows the most (its error and "Try again"), and is the same page."""
+    from business_cases.models import CabinetPaper
+    from business_cases.papers import KIND as PAPER_KIND
+    from programmes.views import PLAN_PDF_KIND
+
+    pm = programme.memberships.get(user__username="demo-pm").user
+    error = "The PDF could not be made: the plan's timeline did not draw. Try again."
+    targets = [(PLAN_PDF_KIND, programme)]
+    targets += [(PAPER_KIND, paper) for paper in CabinetPaper.objects.filter(programme=programme)[:1]]
+    assert len(targets) == 2, "the demo has no Cabinet paper to give a job"
+    for kind, target in targets:
+        Job.objects.create(kind=kind, created_by=pm, status=Job.Status.FAILED, error=error,
+                           target_type=ContentType.objects.get_for_model(target), target_id=target.pk,
+                           finished_at=timezone.now())
+
+
 @pytest.mark.browser
 def test_every_page_reflows_at_320px(browser, live_server, demo, monkeypatch):
     # Any ledger upload is loaded by a job (run in-process in tests), so its page is visited.
     monkeypatch.setattr("finance.services.LEDGER_JOB_THRESHOLD", 0)
+    failed_jobs(demo)
     reflow = Reflow()
     base = f"/programmes/{demo.slug}/"
 
