@@ -3,7 +3,8 @@ only for a real failure, and the site itself has no page that fails on purpose."
 from django.db import OperationalError
 from django.urls import path
 
-from config.urls import handler403, handler404, handler500, urlpatterns as site_patterns
+from config.urls import handler403, handler404, handler500
+from config.urls import urlpatterns as site_patterns
 
 __all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
 
