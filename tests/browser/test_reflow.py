@@ -250,9 +250,11 @@ def failed_jobs(programme) -> None:
 
 
 @pytest.mark.browser
-def test_every_page_reflows_at_320px(browser, live_server, demo, monkeypatch):
+def test_every_page_reflows_at_320px(browser, live_server, demo, monkeypatch, settings):
     # Any ledger upload is loaded by a job (run in-process in tests), so its page is visited.
     monkeypatch.setattr("finance.services.LEDGER_JOB_THRESHOLD", 0)
+    # The site's URLs and one that fails, so the 500 page is drawn as a failure draws it.
+    settings.ROOT_URLCONF = "tests.programmes.error_urls"
     failed_jobs(demo)
     reflow = Reflow()
     base = f"/programmes/{demo.slug}/"
@@ -279,6 +281,12 @@ def test_every_page_reflows_at_320px(browser, live_server, demo, monkeypatch):
     reflow.check(page, "demo-pm")
     reflow.upload(page, "demo-pm", base + "risks/import/", "register.csv", RISKS_CSV, "text/csv")
     reflow.upload(page, "demo-pm", base + "business-case/appraisal/import/", "lines.csv", APPRAISAL_CSV, "text/csv")
+    # The dead ends, which no link leads to: not found inside the programme (in its frame) and
+    # outside it, and a failure.
+    for path, status in ((base + "milestones/999999/", 404), ("/no-such-page/", 404), ("/tests/fails/", 500)):
+        response = page.goto(path)
+        assert response is not None and response.status == status, f"{path} answered {response and response.status}"
+        reflow.check(page, "demo-pm")
     context.close()
 
     # The HR lead's workforce pages show people, which nobody else sees.
@@ -294,6 +302,10 @@ def test_every_page_reflows_at_320px(browser, live_server, demo, monkeypatch):
     page.locator("#accept-warnings").check()
     page.get_by_role("button", name="Load 1 line").click()
     page.wait_for_url("**/ledger/jobs/*/")
+    reflow.check(page, "demo-finance")
+    # A refusal: the finance officer may not change the programme's details.
+    response = page.goto(base + "edit/")
+    assert response is not None and response.status == 403, f"{base}edit/ answered {response and response.status}"
     reflow.check(page, "demo-finance")
     context.close()
 
