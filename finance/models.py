@@ -14,7 +14,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.financial_year import FinancialYearField
-from core.formats import money
+from core.formats import measure, money
 from core.models import MoneyField
 from programmes.models import Programme, Workstream
 
@@ -369,7 +369,10 @@ class RealisedSaving(models.Model):
 
 class Kpi(models.Model):
     """A key performance indicator with its baseline, a comparator (the England average,
-    say), its target and which direction is good."""
+    say), its target and which direction is good.
+
+    The target and the comparator are each optional, and so is the baseline: a KPI is often
+    set up before anyone has measured it, and "not measured yet" is not a zero."""
 
     class Direction(models.TextChoices):
         HIGHER = "higher", "Higher is better"
@@ -379,12 +382,14 @@ class Kpi(models.Model):
     name = models.CharField(max_length=160)
     workstream = models.ForeignKey(Workstream, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    unit = models.CharField(max_length=30, help_text="For example %, days or people")
-    baseline = models.DecimalField(max_digits=14, decimal_places=2)
+    unit = models.CharField(max_length=30, help_text="For example £, %, days or people")
+    baseline = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
+                                   help_text="Leave blank if it has not been measured yet")
     comparator_label = models.CharField("Comparator", max_length=80, blank=True,
                                         help_text="For example England average")
     comparator_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    target = models.DecimalField(max_digits=14, decimal_places=2)
+    target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
+                                 help_text="Leave blank if no target has been set")
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
     history = HistoricalRecords()
 
@@ -405,7 +410,8 @@ class Kpi(models.Model):
             raise ValidationError(errors)
 
     def meets_target(self, value: Decimal | None) -> bool | None:
-        if value is None:
+        """Whether `value` meets the target; None when there is no value or no target."""
+        if value is None or self.target is None:
             return None
         return value >= self.target if self.direction == self.Direction.HIGHER else value <= self.target
 
@@ -424,7 +430,7 @@ class KpiReading(models.Model):
         constraints = [models.UniqueConstraint(fields=["kpi", "date"], name="kpi_reading_one_per_date")]
 
     def __str__(self) -> str:
-        return f"{self.kpi} on {self.date}: {self.value}"
+        return f"{self.kpi} on {self.date}: {measure(self.value, self.kpi.unit)}"
 
     def clean(self):
         if self.kpi_id and self.programme_id and self.kpi.programme_id != self.programme_id:
