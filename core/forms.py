@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
-from core.formats import label_noun
+from core.formats import label_noun, money
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -122,14 +122,15 @@ class MoneyFormField(forms.DecimalField):
         whole_digits = self.max_digits - self.decimal_places
         if abs(amount) >= Decimal(10) ** whole_digits:
             raise forms.ValidationError(
-                f"The {self.label_text} is too large: enter less than £{10 ** whole_digits:,}", code="max_digits")
+                f"The {self.label_text} is too large: enter less than {money(Decimal(10) ** whole_digits)}",
+                code="max_digits")
         return amount
 
     def validate(self, value):
         super().validate(value)
         if value is not None and self.min_value is not None and value < self.min_value:
             raise forms.ValidationError(
-                f"The {self.label_text} cannot be negative: enter £{self.min_value:,} or more", code="min_value")
+                f"The {self.label_text} cannot be negative: enter {money(self.min_value)} or more", code="min_value")
 
 
 def money_label(label) -> str:

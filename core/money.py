@@ -5,8 +5,8 @@ forms), the API's money field when a client sends a string, and the ledger's amo
 What is taken, and why:
 - "31000", "31,000", "31,000.50", "£31,000", "£ 31,000" — a pound sign and commas
   between groups of three are what a ledger export or a council paper writes.
-- "-1,000", "−1,000" (the typographic minus our own pages print, so a figure copied from
-  a page goes back in), "-£1,000", "£-1,000" and "(1,000)" — brackets are how accountants
+- "-1,000", and the same with the typographic minus (U+2212) our own pages print, so a
+  figure copied from a page goes back in,, "-£1,000", "£-1,000" and "(1,000)" — brackets are how accountants
   write a negative.
 - "31 000" — spaces between groups of three, as some exports write them.
 
@@ -25,8 +25,10 @@ The result is always a Decimal (never a float). Formatting for people is core.fo
 import re
 from decimal import Decimal, InvalidOperation
 
+from core.formats import MINUS
+
 # Minus signs people paste: hyphen-minus, the typographic minus, en dash.
-_MINUSES = ("-", "\u2212", "\u2013")
+_MINUSES = ("-", MINUS, "\u2013")
 # Digits with optional groups of three separated by commas (or spaces), and pence.
 _GROUPED = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.\d+)?$|^\.\d+$")
 _SUFFIX = re.compile(r"^[\d.,\s]+\s*(k|K|m|M|bn|BN|p)$")
@@ -37,7 +39,7 @@ class MoneyError(ValueError):
 
 
 def example(label: str) -> str:
-    return f"Enter the {label} as a number of pounds, like £31,000, 31,000.50 or −1,000"
+    return f"Enter the {label} as a number of pounds, like £31,000, 31,000.50 or {MINUS}1,000"
 
 
 def parse_money(value, *, label: str = "amount", places: int | None = 2) -> Decimal | None:
@@ -81,9 +83,9 @@ def _parse_text(raw: str, label: str) -> Decimal | None:
         text = text[1:].lstrip()
     if signs > 1 or (signs and raw.strip().startswith("(")):
         raise MoneyError(f"The {label} has more than one sign. Enter it with one minus sign, "
-                         f"like −1,000, or in brackets, like (1,000)")
+                         f"like {MINUS}1,000, or in brackets, like (1,000)")
     if text and text[-1] in _MINUSES:
-        raise MoneyError(f"Put the minus sign before the {label}, like −1,000")
+        raise MoneyError(f"Put the minus sign before the {label}, like {MINUS}1,000")
     if _SUFFIX.match(text):
         raise MoneyError(f"Enter the {label} in full, like 31000 rather than 31k")
     if not _GROUPED.match(text):
