@@ -17,6 +17,8 @@ class CouncilSignInForm(forms.ModelForm):
     """Issuer, client and who may sign in. The client secret is write-only: the field is
     always shown empty, and left empty it keeps the secret saved before."""
 
+    issuer = forms.URLField(label=CouncilSignIn._meta.get_field("issuer").verbose_name, max_length=500,
+                            assume_scheme="https", help_text=CouncilSignIn._meta.get_field("issuer").help_text)
     client_secret = WriteOnlyField(
         label="Client secret", required=False, max_length=500,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
