@@ -11,7 +11,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import View
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -127,6 +127,7 @@ class SignInCallback(OIDCAuthenticationCallbackView):
 
 
 @login_required
+@require_GET
 def no_access(request: HttpRequest) -> HttpResponse:
     """What someone signed in sees before anyone has given them a place in a programme."""
     if programmes_for_user(request.user).exists():

@@ -71,7 +71,8 @@ def oidc_provider(tmp_path_factory):
         except requests.RequestException:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError("the OpenID provider did not start: " + (folder / "provider.log").read_text())
+                said = (folder / "provider.log").read_text()
+                raise RuntimeError(f"the OpenID provider did not start: {said}") from None
             time.sleep(0.2)
     yield LocalProvider(issuer=issuer, accounts_file=accounts)
     process.terminate()
