@@ -24,3 +24,8 @@ urlpatterns = [
     path("", include("sso.urls")),
     path("", include("programmes.urls")),
 ]
+
+# Dead ends in the service's frame (the API answers its own JSON and never reaches these).
+handler403 = "programmes.errors.forbidden"
+handler404 = "programmes.errors.not_found"
+handler500 = "core.views.server_error"
