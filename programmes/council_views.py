@@ -8,8 +8,6 @@ member who is not the council's administrator, 404 for anyone else), a form, a s
 a service, render or redirect. Being a council administrator grants nothing inside a
 programme: these pages show who has access, never the programme's plan, money or staff.
 """
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -17,7 +15,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -45,7 +43,7 @@ from programmes.membership import (
     member_remove,
 )
 from programmes.models import CouncilAdministrator, Invitation, Membership
-from programmes.navigation import council_nav
+from programmes.navigation import council_nav, council_sign_in_url
 from programmes.services import record_save
 
 
@@ -284,17 +282,12 @@ def invitation_revoke_view(request: HttpRequest, slug: str, pk: int) -> HttpResp
 # The invited person's page ---------------------------------------------------------------
 
 def _sso_login_url(invitation: Invitation, token: str) -> str:
-    """Sign-in with the council's account (the `sso` app), where it exists, coming back to
-    this invitation's page, which then accepts it for the person signed in. The invited
-    person's User already has their email, which sign-in matches."""
-    back = urlencode({"next": reverse("programmes:invitation_accept", args=[token])})
-    organisation = invitation.programme.lead_organisation_id
-    for args, query in (([organisation], back), ([], f"organisation={organisation}&{back}")):
-        try:
-            return f"{reverse('sso:login', args=args)}?{query}"
-        except NoReverseMatch:
-            continue
-    return ""
+    """Sign-in with the council's account, where an app built on programmes (sso) has said
+    how with programmes.navigation.council_sign_in, coming back to this invitation's page,
+    which then accepts it for the person signed in (matched by the email already on their
+    User). Programmes cannot name that app's URLs itself."""
+    return council_sign_in_url(invitation.programme.lead_organisation,
+                               next_url=reverse("programmes:invitation_accept", args=[token]))
 
 
 INVITATION_PROBLEMS = {

@@ -91,3 +91,20 @@ def council_nav(council, active: str) -> list[dict]:
          "active": s.key == active}
         for s in sorted(_council_sections.values(), key=lambda s: s.order)
     ]
+
+
+# Sign-in with a council's own accounts lives in an app above programmes (sso), which tells
+# programmes how to reach it: `council_sign_in(func)`, where func(council, next_url) returns
+# the URL that signs a person in with that council's identity provider and sends them to
+# next_url, or "" when the council has none set up. The invitation page offers it.
+_sign_in: list = []
+
+
+def council_sign_in(func):
+    """Register how to sign in with a council's own accounts (one function; the last wins)."""
+    _sign_in[:] = [func]
+    return func
+
+
+def council_sign_in_url(council, *, next_url: str) -> str:
+    return _sign_in[0](council, next_url) if _sign_in else ""
