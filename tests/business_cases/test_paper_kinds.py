@@ -36,7 +36,7 @@ def test_a_transformations_paper_has_no_tupe_deadline_nor_workforce_parts(soc_re
     assert not any("Workforce" in h for h in headings)
     # The other appendices keep their letters.
     assert [h.split(":")[0] for h in headings if h.startswith("Appendix")] == [
-        f"Appendix {c}" for c in "ABCDF"]
+        f"Appendix {c}" for c in "ABCEF"]
 
 
 def test_a_phased_transfer_names_each_contracts_eli_deadline(soc_ready):
