@@ -12,6 +12,7 @@ from finance.models import BudgetVersion, FundingSource, Kpi
 from programmes.models import (
     ConfidenceAssessment,
     Contract,
+    CouncilAdministrator,
     Decision,
     EngagementEvent,
     Lesson,
@@ -89,6 +90,14 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.VIEWER
+
+
+class CouncilAdministratorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CouncilAdministrator
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
 
 
 class WorkstreamFactory(factory.django.DjangoModelFactory):

@@ -1,13 +1,13 @@
-"""Migration 0004 turns a programme's outgoing provider, contract end date and transfer date
-into the first contract of its register, so nothing is lost when 0005 drops them."""
+"""Migration 0005 turns a programme's outgoing provider, contract end date and transfer date
+into the first contract of its register, so nothing is lost when 0006 drops them."""
 from datetime import date
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("programmes", "0003_contracts_and_kinds")]
-AFTER = [("programmes", "0005_programme_dates_live_in_contracts")]
+BEFORE = [("programmes", "0004_contracts_and_kinds")]
+AFTER = [("programmes", "0006_programme_dates_live_in_contracts")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,6 +1,6 @@
 """Each programme's outgoing provider, contract end date and transfer date become the first
 contract of its register, covering all its services, with staff transferring on the transfer
-date (the only shape a programme had), so nothing is lost when 0005 drops the old fields."""
+date (the only shape a programme had), so nothing is lost when 0006 drops the old fields."""
 from django.db import migrations
 
 
@@ -47,7 +47,7 @@ def back_to_programme(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0003_contracts_and_kinds'),
+        ('programmes', '0004_contracts_and_kinds'),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0002_calendar_token_hashed'),
+        ('programmes', '0003_council_administrators'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,12 +1,12 @@
 """The programme's outgoing provider and contract end date now live in its contract register
-(0004 copied them there); the programme keeps only its go-live day."""
+(0005 copied them there); the programme keeps only its go-live day."""
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0004_first_contract_from_programme'),
+        ('programmes', '0005_first_contract_from_programme'),
     ]
 
     operations = [
