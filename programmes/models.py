@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
@@ -117,11 +118,12 @@ class Programme(TimeStampedModel):
             known = any(c.staff_transfer for c in self.contracts.all())
         return bool(known)
 
-    @property
+    @cached_property
     def eli_deadline(self) -> date | None:
         """The latest day the outgoing provider may give Employee Liability Information for
         the programme's first staff transfer (each contract has its own: Contract.eli_deadline);
-        None where no staff transfer."""
+        None where no staff transfer. Kept for the life of this copy of the programme, as every
+        roster version's lateness on a page is measured against it."""
         days = [c.transfer_date for c in self.contracts.all() if c.staff_transfer and c.transfer_date]
         return ELI_BEFORE_TRANSFER.latest_date(min(days)) if days else None
 
