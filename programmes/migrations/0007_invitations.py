@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0003_council_administrators'),
+        ('programmes', '0006_programme_dates_live_in_contracts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
