@@ -78,7 +78,7 @@ def test_setting_up_a_programme_fixes_the_lead_council(world):
     url = reverse("programmes:council_programme_create", args=[world.cast.programme.lead_organisation_id])
     response = client.post(url, {"name": "Day services review", "slug": "day-services",
                                  "lead_organisation": other.pk, "status": "planning",
-                                 "contract_end_date": day(200), "transfer_date": day(201)})
+                                 "kind": "in_house", "transfer_date": day(201)})
     assert response.status_code == 302
     assert response["Location"] == reverse("programmes:members", args=["day-services"])
     programme = Programme.objects.get(slug="day-services")

@@ -179,7 +179,7 @@ PAGES: dict[str, Page] = {
     "council_home": Page(COUNCIL_ADMIN, **READ, kwargs=_council),
     "council_programme_create": Page(COUNCIL_ADMIN, **FORM, kwargs=_council, data=lambda w: {
         "name": "Day services review", "slug": "day-services", "status": "planning",
-        "contract_end_date": day(200), "transfer_date": day(201)}),
+        "kind": "in_house", "transfer_date": day(201)}),
     "council_access": Page(COUNCIL_ADMIN, **READ, kwargs=_council),
     "council_administrators": Page(COUNCIL_ADMIN, **FORM, kwargs=_council,
                                    data=lambda w: {"user": w.cast.users["pm"].pk}),
