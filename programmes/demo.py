@@ -127,11 +127,12 @@ MILESTONES = [
 
 # Activities, which run from a start to an end: (workstream, title, baseline start,
 # baseline end, forecast start and end or None if on baseline, status, owner, depends on).
-# Their RAG follows their dates: the consultation and the agency tender have slipped
-# (Amber), the data cleansing has run past its end (Red).
+# Their statuses are settled against today as the milestones' are, and their RAG follows:
+# the consultation, the agency tender and the data cleansing have slipped (Amber while
+# open).
 ACTIVITIES = [
     ("HR", "Staff consultation under TUPE regulation 13", date(2023, 11, 20), date(2024, 1, 5),
-     (date(2023, 11, 27), date(2024, 1, 12)), P, "demo-hr", ["Measures letter sent to the outgoing provider"]),
+     (date(2023, 11, 27), date(2024, 1, 12)), P, "demo-hr", []),
     ("Procurement", "Tender period: agency and interim cover from day one", date(2023, 10, 2), date(2023, 11, 24),
      (date(2023, 10, 2), date(2023, 12, 15)), P, "demo-finance", []),
     ("Procurement", "Tender period: supplier contracts to re-let", date(2024, 1, 8), date(2024, 2, 23),
@@ -350,7 +351,6 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
     for order, (name, kind, lead) in enumerate(WORKSTREAMS):
         workstreams[name] = _save(Workstream(programme=programme, name=name, kind=kind,
                                              lead=users[lead], order=order))
-    as_at = s.today
     by_title = {}
     for ws, title, baseline, forecast, status, owner, _ in MILESTONES:
         m = Milestone(
@@ -366,16 +366,25 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
             m.status = P
         if m.status == C:
             m.actual_date = m.forecast_date
-        if title in RAG_OVERRIDES:
+        if title in RAG_OVERRIDES and m.status != C:
             m.rag_override, m.rag_override_reason = RAG_OVERRIDES[title]
             m.rag_override_by, m.rag_override_at = users["demo-pm"], timezone.now()
         by_title[title] = _save(m)
     for ws, title, baseline_start, baseline_end, forecast, status, owner, _ in ACTIVITIES:
         forecast_start, forecast_end = forecast or (baseline_start, baseline_end)
-        by_title[title] = _save(Milestone(
+        a = Milestone(
             programme=programme, workstream=workstreams[ws], title=title, owner=users[owner],
             kind=Milestone.Kind.ACTIVITY, baseline_start_date=s(baseline_start), baseline_date=s(baseline_end),
-            forecast_start_date=s(forecast_start), forecast_date=s(forecast_end), status=status))
+            forecast_start_date=s(forecast_start), forecast_date=s(forecast_end), status=status)
+        # As for milestones: ended by today means done on its forecast end; not begun by
+        # today means not started; begun means under way.
+        if s.happened(a.forecast_date):
+            a.status, a.actual_date = C, a.forecast_date
+        elif not s.happened(a.forecast_start_date):
+            a.status = N
+        elif a.status in (N, C):
+            a.status = P
+        by_title[title] = _save(a)
     for _, title, *_, deps in [*MILESTONES, *ACTIVITIES]:
         if deps:
             by_title[title].depends_on.set([by_title[d] for d in deps])

@@ -62,9 +62,9 @@ def milestone_rows(context, milestones) -> SafeString:
     """A table row for each milestone or activity, which the view has given `behind` (the
     open dependencies forecast after it) and the database `late` (`with_lateness`), and
     whose RAG the selector has read (Milestone.read_rag). An activity's dates are its start
-    and end. The RAG is the one shown, and an override in force says so, with its reason and what the dates give. Members who
-    may update a milestone's status get a form for it in the last column; others see the
-    status."""
+    and end. The RAG is the one shown, and an override in force says so, with its reason
+    and what the dates give. Members who may update a milestone's status get a form for it
+    in the last column; others see the status."""
     slug = context["programme"].slug
     detail_url = pk_url("programmes:milestone_detail", slug)
     if context["may"]["update_milestone_status"]:

@@ -284,7 +284,8 @@ def test_token_of_a_viewer_reads_but_cannot_write(cast, records):
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.secret}")
     url = reverse("api:milestones-detail", kwargs={"programme_slug": "home", "pk": cast.milestone.pk})
     assert client.get(url).status_code == 200
-    assert client.patch(url, {"rag_override": "red", "rag_override_reason": "Provider late"}, format="json").status_code == 403
+    override = {"rag_override": "red", "rag_override_reason": "Provider late"}
+    assert client.patch(url, override, format="json").status_code == 403
     assert Milestone.objects.get(pk=cast.milestone.pk).rag_override == ""
 
 
@@ -485,7 +486,8 @@ def test_history_records_the_api_user_and_reason(cast):
         "+", cast.users["director"], "Milestone added through the API")
 
     detail_url = reverse("api:milestones-detail", kwargs={"programme_slug": "home", "pk": milestone.pk})
-    assert client.patch(detail_url, {"rag_override": "red", "rag_override_reason": "Provider late"}, format="json").status_code == 200
+    override = {"rag_override": "red", "rag_override_reason": "Provider late"}
+    assert client.patch(detail_url, override, format="json").status_code == 200
     latest = milestone.history.first()
     assert (latest.history_type, latest.history_user, latest.history_change_reason) == (
         "~", cast.users["director"], "Milestone edited through the API")

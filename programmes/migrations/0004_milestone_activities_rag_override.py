@@ -54,7 +54,7 @@ def carry_over_typed_rag(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0002_calendar_token_hashed'),
+        ('programmes', '0003_council_administrators'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
