@@ -7,11 +7,10 @@ role lacks the capability gets 403.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from core.roles import Capability, Role, role_can
+from core.roles import Capability, CapabilityDenied, Role, role_can
 from programmes.models import CouncilAdministrator, Membership, Organisation, Programme
 
 
@@ -44,9 +43,9 @@ class ProgrammeAccess:
 
     def require(self, capability: Capability | str) -> None:
         if not self.can(capability):
-            raise PermissionDenied(
-                f"Your role ({self.role_label}) cannot {Capability(capability).label.lower()}."
-            )
+            raise CapabilityDenied(
+                f"Your role ({self.role_label}) cannot {Capability(capability).label.lower()}.",
+                capability=capability, context=self)
 
     # Templates ask `access.may.edit_plan`.
     @property
