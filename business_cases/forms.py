@@ -15,13 +15,14 @@ from business_cases.models import (
     Criterion,
     CriticalSuccessFactor,
     Level,
+    MatrixCell,
     MatrixSettings,
     Option,
     Rating,
     StrategicObjective,
 )
 from core.concurrency import VersionedForm, VersionedRecordsForm
-from core.forms import GovukDateField, govuk_messages
+from core.forms import GovukDateField, MoneyFormField, govuk_messages
 from programmes.forms import ProgrammeScopedForm
 
 
@@ -115,11 +116,13 @@ class OptionCellsForm(VersionedRecordsForm):
                                                  f"{c.scale_max.normalize():f}; leave blank if not assessed")
                 initial = cell.score if cell else None
             else:
-                f = forms.DecimalField(label=f"{label} (£)", required=False, max_digits=14, decimal_places=2,
-                                       help_text=f"{c.get_direction_display()}; leave blank if not assessed")
+                f = MoneyFormField(label=f"{label} (£)", required=False,
+                                   help_text=f"{c.get_direction_display()}; leave blank if not assessed",
+                                   sign=MatrixCell._meta.get_field("money").sign)
                 initial = cell.money if cell else None
             f.initial = initial
-            f.error_messages["invalid"] = f"Enter a number for {label}"
+            if not isinstance(f, MoneyFormField):  # the money field's messages name it already
+                f.error_messages["invalid"] = f"Enter a number for {label}"
             f.error_messages["min_value"] = f"Enter a score of {c.scale_min} or more" if c.scale_min is not None \
                 else "Enter a larger number"
             f.error_messages["max_value"] = f"Enter a score of {c.scale_max} or less" if c.scale_max is not None \

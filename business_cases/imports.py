@@ -38,9 +38,6 @@ class AppraisalLineImportForm(AppraisalLineForm):
     into values first — the option by its code, the category by label or value, Yes/No."""
 
     def __init__(self, *args, data=None, programme: Programme, options: dict | None = None, **kwargs):
-        if data is not None:
-            data = dict(data)
-            data["amount"] = str(data.get("amount") or "").replace("£", "").replace(",", "").strip()
         super().__init__(*args, data=data, programme=programme, **kwargs)
         self.options = options if options is not None else {
             _key(o.code): o for o in Option.objects.filter(programme=programme)}
@@ -51,7 +48,6 @@ class AppraisalLineImportForm(AppraisalLineForm):
         # Django's own "Enter a number." does not say which.
         self.fields["year"].error_messages["invalid"] = ("Enter the year of the appraisal as a whole number, "
                                                          "for example 0")
-        self.fields["amount"].error_messages["invalid"] = "Enter the amount as a number of pounds, for example 250000"
 
     def clean_option(self):
         text = self.cleaned_data["option"]

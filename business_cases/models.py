@@ -15,10 +15,10 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.financial_year import FinancialYearField
+from core.models import MoneyField
 from core.statutory import KEY_DECISION_NOTICE
 from programmes.models import Programme
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = [MinValueValidator(Decimal("0"), "Enter a percentage of 0 or more"),
            MaxValueValidator(Decimal("1000"), "Enter a percentage of 1000 or less")]
 CONFIDENCE = [MinValueValidator(Decimal("0"), "Enter a percentage from 0 to 100"),
@@ -319,7 +319,9 @@ class MatrixCell(models.Model):
     gate = models.BooleanField("Passes the gate", null=True, blank=True)
     rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
     score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    money = models.DecimalField("Amount (£)", null=True, blank=True, **MONEY)
+    money = MoneyField("Amount (£)", null=True, blank=True,
+                       sign="A cost or a saving is a positive amount; the criterion says whether lower or "
+                            "higher is better.")
     note = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
 
@@ -416,8 +418,9 @@ class AppraisalLine(models.Model):
         help_text="0 is the first year (not discounted), 1 the year after, and so on")
     financial_year = FinancialYearField(null=True, blank=True, help_text="For example 2023/24, if known")
     description = models.CharField(max_length=200)
-    amount = models.DecimalField("Amount (£, real prices)", null=True, blank=True, **MONEY,
-                                 validators=[MinValueValidator(Decimal("0"), "Enter an amount of £0 or more")])
+    amount = MoneyField("Amount (£, real prices)", null=True, blank=True,
+                        validators=[MinValueValidator(Decimal("0"), "Enter an amount of £0 or more")],
+                        sign="A cost or a benefit is a positive amount (£0 or more); its category says which.")
     final = models.BooleanField("Final figure", default=False,
                                 help_text="Confirmed (for example contracted) rather than estimated")
     upload = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL,

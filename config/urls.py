@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from core.views import LoginView, api_token
+from core.views import api_token
+from sso.views import LoginView
 
 urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/workforce/", include("workforce.urls")),
     path("programmes/<slug:slug>/finance/", include("finance.urls")),
     path("programmes/<slug:slug>/business-case/", include("business_cases.urls")),
+    path("", include("sso.urls")),
     path("", include("programmes.urls")),
 ]
 

@@ -24,6 +24,9 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.formats import decimal_text
+from core.forms import money_label
+from core.models import MoneyField
+from core.money import MoneyError, parse_money
 
 
 class PlainDecimalField(serializers.DecimalField):
@@ -37,9 +40,32 @@ class PlainDecimalField(serializers.DecimalField):
         return decimal_text(Decimal(shown)) if isinstance(shown, str) else Decimal(decimal_text(shown))
 
 
+class PlainMoneyField(PlainDecimalField):
+    """An amount of money: written as its plain figure, like every decimal, and read from a
+    string as the pages read it (core.money: "£31,000", "(1,000)", "-1,000"), so a client
+    that sends what a person typed gets the page's answer, its message naming the field.
+    A JSON number is taken as it is."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            label = money_label(self.label or self.field_name)
+            try:
+                data = parse_money(data, label=label, places=self.decimal_places)
+            except MoneyError as exc:
+                raise ValidationError(str(exc), code="invalid") from None
+            if data is None:
+                # Blank is "no amount": None where the field allows it, "required" where not.
+                if self.allow_null:
+                    return None
+                self.fail("required")
+        return super().to_internal_value(data)
+
+
 def use_plain_decimals() -> None:
-    """Make PlainDecimalField the field every ModelSerializer builds for a DecimalField."""
+    """Make PlainDecimalField the field every ModelSerializer builds for a DecimalField,
+    and PlainMoneyField the one for a MoneyField."""
     serializers.ModelSerializer.serializer_field_mapping[models.DecimalField] = PlainDecimalField
+    serializers.ModelSerializer.serializer_field_mapping[MoneyField] = PlainMoneyField
 
 
 def as_drf_validation_error(exc: DjangoValidationError) -> ValidationError:

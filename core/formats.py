@@ -100,6 +100,26 @@ def percent(value: Decimal | int | float | str | None, *, places: int | None = N
     return text if text == NOTHING else f"{text}%"
 
 
+# How a KPI's unit is written with its figure: money and per cent as signs, anything else
+# as a word after the figure ("12 people", "4.5 days").
+_POUNDS = {"£", "pounds", "pound", "gbp", "£s"}
+_PER_CENT = {"%", "per cent", "percent", "percentage", "pc"}
+
+
+def measure(value: Decimal | int | str | None, unit: str = "", *, places: int = 2) -> str:
+    """A figure in its unit as people read it: £557.18, 71.6%, 12 people; "—" for nothing.
+    A unit of money or per cent becomes its sign; another unit follows the figure."""
+    if value is None or value == "":
+        return NOTHING
+    key = " ".join(str(unit or "").lower().split())
+    if key in _POUNDS:
+        return money(value)
+    if key in _PER_CENT:
+        return percent(value, places=places)
+    text = number(value, places=places)
+    return f"{text} {unit.strip()}" if key else text
+
+
 def decimal_text(value: Decimal | int | None) -> str | None:
     """A decimal as a machine reads it, for the API: its plain figure with no thousands
     separators, no trailing zeros and a hyphen-minus ("258.17", "1250", "-75.5")."""

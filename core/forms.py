@@ -1,9 +1,11 @@
 """Form pieces in the GOV.UK Design System's patterns."""
+import re
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 
-from core.formats import label_noun
+from core.formats import label_noun, money
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -74,3 +76,69 @@ def govuk_messages(form: forms.BaseForm) -> None:
             f.error_messages["required"] = f"Choose the {label}"
         else:
             f.error_messages["required"] = f"Enter the {label}"
+
+
+class MoneyFormField(forms.DecimalField):
+    """The one form field for an amount of money, on every page and in every upload (whose
+    rows go through the same forms): it reads what officers paste ("£31,000", "(1,000)",
+    "−1,000") through core.money, refuses what it would have to guess at with a message
+    naming the field, and says beside the field which sign it expects.
+
+    `sign` is that hint in words ("A saving is a positive amount"); it is shown after any
+    other help text. The widget is a text box, since a number box would refuse "£" and
+    commas before the form ever saw them."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, sign: str = "", max_digits: int = 14, decimal_places: int = 2, **kwargs):
+        self.sign = sign
+        help_text = kwargs.pop("help_text", "") or ""
+        kwargs["help_text"] = " ".join(part for part in (_sentence(help_text), sign) if part)
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+        self.widget.attrs.setdefault("class", "govuk-input--width-10")
+        self.widget.attrs.setdefault("spellcheck", "false")
+
+    def widget_attrs(self, widget):
+        # DecimalField would add step="0.01", which only a number box understands.
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        return attrs
+
+    @property
+    def label_text(self) -> str:
+        return money_label(self.label)
+
+    def to_python(self, value):
+        from core.money import MoneyError, parse_money
+
+        if value in self.empty_values:
+            return None
+        try:
+            amount = parse_money(value, label=self.label_text, places=self.decimal_places)
+        except MoneyError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
+        if amount is None:
+            return None
+        whole_digits = self.max_digits - self.decimal_places
+        if abs(amount) >= Decimal(10) ** whole_digits:
+            raise forms.ValidationError(
+                f"The {self.label_text} is too large: enter less than {money(Decimal(10) ** whole_digits)}",
+                code="max_digits")
+        return amount
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and self.min_value is not None and value < self.min_value:
+            raise forms.ValidationError(
+                f"The {self.label_text} cannot be negative: enter {money(self.min_value)} or more", code="min_value")
+
+
+def money_label(label) -> str:
+    """A money field's label inside a sentence, without the unit it carries on the page:
+    "Amount (£, real prices)" → "amount"."""
+    return re.sub(r"\s*\([^)]*£[^)]*\)", "", label_noun(label or "amount")).strip() or "amount"
+
+
+def _sentence(text: str) -> str:
+    text = str(text).strip()
+    return text if not text or text.endswith((".", "?", "!")) else f"{text}."

@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +17,31 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class MoneyField(models.DecimalField):
+    """An amount of money in pounds, to the penny (a Decimal, never a float).
+
+    Every model's money is one of these, so every form built from it gets the one money
+    form field (core.forms.MoneyFormField: what officers paste, a message naming the field)
+    and every serializer the API's money field (core.api.PlainMoneyField). `sign` says in
+    words which sign the amount takes ("A saving is a positive amount"); pages show it
+    beside the field. It is not part of the column, so it stays out of migrations."""
+
+    def __init__(self, *args, sign: str = "", **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        self.sign = sign
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        from core.forms import MoneyFormField
+
+        floor = next((v.limit_value for v in self.validators if isinstance(v, MinValueValidator)), None)
+        defaults = {"form_class": MoneyFormField, "sign": self.sign}
+        if floor is not None:
+            defaults["min_value"] = floor
+        return super().formfield(**{**defaults, **kwargs})
 
 
 class TimeStampedModel(models.Model):

@@ -75,7 +75,7 @@ def _viewset(model_, fields_, *, serializer_class=None, **extra):
 
 
 _KPI_STATUSES = [("green", "Meets target"), ("amber", "Improving"), ("red", "Not improving"),
-                 ("", "No reading yet")]
+                 ("", "No reading yet, no target set, or short of target with no baseline to compare")]
 
 
 class KpiSerializer(_FinanceSerializer):

@@ -14,10 +14,10 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.financial_year import FinancialYearField
-from core.formats import money
+from core.formats import measure, money
+from core.models import MoneyField
 from programmes.models import Programme, Workstream
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"), "Enter an amount of £0 or more")]
 
 
@@ -53,11 +53,13 @@ class FundingSource(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="funding_sources")
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RESERVE)
-    balance = models.DecimalField(**MONEY, null=True, blank=True, validators=NOT_NEGATIVE,
-                                  help_text="For a reserve: its balance, in pounds")
-    other_commitments = models.DecimalField(
-        **MONEY, default=Decimal("0"), validators=NOT_NEGATIVE,
-        help_text="Already committed from it to things outside this programme, in pounds")
+    balance = MoneyField(null=True, blank=True, validators=NOT_NEGATIVE,
+                         help_text="For a reserve: its balance, in pounds",
+                         sign="A balance is a positive amount (£0 or more).")
+    other_commitments = MoneyField(
+        default=Decimal("0"), validators=NOT_NEGATIVE,
+        help_text="Already committed from it to things outside this programme, in pounds",
+        sign="A commitment is a positive amount (£0 or more).")
     history = HistoricalRecords()
 
     class Meta:
@@ -114,7 +116,7 @@ class BudgetLine(models.Model):
     funding_source = models.ForeignKey(FundingSource, null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="budget_lines")
     description = models.CharField(max_length=200, blank=True)
-    amount = models.DecimalField(**MONEY)
+    amount = MoneyField(sign="A cost is a positive amount; enter a credit or a refund as a negative amount.")
     history = HistoricalRecords()
 
     class Meta:
@@ -147,7 +149,7 @@ class Forecast(models.Model):
     cost_type = models.CharField(max_length=20, choices=CostType.choices, default=CostType.OTHER)
     workstream = models.ForeignKey(Workstream, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    amount = models.DecimalField(**MONEY)
+    amount = MoneyField(sign="Expected spending is a positive amount; enter an expected credit as a negative amount.")
     note = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
 
@@ -231,7 +233,7 @@ class LedgerTransaction(models.Model):
     account_code = models.CharField(max_length=40)
     description = models.CharField(max_length=300, blank=True)
     supplier = models.CharField(max_length=200, blank=True)
-    amount = models.DecimalField(**MONEY)
+    amount = MoneyField(sign="A payment is a positive amount; a credit is a negative amount.")
     reference = models.CharField(max_length=80, blank=True)
 
     class Meta:
@@ -260,7 +262,7 @@ class LedgerSummary(models.Model):
     financial_year = FinancialYearField()
     cost_centre = models.CharField(max_length=40)
     account_code = models.CharField(max_length=40)
-    amount = models.DecimalField(**MONEY)
+    amount = MoneyField(sign="A payment is a positive amount; a credit is a negative amount.")
     lines = models.PositiveIntegerField()
 
     class Meta:
@@ -279,8 +281,8 @@ class LedgerStatedTotal(models.Model):
     upload = models.ForeignKey("core.Upload", on_delete=models.CASCADE, related_name="+")
     row = models.PositiveIntegerField()
     label = models.CharField(max_length=300)
-    stated = models.DecimalField(**MONEY)
-    rows_sum = models.DecimalField(**MONEY)
+    stated = MoneyField(sign="A payment is a positive amount; a credit is a negative amount.")
+    rows_sum = MoneyField(sign="A payment is a positive amount; a credit is a negative amount.")
     history = HistoricalRecords()
 
     class Meta:
@@ -315,7 +317,7 @@ class SavingsLine(models.Model):
     category = models.CharField(max_length=20, choices=SavingsCategory.choices)
     recurrence = models.CharField(max_length=10, choices=Recurrence.choices, default=Recurrence.RECURRENT)
     description = models.CharField(max_length=200, blank=True)
-    amount = models.DecimalField(**MONEY, validators=NOT_NEGATIVE)
+    amount = MoneyField(sign="A saving is a positive amount (£0 or more).", validators=NOT_NEGATIVE)
     history = HistoricalRecords()
 
     class Meta:
@@ -337,7 +339,8 @@ class InvestmentLine(models.Model):
     financial_year = FinancialYearField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     description = models.CharField(max_length=200)
-    amount = models.DecimalField(**MONEY, validators=NOT_NEGATIVE)
+    amount = MoneyField(validators=NOT_NEGATIVE,
+                        sign="Investment or income is a positive amount (£0 or more); its kind says which.")
     history = HistoricalRecords()
 
     class Meta:
@@ -353,7 +356,7 @@ class RealisedSaving(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="realised_savings")
     financial_year = FinancialYearField()
     category = models.CharField(max_length=20, choices=SavingsCategory.choices)
-    amount = models.DecimalField(**MONEY, validators=NOT_NEGATIVE)
+    amount = MoneyField(sign="A saving made is a positive amount (£0 or more).", validators=NOT_NEGATIVE)
     note = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
 
@@ -366,7 +369,10 @@ class RealisedSaving(models.Model):
 
 class Kpi(models.Model):
     """A key performance indicator with its baseline, a comparator (the England average,
-    say), its target and which direction is good."""
+    say), its target and which direction is good.
+
+    The target and the comparator are each optional, and so is the baseline: a KPI is often
+    set up before anyone has measured it, and "not measured yet" is not a zero."""
 
     class Direction(models.TextChoices):
         HIGHER = "higher", "Higher is better"
@@ -376,12 +382,14 @@ class Kpi(models.Model):
     name = models.CharField(max_length=160)
     workstream = models.ForeignKey(Workstream, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    unit = models.CharField(max_length=30, help_text="For example %, days or people")
-    baseline = models.DecimalField(max_digits=14, decimal_places=2)
+    unit = models.CharField(max_length=30, help_text="For example £, %, days or people")
+    baseline = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
+                                   help_text="Leave blank if it has not been measured yet")
     comparator_label = models.CharField("Comparator", max_length=80, blank=True,
                                         help_text="For example England average")
     comparator_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    target = models.DecimalField(max_digits=14, decimal_places=2)
+    target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
+                                 help_text="Leave blank if no target has been set")
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
     history = HistoricalRecords()
 
@@ -402,7 +410,8 @@ class Kpi(models.Model):
             raise ValidationError(errors)
 
     def meets_target(self, value: Decimal | None) -> bool | None:
-        if value is None:
+        """Whether `value` meets the target; None when there is no value or no target."""
+        if value is None or self.target is None:
             return None
         return value >= self.target if self.direction == self.Direction.HIGHER else value <= self.target
 
@@ -421,7 +430,7 @@ class KpiReading(models.Model):
         constraints = [models.UniqueConstraint(fields=["kpi", "date"], name="kpi_reading_one_per_date")]
 
     def __str__(self) -> str:
-        return f"{self.kpi} on {self.date}: {self.value}"
+        return f"{self.kpi} on {self.date}: {measure(self.value, self.kpi.unit)}"
 
     def clean(self):
         if self.kpi_id and self.programme_id and self.kpi.programme_id != self.programme_id:

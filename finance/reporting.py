@@ -411,11 +411,18 @@ class KpiSummary:
 
     @property
     def status(self) -> Rag:
+        """Meets target (green); short of it but better than the baseline (amber) or not
+        (red). Without a target, or short of it with no baseline to compare, there is no RAG
+        to give, and the words say why rather than a colour guessing."""
         latest = self.latest
         if latest is None:
             return Rag("", "No reading yet")
+        if self.kpi.target is None:
+            return Rag("", "No target set")
         if self.kpi.meets_target(latest.value):
             return Rag("green", "Meets target")
+        if self.kpi.baseline is None:
+            return Rag("", "Short of target; no baseline to compare")
         better = (latest.value > self.kpi.baseline if self.kpi.direction == Kpi.Direction.HIGHER
                   else latest.value < self.kpi.baseline)
         return Rag("amber", "Improving") if better else Rag(

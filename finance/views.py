@@ -157,7 +157,8 @@ def costs_and_benefits_chart(cb: reporting.CostsAndBenefits):
 
 def kpi_chart(summary: reporting.KpiSummary):
     kpi = summary.kpi
-    guides = [("Target", kpi.target), ("Baseline", kpi.baseline)]
+    # A line only for what has a figure: an unset target or an unmeasured baseline is not zero.
+    guides = [(name, v) for name, v in (("Target", kpi.target), ("Baseline", kpi.baseline)) if v is not None]
     if kpi.comparator_value is not None:
         guides.append((kpi.comparator_label[:22], kpi.comparator_value))
     return line_chart(categories=[f"{r.date:%b %Y}" for r in summary.readings], element_id=f"chart-kpi-{kpi.pk}",

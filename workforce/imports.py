@@ -137,6 +137,7 @@ TRUE = {"yes", "y", "true", "1", "x", "done"}
 FALSE = {"no", "n", "false", "0", ""}
 DATE_FIELDS = ("continuous_service_date",)
 NUMBER_FIELDS = ("annual_pay", "contracted_hours", "fte", "sickness_absence_days")
+MONEY_FIELDS = ("annual_pay",)
 COLUMN_LABELS = {c.name: c.label for c in ROSTER_COLUMNS}
 
 
@@ -233,8 +234,10 @@ def _normalise(data: dict) -> dict:
             except ValueError:
                 pass
     for name in NUMBER_FIELDS:
-        text = str(out.get(name) or "").strip().replace("£", "").replace(",", "")
-        out[name] = text
+        text = str(out.get(name) or "").strip()
+        # Money is read by its own field (core.money), which refuses a comma it would have
+        # to guess at; the other figures only lose their thousands separators here.
+        out[name] = text if name in MONEY_FIELDS else text.replace("£", "").replace(",", "")
     return out
 
 
@@ -286,7 +289,9 @@ class EliRowForm(EmployeeRecordForm):
                 formats = list(field.input_formats)
                 field.input_formats = sorted(formats, key=lambda f: f != "%Y-%m-%d")
         for name in NUMBER_FIELDS:
-            # The column's own words: the model's labels carry units ("Annual pay (£)").
+            if name in MONEY_FIELDS:
+                continue  # the money field's own messages name the field and say what it takes
+            # The column's own words: the model's labels carry units ("Contracted hours a week").
             self.fields[name].error_messages["invalid"] = f"Enter the {label_noun(COLUMN_LABELS[name])} as a number"
 
     def _clean_fields(self):

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.models import MoneyField
 from programmes.models import Programme
 
 DEFAULT_STANDARD_WEEK = Decimal("37")
@@ -161,8 +162,9 @@ class EmployeeRecord(models.Model):
     grade = models.CharField("Grade or band", max_length=40)
     pay_scale = models.ForeignKey(PayScale, on_delete=models.PROTECT, related_name="records")
     terms = models.CharField("Terms and conditions", max_length=20, choices=Terms.choices)
-    annual_pay = models.DecimalField("Annual pay (£)", max_digits=10, decimal_places=2, null=True, blank=True,
-                                     validators=[MinValueValidator(Decimal("0"), "Enter pay of £0 or more")])
+    annual_pay = MoneyField("Annual pay (£)", max_digits=10, null=True, blank=True,
+                            validators=[MinValueValidator(Decimal("0"), "Enter pay of £0 or more")],
+                            sign="Pay a year is a positive amount (£0 or more).")
     contracted_hours = models.DecimalField("Contracted hours a week", max_digits=5, decimal_places=2,
                                            validators=[MinValueValidator(Decimal("0"), "Enter hours of 0 or more")])
     fte = models.DecimalField("FTE", max_digits=4, decimal_places=2,

@@ -32,6 +32,7 @@ class PaperData:
     soc: finance.PlanAgainstActual | None
     reserves: list
     benefits: finance.CostsAndBenefits
+    kpis: list  # finance.KpiSummary
     roster: TransferRoster | None
     teams: workforce.TeamSummary
     breakdowns: list
@@ -88,6 +89,7 @@ def paper_data(*, paper: CabinetPaper, today: date) -> PaperData:
             soc=finance.soc_against_actual(programme=programme, facts=facts),
             reserves=finance.reserve_positions(programme=programme),
             benefits=finance.costs_and_benefits(programme=programme),
+            kpis=finance.kpi_summaries(programme=programme),
             roster=roster, teams=workforce.team_summary(roster, personal=False, rows=rows),
             breakdowns=workforce.breakdowns(roster, personal=False, rows=rows),
             open_risks=open_risks, heatmap=heatmap_counts(programme=programme), risk_settings=settings,

@@ -8,7 +8,7 @@ from business_cases.models import CabinetPaper, Outcome
 from business_cases.papers.data import PaperData
 from business_cases.papers.formatting import NOT_WRITTEN, OUTCOME_TONE, TONE, _difference, _suppression_note, paragraphs
 from core.documents import Cell, Document, Figure, Items, Para, Section, Table
-from core.formats import long_date, money, number, percent
+from core.formats import long_date, measure, money, number, percent
 from core.statutory import KEY_DECISION_NOTICE
 from finance import reporting as finance
 from programmes.models import Milestone
@@ -150,6 +150,25 @@ def spend_table(spend: finance.MobilisationSpend) -> Table:
         numeric=frozenset({1, 2, 3, 4}), note=" ".join(spend.notes))
 
 
+def kpi_table(summaries: list) -> Table:
+    """Each KPI's baseline, latest reading, target and comparator in its own unit (£557.18,
+    71.6%, 12 people), and how it stands. A baseline not yet measured, or a target or
+    comparator not set, is said in words: none of them is a zero."""
+    rows = []
+    for k in summaries:
+        kpi = k.kpi
+        comparator = (f"{measure(kpi.comparator_value, kpi.unit)} ({kpi.comparator_label})"
+                      if kpi.comparator_value is not None else "None")
+        rows.append((kpi.name,
+                     "Not measured yet" if kpi.baseline is None else measure(kpi.baseline, kpi.unit),
+                     measure(k.latest.value, kpi.unit) if k.latest else "No reading yet",
+                     "No target set" if kpi.target is None else measure(kpi.target, kpi.unit),
+                     comparator, Cell(k.status.text, TONE.get(k.status.value, ""))))
+    return Table(caption="Key performance indicators",
+                 headers=("KPI", "Baseline", "Latest", "Target", "Comparator", "Against target"),
+                 rows=tuple(rows), numeric=frozenset({1, 2, 3}))
+
+
 def _resources_section(doc: Document, data: PaperData) -> None:
     s = doc.section("Resource implications")
     spend = data.spend
@@ -188,6 +207,8 @@ def _resources_section(doc: Document, data: PaperData) -> None:
                     numeric=frozenset({1, 2, 3, 4, 5}),
                     note=(f"The programme pays back in {b.payback_year}." if b.payback_year else
                           "The programme does not pay back within the years planned.")))
+    if data.kpis:
+        s.add(kpi_table(data.kpis))
     s.add(Para("Appendix C gives budget against actual by year, by revenue and capital, by cost type and "
                "by workstream."))
     _workforce_blocks(s, data)

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "risks",
     "finance",
     "business_cases",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +105,8 @@ AUTHENTICATION_BACKENDS = [
     # Axes first, so a locked-out client is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in with a council's own accounts (OpenID Connect); only the sso callback uses it.
+    "sso.backends.CouncilSignInBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -112,6 +115,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# mozilla-django-oidc, for sign-in with a council's own accounts (sso). The provider, client
+# and secret are each council's (sso.models.CouncilSignIn); these are the same for all.
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))  # seconds, for each call to a provider
+OIDC_VERIFY_KID = True
+# A provider's discovery document is read again after this long.
+SSO_DISCOVERY_CACHE_SECONDS = int(os.environ.get("SSO_DISCOVERY_CACHE_SECONDS", "3600"))
 LOGIN_REDIRECT_URL = "programmes:list"
 LOGOUT_REDIRECT_URL = "login"
 

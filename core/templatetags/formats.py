@@ -1,6 +1,6 @@
 """The one template library for figures and dates: `{% load formats %}`, then
 `{{ amount|money }}`, `{{ pence|money_pence }}`, `{{ fte|number }}`, `{{ rate|percent }}`,
-`{{ day|long_date }}`. Each writes what core.formats writes for the paper; a negative also
+`{{ day|long_date }}`, `{{ value|measure:unit }}`. Each writes what core.formats writes for the paper; a negative also
 carries the word "minus" for screen readers (see core.formats)."""
 from django import template
 from django.utils.html import format_html
@@ -46,6 +46,12 @@ def fixed(value, places):
 def percent(value, places=None):
     """A figure in per cent with its sign: 3.5%."""
     return _heard(formats.percent(value, places=None if places is None else int(places)))
+
+
+@register.filter
+def measure(value, unit=""):
+    """A figure in its unit as people read it: £557.18, 71.6%, 12 people."""
+    return _heard(formats.measure(value, unit))
 
 
 @register.filter

@@ -2,6 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
+from core.money import example as money_example
 from core.uploads import ColumnSpec
 
 KIND = "finance.ledger"
@@ -40,7 +41,9 @@ HEADER = {c.name: c.label for c in COLUMNS}
 DATE_REQUIRED = "Enter the transaction date"
 DATE_INVALID = "Enter the transaction date as a real date, for example 31/03/2024"
 AMOUNT_REQUIRED = "Enter the amount"
-AMOUNT_INVALID = "Enter the amount as a number of pounds, for example 1250.00, or -75.50 for a credit"
+# The money reader's own words, so a cell refused by the ledger's fast path and one refused
+# by core.money read alike.
+AMOUNT_INVALID = money_example("amount")
 AMOUNT_TOO_LARGE = "The amount is too large: it must be less than £1,000,000,000,000"
 PERIOD_INVALID = "Enter the period as a whole number from 1 to 13"
 TEXT_LIMITS = {"cost_centre": 40, "account_code": 40, "description": 300, "supplier": 200, "reference": 80}

@@ -2,9 +2,10 @@
 call these, so a row and a whole sheet are parsed alike and say the same."""
 import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from core.financial_year import FinancialYear
+from core.money import MoneyError, parse_money
 from core.uploads import cell_text
 from finance.ledger.columns import (
     AMOUNT_INVALID,
@@ -94,19 +95,23 @@ def parse_pence(value) -> int:
     text = text_of(value)
     if not text:
         raise ValueError(AMOUNT_REQUIRED)
+    # A ledger's own way of marking a credit ("75.50 CR") or a debit; the rest is read as
+    # every money field reads it (core.money), so "1,5" is refused here too, not read as 15.
     negative = False
-    compact = text.replace(",", "").replace("£", "").replace(" ", "")
-    upper = compact.upper()
+    upper = text.upper()
     if upper.endswith("CR"):
-        negative, compact = True, compact[:-2]
+        negative, text = True, text[:-2].rstrip()
     elif upper.endswith("DR"):
-        compact = compact[:-2]
-    if compact.startswith("(") and compact.endswith(")"):
-        negative, compact = not negative, compact[1:-1]
+        text = text[:-2].rstrip()
     try:
-        amount = Decimal(compact)
-    except InvalidOperation:
-        raise ValueError(AMOUNT_INVALID) from None
+        amount = parse_money(text, label="amount", places=None)
+    except MoneyError as exc:
+        raise ValueError(str(exc)) from None
+    if amount is None:
+        raise ValueError(AMOUNT_INVALID)
+    if negative and amount < 0:
+        raise ValueError("The amount is marked CR and is also negative: write a credit one way, like 75.50 CR or "
+                         "-75.50")
     pence = _pence_of_decimal(amount)
     return -pence if negative else pence
 

@@ -119,4 +119,4 @@ def test_appraisal_line_numbers_say_which_number_is_wrong(cast):
     _, errors = validate_rows(spec, [row], mapping, row_form_kwargs(cast.programme))
     found = {(e.column_header, e.message) for e in errors}
     assert ("Year", "Enter the year of the appraisal as a whole number, for example 0") in found
-    assert ("Amount", "Enter the amount as a number of pounds, for example 250000") in found
+    assert ("Amount", "Enter the amount as a number of pounds, like £31,000, 31,000.50 or −1,000") in found
