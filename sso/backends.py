@@ -57,6 +57,11 @@ class CouncilSignInBackend(OIDCAuthenticationBackend):
         under_way = getattr(request, "council_sign_in", None) if request is not None else None
         if under_way is None:
             return None
+        self.configure(under_way)
+        return super().authenticate(request, **kwargs)
+
+    def configure(self, under_way: SignInUnderWay) -> None:
+        """Point the library's attributes at this council's provider and client."""
         self.config, self.provider = under_way.config, under_way.provider
         self.OIDC_OP_TOKEN_ENDPOINT = self.provider.token_endpoint
         self.OIDC_OP_USER_ENDPOINT = self.provider.userinfo_endpoint
@@ -65,7 +70,6 @@ class CouncilSignInBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_CLIENT_SECRET = self.config.client_secret
         self.OIDC_RP_IDP_SIGN_KEY = None
         self.OIDC_RP_SIGN_ALGO = "RS256"
-        return super().authenticate(request, **kwargs)
 
     def verify_token(self, token, **kwargs):
         """The ID token's claims, once its signature (by a key of the provider's JWKS), issuer,
