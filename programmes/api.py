@@ -20,6 +20,7 @@ from programmes.access import programme_access, programme_members
 from programmes.forms import LOOP_MESSAGE
 from programmes.models import (
     ConfidenceAssessment,
+    Contract,
     Decision,
     EngagementEvent,
     Lesson,
@@ -43,11 +44,15 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     lead_organisation = serializers.CharField(source="lead_organisation.name", read_only=True)
     outgoing_provider = serializers.CharField(source="outgoing_provider.name", read_only=True,
                                               default=None)
-    eli_deadline = serializers.DateField(read_only=True)
+    # Read from the contract register (the first contract to end, and the first staff
+    # transfer's ELI deadline); each contract's own are under /contracts/.
+    contract_end_date = serializers.DateField(read_only=True, allow_null=True)
+    eli_deadline = serializers.DateField(read_only=True, allow_null=True)
+    has_staff_transfer = serializers.BooleanField(read_only=True)
     services = ServiceSerializer(many=True, read_only=True)
     # What the programme list's card shows (selectors.with_card_figures, the same rule as
     # the overview's counts), and the days to transfer of the countdown.
-    days_to_transfer = serializers.IntegerField(source="days_left", read_only=True)
+    days_to_transfer = serializers.IntegerField(source="days_left", read_only=True, allow_null=True)
     late_count = serializers.IntegerField(read_only=True)
     due_soon_count = serializers.IntegerField(read_only=True)
     milestone_count = serializers.IntegerField(read_only=True)
@@ -57,8 +62,9 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Programme
-        fields = ["slug", "name", "summary", "status", "lead_organisation", "outgoing_provider",
-                  "contract_end_date", "transfer_date", "eli_deadline", "days_to_transfer", "director",
+        fields = ["slug", "name", "kind", "summary", "status", "lead_organisation", "outgoing_provider",
+                  "contract_end_date", "transfer_date", "has_staff_transfer", "eli_deadline", "days_to_transfer",
+                  "director",
                   "services", "late_count", "due_soon_count", "milestone_count", "latest_confidence",
                   "latest_confidence_period"]
         read_only_fields = ["slug"]
@@ -85,6 +91,21 @@ class ProgrammeScopedSerializer(serializers.ModelSerializer):
         programme = self.context.get("programme")
         scope_serializer(self, tenant=programme,
                          members=None if programme is None else programme_members(programme))
+
+
+class ContractSerializer(ProgrammeScopedSerializer):
+    """A contract of the register; its dates to act by are worked out, never written."""
+
+    notice_deadline = serializers.DateField(read_only=True, allow_null=True)
+    extension_deadline = serializers.DateField(read_only=True, allow_null=True)
+    eli_deadline = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Contract
+        fields = ["id", "title", "counterparty", "services", "start_date", "end_date", "notice_days",
+                  "notice_deadline", "extension_options", "extension_notice_days", "extension_deadline",
+                  "annual_value", "staff_transfer", "transfer_date", "eli_deadline"]
+        extra_kwargs = {"counterparty": {"required": True, "allow_null": False}}
 
 
 class WorkstreamSerializer(ProgrammeScopedSerializer):
@@ -389,6 +410,15 @@ class MilestoneViewSet(ProgrammeChildViewSet):
         for m in page:
             m.depends_on_ids = ids[m.pk]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class ContractViewSet(ProgrammeChildViewSet):
+    model = Contract
+    serializer_class = ContractSerializer
+    edit_capability = Capability.EDIT_PROGRAMME
+    select_related = ("counterparty",)
+    prefetch_related = ("services",)
+    m2m_fields = ("services",)
 
 
 class DecisionViewSet(ProgrammeChildViewSet):

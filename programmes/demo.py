@@ -20,6 +20,7 @@ from core.financial_year import FinancialYear
 from core.roles import Role
 from programmes.models import (
     ConfidenceAssessment,
+    Contract,
     Decision,
     EngagementEvent,
     Lesson,
@@ -330,8 +331,7 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
                                   kind=Organisation.Kind.OUTGOING_PROVIDER))
     programme = _save(Programme(
         name="Community Services Transformation Programme – Adult Social Care transfer",
-        slug=DEMO_SLUG, lead_organisation=council, outgoing_provider=provider,
-        contract_end_date=s(date(2024, 3, 31)), transfer_date=s(REAL_TRANSFER),
+        slug=DEMO_SLUG, lead_organisation=council, transfer_date=s(REAL_TRANSFER),
         director="Director of Adult Social Services", contract_share=Decimal("61.00"),
         status=Programme.Status.TRANSFERRED if s.happened(s(REAL_TRANSFER)) else Programme.Status.MOBILISING,
         summary="Bringing statutory adult social work and learning disability services back "
@@ -344,6 +344,14 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
                  "Inclusion, Supported Living)"),
     ):
         _save(ServiceInScope(programme=programme, code=code, name=name))
+    # The community services contract the programme ends: its last day is the day before
+    # transfer, and the staff of both services transfer under it on transfer day.
+    contract = _save(Contract(
+        programme=programme, title="Community services contract", counterparty=provider,
+        end_date=s(date(2024, 3, 31)),
+        extension_options="A three-year extension term, which Cabinet decided in May 2022 not to take up",
+        staff_transfer=True, transfer_date=s(REAL_TRANSFER)))
+    contract.services.set(programme.services.all())
     for username, _, _, role in DEMO_USERS:
         _save(Membership(programme=programme, user=users[username], role=role))
 
@@ -424,9 +432,10 @@ def _other_council(*, outsider, shift: Shift) -> None:
                                   kind=Organisation.Kind.OUTGOING_PROVIDER))
     programme = _save(Programme(
         name="Reablement service insourcing", slug=OTHER_SLUG, lead_organisation=council,
-        outgoing_provider=provider, contract_end_date=shift(date(2024, 9, 30)),
         transfer_date=shift(date(2024, 10, 1)), director="Director of Adult Care",
     ))
+    _save(Contract(programme=programme, title="Reablement contract", counterparty=provider,
+                   end_date=shift(date(2024, 9, 30)), staff_transfer=True, transfer_date=shift(date(2024, 10, 1))))
     _save(Membership(programme=programme, user=outsider, role=Role.PROGRAMME_MANAGER))
     ws = _save(Workstream(programme=programme, name="HR", kind=Workstream.Kind.HR))
     _save(Milestone(programme=programme, workstream=ws, title="Northmoor consultation starts",

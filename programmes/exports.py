@@ -47,10 +47,11 @@ def plan_workbook(*, programme: Programme, today: date) -> bytes:
     facts = [
         ("Programme", programme.name),
         ("Lead organisation", programme.lead_organisation.name),
-        ("Contract end date", programme.contract_end_date),
-        ("Transfer date", programme.transfer_date),
-        ("ELI deadline", programme.eli_deadline),
-        ("Days to transfer", programme.days_to_transfer(today)),
+        ("Kind", programme.get_kind_display()),
+        ("First contract end date", programme.contract_end_date),
+        ("Go-live day", programme.transfer_date),
+        ("First ELI deadline", programme.eli_deadline),
+        ("Days to go-live", programme.days_to_transfer(today)),
         ("Exported on", today),
     ]
     return xlsx_bytes([
@@ -84,7 +85,8 @@ def plan_calendar(*, programme: Programme, host: str) -> bytes:
                               f"{baseline}\nOwner: {m.owner or 'nobody yet'}")
         ev.add("categories", [m.workstream.name])
         cal.add_component(ev)
-    for d in derived + [None]:
+    # The go-live day, where the programme has one, after its derived dates.
+    for d in derived + ([None] if programme.transfer_date else []):
         ev = Event()
         if d is None:
             ev.add("uid", f"transfer-{programme.pk}@{host}")

@@ -9,6 +9,7 @@ from core.scoping import scope_form
 from programmes.access import programme_members
 from programmes.models import (
     ConfidenceAssessment,
+    Contract,
     Decision,
     EngagementEvent,
     Lesson,
@@ -47,18 +48,19 @@ class ProgrammeScopedForm(VersionedForm):
 
 
 class ProgrammeForm(VersionedForm):
+    """The programme's own details. Who it contracts with and when each agreement ends
+    are in the contract register (ContractForm), not here."""
+
     class Meta:
         model = Programme
-        fields = ["name", "summary", "status", "contract_end_date", "transfer_date", "director",
-                  "contract_share", "outgoing_provider", "partners"]
-        widgets = {"partners": forms.CheckboxSelectMultiple}
+        fields = ["name", "kind", "summary", "status", "transfer_date", "director",
+                  "contract_share", "partners"]
+        widgets = {"partners": forms.CheckboxSelectMultiple, "kind": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         govuk_date_fields(self)
         govuk_messages(self)
-        self.fields["outgoing_provider"].queryset = Organisation.objects.filter(
-            kind=Organisation.Kind.OUTGOING_PROVIDER)
         self.fields["partners"].queryset = Organisation.objects.exclude(
             kind=Organisation.Kind.OUTGOING_PROVIDER)
 
@@ -115,6 +117,23 @@ class WorkstreamForm(ProgrammeScopedForm):
     class Meta:
         model = Workstream
         fields = ["name", "kind", "lead", "order"]
+
+
+class ContractForm(ProgrammeScopedForm):
+    """One agreement of the contract register. Its services are the programme's own
+    (core.scoping); the dates to act by are worked out from its dates, not entered."""
+
+    class Meta:
+        model = Contract
+        fields = ["title", "counterparty", "services", "start_date", "end_date", "notice_days",
+                  "extension_options", "extension_notice_days", "annual_value", "staff_transfer",
+                  "transfer_date"]
+        widgets = {"services": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counterparty"].required = True
+        self.fields["counterparty"].empty_label = "Choose an organisation"
 
 
 class ServiceForm(ProgrammeScopedForm):

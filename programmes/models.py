@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 from core.roles import Role
-from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE
+from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE, contract_notice
 
 
 class Organisation(TimeStampedModel):
@@ -37,7 +38,9 @@ class Organisation(TimeStampedModel):
 
 
 class Programme(TimeStampedModel):
-    """A programme that moves services to a new delivery model by a transfer date."""
+    """A programme that moves a service to a new delivery model. What it moves, with whom
+    and when is in its contract register (`contracts`); the programme keeps its kind and
+    the day the new model goes live, which only a move of provider must have."""
 
     class Status(models.TextChoices):
         PLANNING = "planning", "Planning"
@@ -45,19 +48,31 @@ class Programme(TimeStampedModel):
         TRANSFERRED = "transferred", "Transferred"
         CLOSED = "closed", "Closed"
 
+    class Kind(models.TextChoices):
+        IN_HOUSE = "in_house", "Bringing a service in-house"
+        OUTSOURCE = "outsource", "Moving a service out to a partner, company or mutual"
+        REPROCUREMENT = "reprocurement", "Re-procurement"
+        TRANSFORMATION = "transformation", "Transformation with no change of provider"
+
+    # A move from one provider to another has a day the new model goes live; a
+    # re-procurement may or may not change provider, and a transformation changes none.
+    KINDS_WITH_TRANSFER_DAY = (Kind.IN_HOUSE, Kind.OUTSOURCE)
+    # Staff can only move where the provider changes (TUPE 2006 reg. 3): never in a
+    # transformation that keeps the same provider.
+    KINDS_WITH_STAFF_TRANSFER = (Kind.IN_HOUSE, Kind.OUTSOURCE, Kind.REPROCUREMENT)
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.IN_HOUSE)
     summary = models.TextField(blank=True)
     lead_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="led_programmes"
     )
     partners = models.ManyToManyField(Organisation, blank=True, related_name="partner_programmes")
-    outgoing_provider = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="outgoing_programmes",
-    )
-    contract_end_date = models.DateField(help_text="The last day of the existing contract.")
-    transfer_date = models.DateField(help_text="The day services go live under the new model.")
+    transfer_date = models.DateField(
+        "go-live day", null=True, blank=True,
+        help_text="The day services go live under the new model. Needed when the service moves "
+                  "in-house or out; each contract keeps its own staff transfer day.")
     director = models.CharField(
         max_length=200, blank=True, help_text="The director or senior responsible owner."
     )
@@ -70,18 +85,63 @@ class Programme(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["transfer_date", "name"]
+        ordering = [models.F("transfer_date").asc(nulls_last=True), "name"]
 
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def eli_deadline(self) -> date:
-        """The latest day the outgoing provider may give Employee Liability Information."""
-        return ELI_BEFORE_TRANSFER.latest_date(self.transfer_date)
+    def clean(self) -> None:
+        errors = {}
+        if self.kind in self.KINDS_WITH_TRANSFER_DAY and not self.transfer_date:
+            errors["transfer_date"] = (f"Enter the go-live day: a programme {self.get_kind_display()[0].lower()}"
+                                       f"{self.get_kind_display()[1:]} needs one.")
+        if self.pk and self.kind not in self.KINDS_WITH_STAFF_TRANSFER:
+            moving = [c.title for c in self.contracts.all() if c.staff_transfer]
+            if moving:
+                errors["kind"] = (f"A transformation moves no staff, but the contract {moving[0]} transfers "
+                                  "staff: change that contract first.")
+        if errors:
+            raise ValidationError(errors)
 
-    def days_to_transfer(self, today: date) -> int:
-        return (self.transfer_date - today).days
+    @property
+    def has_transfer_day(self) -> bool:
+        return self.transfer_date is not None
+
+    @property
+    def has_staff_transfer(self) -> bool:
+        """Whether staff transfer under any of the programme's contracts (and its kind lets
+        them). `programme_access` works it out in its own query (`staff_transfer_contracts`);
+        a programme read otherwise asks its contracts."""
+        if self.kind not in self.KINDS_WITH_STAFF_TRANSFER:
+            return False
+        known = self.__dict__.get("staff_transfer_contracts")
+        if known is None:
+            known = any(c.staff_transfer for c in self.contracts.all())
+        return bool(known)
+
+    @cached_property
+    def eli_deadline(self) -> date | None:
+        """The latest day the outgoing provider may give Employee Liability Information for
+        the programme's first staff transfer (each contract has its own: Contract.eli_deadline);
+        None where no staff transfer. Kept for the life of this copy of the programme, as every
+        roster version's lateness on a page is measured against it."""
+        days = [c.transfer_date for c in self.contracts.all() if c.staff_transfer and c.transfer_date]
+        return ELI_BEFORE_TRANSFER.latest_date(min(days)) if days else None
+
+    @property
+    def outgoing_provider(self):
+        """The counterparty of the contract that ends first (the register's first row)."""
+        first = next(iter(self.contracts.all()), None)
+        return first.counterparty if first else None
+
+    @property
+    def contract_end_date(self) -> date | None:
+        """The first end date in the contract register."""
+        first = next(iter(self.contracts.all()), None)
+        return first.end_date if first else None
+
+    def days_to_transfer(self, today: date) -> int | None:
+        return (self.transfer_date - today).days if self.transfer_date else None
 
 
 class ServiceInScope(TimeStampedModel):
@@ -107,6 +167,97 @@ class ServiceInScope(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class Contract(TimeStampedModel):
+    """One agreement in the programme's contract register: who it is with, the services it
+    covers, its term, its extension options and notice, its annual value, and whether
+    staff transfer under it on its own day (so that transfers can come in phases). The
+    dates to act by are derived from these (`notice_deadline`, `extension_deadline`,
+    `eli_deadline`), never typed."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="contracts")
+    title = models.CharField(max_length=200, help_text="The agreement as officers know it, for example "
+                                                        "Community services contract.")
+    counterparty = models.ForeignKey(
+        Organisation, null=True, on_delete=models.PROTECT, related_name="contracts",
+        help_text="The provider, partner, company or mutual the agreement is with.")
+    services = models.ManyToManyField(ServiceInScope, blank=True, related_name="contracts",
+                                      verbose_name="services covered")
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(help_text="The last day of the agreement, before any extension.")
+    notice_days = models.PositiveIntegerField(
+        "notice period to end (days)", null=True, blank=True,
+        help_text="Days of notice either side must give to end or not renew it.")
+    extension_options = models.CharField(
+        max_length=200, blank=True, help_text="For example: two extensions of 12 months each.")
+    extension_notice_days = models.PositiveIntegerField(
+        "notice period to extend (days)", null=True, blank=True,
+        help_text="Days before the end date by which an extension must be taken up.")
+    annual_value = models.DecimalField(
+        "annual value (£)", max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))])
+    staff_transfer = models.BooleanField(
+        "staff transfer under it", default=False,
+        help_text="Whether staff transfer under TUPE when this agreement ends or starts.")
+    transfer_date = models.DateField(
+        "staff transfer day", null=True, blank=True,
+        help_text="The day staff transfer under this agreement; only when staff transfer.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["end_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(staff_transfer=True, transfer_date__isnull=False)
+                | models.Q(staff_transfer=False, transfer_date__isnull=True),
+                name="contract_transfer_date_iff_staff_transfer"),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="contract_ends_after_it_starts"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.staff_transfer and not self.transfer_date:
+            errors["transfer_date"] = "Enter the day staff transfer under this contract."
+        if self.transfer_date and not self.staff_transfer:
+            errors["transfer_date"] = ("Leave the staff transfer day empty: no staff transfer under this "
+                                       "contract.")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date must be on or after the start date."
+        if self.extension_notice_days is not None and not self.extension_options:
+            errors["extension_options"] = "Describe the extension options the notice period is for."
+        if self.counterparty_id is None:
+            errors["counterparty"] = "Choose who the contract is with."
+        if self.staff_transfer and self.programme_id and (
+                self.programme.kind not in Programme.KINDS_WITH_STAFF_TRANSFER):
+            errors["staff_transfer"] = ("No staff transfer in a transformation with no change of provider: "
+                                        "change the programme's kind first.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def notice_deadline(self) -> date | None:
+        """The last day to give notice to end it."""
+        return contract_notice(self.notice_days).latest_date(self.end_date) if self.notice_days is not None else None
+
+    @property
+    def extension_deadline(self) -> date | None:
+        """The last day to take up an extension."""
+        if self.extension_notice_days is None:
+            return None
+        return contract_notice(self.extension_notice_days).latest_date(self.end_date)
+
+    @property
+    def eli_deadline(self) -> date | None:
+        """The latest day for Employee Liability Information for the staff transferring under it."""
+        if not (self.staff_transfer and self.transfer_date):
+            return None
+        return ELI_BEFORE_TRANSFER.latest_date(self.transfer_date)
 
 
 class Membership(TimeStampedModel):

@@ -78,7 +78,7 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
     `total` is how many milestones the plan has when `milestones` are only those the page
     lists (the tracker's first rows of each workstream)."""
     window_start = None if whole else today - WINDOW_BEFORE_TODAY
-    window_end = None if whole else max(programme.transfer_date, today) + WINDOW_AFTER_TRANSFER
+    window_end = None if whole else max(programme.transfer_date or today, today) + WINDOW_AFTER_TRANSFER
     hidden = 0
     lanes: dict[str, list[_Mark]] = {ws.name: [] for ws in workstreams}
     kind_to_lane = {ws.kind: ws.name for ws in workstreams}
@@ -102,7 +102,9 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
         lanes.setdefault(lane, []).append(_Mark(lane, d.date, None, d.title, "derived", "◆"))
     lanes = {k: sorted(v, key=lambda x: x.start or x.when) for k, v in lanes.items() if v}
 
-    dates = [today, programme.transfer_date, programme.eli_deadline]
+    eli_deadline = programme.eli_deadline
+    # A programme with no transfer (a transformation) has neither line to draw.
+    dates = [d for d in (today, programme.transfer_date, eli_deadline) if d]
     for marks in lanes.values():
         for mk in marks:
             dates.extend(d for d in (mk.when, mk.baseline, mk.start, mk.baseline_start) if d)
@@ -147,8 +149,8 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
     n_bars = sum(1 for m in milestones if m.forecast_start_date)
     if n_bars:
         drawn += f", of which {n_bars} {'is an activity' if n_bars == 1 else 'are activities'} drawn as bars,"
-    desc = (f"{drawn} by workstream from {start:%B %Y} to {end:%B %Y}. Transfer day is "
-            f"{programme.transfer_date:%-d %B %Y}; today is {today:%-d %B %Y}."
+    transfer = f"Transfer day is {programme.transfer_date:%-d %B %Y}; t" if programme.transfer_date else "T"
+    desc = (f"{drawn} by workstream from {start:%B %Y} to {end:%B %Y}. {transfer}oday is {today:%-d %B %Y}."
             f"{f' {hidden} dates outside this window are not drawn.' if hidden else ''}"
             f"{' The table lists every milestone.' if total is None else ''}")
     out: list[str] = [tag("rect", x=0, y=0, width=width, height=height, fill=WHITE)]
@@ -167,10 +169,10 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
     # Labels sit on three rows under the lanes, so that close dates do not collide.
     for row, (when, label, colour, dash) in enumerate((
         (today, "Today", COLOURS["text"], "4 3"),
-        (programme.eli_deadline, "ELI deadline", COLOURS["derived"], "2 2"),
+        (eli_deadline, "ELI deadline", COLOURS["derived"], "2 2"),
         (programme.transfer_date, "Transfer day", COLOURS["late"], ""),
     )):
-        if not start <= when <= end:
+        if when is None or not start <= when <= end:
             continue
         xl = x(when)
         label_y = lanes_end + 16 + row * 15

@@ -156,6 +156,7 @@ def milestone_tracker(request: HttpRequest, slug: str) -> HttpResponse:
     raw_page = request.GET.get("page", "")
     plan = selectors.milestone_tracker(programme=programme, filters=filters, today=now,
                                        page=int(raw_page) if raw_page.isdigit() else 1)
+    selectors.read_contracts(programme)  # once, for the derived dates and the timeline's lines
     rows = plan.rows
     derived = [] if filters.narrowed else selectors.derived_milestones(
         programme=programme, decisions=list(selectors.key_decisions(programme=programme)))

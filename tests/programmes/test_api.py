@@ -21,6 +21,7 @@ from core.tokens import api_token_issue
 from programmes import api_urls
 from programmes.models import (
     ConfidenceAssessment,
+    Contract,
     Decision,
     EngagementEvent,
     Lesson,
@@ -31,12 +32,14 @@ from programmes.models import (
 from tests.conftest import CAST, ROLE_USERNAMES
 from tests.factories import (
     ConfidenceAssessmentFactory,
+    ContractFactory,
     DecisionFactory,
     EngagementEventFactory,
     LessonFactory,
     MembershipFactory,
     MilestoneFactory,
     ProgrammeFactory,
+    ServiceFactory,
     WorkstreamFactory,
 )
 
@@ -62,6 +65,7 @@ def records(cast) -> dict:
     return {
         # A workstream without milestones, so that deleting it is allowed.
         "workstreams": WorkstreamFactory(programme=home, name="Estates"),
+        "contracts": home.contracts.get(),
         "milestones": cast.milestone,
         "decisions": DecisionFactory(programme=home, title="Go in-house"),
         "lessons": LessonFactory(programme=home, title="Brief the unions early"),
@@ -74,6 +78,9 @@ def records(cast) -> dict:
 def _bodies(cast) -> dict[str, tuple[dict, dict]]:
     return {
         "workstreams": ({"name": "IT cutover", "kind": "it", "order": 4}, {"order": 7}),
+        "contracts": ({"title": "Reablement contract", "counterparty": cast.programme.lead_organisation.pk,
+                       "end_date": _day(200), "notice_days": 90, "annual_value": "31000.50",
+                       "staff_transfer": True, "transfer_date": _day(201)}, {"notice_days": 120}),
         "milestones": ({"title": "Staff consultation starts", "workstream": cast.workstream.pk,
                         "owner": cast.users["hr"].pk, "baseline_date": _day(20),
                         "forecast_date": _day(25), "status": "in_progress", "rag_override": "amber",
@@ -116,6 +123,7 @@ ENDPOINTS: dict[str, Endpoint] = {
 # Who may change each child resource: the same capabilities as its pages.
 CHILD_EDITORS = {
     "workstreams": Capability.EDIT_PROGRAMME,
+    "contracts": Capability.EDIT_PROGRAMME,
     "milestones": Capability.EDIT_PLAN,
     "decisions": Capability.EDIT_PLAN,
     "lessons": Capability.EDIT_PLAN,
@@ -179,7 +187,7 @@ def expected_status(endpoint: Endpoint, who: str, method: str) -> int:
 
 
 HISTORY_TABLES = [m.history.model._meta.db_table for m in (
-    Programme, Workstream, Milestone, Decision, Lesson, EngagementEvent, ConfidenceAssessment)]
+    Programme, Workstream, Contract, Milestone, Decision, Lesson, EngagementEvent, ConfidenceAssessment)]
 
 
 def fingerprint() -> tuple:
@@ -527,6 +535,9 @@ def _grow(segment: str, programme, workstream, users, n: int) -> None:
             m.depends_on.set(Milestone.objects.filter(programme=programme).exclude(pk=m.pk)[:2])
         elif segment == "workstreams":
             WorkstreamFactory(programme=programme, lead=users[i % len(users)])
+        elif segment == "contracts":
+            c = ContractFactory(programme=programme)
+            c.services.set([ServiceFactory(programme=programme)])
         elif segment == "decisions":
             DecisionFactory(programme=programme)
         elif segment == "lessons":
@@ -553,7 +564,8 @@ def test_list_query_count_does_not_grow(cast, segment):
     workstream = WorkstreamFactory(programme=programme)
     client = api_client(cast, "pm")
     url = reverse(f"api:{segment}-list", kwargs={"programme_slug": "big"})
-    base = 1 if segment == "workstreams" else 0
+    # The programme's own workstream, and the contract ProgrammeFactory gives it.
+    base = 1 if segment in ("workstreams", "contracts") else 0
 
     _grow(segment, programme, workstream, users, 3)
     few, count = _count_queries(client, url)

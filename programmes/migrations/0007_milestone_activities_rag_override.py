@@ -54,7 +54,7 @@ def carry_over_typed_rag(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0003_council_administrators'),
+        ('programmes', '0006_programme_dates_live_in_contracts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
