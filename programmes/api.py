@@ -26,11 +26,12 @@ from programmes.models import (
     Lesson,
     Milestone,
     Programme,
+    Rag,
     ServiceInScope,
     Workstream,
 )
 from programmes.selectors import CARD_FIGURES, programme_cards, with_card_figures
-from programmes.services import record_delete, record_save
+from programmes.services import milestone_save, record_delete, record_save
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -144,18 +145,27 @@ class MilestoneSerializer(ProgrammeScopedSerializer):
     slippage_days = serializers.IntegerField(read_only=True)
     late = serializers.BooleanField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    rag_label = serializers.CharField(source="get_rag_display", read_only=True)
+    # The RAG as the tracker shows it, the one the dates and status give, and the override
+    # (with its reason, who set it and when) where someone has set one: Milestone's rule.
+    rag = serializers.ChoiceField(choices=Rag.choices, source="rag_shown", read_only=True)
+    rag_label = serializers.CharField(source="rag_shown_label", read_only=True)
+    rag_derived = serializers.ChoiceField(choices=Rag.choices, source="rag_from_dates", read_only=True)
+    rag_overridden = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Milestone
-        fields = ["id", "title", "workstream", "owner", "baseline_date", "forecast_date",
-                  "actual_date", "slippage_days", "late", "status", "status_label", "rag",
-                  "rag_label", "depends_on", "notes"]
+        fields = ["id", "kind", "title", "workstream", "owner", "baseline_start_date", "baseline_date",
+                  "forecast_start_date", "forecast_date", "actual_date", "slippage_days", "late", "status",
+                  "status_label", "rag", "rag_label", "rag_derived", "rag_overridden", "rag_override",
+                  "rag_override_reason", "rag_override_by", "rag_override_at", "depends_on", "notes"]
+        read_only_fields = ["rag_override_by", "rag_override_at"]
 
     def to_representation(self, instance):
+        today = timezone.localdate()
         if "late" not in instance.__dict__:
             # A milestone just written, not read through `with_lateness`.
-            instance.late = instance.is_late(timezone.localdate())
+            instance.late = instance.is_late(today)
+        instance.read_rag(today)
         return super().to_representation(instance)
 
     def validate_depends_on(self, deps):
@@ -235,6 +245,8 @@ def _save(instance, user, reason, m2m=None, *, service=None):
     validation error (from full_clean) answers 400 in DRF's shape: see core.api."""
     if service is None:
         record_save(instance=instance, user=user, reason=reason, m2m=m2m)
+    elif m2m:
+        service(instance=instance, user=user, reason=reason, m2m=m2m)
     else:
         service(instance=instance, user=user, reason=reason)
 
@@ -355,6 +367,7 @@ class MilestoneViewSet(ProgrammeChildViewSet):
     model = Milestone
     serializer_class = MilestoneSerializer
     m2m_fields = ("depends_on",)
+    save_service = staticmethod(milestone_save)
 
     @property
     def prefetch_related(self):

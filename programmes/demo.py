@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from core.financial_year import FinancialYear
 from core.roles import Role
@@ -128,6 +129,30 @@ MILESTONES = [
     ("Regulation (CQC registration)", "Registered manager interviews with CQC", date(2024, 1, 26), None, N, "demo-director", ["CQC registration application submitted"]),
     ("Regulation (CQC registration)", "CQC registration confirmed", date(2024, 3, 15), None, R, "demo-director", ["Registered manager interviews with CQC"]),
 ]
+
+# Activities, which run from a start to an end: (workstream, title, baseline start,
+# baseline end, forecast start and end or None if on baseline, status, owner, depends on).
+# Their statuses are settled against today as the milestones' are, and their RAG follows:
+# the consultation, the agency tender and the data cleansing have slipped (Amber while
+# open).
+ACTIVITIES = [
+    ("HR", "Staff consultation under TUPE regulation 13", date(2023, 11, 20), date(2024, 1, 5),
+     (date(2023, 11, 27), date(2024, 1, 12)), P, "demo-hr", []),
+    ("Procurement", "Tender period: agency and interim cover from day one", date(2023, 10, 2), date(2023, 11, 24),
+     (date(2023, 10, 2), date(2023, 12, 15)), P, "demo-finance", []),
+    ("Procurement", "Tender period: supplier contracts to re-let", date(2024, 1, 8), date(2024, 2, 23),
+     None, N, "demo-finance", ["Provider supplier contracts listed"]),
+    ("IT & systems", "Case records data cleansing", date(2023, 10, 2), date(2023, 11, 24),
+     (date(2023, 10, 16), date(2023, 12, 1)), P, "demo-pm", []),
+    ("Communications & engagement", "Engagement period with people who use services", date(2024, 1, 8),
+     date(2024, 2, 16), None, N, "demo-pm", []),
+]
+
+# The RAG a programme manager set by hand, with the reason, where the dates say otherwise.
+RAG_OVERRIDES = {
+    "Budget transfer from the ICB agreed": (
+        "red", "The ICB's finance committee deferred the decision to its next meeting, after the budget is set."),
+}
 
 DECISIONS = [
     dict(body="Cabinet and CCG Governing Body", meeting_date=date(2022, 5, 26), key_decision=True,
@@ -340,7 +365,6 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
     for order, (name, kind, lead) in enumerate(WORKSTREAMS):
         workstreams[name] = _save(Workstream(programme=programme, name=name, kind=kind,
                                              lead=users[lead], order=order))
-    as_at = s.today
     by_title = {}
     for ws, title, baseline, forecast, status, owner, _ in MILESTONES:
         m = Milestone(
@@ -356,11 +380,26 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
             m.status = P
         if m.status == C:
             m.actual_date = m.forecast_date
-        late = status != C and m.forecast_date < as_at
-        m.rag = "red" if late or status == R and m.slippage_days > 14 else (
-            "amber" if status == R or m.slippage_days > 0 else "green")
+        if title in RAG_OVERRIDES and m.status != C:
+            m.rag_override, m.rag_override_reason = RAG_OVERRIDES[title]
+            m.rag_override_by, m.rag_override_at = users["demo-pm"], timezone.now()
         by_title[title] = _save(m)
-    for _, title, *_, deps in MILESTONES:
+    for ws, title, baseline_start, baseline_end, forecast, status, owner, _ in ACTIVITIES:
+        forecast_start, forecast_end = forecast or (baseline_start, baseline_end)
+        a = Milestone(
+            programme=programme, workstream=workstreams[ws], title=title, owner=users[owner],
+            kind=Milestone.Kind.ACTIVITY, baseline_start_date=s(baseline_start), baseline_date=s(baseline_end),
+            forecast_start_date=s(forecast_start), forecast_date=s(forecast_end), status=status)
+        # As for milestones: ended by today means done on its forecast end; not begun by
+        # today means not started; begun means under way.
+        if s.happened(a.forecast_date):
+            a.status, a.actual_date = C, a.forecast_date
+        elif not s.happened(a.forecast_start_date):
+            a.status = N
+        elif a.status in (N, C):
+            a.status = P
+        by_title[title] = _save(a)
+    for _, title, *_, deps in [*MILESTONES, *ACTIVITIES]:
         if deps:
             by_title[title].depends_on.set([by_title[d] for d in deps])
 

@@ -73,9 +73,13 @@ class ProgrammeCreateForm(ProgrammeForm):
 class MilestoneForm(ProgrammeScopedForm):
     class Meta:
         model = Milestone
-        fields = ["title", "workstream", "owner", "baseline_date", "forecast_date", "actual_date",
-                  "status", "rag", "depends_on", "notes"]
-        widgets = {"depends_on": forms.CheckboxSelectMultiple}
+        fields = ["kind", "title", "workstream", "owner", "baseline_start_date", "baseline_date",
+                  "forecast_start_date", "forecast_date", "actual_date", "status", "rag_override",
+                  "rag_override_reason", "depends_on", "notes"]
+        widgets = {"depends_on": forms.CheckboxSelectMultiple, "kind": forms.RadioSelect}
+        labels = {"baseline_date": "Baseline date (an activity's baseline end)",
+                  "forecast_date": "Forecast date (an activity's forecast end)",
+                  "actual_date": "Actual date (when an activity ended)"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,6 +89,13 @@ class MilestoneForm(ProgrammeScopedForm):
         self.fields["depends_on"].queryset = others
         self.fields["depends_on"].label_from_instance = (
             lambda m: f"{m.title} ({m.forecast_date:%-d %b %Y})")
+        # Optional on the form, so a form or an import that says nothing of it adds a milestone.
+        self.fields["kind"].required = False
+        override = self.fields["rag_override"]
+        override.choices = [("", "None: follow the dates and status"), *override.choices[1:]]
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or Milestone.Kind.MILESTONE
 
     def clean_depends_on(self):
         deps = self.cleaned_data["depends_on"]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
@@ -424,7 +425,27 @@ class MilestoneQuerySet(models.QuerySet):
 
 
 class Milestone(TimeStampedModel):
-    """A dated point in the plan. Slippage is the forecast date less the baseline date."""
+    """A dated item of the plan: a milestone (one date) or an activity (a start and an end,
+    such as a tender period or a consultation). Both are one model so that the tracker, the
+    API, the history, the dependencies and the RAG rule are shared; a plan imported from
+    Microsoft Project (tasks with a start and a finish) lands here too. For an activity,
+    `baseline_date`, `forecast_date` and `actual_date` are its end; slippage is the forecast
+    end less the baseline end.
+
+    The RAG follows the dates and the status (`derived_rag`):
+      1. complete or cancelled: Green (nothing is left to deliver);
+      2. open and past its forecast (end) date: Red (it is late);
+      3. at risk, or forecast (end or start) later than its baseline, or an activity not
+         started whose forecast start has passed: Amber;
+      4. otherwise: Green.
+    Someone may override it with a reason (`rag_override`, with who and when), and the
+    override is what is shown (`shown_rag`), except that nothing past its forecast date
+    can show Green: a Green override of a late item gives way to the derived Red.
+    """
+
+    class Kind(models.TextChoices):
+        MILESTONE = "milestone", "Milestone"
+        ACTIVITY = "activity", "Activity"
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
@@ -439,16 +460,38 @@ class Milestone(TimeStampedModel):
     workstream = models.ForeignKey(
         Workstream, on_delete=models.PROTECT, related_name="milestones"
     )
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.MILESTONE,
+        help_text="A milestone is one date; an activity runs from a start date to an end date.",
+    )
     title = models.CharField(max_length=200)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="owned_milestones",
     )
-    baseline_date = models.DateField(help_text="The date agreed when the plan was baselined.")
-    forecast_date = models.DateField(help_text="The date it is now expected.")
-    actual_date = models.DateField(null=True, blank=True, help_text="The date it was met.")
+    baseline_start_date = models.DateField(
+        null=True, blank=True, help_text="Activities only: the start agreed when the plan was baselined.")
+    baseline_date = models.DateField(
+        help_text="The date agreed when the plan was baselined (an activity's end).")
+    forecast_start_date = models.DateField(
+        null=True, blank=True, help_text="Activities only: the day it is now expected to start.")
+    forecast_date = models.DateField(help_text="The date it is now expected (an activity's end).")
+    actual_date = models.DateField(null=True, blank=True,
+                                   help_text="The date it was met (an activity's end).")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    rag = models.CharField("RAG", max_length=10, choices=Rag.choices, default=Rag.GREEN)
+    rag_override = models.CharField(
+        "RAG override", max_length=10, choices=Rag.choices, blank=True,
+        help_text="Leave empty to let the RAG follow the dates and status.",
+    )
+    rag_override_reason = models.CharField(
+        "reason for the RAG override", max_length=300, blank=True,
+        help_text="Why the RAG is not the one the dates give.",
+    )
+    rag_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
+    rag_override_at = models.DateTimeField(null=True, blank=True, editable=False)
     depends_on = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="dependents",
         help_text="Milestones that must be met before this one.",
@@ -465,22 +508,72 @@ class Milestone(TimeStampedModel):
             models.Index(fields=["programme", "status", "forecast_date"],
                          name="milestone_prog_status_date"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                name="milestone_start_not_after_end",
+                condition=(models.Q(forecast_start_date__isnull=True)
+                           | models.Q(forecast_start_date__lte=models.F("forecast_date")))
+                & (models.Q(baseline_start_date__isnull=True)
+                   | models.Q(baseline_start_date__lte=models.F("baseline_date"))),
+            ),
+            # A milestone is one date; an activity has both its starts.
+            models.CheckConstraint(
+                name="milestone_starts_match_kind",
+                condition=(models.Q(kind="milestone", forecast_start_date__isnull=True,
+                                    baseline_start_date__isnull=True)
+                           | models.Q(kind="activity", forecast_start_date__isnull=False,
+                                      baseline_start_date__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="milestone_override_has_reason",
+                condition=models.Q(rag_override="") | ~models.Q(rag_override_reason=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def clean(self) -> None:
         errors = {}
+        noun = self.get_kind_display().lower()
         if self.status == self.Status.COMPLETE and not self.actual_date:
-            errors["actual_date"] = "Enter the date the milestone was met, or change its status."
+            errors["actual_date"] = f"Enter the date the {noun} was met, or change its status."
         if self.actual_date and self.status != self.Status.COMPLETE:
-            errors["status"] = "A milestone with an actual date is complete: set its status."
+            errors["status"] = f"A {noun} with an actual date is complete: set its status."
         if self.workstream_id and self.programme_id and (
             self.workstream.programme_id != self.programme_id
         ):
             errors["workstream"] = "Choose a workstream of this programme."
+        errors.update(self._date_errors())
+        if self.rag_override and not self.rag_override_reason.strip():
+            errors["rag_override_reason"] = "Enter the reason for the RAG override, or remove the override."
+        if (self.rag_override == Rag.GREEN and self.forecast_date
+                and self.is_late(timezone.localdate())):
+            errors["rag_override"] = (f"A {noun} past its forecast date that is not complete cannot be "
+                                      "Green: choose Amber or Red, or remove the override.")
         if errors:
             raise ValidationError(errors)
+
+    def _date_errors(self) -> dict[str, str]:
+        """An activity has a start and an end, the end not before the start; a milestone
+        has no start."""
+        errors = {}
+        if self.kind == self.Kind.ACTIVITY:
+            pairs = (("baseline_start_date", "baseline_date", "baseline"),
+                     ("forecast_start_date", "forecast_date", "forecast"))
+            for start_name, end_name, which in pairs:
+                start, end = getattr(self, start_name), getattr(self, end_name)
+                if start is None:
+                    errors[start_name] = f"Enter the activity's {which} start date."
+                elif end is not None and end < start:
+                    errors[end_name] = (f"The {which} end date must be the same as or after the "
+                                        f"{which} start date ({start.day} {start:%B %Y}).")
+        else:
+            for start_name, which in (("baseline_start_date", "baseline"), ("forecast_start_date", "forecast")):
+                if getattr(self, start_name) is not None:
+                    errors[start_name] = (f"A milestone has one date: leave the {which} start date empty, "
+                                          "or make it an activity.")
+        return errors
 
     def would_loop(self, dependencies) -> bool:
         """Whether depending on `dependencies` would make this milestone depend, directly
@@ -523,6 +616,54 @@ class Milestone(TimeStampedModel):
     def is_late(self, today: date) -> bool:
         """The lateness rule in Python, for rows already read; it must agree with `late_q`."""
         return not self.is_closed and self.forecast_date < today
+
+    @property
+    def is_activity(self) -> bool:
+        return self.kind == self.Kind.ACTIVITY
+
+    @property
+    def has_slipped(self) -> bool:
+        """Forecast later than the baseline, at either end."""
+        if self.forecast_date > self.baseline_date:
+            return True
+        return bool(self.forecast_start_date and self.baseline_start_date
+                    and self.forecast_start_date > self.baseline_start_date)
+
+    def derived_rag(self, today: date, *, late: bool | None = None) -> str:
+        """The RAG the dates and status give (the rule is in the class's docstring).
+        `late` is the database's answer when the row was read `with_lateness`."""
+        if self.is_closed:
+            return Rag.GREEN
+        if self.is_late(today) if late is None else late:
+            return Rag.RED
+        start_overdue = (self.forecast_start_date is not None and self.forecast_start_date < today
+                         and self.status == self.Status.NOT_STARTED)
+        if self.status == self.Status.AT_RISK or self.has_slipped or start_overdue:
+            return Rag.AMBER
+        return Rag.GREEN
+
+    def shown_rag(self, today: date, *, late: bool | None = None) -> str:
+        """The override where there is one, except that nothing late shows Green."""
+        derived = self.derived_rag(today, late=late)
+        if self.rag_override and not (self.rag_override == Rag.GREEN and derived == Rag.RED):
+            return self.rag_override
+        return derived
+
+    def override_in_force(self, today: date, *, late: bool | None = None) -> bool:
+        """Whether the override is what is shown (a Green one of a late item is not)."""
+        return bool(self.rag_override) and self.shown_rag(today, late=late) == self.rag_override
+
+    def read_rag(self, today: date) -> "Milestone":
+        """Set what the pages, exports and API show of the RAG on this row read from the
+        database: `rag_shown`, `rag_from_dates` (and their labels) and `rag_overridden`.
+        Uses `late` from `with_lateness` when the row has it, so the SQL rule decides."""
+        late = self.__dict__.get("late")
+        self.rag_from_dates = self.derived_rag(today, late=late)
+        self.rag_shown = self.shown_rag(today, late=late)
+        self.rag_overridden = self.override_in_force(today, late=late)
+        self.rag_from_dates_label = Rag(self.rag_from_dates).label
+        self.rag_shown_label = Rag(self.rag_shown).label
+        return self
 
 
 class Decision(TimeStampedModel):

@@ -352,13 +352,9 @@ def _milestones(programme, workstreams, people, today, rng, *, count: int) -> li
                 else -rng.choice([3, 7, 14]) if roll < 0.35 else 0)
         forecast = baseline + timedelta(days=slip)
         status, actual = _status(forecast, today, rng)
-        late = status not in Milestone.CLOSED_STATUSES and forecast < today
-        at_risk = status == Milestone.Status.AT_RISK
-        rag = ("red" if late or (at_risk and slip > 14) else
-               "amber" if at_risk or (slip > 0 and status != Milestone.Status.COMPLETE) else "green")
         rows.append(Milestone(
             programme=programme, workstream=ws, title=title, baseline_date=baseline,
-            forecast_date=forecast, actual_date=actual, status=status, rag=rag,
+            forecast_date=forecast, actual_date=actual, status=status,
             owner=None if rng.random() < 0.1 else rng.choice([ws.lead, *people]),
             notes="Slipped: waiting on the provider." if slip > 28 else "",
         ))

@@ -276,9 +276,9 @@ def milestone_tracker(*, programme: Programme, filters: TrackerFilters, today: d
     qs = (Milestone.objects.filter(filters.q(today), programme=programme)
           .with_lateness(today).select_related("workstream", "owner")
           # What a row and the timeline show: not the notes, nor the owner's password hash.
-          .only("title", "status", "rag", "baseline_date", "forecast_date", "actual_date",
-                "programme_id", "workstream__name", "owner__username", "owner__first_name",
-                "owner__last_name"))
+          .only("kind", "title", "status", "rag_override", "rag_override_reason", "baseline_start_date",
+                "baseline_date", "forecast_start_date", "forecast_date", "actual_date", "programme_id",
+                "workstream__name", "owner__username", "owner__first_name", "owner__last_name"))
     pages = 1
     if filters.workstream:
         pages = max(1, -(-total // TRACKER_PAGE_ROWS))
@@ -292,6 +292,7 @@ def milestone_tracker(*, programme: Programme, filters: TrackerFilters, today: d
                     .filter(rank__lte=TRACKER_SECTION_ROWS).order_by("workstream_id", "rank"))
     by_workstream: dict[int, list[Milestone]] = {}
     for m in rows:
+        m.read_rag(today)
         by_workstream.setdefault(m.workstream_id, []).append(m)
     sections = [TrackerSection(w, w.matching, w.late_matching, by_workstream.get(w.pk, []))
                 for w in workstreams if w.matching]

@@ -9,6 +9,7 @@ from business_cases.papers.formatting import TONE, _suppression_note
 from business_cases.papers.sections import RISK_HEADERS, _risk_row
 from core.documents import Cell, Figure, Items, Para, Section, Table
 from core.formats import long_date, money, number, percent
+from programmes.models import Rag
 from programmes.timeline import timeline_svg
 
 # Appendices -----------------------------------------------------------------------------------
@@ -129,6 +130,11 @@ def _appendix_risks(s: Section, data: PaperData) -> None:
                            for r in data.open_risks)))
 
 
+def _rag_cell(rag: str) -> Cell:
+    """A milestone's RAG as the tracker shows it (Milestone.shown_rag)."""
+    return Cell(Rag(rag).label, TONE.get(rag, "neutral"))
+
+
 def _appendix_timeline(s: Section, data: PaperData) -> None:
     p = data.programme
     # Up to transfer day where there is one; a programme with none shows its whole plan.
@@ -142,7 +148,7 @@ def _appendix_timeline(s: Section, data: PaperData) -> None:
     svg = timeline_svg(programme=p, milestones=milestones, derived=derived, workstreams=data.workstreams,
                        today=data.today, width=900, whole=True)
     items = sorted([(m.forecast_date, m.title, m.workstream.name, m.get_status_display(),
-                     Cell(m.get_rag_display(), TONE.get(m.rag, "neutral")) if m.rag else "—") for m in milestones]
+                     _rag_cell(m.shown_rag(data.today))) for m in milestones]
                    + [(d.date, d.title, "Worked out", d.source, "—") for d in derived], key=lambda t: t[0])
     shown = "Milestones to transfer day" if p.transfer_date else "Milestones"
     s.add(Figure(shown, svg,
