@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from core.roles import Capability, roles_in_words
-from programmes.access import ProgrammeAccess
+from programmes.access import ProgrammeAccess, administers_council
 from programmes.models import Programme
 from programmes.selectors import Overview
 
@@ -41,21 +41,32 @@ def _step(access: ProgrammeAccess, *, title: str, done: bool, url_name: str | No
                      url=reverse(url_name, args=[access.programme.slug]) if may and not blocked else None)
 
 
-def setup_steps(*, access: ProgrammeAccess, overview: Overview) -> list[SetupStep]:
+def setup_steps(*, access: ProgrammeAccess, overview: Overview, user) -> list[SetupStep]:
     """The programme's first steps, in the order they are best done."""
     programme = access.programme
     has_workstreams = bool(overview.workstream_rows)
+    # A transformation keeps its provider, so it may hold no contract at all.
+    contracts_needed = programme.kind != Programme.Kind.TRANSFORMATION
+    members_done = len(overview.members) > 1
+    # Only the council's administrator adds people; asked only while the step is open, so a
+    # programme under way costs no query for it.
+    invites = not members_done and administers_council(user, programme.lead_organisation_id)
     return [
-        _step(access, title="Set the programme’s dates", url_name="programmes:edit",
+        _step(access, title="Set the programme’s kind and go-live day", url_name="programmes:edit",
               capability=Capability.EDIT_PROGRAMME,
-              # A contract in the register gives the end date; a go-live day is needed only
-              # where the kind moves the service (Programme.KINDS_WITH_TRANSFER_DAY).
-              done=bool(overview.contracts) and (programme.transfer_date is not None
-                                                 or programme.kind not in Programme.KINDS_WITH_TRANSFER_DAY),
-              hint="When the contract ends and the new service goes live."),
-        _step(access, title="Add the services and contracts in scope", url_name="programmes:services_create",
+              # A go-live day is needed only where the kind moves the service
+              # (Programme.KINDS_WITH_TRANSFER_DAY).
+              done=(programme.transfer_date is not None
+                    or programme.kind not in Programme.KINDS_WITH_TRANSFER_DAY),
+              hint="What kind of change this is, and the day the new service goes live."),
+        _step(access, title="Add the contracts", url_name="programmes:contract_create",
+              capability=Capability.EDIT_PROGRAMME,
+              done=bool(overview.contracts) or not contracts_needed,
+              hint="Each contract or agreement: its counterparty, its dates and notice, "
+                   "and whether staff transfer under it."),
+        _step(access, title="Add the services in scope", url_name="programmes:services_create",
               capability=Capability.EDIT_PROGRAMME, done=bool(overview.services),
-              hint="Each service the contract covers, with its share of the contract."),
+              hint="Each service the programme covers, with its share of the contract."),
         _step(access, title="Add workstreams", url_name="programmes:workstreams_create",
               capability=Capability.EDIT_PROGRAMME, done=has_workstreams,
               hint="HR, finance, IT and the others, each with its lead."),
@@ -64,10 +75,10 @@ def setup_steps(*, access: ProgrammeAccess, overview: Overview) -> list[SetupSte
               blocked=not has_workstreams,
               hint="Every milestone belongs to a workstream." if not has_workstreams else
                    "The plan's dates, each with its owner."),
-        # No page of the programme adds members: the council's administrator does it.
-        _step(access, title="Invite members", url_name=None, capability=None,
-              done=len(overview.members) > 1,
-              hint="Your council’s administrator adds the people who work on the programme."),
+        SetupStep(title="Invite members", done=members_done,
+                  url=reverse("programmes:members", args=[programme.slug]) if invites else None,
+                  hint="Add the people who work on the programme, or invite them by email."
+                  if invites else "Your council’s administrator adds the people who work on the programme."),
     ]
 
 

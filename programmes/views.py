@@ -100,7 +100,7 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
     ov = selectors.programme_overview(programme=access.programme, today=today())
     panels = overview_panels(programme=access.programme, today=today())
-    setup = setup_steps(access=access, overview=ov)
+    setup = setup_steps(access=access, overview=ov, user=request.user)
     return render(request, "programmes/overview.html", programme_context(
         access, "overview", ov=ov, panels=panels, setup=setup, setup_pending=setup_pending(setup),
         days_to_transfer=access.programme.days_to_transfer(today())))

@@ -17,6 +17,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from core.views import LoginView as PasswordLoginView
 from programmes.access import council_access, councils_administered, programmes_for_user
+from programmes.navigation import council_nav
 from programmes.models import Organisation
 from sso import selectors, services
 from sso.backends import SignInRefused, SignInUnderWay
@@ -148,6 +149,7 @@ def council_sign_in_settings(request: HttpRequest, organisation_id: int) -> Http
         return redirect("sso:settings", organisation_id=council.pk)
     return render(request, "sso/settings.html", {
         "council": council, "config": config, "form": form,
+        "council_nav": council_nav(council, "sign_in"),
         "callback_url": request.build_absolute_uri(reverse("sso:callback")),
         "breadcrumbs": [("Programmes", reverse("programmes:list")), (f"{council}: sign-in", None)],
     })

@@ -51,12 +51,14 @@ def as_user(client, user):
 def test_a_new_programme_shows_its_first_steps_with_links_for_its_manager(client, empty):
     programme, users = empty
     shown = steps(as_user(client, users["pm"]))
-    assert list(shown) == ["Set the programme’s dates", "Add the services and contracts in scope",
-                           "Add workstreams", "Add milestones", "Invite members"]
-    assert shown["Set the programme’s dates"] == {
+    assert list(shown) == ["Set the programme’s kind and go-live day", "Add the contracts",
+                           "Add the services in scope", "Add workstreams", "Add milestones",
+                           "Invite members"]
+    assert shown["Set the programme’s kind and go-live day"] == {
         "status": "Completed", "url": reverse("programmes:edit", args=["fresh"]),
-        "hint": "When the contract ends and the new service goes live."}
-    services = shown["Add the services and contracts in scope"]
+        "hint": "What kind of change this is, and the day the new service goes live."}
+    assert shown["Add the contracts"]["status"] == "Completed"  # the factory's one contract
+    services = shown["Add the services in scope"]
     assert services["status"] == "Incomplete"
     assert services["url"] == reverse("programmes:services_create", args=["fresh"])
     assert shown["Add workstreams"]["url"] == reverse("programmes:workstreams_create", args=["fresh"])
@@ -100,7 +102,8 @@ def test_a_viewer_sees_the_steps_and_who_can_do_them_without_links(client, empty
                                                 "A programme manager or a director can do this.")
     assert shown["Add workstreams"]["status"] == "Incomplete"
     # A step already done needs nobody.
-    assert shown["Set the programme’s dates"]["hint"] == "When the contract ends and the new service goes live."
+    assert shown["Set the programme’s kind and go-live day"]["hint"] == (
+        "What kind of change this is, and the day the new service goes live.")
 
 
 def test_a_programme_under_way_shows_no_list(cast):
@@ -119,3 +122,47 @@ def test_the_list_costs_no_query(client, empty, django_assert_max_num_queries):
     client.get(reverse("programmes:overview", args=["fresh"]))  # warm the content-type cache
     with django_assert_max_num_queries(PAGES["overview"][1]):
         assert "govuk-task-list" in client.get(reverse("programmes:overview", args=["fresh"])).content.decode()
+
+
+def test_an_in_house_programme_without_contracts_or_go_live_day_asks_for_both(client):
+    from programmes.models import Programme
+
+    programme = ProgrammeFactory(slug="fresh", contract=False)
+    Programme.objects.filter(pk=programme.pk).update(transfer_date=None)
+    pm = UserFactory(username="alone")
+    MembershipFactory(programme=programme, user=pm, role=Role.PROGRAMME_MANAGER)
+    shown = steps(as_user(client, pm))
+    assert shown["Set the programme’s kind and go-live day"]["status"] == "Incomplete"
+    assert shown["Add the contracts"] == {
+        "status": "Incomplete", "url": reverse("programmes:contract_create", args=["fresh"]),
+        "hint": "Each contract or agreement: its counterparty, its dates and notice, "
+                "and whether staff transfer under it."}
+
+
+def test_a_transformation_needs_no_contract_nor_go_live_day(client):
+    from programmes.models import Programme
+
+    programme = ProgrammeFactory(slug="fresh", contract=False)
+    Programme.objects.filter(pk=programme.pk).update(
+        kind=Programme.Kind.TRANSFORMATION, transfer_date=None)
+    pm = UserFactory(username="alone")
+    MembershipFactory(programme=programme, user=pm, role=Role.PROGRAMME_MANAGER)
+    shown = steps(as_user(client, pm))
+    assert shown["Set the programme’s kind and go-live day"]["status"] == "Completed"
+    assert shown["Add the contracts"]["status"] == "Completed"
+
+
+def test_the_councils_administrator_who_is_a_member_is_led_to_the_members_page(client):
+    from tests.factories import CouncilAdministratorFactory
+
+    programme = ProgrammeFactory(slug="fresh")
+    pm = UserFactory(username="alone")
+    MembershipFactory(programme=programme, user=pm, role=Role.PROGRAMME_MANAGER)
+    CouncilAdministratorFactory(organisation=programme.lead_organisation, user=pm)
+    shown = steps(as_user(client, pm))
+    assert shown["Invite members"] == {
+        "status": "Incomplete", "url": reverse("programmes:members", args=["fresh"]),
+        "hint": "Add the people who work on the programme, or invite them by email."}
+    # Administering another council leads nowhere here.
+    other = UserFactory(username="elsewhere")
+    MembershipFactory(programme=programme, user=other, role=Role.VIEWER)

@@ -83,3 +83,18 @@ def test_a_council_is_offered_on_the_sign_in_page_only_while_enabled(admin_clien
         or "Sign in with Wiltshire Council's account" in admin_client.get(reverse("login")).content.decode()
     CouncilSignIn.objects.filter(organisation=council).update(enabled=False)
     assert "Wiltshire" not in admin_client.get(reverse("login")).content.decode()
+
+
+def test_the_settings_page_is_a_section_of_the_council_area(client):
+    from programmes.navigation import council_nav
+    from tests.factories import CouncilAdministratorFactory
+
+    grant = CouncilAdministratorFactory()
+    client.force_login(grant.user)
+    page = client.get(reverse("sso:settings", kwargs={"organisation_id": grant.organisation.pk}))
+    url = reverse("sso:settings", kwargs={"organisation_id": grant.organisation.pk})
+    assert page.status_code == 200
+    assert {"label": "Sign-in", "url": url, "active": True} in page.context["council_nav"]
+    assert any(s["url"] == url for s in council_nav(grant.organisation, "programmes"))
+    home = client.get(reverse("programmes:council_home", kwargs={"organisation_id": grant.organisation.pk}))
+    assert f'href="{url}"' in home.content.decode()
