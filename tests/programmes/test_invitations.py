@@ -201,3 +201,20 @@ def test_the_access_log_shows_the_invitation(cast, admin, django_capture_on_comm
     html = log.content.decode()
     assert "Invited: dana.new@example.org as Finance officer" in html
     assert "Access granted: Dana New (dana.new@example.org) as Finance officer" in html
+
+
+def test_the_invitation_offers_the_councils_own_sign_in_once_it_is_switched_on(
+        cast, admin, django_capture_on_commit_callbacks):
+    from urllib.parse import quote
+
+    from sso.models import CouncilSignIn
+
+    user, client = admin
+    invitation, link = _invite(cast, client, django_capture_on_commit_callbacks)
+    council = cast.programme.lead_organisation
+    assert "/accounts/sso/" not in Client().get(link).content.decode()  # no SSO: password only
+    CouncilSignIn.objects.create(organisation=council, issuer="https://idp.example/", client_id="c",
+                                 client_secret="s", enabled=True)
+    page = Client().get(link).content.decode()
+    start = reverse("sso:login", kwargs={"organisation_id": council.pk})
+    assert f'href="{start}?next={quote(link, safe="")}"' in page
