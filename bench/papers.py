@@ -67,7 +67,7 @@ def _demo_paper(today):
         paper = CabinetPaper.objects.filter(programme__slug=DEMO_SLUG).order_by("pk").first()
     if paper is None:
         return None
-    return (CabinetPaper.objects.select_related("programme__lead_organisation", "programme__outgoing_provider",
+    return (CabinetPaper.objects.select_related("programme__lead_organisation",
                                                 "business_case", "roster").get(pk=paper.pk))
 
 

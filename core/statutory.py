@@ -63,3 +63,9 @@ KEY_DECISION_NOTICE = StatutoryPeriod(
     days=28, clear=True,
     reference="reg. 9 of the Local Authorities (Executive Arrangements) (Meetings and Access to "
               "Information) (England) Regulations 2012")
+
+
+def contract_notice(days: int) -> StatutoryPeriod:
+    """A contract's own notice period: counted as "at least N days before" the end date,
+    and cited as the contract's terms, not a statute."""
+    return StatutoryPeriod(days=days, clear=False, reference="the contract's notice terms")

@@ -7,11 +7,11 @@ role lacks the capability gets 403.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from core.roles import Capability, CapabilityDenied, Role, role_can
-from programmes.models import CouncilAdministrator, Membership, Organisation, Programme
+from programmes.models import Contract, CouncilAdministrator, Membership, Organisation, Programme
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,11 @@ def programme_access(user, slug: str, capability: Capability = Capability.VIEW) 
     if not user.is_authenticated:
         raise Http404("No such programme")
     programme = (
-        Programme.objects.select_related("lead_organisation", "outgoing_provider")
+        Programme.objects.select_related("lead_organisation")
+        # Whether staff transfer decides which sections every page offers (the workforce
+        # pages, the TUPE deadlines), so it comes with the programme, not in a query of its own.
+        .annotate(staff_transfer_contracts=Exists(Contract.objects.filter(programme=OuterRef("pk"),
+                                                                          staff_transfer=True)))
         .filter(slug=slug).first()
     )
     if programme is None:

@@ -22,16 +22,18 @@ from programmes.council_lists import active_choices
 from programmes.forms import LOOP_MESSAGE
 from programmes.models import (
     ConfidenceAssessment,
+    Contract,
     Decision,
     EngagementEvent,
     Lesson,
     Milestone,
     Programme,
+    Rag,
     ServiceInScope,
     Workstream,
 )
 from programmes.selectors import CARD_FIGURES, programme_cards, with_card_figures
-from programmes.services import record_delete, record_save
+from programmes.services import milestone_save, record_delete, record_save
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -44,11 +46,15 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     lead_organisation = serializers.CharField(source="lead_organisation.name", read_only=True)
     outgoing_provider = serializers.CharField(source="outgoing_provider.name", read_only=True,
                                               default=None)
-    eli_deadline = serializers.DateField(read_only=True)
+    # Read from the contract register (the first contract to end, and the first staff
+    # transfer's ELI deadline); each contract's own are under /contracts/.
+    contract_end_date = serializers.DateField(read_only=True, allow_null=True)
+    eli_deadline = serializers.DateField(read_only=True, allow_null=True)
+    has_staff_transfer = serializers.BooleanField(read_only=True)
     services = ServiceSerializer(many=True, read_only=True)
     # What the programme list's card shows (selectors.with_card_figures, the same rule as
     # the overview's counts), and the days to transfer of the countdown.
-    days_to_transfer = serializers.IntegerField(source="days_left", read_only=True)
+    days_to_transfer = serializers.IntegerField(source="days_left", read_only=True, allow_null=True)
     late_count = serializers.IntegerField(read_only=True)
     due_soon_count = serializers.IntegerField(read_only=True)
     milestone_count = serializers.IntegerField(read_only=True)
@@ -58,8 +64,9 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Programme
-        fields = ["slug", "name", "summary", "status", "lead_organisation", "outgoing_provider",
-                  "contract_end_date", "transfer_date", "eli_deadline", "days_to_transfer", "director",
+        fields = ["slug", "name", "kind", "summary", "status", "lead_organisation", "outgoing_provider",
+                  "contract_end_date", "transfer_date", "has_staff_transfer", "eli_deadline", "days_to_transfer",
+                  "director",
                   "services", "late_count", "due_soon_count", "milestone_count", "latest_confidence",
                   "latest_confidence_period"]
         read_only_fields = ["slug"]
@@ -111,6 +118,21 @@ def council_list_choices(serializer: serializers.BaseSerializer, *, council) -> 
             field.choices = [] if council is None else active_choices(council, field.key, keep=keep)
 
 
+class ContractSerializer(ProgrammeScopedSerializer):
+    """A contract of the register; its dates to act by are worked out, never written."""
+
+    notice_deadline = serializers.DateField(read_only=True, allow_null=True)
+    extension_deadline = serializers.DateField(read_only=True, allow_null=True)
+    eli_deadline = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Contract
+        fields = ["id", "title", "counterparty", "services", "start_date", "end_date", "notice_days",
+                  "notice_deadline", "extension_options", "extension_notice_days", "extension_deadline",
+                  "annual_value", "staff_transfer", "transfer_date", "eli_deadline"]
+        extra_kwargs = {"counterparty": {"required": True, "allow_null": False}}
+
+
 class WorkstreamSerializer(ProgrammeScopedSerializer):
     class Meta:
         model = Workstream
@@ -148,18 +170,27 @@ class MilestoneSerializer(ProgrammeScopedSerializer):
     slippage_days = serializers.IntegerField(read_only=True)
     late = serializers.BooleanField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    rag_label = serializers.CharField(source="get_rag_display", read_only=True)
+    # The RAG as the tracker shows it, the one the dates and status give, and the override
+    # (with its reason, who set it and when) where someone has set one: Milestone's rule.
+    rag = serializers.ChoiceField(choices=Rag.choices, source="rag_shown", read_only=True)
+    rag_label = serializers.CharField(source="rag_shown_label", read_only=True)
+    rag_derived = serializers.ChoiceField(choices=Rag.choices, source="rag_from_dates", read_only=True)
+    rag_overridden = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Milestone
-        fields = ["id", "title", "workstream", "owner", "baseline_date", "forecast_date",
-                  "actual_date", "slippage_days", "late", "status", "status_label", "rag",
-                  "rag_label", "depends_on", "notes"]
+        fields = ["id", "kind", "title", "workstream", "owner", "baseline_start_date", "baseline_date",
+                  "forecast_start_date", "forecast_date", "actual_date", "slippage_days", "late", "status",
+                  "status_label", "rag", "rag_label", "rag_derived", "rag_overridden", "rag_override",
+                  "rag_override_reason", "rag_override_by", "rag_override_at", "depends_on", "notes"]
+        read_only_fields = ["rag_override_by", "rag_override_at"]
 
     def to_representation(self, instance):
+        today = timezone.localdate()
         if "late" not in instance.__dict__:
             # A milestone just written, not read through `with_lateness`.
-            instance.late = instance.is_late(timezone.localdate())
+            instance.late = instance.is_late(today)
+        instance.read_rag(today)
         return super().to_representation(instance)
 
     def validate_depends_on(self, deps):
@@ -239,6 +270,8 @@ def _save(instance, user, reason, m2m=None, *, service=None):
     validation error (from full_clean) answers 400 in DRF's shape: see core.api."""
     if service is None:
         record_save(instance=instance, user=user, reason=reason, m2m=m2m)
+    elif m2m:
+        service(instance=instance, user=user, reason=reason, m2m=m2m)
     else:
         service(instance=instance, user=user, reason=reason)
 
@@ -359,6 +392,7 @@ class MilestoneViewSet(ProgrammeChildViewSet):
     model = Milestone
     serializer_class = MilestoneSerializer
     m2m_fields = ("depends_on",)
+    save_service = staticmethod(milestone_save)
 
     @property
     def prefetch_related(self):
@@ -401,6 +435,15 @@ class MilestoneViewSet(ProgrammeChildViewSet):
         for m in page:
             m.depends_on_ids = ids[m.pk]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class ContractViewSet(ProgrammeChildViewSet):
+    model = Contract
+    serializer_class = ContractSerializer
+    edit_capability = Capability.EDIT_PROGRAMME
+    select_related = ("counterparty",)
+    prefetch_related = ("services",)
+    m2m_fields = ("services",)
 
 
 class DecisionViewSet(ProgrammeChildViewSet):

@@ -8,6 +8,7 @@ app_name = "api"
 # URL segment under the programme → viewset; each gives `<segment>-list` and `<segment>-detail`.
 CHILDREN = {
     "workstreams": api.WorkstreamViewSet,
+    "contracts": api.ContractViewSet,
     "milestones": api.MilestoneViewSet,
     "decisions": api.DecisionViewSet,
     "lessons": api.LessonViewSet,

@@ -20,4 +20,5 @@ class ProgrammesConfig(AppConfig):
         nav_section("confidence", "Confidence", "programmes:confidence_list", order=60)
         nav_section("workstreams", "Workstreams", "programmes:workstreams_list", order=70)
         nav_section("services", "Services", "programmes:services_list", order=80)
+        nav_section("contract", "Contracts", "programmes:contract_list", order=85)
         nav_section("exports", "Exports", "programmes:exports", order=200)

@@ -14,11 +14,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from core.financial_year import FinancialYear
 from core.roles import Role
 from programmes.models import (
     ConfidenceAssessment,
+    Contract,
     Decision,
     EngagementEvent,
     Lesson,
@@ -123,6 +125,30 @@ MILESTONES = [
     ("Regulation (CQC registration)", "Registered manager interviews with CQC", date(2024, 1, 26), None, N, "demo-director", ["CQC registration application submitted"]),
     ("Regulation (CQC registration)", "CQC registration confirmed", date(2024, 3, 15), None, R, "demo-director", ["Registered manager interviews with CQC"]),
 ]
+
+# Activities, which run from a start to an end: (workstream, title, baseline start,
+# baseline end, forecast start and end or None if on baseline, status, owner, depends on).
+# Their statuses are settled against today as the milestones' are, and their RAG follows:
+# the consultation, the agency tender and the data cleansing have slipped (Amber while
+# open).
+ACTIVITIES = [
+    ("HR", "Staff consultation under TUPE regulation 13", date(2023, 11, 20), date(2024, 1, 5),
+     (date(2023, 11, 27), date(2024, 1, 12)), P, "demo-hr", []),
+    ("Procurement", "Tender period: agency and interim cover from day one", date(2023, 10, 2), date(2023, 11, 24),
+     (date(2023, 10, 2), date(2023, 12, 15)), P, "demo-finance", []),
+    ("Procurement", "Tender period: supplier contracts to re-let", date(2024, 1, 8), date(2024, 2, 23),
+     None, N, "demo-finance", ["Provider supplier contracts listed"]),
+    ("IT & systems", "Case records data cleansing", date(2023, 10, 2), date(2023, 11, 24),
+     (date(2023, 10, 16), date(2023, 12, 1)), P, "demo-pm", []),
+    ("Communications & engagement", "Engagement period with people who use services", date(2024, 1, 8),
+     date(2024, 2, 16), None, N, "demo-pm", []),
+]
+
+# The RAG a programme manager set by hand, with the reason, where the dates say otherwise.
+RAG_OVERRIDES = {
+    "Budget transfer from the ICB agreed": (
+        "red", "The ICB's finance committee deferred the decision to its next meeting, after the budget is set."),
+}
 
 DECISIONS = [
     dict(body="Cabinet and CCG Governing Body", meeting_date=date(2022, 5, 26), key_decision=True,
@@ -305,8 +331,7 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
                                   kind=Organisation.Kind.OUTGOING_PROVIDER))
     programme = _save(Programme(
         name="Community Services Transformation Programme – Adult Social Care transfer",
-        slug=DEMO_SLUG, lead_organisation=council, outgoing_provider=provider,
-        contract_end_date=s(date(2024, 3, 31)), transfer_date=s(REAL_TRANSFER),
+        slug=DEMO_SLUG, lead_organisation=council, transfer_date=s(REAL_TRANSFER),
         director="Director of Adult Social Services", contract_share=Decimal("61.00"),
         status=Programme.Status.TRANSFERRED if s.happened(s(REAL_TRANSFER)) else Programme.Status.MOBILISING,
         summary="Bringing statutory adult social work and learning disability services back "
@@ -319,6 +344,14 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
                  "Inclusion, Supported Living)"),
     ):
         _save(ServiceInScope(programme=programme, code=code, name=name))
+    # The community services contract the programme ends: its last day is the day before
+    # transfer, and the staff of both services transfer under it on transfer day.
+    contract = _save(Contract(
+        programme=programme, title="Community services contract", counterparty=provider,
+        end_date=s(date(2024, 3, 31)),
+        extension_options="A three-year extension term, which Cabinet decided in May 2022 not to take up",
+        staff_transfer=True, transfer_date=s(REAL_TRANSFER)))
+    contract.services.set(programme.services.all())
     for username, _, _, role in DEMO_USERS:
         _save(Membership(programme=programme, user=users[username], role=role))
 
@@ -326,7 +359,6 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
     for order, (name, kind, lead) in enumerate(WORKSTREAMS):
         workstreams[name] = _save(Workstream(programme=programme, name=name, kind=kind,
                                              lead=users[lead], order=order))
-    as_at = s.today
     by_title = {}
     for ws, title, baseline, forecast, status, owner, _ in MILESTONES:
         m = Milestone(
@@ -342,11 +374,26 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
             m.status = P
         if m.status == C:
             m.actual_date = m.forecast_date
-        late = status != C and m.forecast_date < as_at
-        m.rag = "red" if late or status == R and m.slippage_days > 14 else (
-            "amber" if status == R or m.slippage_days > 0 else "green")
+        if title in RAG_OVERRIDES and m.status != C:
+            m.rag_override, m.rag_override_reason = RAG_OVERRIDES[title]
+            m.rag_override_by, m.rag_override_at = users["demo-pm"], timezone.now()
         by_title[title] = _save(m)
-    for _, title, *_, deps in MILESTONES:
+    for ws, title, baseline_start, baseline_end, forecast, status, owner, _ in ACTIVITIES:
+        forecast_start, forecast_end = forecast or (baseline_start, baseline_end)
+        a = Milestone(
+            programme=programme, workstream=workstreams[ws], title=title, owner=users[owner],
+            kind=Milestone.Kind.ACTIVITY, baseline_start_date=s(baseline_start), baseline_date=s(baseline_end),
+            forecast_start_date=s(forecast_start), forecast_date=s(forecast_end), status=status)
+        # As for milestones: ended by today means done on its forecast end; not begun by
+        # today means not started; begun means under way.
+        if s.happened(a.forecast_date):
+            a.status, a.actual_date = C, a.forecast_date
+        elif not s.happened(a.forecast_start_date):
+            a.status = N
+        elif a.status in (N, C):
+            a.status = P
+        by_title[title] = _save(a)
+    for _, title, *_, deps in [*MILESTONES, *ACTIVITIES]:
         if deps:
             by_title[title].depends_on.set([by_title[d] for d in deps])
 
@@ -385,9 +432,10 @@ def _other_council(*, outsider, shift: Shift) -> None:
                                   kind=Organisation.Kind.OUTGOING_PROVIDER))
     programme = _save(Programme(
         name="Reablement service insourcing", slug=OTHER_SLUG, lead_organisation=council,
-        outgoing_provider=provider, contract_end_date=shift(date(2024, 9, 30)),
         transfer_date=shift(date(2024, 10, 1)), director="Director of Adult Care",
     ))
+    _save(Contract(programme=programme, title="Reablement contract", counterparty=provider,
+                   end_date=shift(date(2024, 9, 30)), staff_transfer=True, transfer_date=shift(date(2024, 10, 1))))
     _save(Membership(programme=programme, user=outsider, role=Role.PROGRAMME_MANAGER))
     ws = _save(Workstream(programme=programme, name="HR", kind=Workstream.Kind.HR))
     _save(Milestone(programme=programme, workstream=ws, title="Northmoor consultation starts",

@@ -14,23 +14,29 @@ from programmes import selectors
 from programmes.models import Programme
 from programmes.timeline import legend_items, timeline_svg
 
+# An activity's baseline, forecast and actual dates are its end; its starts are in the
+# columns after Notes (added there so that the earlier columns keep their places).
 PLAN_HEADERS = ["Workstream", "Milestone", "Owner", "Baseline date", "Forecast date",
                 "Actual date", "Slippage (days)", "Status", "RAG", "Depends on", "Derived from",
-                "Notes"]
+                "Notes", "Kind", "Baseline start date", "Forecast start date", "RAG from dates",
+                "RAG override reason"]
 
 
-def _plan_table(programme: Programme):
+def _plan_table(programme: Programme, today: date):
     milestones, derived = selectors.plan_rows(programme=programme)
     rows = []
     for m in milestones:
+        m.read_rag(today)
         rows.append((m.forecast_date, [
             m.workstream.name, m.title, str(m.owner) if m.owner else "", m.baseline_date,
             m.forecast_date, m.actual_date, m.slippage_days, m.get_status_display(),
-            m.get_rag_display(), "; ".join(d.title for d in m.depends_on.all()), "", m.notes,
+            m.rag_shown_label, "; ".join(d.title for d in m.depends_on.all()), "", m.notes,
+            m.get_kind_display(), m.baseline_start_date, m.forecast_start_date,
+            m.rag_from_dates_label, m.rag_override_reason if m.rag_overridden else "",
         ]))
     for d in derived:
         rows.append((d.date, ["", d.title, "", d.date, d.date, None, 0, "Derived", "", "",
-                              d.source, ""]))
+                              d.source, "", "Derived deadline", None, None, "", ""]))
     rows.sort(key=lambda r: r[0])
     return [r for _, r in rows]
 
@@ -41,20 +47,22 @@ def plan_workbook(*, programme: Programme, today: date) -> bytes:
     facts = [
         ("Programme", programme.name),
         ("Lead organisation", programme.lead_organisation.name),
-        ("Contract end date", programme.contract_end_date),
-        ("Transfer date", programme.transfer_date),
-        ("ELI deadline", programme.eli_deadline),
-        ("Days to transfer", programme.days_to_transfer(today)),
+        ("Kind", programme.get_kind_display()),
+        ("First contract end date", programme.contract_end_date),
+        ("Go-live day", programme.transfer_date),
+        ("First ELI deadline", programme.eli_deadline),
+        ("Days to go-live", programme.days_to_transfer(today)),
         ("Exported on", today),
     ]
     return xlsx_bytes([
-        ("Plan", PLAN_HEADERS, _plan_table(programme)),
+        ("Plan", PLAN_HEADERS, _plan_table(programme, today)),
         ("Programme", ["Item", "Value"], facts),
     ])
 
 
 def plan_calendar(*, programme: Programme, host: str) -> bytes:
-    """Milestones and derived deadlines as all-day events."""
+    """Milestones and derived deadlines as all-day events; an activity as one event
+    spanning its days, from its forecast start to its forecast (or actual) end."""
     milestones, derived = selectors.plan_rows(programme=programme)
     cal = Calendar()
     cal.add("prodid", "-//Insource//Programme plan//EN")
@@ -66,14 +74,19 @@ def plan_calendar(*, programme: Programme, host: str) -> bytes:
         ev.add("uid", f"milestone-{m.pk}@{host}")
         ev.add("summary", f"{m.title} [{m.get_status_display()}]")
         when = m.actual_date or m.forecast_date
-        ev.add("dtstart", when)
+        start = min(m.forecast_start_date, when) if m.forecast_start_date else when
+        ev.add("dtstart", start)
+        # An all-day event's end is the day after its last (RFC 5545).
         ev.add("dtend", when + timedelta(days=1))
         ev.add("dtstamp", stamp)
-        ev.add("description", f"Workstream: {m.workstream.name}\nBaseline: "
-                              f"{m.baseline_date:%-d %b %Y}\nOwner: {m.owner or 'nobody yet'}")
+        baseline = (f"{m.baseline_start_date:%-d %b %Y} to {m.baseline_date:%-d %b %Y}" if m.baseline_start_date
+                    else f"{m.baseline_date:%-d %b %Y}")
+        ev.add("description", f"{m.get_kind_display()}\nWorkstream: {m.workstream.name}\nBaseline: "
+                              f"{baseline}\nOwner: {m.owner or 'nobody yet'}")
         ev.add("categories", [m.workstream.name])
         cal.add_component(ev)
-    for d in derived + [None]:
+    # The go-live day, where the programme has one, after its derived dates.
+    for d in derived + ([None] if programme.transfer_date else []):
         ev = Event()
         if d is None:
             ev.add("uid", f"transfer-{programme.pk}@{host}")
@@ -96,6 +109,7 @@ def plan_pdf_context(*, programme: Programme, today: date) -> dict:
     workstreams = list(programme.workstreams.all())
     for m in milestones:
         m.late = m.is_late(today)
+        m.read_rag(today)
     items = [(m.forecast_date, "m", m) for m in milestones] + [(d.date, "d", d) for d in derived]
     items.sort(key=lambda t: (t[0], t[1]))
     return {

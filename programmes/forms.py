@@ -10,6 +10,7 @@ from programmes.access import programme_members
 from programmes.council_lists import LISTS, active_choices
 from programmes.models import (
     ConfidenceAssessment,
+    Contract,
     CouncilListValue,
     Decision,
     EngagementEvent,
@@ -68,18 +69,19 @@ class ProgrammeScopedForm(VersionedForm):
 
 
 class ProgrammeForm(VersionedForm):
+    """The programme's own details. Who it contracts with and when each agreement ends
+    are in the contract register (ContractForm), not here."""
+
     class Meta:
         model = Programme
-        fields = ["name", "summary", "status", "contract_end_date", "transfer_date", "director",
-                  "contract_share", "outgoing_provider", "partners"]
-        widgets = {"partners": forms.CheckboxSelectMultiple}
+        fields = ["name", "kind", "summary", "status", "transfer_date", "director",
+                  "contract_share", "partners"]
+        widgets = {"partners": forms.CheckboxSelectMultiple, "kind": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         govuk_date_fields(self)
         govuk_messages(self)
-        self.fields["outgoing_provider"].queryset = Organisation.objects.filter(
-            kind=Organisation.Kind.OUTGOING_PROVIDER)
         self.fields["partners"].queryset = Organisation.objects.exclude(
             kind=Organisation.Kind.OUTGOING_PROVIDER)
 
@@ -92,9 +94,13 @@ class ProgrammeCreateForm(ProgrammeForm):
 class MilestoneForm(ProgrammeScopedForm):
     class Meta:
         model = Milestone
-        fields = ["title", "workstream", "owner", "baseline_date", "forecast_date", "actual_date",
-                  "status", "rag", "depends_on", "notes"]
-        widgets = {"depends_on": forms.CheckboxSelectMultiple}
+        fields = ["kind", "title", "workstream", "owner", "baseline_start_date", "baseline_date",
+                  "forecast_start_date", "forecast_date", "actual_date", "status", "rag_override",
+                  "rag_override_reason", "depends_on", "notes"]
+        widgets = {"depends_on": forms.CheckboxSelectMultiple, "kind": forms.RadioSelect}
+        labels = {"baseline_date": "Baseline date (an activity's baseline end)",
+                  "forecast_date": "Forecast date (an activity's forecast end)",
+                  "actual_date": "Actual date (when an activity ended)"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,6 +110,13 @@ class MilestoneForm(ProgrammeScopedForm):
         self.fields["depends_on"].queryset = others
         self.fields["depends_on"].label_from_instance = (
             lambda m: f"{m.title} ({m.forecast_date:%-d %b %Y})")
+        # Optional on the form, so a form or an import that says nothing of it adds a milestone.
+        self.fields["kind"].required = False
+        override = self.fields["rag_override"]
+        override.choices = [("", "None: follow the dates and status"), *override.choices[1:]]
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or Milestone.Kind.MILESTONE
 
     def clean_depends_on(self):
         deps = self.cleaned_data["depends_on"]
@@ -125,6 +138,23 @@ class WorkstreamForm(ProgrammeScopedForm):
     class Meta:
         model = Workstream
         fields = ["name", "kind", "lead", "order"]
+
+
+class ContractForm(ProgrammeScopedForm):
+    """One agreement of the contract register. Its services are the programme's own
+    (core.scoping); the dates to act by are worked out from its dates, not entered."""
+
+    class Meta:
+        model = Contract
+        fields = ["title", "counterparty", "services", "start_date", "end_date", "notice_days",
+                  "extension_options", "extension_notice_days", "annual_value", "staff_transfer",
+                  "transfer_date"]
+        widgets = {"services": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counterparty"].required = True
+        self.fields["counterparty"].empty_label = "Choose an organisation"
 
 
 class ServiceForm(ProgrammeScopedForm):

@@ -6,11 +6,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 from core.roles import Role
-from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE
+from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE, contract_notice
 
 
 class Organisation(TimeStampedModel):
@@ -36,7 +38,9 @@ class Organisation(TimeStampedModel):
 
 
 class Programme(TimeStampedModel):
-    """A programme that moves services to a new delivery model by a transfer date."""
+    """A programme that moves a service to a new delivery model. What it moves, with whom
+    and when is in its contract register (`contracts`); the programme keeps its kind and
+    the day the new model goes live, which only a move of provider must have."""
 
     class Status(models.TextChoices):
         PLANNING = "planning", "Planning"
@@ -44,19 +48,31 @@ class Programme(TimeStampedModel):
         TRANSFERRED = "transferred", "Transferred"
         CLOSED = "closed", "Closed"
 
+    class Kind(models.TextChoices):
+        IN_HOUSE = "in_house", "Bringing a service in-house"
+        OUTSOURCE = "outsource", "Moving a service out to a partner, company or mutual"
+        REPROCUREMENT = "reprocurement", "Re-procurement"
+        TRANSFORMATION = "transformation", "Transformation with no change of provider"
+
+    # A move from one provider to another has a day the new model goes live; a
+    # re-procurement may or may not change provider, and a transformation changes none.
+    KINDS_WITH_TRANSFER_DAY = (Kind.IN_HOUSE, Kind.OUTSOURCE)
+    # Staff can only move where the provider changes (TUPE 2006 reg. 3): never in a
+    # transformation that keeps the same provider.
+    KINDS_WITH_STAFF_TRANSFER = (Kind.IN_HOUSE, Kind.OUTSOURCE, Kind.REPROCUREMENT)
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.IN_HOUSE)
     summary = models.TextField(blank=True)
     lead_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="led_programmes"
     )
     partners = models.ManyToManyField(Organisation, blank=True, related_name="partner_programmes")
-    outgoing_provider = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="outgoing_programmes",
-    )
-    contract_end_date = models.DateField(help_text="The last day of the existing contract.")
-    transfer_date = models.DateField(help_text="The day services go live under the new model.")
+    transfer_date = models.DateField(
+        "go-live day", null=True, blank=True,
+        help_text="The day services go live under the new model. Needed when the service moves "
+                  "in-house or out; each contract keeps its own staff transfer day.")
     director = models.CharField(
         max_length=200, blank=True, help_text="The director or senior responsible owner."
     )
@@ -69,18 +85,63 @@ class Programme(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["transfer_date", "name"]
+        ordering = [models.F("transfer_date").asc(nulls_last=True), "name"]
 
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def eli_deadline(self) -> date:
-        """The latest day the outgoing provider may give Employee Liability Information."""
-        return ELI_BEFORE_TRANSFER.latest_date(self.transfer_date)
+    def clean(self) -> None:
+        errors = {}
+        if self.kind in self.KINDS_WITH_TRANSFER_DAY and not self.transfer_date:
+            errors["transfer_date"] = (f"Enter the go-live day: a programme {self.get_kind_display()[0].lower()}"
+                                       f"{self.get_kind_display()[1:]} needs one.")
+        if self.pk and self.kind not in self.KINDS_WITH_STAFF_TRANSFER:
+            moving = [c.title for c in self.contracts.all() if c.staff_transfer]
+            if moving:
+                errors["kind"] = (f"A transformation moves no staff, but the contract {moving[0]} transfers "
+                                  "staff: change that contract first.")
+        if errors:
+            raise ValidationError(errors)
 
-    def days_to_transfer(self, today: date) -> int:
-        return (self.transfer_date - today).days
+    @property
+    def has_transfer_day(self) -> bool:
+        return self.transfer_date is not None
+
+    @property
+    def has_staff_transfer(self) -> bool:
+        """Whether staff transfer under any of the programme's contracts (and its kind lets
+        them). `programme_access` works it out in its own query (`staff_transfer_contracts`);
+        a programme read otherwise asks its contracts."""
+        if self.kind not in self.KINDS_WITH_STAFF_TRANSFER:
+            return False
+        known = self.__dict__.get("staff_transfer_contracts")
+        if known is None:
+            known = any(c.staff_transfer for c in self.contracts.all())
+        return bool(known)
+
+    @cached_property
+    def eli_deadline(self) -> date | None:
+        """The latest day the outgoing provider may give Employee Liability Information for
+        the programme's first staff transfer (each contract has its own: Contract.eli_deadline);
+        None where no staff transfer. Kept for the life of this copy of the programme, as every
+        roster version's lateness on a page is measured against it."""
+        days = [c.transfer_date for c in self.contracts.all() if c.staff_transfer and c.transfer_date]
+        return ELI_BEFORE_TRANSFER.latest_date(min(days)) if days else None
+
+    @property
+    def outgoing_provider(self):
+        """The counterparty of the contract that ends first (the register's first row)."""
+        first = next(iter(self.contracts.all()), None)
+        return first.counterparty if first else None
+
+    @property
+    def contract_end_date(self) -> date | None:
+        """The first end date in the contract register."""
+        first = next(iter(self.contracts.all()), None)
+        return first.end_date if first else None
+
+    def days_to_transfer(self, today: date) -> int | None:
+        return (self.transfer_date - today).days if self.transfer_date else None
 
 
 class ServiceInScope(TimeStampedModel):
@@ -106,6 +167,97 @@ class ServiceInScope(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class Contract(TimeStampedModel):
+    """One agreement in the programme's contract register: who it is with, the services it
+    covers, its term, its extension options and notice, its annual value, and whether
+    staff transfer under it on its own day (so that transfers can come in phases). The
+    dates to act by are derived from these (`notice_deadline`, `extension_deadline`,
+    `eli_deadline`), never typed."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="contracts")
+    title = models.CharField(max_length=200, help_text="The agreement as officers know it, for example "
+                                                        "Community services contract.")
+    counterparty = models.ForeignKey(
+        Organisation, null=True, on_delete=models.PROTECT, related_name="contracts",
+        help_text="The provider, partner, company or mutual the agreement is with.")
+    services = models.ManyToManyField(ServiceInScope, blank=True, related_name="contracts",
+                                      verbose_name="services covered")
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(help_text="The last day of the agreement, before any extension.")
+    notice_days = models.PositiveIntegerField(
+        "notice period to end (days)", null=True, blank=True,
+        help_text="Days of notice either side must give to end or not renew it.")
+    extension_options = models.CharField(
+        max_length=200, blank=True, help_text="For example: two extensions of 12 months each.")
+    extension_notice_days = models.PositiveIntegerField(
+        "notice period to extend (days)", null=True, blank=True,
+        help_text="Days before the end date by which an extension must be taken up.")
+    annual_value = models.DecimalField(
+        "annual value (£)", max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))])
+    staff_transfer = models.BooleanField(
+        "staff transfer under it", default=False,
+        help_text="Whether staff transfer under TUPE when this agreement ends or starts.")
+    transfer_date = models.DateField(
+        "staff transfer day", null=True, blank=True,
+        help_text="The day staff transfer under this agreement; only when staff transfer.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["end_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(staff_transfer=True, transfer_date__isnull=False)
+                | models.Q(staff_transfer=False, transfer_date__isnull=True),
+                name="contract_transfer_date_iff_staff_transfer"),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="contract_ends_after_it_starts"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.staff_transfer and not self.transfer_date:
+            errors["transfer_date"] = "Enter the day staff transfer under this contract."
+        if self.transfer_date and not self.staff_transfer:
+            errors["transfer_date"] = ("Leave the staff transfer day empty: no staff transfer under this "
+                                       "contract.")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date must be on or after the start date."
+        if self.extension_notice_days is not None and not self.extension_options:
+            errors["extension_options"] = "Describe the extension options the notice period is for."
+        if self.counterparty_id is None:
+            errors["counterparty"] = "Choose who the contract is with."
+        if self.staff_transfer and self.programme_id and (
+                self.programme.kind not in Programme.KINDS_WITH_STAFF_TRANSFER):
+            errors["staff_transfer"] = ("No staff transfer in a transformation with no change of provider: "
+                                        "change the programme's kind first.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def notice_deadline(self) -> date | None:
+        """The last day to give notice to end it."""
+        return contract_notice(self.notice_days).latest_date(self.end_date) if self.notice_days is not None else None
+
+    @property
+    def extension_deadline(self) -> date | None:
+        """The last day to take up an extension."""
+        if self.extension_notice_days is None:
+            return None
+        return contract_notice(self.extension_notice_days).latest_date(self.end_date)
+
+    @property
+    def eli_deadline(self) -> date | None:
+        """The latest day for Employee Liability Information for the staff transferring under it."""
+        if not (self.staff_transfer and self.transfer_date):
+            return None
+        return ELI_BEFORE_TRANSFER.latest_date(self.transfer_date)
 
 
 class Membership(TimeStampedModel):
@@ -269,7 +421,27 @@ class MilestoneQuerySet(models.QuerySet):
 
 
 class Milestone(TimeStampedModel):
-    """A dated point in the plan. Slippage is the forecast date less the baseline date."""
+    """A dated item of the plan: a milestone (one date) or an activity (a start and an end,
+    such as a tender period or a consultation). Both are one model so that the tracker, the
+    API, the history, the dependencies and the RAG rule are shared; a plan imported from
+    Microsoft Project (tasks with a start and a finish) lands here too. For an activity,
+    `baseline_date`, `forecast_date` and `actual_date` are its end; slippage is the forecast
+    end less the baseline end.
+
+    The RAG follows the dates and the status (`derived_rag`):
+      1. complete or cancelled: Green (nothing is left to deliver);
+      2. open and past its forecast (end) date: Red (it is late);
+      3. at risk, or forecast (end or start) later than its baseline, or an activity not
+         started whose forecast start has passed: Amber;
+      4. otherwise: Green.
+    Someone may override it with a reason (`rag_override`, with who and when), and the
+    override is what is shown (`shown_rag`), except that nothing past its forecast date
+    can show Green: a Green override of a late item gives way to the derived Red.
+    """
+
+    class Kind(models.TextChoices):
+        MILESTONE = "milestone", "Milestone"
+        ACTIVITY = "activity", "Activity"
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
@@ -284,16 +456,38 @@ class Milestone(TimeStampedModel):
     workstream = models.ForeignKey(
         Workstream, on_delete=models.PROTECT, related_name="milestones"
     )
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.MILESTONE,
+        help_text="A milestone is one date; an activity runs from a start date to an end date.",
+    )
     title = models.CharField(max_length=200)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="owned_milestones",
     )
-    baseline_date = models.DateField(help_text="The date agreed when the plan was baselined.")
-    forecast_date = models.DateField(help_text="The date it is now expected.")
-    actual_date = models.DateField(null=True, blank=True, help_text="The date it was met.")
+    baseline_start_date = models.DateField(
+        null=True, blank=True, help_text="Activities only: the start agreed when the plan was baselined.")
+    baseline_date = models.DateField(
+        help_text="The date agreed when the plan was baselined (an activity's end).")
+    forecast_start_date = models.DateField(
+        null=True, blank=True, help_text="Activities only: the day it is now expected to start.")
+    forecast_date = models.DateField(help_text="The date it is now expected (an activity's end).")
+    actual_date = models.DateField(null=True, blank=True,
+                                   help_text="The date it was met (an activity's end).")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    rag = models.CharField("RAG", max_length=10, choices=Rag.choices, default=Rag.GREEN)
+    rag_override = models.CharField(
+        "RAG override", max_length=10, choices=Rag.choices, blank=True,
+        help_text="Leave empty to let the RAG follow the dates and status.",
+    )
+    rag_override_reason = models.CharField(
+        "reason for the RAG override", max_length=300, blank=True,
+        help_text="Why the RAG is not the one the dates give.",
+    )
+    rag_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
+    rag_override_at = models.DateTimeField(null=True, blank=True, editable=False)
     depends_on = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="dependents",
         help_text="Milestones that must be met before this one.",
@@ -310,22 +504,72 @@ class Milestone(TimeStampedModel):
             models.Index(fields=["programme", "status", "forecast_date"],
                          name="milestone_prog_status_date"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                name="milestone_start_not_after_end",
+                condition=(models.Q(forecast_start_date__isnull=True)
+                           | models.Q(forecast_start_date__lte=models.F("forecast_date")))
+                & (models.Q(baseline_start_date__isnull=True)
+                   | models.Q(baseline_start_date__lte=models.F("baseline_date"))),
+            ),
+            # A milestone is one date; an activity has both its starts.
+            models.CheckConstraint(
+                name="milestone_starts_match_kind",
+                condition=(models.Q(kind="milestone", forecast_start_date__isnull=True,
+                                    baseline_start_date__isnull=True)
+                           | models.Q(kind="activity", forecast_start_date__isnull=False,
+                                      baseline_start_date__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="milestone_override_has_reason",
+                condition=models.Q(rag_override="") | ~models.Q(rag_override_reason=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def clean(self) -> None:
         errors = {}
+        noun = self.get_kind_display().lower()
         if self.status == self.Status.COMPLETE and not self.actual_date:
-            errors["actual_date"] = "Enter the date the milestone was met, or change its status."
+            errors["actual_date"] = f"Enter the date the {noun} was met, or change its status."
         if self.actual_date and self.status != self.Status.COMPLETE:
-            errors["status"] = "A milestone with an actual date is complete: set its status."
+            errors["status"] = f"A {noun} with an actual date is complete: set its status."
         if self.workstream_id and self.programme_id and (
             self.workstream.programme_id != self.programme_id
         ):
             errors["workstream"] = "Choose a workstream of this programme."
+        errors.update(self._date_errors())
+        if self.rag_override and not self.rag_override_reason.strip():
+            errors["rag_override_reason"] = "Enter the reason for the RAG override, or remove the override."
+        if (self.rag_override == Rag.GREEN and self.forecast_date
+                and self.is_late(timezone.localdate())):
+            errors["rag_override"] = (f"A {noun} past its forecast date that is not complete cannot be "
+                                      "Green: choose Amber or Red, or remove the override.")
         if errors:
             raise ValidationError(errors)
+
+    def _date_errors(self) -> dict[str, str]:
+        """An activity has a start and an end, the end not before the start; a milestone
+        has no start."""
+        errors = {}
+        if self.kind == self.Kind.ACTIVITY:
+            pairs = (("baseline_start_date", "baseline_date", "baseline"),
+                     ("forecast_start_date", "forecast_date", "forecast"))
+            for start_name, end_name, which in pairs:
+                start, end = getattr(self, start_name), getattr(self, end_name)
+                if start is None:
+                    errors[start_name] = f"Enter the activity's {which} start date."
+                elif end is not None and end < start:
+                    errors[end_name] = (f"The {which} end date must be the same as or after the "
+                                        f"{which} start date ({start.day} {start:%B %Y}).")
+        else:
+            for start_name, which in (("baseline_start_date", "baseline"), ("forecast_start_date", "forecast")):
+                if getattr(self, start_name) is not None:
+                    errors[start_name] = (f"A milestone has one date: leave the {which} start date empty, "
+                                          "or make it an activity.")
+        return errors
 
     def would_loop(self, dependencies) -> bool:
         """Whether depending on `dependencies` would make this milestone depend, directly
@@ -368,6 +612,54 @@ class Milestone(TimeStampedModel):
     def is_late(self, today: date) -> bool:
         """The lateness rule in Python, for rows already read; it must agree with `late_q`."""
         return not self.is_closed and self.forecast_date < today
+
+    @property
+    def is_activity(self) -> bool:
+        return self.kind == self.Kind.ACTIVITY
+
+    @property
+    def has_slipped(self) -> bool:
+        """Forecast later than the baseline, at either end."""
+        if self.forecast_date > self.baseline_date:
+            return True
+        return bool(self.forecast_start_date and self.baseline_start_date
+                    and self.forecast_start_date > self.baseline_start_date)
+
+    def derived_rag(self, today: date, *, late: bool | None = None) -> str:
+        """The RAG the dates and status give (the rule is in the class's docstring).
+        `late` is the database's answer when the row was read `with_lateness`."""
+        if self.is_closed:
+            return Rag.GREEN
+        if self.is_late(today) if late is None else late:
+            return Rag.RED
+        start_overdue = (self.forecast_start_date is not None and self.forecast_start_date < today
+                         and self.status == self.Status.NOT_STARTED)
+        if self.status == self.Status.AT_RISK or self.has_slipped or start_overdue:
+            return Rag.AMBER
+        return Rag.GREEN
+
+    def shown_rag(self, today: date, *, late: bool | None = None) -> str:
+        """The override where there is one, except that nothing late shows Green."""
+        derived = self.derived_rag(today, late=late)
+        if self.rag_override and not (self.rag_override == Rag.GREEN and derived == Rag.RED):
+            return self.rag_override
+        return derived
+
+    def override_in_force(self, today: date, *, late: bool | None = None) -> bool:
+        """Whether the override is what is shown (a Green one of a late item is not)."""
+        return bool(self.rag_override) and self.shown_rag(today, late=late) == self.rag_override
+
+    def read_rag(self, today: date) -> "Milestone":
+        """Set what the pages, exports and API show of the RAG on this row read from the
+        database: `rag_shown`, `rag_from_dates` (and their labels) and `rag_overridden`.
+        Uses `late` from `with_lateness` when the row has it, so the SQL rule decides."""
+        late = self.__dict__.get("late")
+        self.rag_from_dates = self.derived_rag(today, late=late)
+        self.rag_shown = self.shown_rag(today, late=late)
+        self.rag_overridden = self.override_in_force(today, late=late)
+        self.rag_from_dates_label = Rag(self.rag_from_dates).label
+        self.rag_shown_label = Rag(self.rag_shown).label
+        return self
 
 
 class Decision(TimeStampedModel):

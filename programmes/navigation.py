@@ -21,17 +21,20 @@ class NavSection:
     url_name: str
     order: int
     capability: Capability | None = None
+    # The name of a Programme property that must be true for the section to show, as
+    # "has_staff_transfer" for the TUPE pages ("": every programme).
+    requires: str = ""
 
 
 _sections: dict[str, NavSection] = {}
 
 
 def nav_section(key: str, label: str, url_name: str, *, order: int,
-                capability: Capability | None = None) -> NavSection:
+                capability: Capability | None = None, requires: str = "") -> NavSection:
     """Declare a section of the programme's navigation. Declaring the same section again
     (a module imported twice) is harmless; a different section under a key already taken,
     or at an order already taken, is a mistake and refused."""
-    section = NavSection(key, label, url_name, order, Capability(capability) if capability else None)
+    section = NavSection(key, label, url_name, order, Capability(capability) if capability else None, requires)
     known = _sections.get(key)
     if known == section:
         return section
@@ -56,5 +59,6 @@ def programme_nav(access, active: str) -> list[dict]:
     return [
         {"label": s.label, "url": reverse(s.url_name, args=[slug]), "active": s.key == active}
         for s in nav_sections()
-        if s.capability is None or access.can(s.capability)
+        if (s.capability is None or access.can(s.capability))
+        and (not s.requires or getattr(access.programme, s.requires))
     ]

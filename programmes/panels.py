@@ -21,5 +21,6 @@ def overview_panel(func: Panel) -> Panel:
 
 
 def overview_panels(*, programme, today: date) -> list[dict]:
-    """Every registered panel's content for `programme`, in registration order."""
-    return [panel(programme, today) for panel in _panels]
+    """Every registered panel's content for `programme`, in registration order; a panel
+    that does not apply to it (None) is left out."""
+    return [content for content in (panel(programme, today) for panel in _panels) if content]

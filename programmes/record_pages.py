@@ -54,6 +54,7 @@ class RecordPages:
     intro: str = ""
     columns: tuple = ()
     select_related: tuple[str, ...] = ()
+    prefetch_related: tuple = ()
     order_by: tuple[str, ...] = ()
     list_template: str = "programmes/resource_list.html"
     # Where the pages' words are not the ones made from `singular`.
@@ -69,12 +70,15 @@ class RecordPages:
     # The write service, taking (instance=, user=, reason=), for a record whose saving
     # does more than record_save.
     save: Callable[..., Model] = record_save
+    # The form's many-to-many fields, saved by the service with the record (record_save's m2m).
+    m2m: tuple[str, ...] = ()
 
     def url_name(self, step: str) -> str:
         return f"{self.namespace}:{self.key}_{step}"
 
     def queryset(self, programme):
-        qs = self.model.objects.filter(programme=programme).select_related(*self.select_related)
+        qs = (self.model.objects.filter(programme=programme).select_related(*self.select_related)
+              .prefetch_related(*self.prefetch_related))
         return qs.order_by(*self.order_by) if self.order_by else qs
 
     def record(self, access: ProgrammeAccess, pk: int) -> Model:
@@ -102,7 +106,9 @@ class RecordPages:
         done = self._done(slug)
         if request.method == "POST" and form.is_valid():
             reason = request.POST.get("change_reason") or f"{self._noun()} {'edited' if instance else 'added'}"
-            saved = self.save(instance=form.save(commit=False), user=request.user, reason=reason[:REASON_LENGTH])
+            links = {"m2m": {name: form.cleaned_data[name] for name in self.m2m}} if self.m2m else {}
+            saved = self.save(instance=form.save(commit=False), user=request.user, reason=reason[:REASON_LENGTH],
+                              **links)
             messages.success(request, self.saved_message(saved) if self.saved_message
                              else f"The {self.singular} has been saved.")
             return redirect(done)

@@ -5,11 +5,12 @@ from this."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.formats import percent
+from core.formats import long_date, money, percent
 from core.roles import Capability
 from programmes import forms as pf
 from programmes.models import (
     ConfidenceAssessment,
+    Contract,
     Decision,
     EngagementEvent,
     Lesson,
@@ -107,6 +108,30 @@ RESOURCES: dict[str, RecordPages] = {
                 Column("Order", _d("order"), numeric=True),
             ),
             select_related=("lead",),
+            edit_capability=Capability.EDIT_PROGRAMME,
+        ),
+        _record(
+            # Named in the singular (programmes:contract_list, contract_create, ...), as the
+            # first-run checklist links to it.
+            key="contract", model=Contract, form=pf.ContractForm, m2m=("services",),
+            singular="contract", plural="Contract register",
+            intro="Each contract or agreement the programme ends, lets or keeps. The last days to "
+                  "give notice, to extend, and for TUPE Employee Liability Information are worked "
+                  "out from its dates and move when they move.",
+            columns=(
+                Column("Contract", _d("title")),
+                Column("With", lambda o: o.counterparty or "—"),
+                Column("Services", lambda o: ", ".join(s.code for s in o.services.all()) or "—"),
+                Column("Starts", _d("start_date"), "date"),
+                Column("Ends", _d("end_date"), "date"),
+                Column("Notice by", _d("notice_deadline"), "date"),
+                Column("Extend by", _d("extension_deadline"), "date"),
+                Column("Annual value", lambda o: money(o.annual_value) if o.annual_value is not None else "—",
+                       numeric=True),
+                Column("Staff transfer", lambda o: long_date(o.transfer_date) if o.staff_transfer else "No"),
+                Column("ELI due", _d("eli_deadline"), "date"),
+            ),
+            select_related=("counterparty",), prefetch_related=("services",),
             edit_capability=Capability.EDIT_PROGRAMME,
         ),
         _record(

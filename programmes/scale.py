@@ -40,6 +40,7 @@ from core.roles import Role
 from programmes.demo import DEMO_USERS, WORKSTREAMS
 from programmes.models import (
     ConfidenceAssessment,
+    Contract,
     Decision,
     EngagementEvent,
     Lesson,
@@ -235,8 +236,7 @@ def scale_data_build(*, programmes: int, today: date) -> ScaleContext:
     built = Programme.objects.bulk_create([
         Programme(
             name=f"Scale programme {i}: Adult Social Care transfer",
-            slug=f"{SLUG_PREFIX}{i}", lead_organisation=council, outgoing_provider=provider,
-            contract_end_date=transfer - timedelta(days=1), transfer_date=transfer,
+            slug=f"{SLUG_PREFIX}{i}", lead_organisation=council, transfer_date=transfer,
             director="Director of Adult Social Services", contract_share=Decimal("58.50"),
             status=Programme.Status.MOBILISING,
             summary="Synthetic programme for benchmarks: bringing adult social care back in-house.",
@@ -245,11 +245,22 @@ def scale_data_build(*, programmes: int, today: date) -> ScaleContext:
     ])
     Programme.partners.through.objects.bulk_create(
         [Programme.partners.through(programme_id=p.pk, organisation_id=partner.pk) for p in built])
+    _contracts(built, provider)
     for i, programme in enumerate(built, start=1):
         ctx.programmes.append(_build_programme(i, programme, ctx))
     for step in _steps:
         step.build(ctx)
     return ctx
+
+
+def _contracts(programmes, provider) -> None:
+    """Each scale programme's one contract: with the provider, ending the day before the
+    transfer, under which staff transfer."""
+    Contract.objects.bulk_create([
+        Contract(programme=p, title="Community services contract", counterparty=provider,
+                 end_date=p.transfer_date - timedelta(days=1), notice_days=180, staff_transfer=True,
+                 transfer_date=p.transfer_date)
+        for p in programmes])
 
 
 @transaction.atomic
@@ -269,12 +280,12 @@ def scale_programme_add(*, milestones: int, today: date) -> Programme:
     transfer = today + timedelta(days=DAYS_TO_TRANSFER)
     [programme] = Programme.objects.bulk_create([Programme(
         name=f"Scale programme {index}: Adult Social Care transfer ({milestones} milestones)",
-        slug=f"{SLUG_PREFIX}{index}", lead_organisation=council, outgoing_provider=provider,
-        contract_end_date=transfer - timedelta(days=1), transfer_date=transfer,
+        slug=f"{SLUG_PREFIX}{index}", lead_organisation=council, transfer_date=transfer,
         director="Director of Adult Social Services", contract_share=Decimal("58.50"),
         status=Programme.Status.MOBILISING,
         summary="Synthetic programme for benchmarks: bringing adult social care back in-house.",
     )])
+    _contracts([programme], provider)
     _build_programme(index, programme, ctx, milestones=milestones)
     return programme
 
@@ -341,13 +352,9 @@ def _milestones(programme, workstreams, people, today, rng, *, count: int) -> li
                 else -rng.choice([3, 7, 14]) if roll < 0.35 else 0)
         forecast = baseline + timedelta(days=slip)
         status, actual = _status(forecast, today, rng)
-        late = status not in Milestone.CLOSED_STATUSES and forecast < today
-        at_risk = status == Milestone.Status.AT_RISK
-        rag = ("red" if late or (at_risk and slip > 14) else
-               "amber" if at_risk or (slip > 0 and status != Milestone.Status.COMPLETE) else "green")
         rows.append(Milestone(
             programme=programme, workstream=ws, title=title, baseline_date=baseline,
-            forecast_date=forecast, actual_date=actual, status=status, rag=rag,
+            forecast_date=forecast, actual_date=actual, status=status,
             owner=None if rng.random() < 0.1 else rng.choice([ws.lead, *people]),
             notes="Slipped: waiting on the provider." if slip > 28 else "",
         ))

@@ -16,15 +16,17 @@ from django.db.models import (
     Value,
     When,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import RowNumber
 
 from core.formats import long_date
-from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE
+from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE, contract_notice
 from programmes.access import programmes_for_user
 from programmes.council_lists import LISTS, council_list, use_counts
 from programmes.models import (
     ConfidenceAssessment,
+    Contract,
     Decision,
     Milestone,
     Programme,
@@ -76,23 +78,71 @@ def programme_cards(*, user, today: date) -> QuerySet[Programme]:
     """The programme list: each programme with its late and due-soon counts and its latest
     delivery confidence, in one query."""
     return with_card_figures(
-        programmes_for_user(user).select_related("lead_organisation", "outgoing_provider"), today=today,
-    ).order_by("transfer_date", "name")
+        programmes_for_user(user).select_related("lead_organisation")
+        .prefetch_related(contracts_prefetch()), today=today,
+    ).order_by(F("transfer_date").asc(nulls_last=True), "name")
 
 
-def derived_milestones(*, programme: Programme, decisions=None) -> list[DerivedMilestone]:
-    """The ELI deadline and, for each key decision, the last day to publish it on the
-    forward plan."""
-    items = [
-        DerivedMilestone(
-            key="eli-deadline",
-            title="TUPE Employee Liability Information due",
-            date=programme.eli_deadline,
-            workstream_kind=Workstream.Kind.HR,
-            source=f"{ELI_BEFORE_TRANSFER.words} before the transfer date "
-                   f"({long_date(programme.transfer_date)}), {ELI_BEFORE_TRANSFER.reference}",
-        )
-    ]
+def contracts_prefetch() -> Prefetch:
+    """A programme's contract register, each with its counterparty, in one query for any
+    number of programmes (Programme.outgoing_provider and contract_end_date read it)."""
+    return Prefetch("contracts", queryset=Contract.objects.select_related("counterparty"))
+
+
+def read_contracts(programme: Programme) -> None:
+    """Read the programme's contracts once (one query), so that its derived dates, its ELI
+    deadline and its timeline all use the same rows."""
+    prefetch_related_objects([programme], "contracts")
+
+
+def contract_register(*, programme: Programme) -> list[Contract]:
+    """The programme's contracts in end-date order, each with its counterparty and the ids
+    of the services it covers (`service_ids`), in two queries however many there are."""
+    contracts = list(programme.contracts.select_related("counterparty"))
+    links = Contract.services.through.objects.filter(contract__programme=programme).values_list(
+        "contract_id", "serviceinscope__code")
+    codes: dict[int, list[str]] = {}
+    for contract_id, code in links.order_by("serviceinscope__code"):
+        codes.setdefault(contract_id, []).append(code)
+    for c in contracts:
+        c.service_codes = codes.get(c.pk, [])
+    return contracts
+
+
+def contract_dates(contracts, *, staff_transfer: bool = True) -> list[DerivedMilestone]:
+    """Each contract's dates to act by: the last day to give notice to end it and to take
+    up an extension, and, where staff transfer under it, the ELI deadline (TUPE reg. 11).
+    `staff_transfer` False (a transformation) leaves out every TUPE date."""
+    items = []
+    for c in contracts:
+        if c.notice_deadline:
+            items.append(DerivedMilestone(
+                key=f"contract-notice-{c.pk}", title=f"Last day to give notice to end: {c.title}",
+                date=c.notice_deadline, workstream_kind=Workstream.Kind.PROCUREMENT,
+                source=f"{c.notice_days} days before the contract ends on {long_date(c.end_date)}, "
+                       f"{contract_notice(c.notice_days).reference}"))
+        if c.extension_deadline:
+            items.append(DerivedMilestone(
+                key=f"contract-extension-{c.pk}", title=f"Last day to extend: {c.title}",
+                date=c.extension_deadline, workstream_kind=Workstream.Kind.PROCUREMENT,
+                source=f"{c.extension_notice_days} days before the contract ends on {long_date(c.end_date)} "
+                       f"({c.extension_options}), {contract_notice(c.extension_notice_days).reference}"))
+        if staff_transfer and c.eli_deadline:
+            items.append(DerivedMilestone(
+                key=f"eli-deadline-{c.pk}", title=f"TUPE Employee Liability Information due: {c.title}",
+                date=c.eli_deadline, workstream_kind=Workstream.Kind.HR,
+                source=f"{ELI_BEFORE_TRANSFER.words} before staff transfer under it "
+                       f"({long_date(c.transfer_date)}), {ELI_BEFORE_TRANSFER.reference}"))
+    return items
+
+
+def derived_milestones(*, programme: Programme, decisions=None, contracts=None) -> list[DerivedMilestone]:
+    """Every date worked out from another: each contract's notice, extension and (where
+    staff transfer) ELI deadlines, and, for each key decision, the last day to publish it
+    on the forward plan."""
+    if contracts is None:
+        contracts = list(programme.contracts.all())
+    items = contract_dates(contracts, staff_transfer=programme.kind in Programme.KINDS_WITH_STAFF_TRANSFER)
     if decisions is None:
         decisions = programme.decisions.filter(key_decision=True)
     for d in decisions:
@@ -108,6 +158,35 @@ def derived_milestones(*, programme: Programme, decisions=None) -> list[DerivedM
             )
         )
     return sorted(items, key=lambda m: m.date)
+
+
+@dataclass(frozen=True)
+class ContractEvent:
+    """The next thing to happen under a contract, for the overview's countdown."""
+
+    date: date
+    what: str  # "ends", "last day to give notice to end it", ...
+    contract: Contract
+    days: int  # from today
+
+
+def next_contract_event(contracts, *, today: date) -> ContractEvent | None:
+    """The first of the contracts' ends, notice and extension deadlines and staff transfers
+    that is today or later, with the contract it belongs to."""
+    events = []
+    for c in contracts:
+        events.append((c.end_date, "ends", c))
+        if c.notice_deadline:
+            events.append((c.notice_deadline, "last day to give notice to end it", c))
+        if c.extension_deadline:
+            events.append((c.extension_deadline, "last day to extend it", c))
+        if c.staff_transfer and c.transfer_date:
+            events.append((c.transfer_date, "staff transfer", c))
+    upcoming = [e for e in events if e[0] >= today]
+    if not upcoming:
+        return None
+    when, what, contract = min(upcoming, key=lambda e: (e[0], e[2].end_date, e[2].pk))
+    return ContractEvent(when, what, contract, (when - today).days)
 
 
 @dataclass
@@ -198,9 +277,9 @@ def milestone_tracker(*, programme: Programme, filters: TrackerFilters, today: d
     qs = (Milestone.objects.filter(filters.q(today), programme=programme)
           .with_lateness(today).select_related("workstream", "owner")
           # What a row and the timeline show: not the notes, nor the owner's password hash.
-          .only("title", "status", "rag", "baseline_date", "forecast_date", "actual_date",
-                "programme_id", "workstream__name", "owner__username", "owner__first_name",
-                "owner__last_name"))
+          .only("kind", "title", "status", "rag_override", "rag_override_reason", "baseline_start_date",
+                "baseline_date", "forecast_start_date", "forecast_date", "actual_date", "programme_id",
+                "workstream__name", "owner__username", "owner__first_name", "owner__last_name"))
     pages = 1
     if filters.workstream:
         pages = max(1, -(-total // TRACKER_PAGE_ROWS))
@@ -214,6 +293,7 @@ def milestone_tracker(*, programme: Programme, filters: TrackerFilters, today: d
                     .filter(rank__lte=TRACKER_SECTION_ROWS).order_by("workstream_id", "rank"))
     by_workstream: dict[int, list[Milestone]] = {}
     for m in rows:
+        m.read_rag(today)
         by_workstream.setdefault(m.workstream_id, []).append(m)
     sections = [TrackerSection(w, w.matching, w.late_matching, by_workstream.get(w.pk, []))
                 for w in workstreams if w.matching]
@@ -261,6 +341,8 @@ class Overview:
     members: list
     services: list
     partners: list
+    contracts: list
+    next_event: ContractEvent | None
 
 
 def programme_overview(*, programme: Programme, today: date) -> Overview:
@@ -288,6 +370,7 @@ def programme_overview(*, programme: Programme, today: date) -> Overview:
         )
     )
     counts = {name: sum(getattr(w, name) for w in workstreams) for name in ("total", "done", "late", "due")}
+    contracts = contract_register(programme=programme)
     return Overview(
         milestone_total=counts["total"],
         complete=counts["done"],
@@ -295,7 +378,7 @@ def programme_overview(*, programme: Programme, today: date) -> Overview:
         due_soon_count=counts["due"],
         late=late,
         due_soon=due,
-        derived=derived_milestones(programme=programme, decisions=all_key),
+        derived=derived_milestones(programme=programme, decisions=all_key, contracts=contracts),
         latest_confidence=confidence[0] if confidence else None,
         confidence_history=confidence,
         decisions=decisions,
@@ -303,6 +386,8 @@ def programme_overview(*, programme: Programme, today: date) -> Overview:
         members=list(programme.memberships.select_related("user").order_by("role")),
         services=list(programme.services.all()),
         partners=list(programme.partners.all()),
+        contracts=contracts,
+        next_event=next_contract_event(contracts, today=today),
     )
 
 
@@ -314,6 +399,7 @@ def plan_rows(*, programme: Programme):
         .prefetch_related(Prefetch("depends_on", queryset=Milestone.objects.only("id", "title")))
         .order_by("forecast_date", "title")
     )
+    read_contracts(programme)
     derived = derived_milestones(programme=programme, decisions=list(key_decisions(programme=programme)))
     return milestones, derived
 

@@ -3,9 +3,10 @@ it and why in the history."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from programmes.council_lists import LISTS, council_list, values_in_use
-from programmes.models import CouncilListValue, Milestone, Organisation
+from programmes.models import CouncilListValue, Milestone, Organisation, Rag
 
 
 def _save_with_history(instance: Model, *, user, reason: str) -> None:
@@ -35,15 +36,18 @@ def record_delete(*, instance: Model, user, reason: str) -> None:
 @transaction.atomic
 def milestone_set_status(*, milestone: Milestone, status: str, user, actual_date=None) -> Milestone:
     """Move a milestone to `status`. Completing it records today as the actual date
-    unless one is given; reopening it clears the actual date."""
-    from django.utils import timezone
-
+    unless one is given; reopening it clears the actual date. Reopening one that is past its
+    forecast date removes a Green override, which nothing late may have."""
     milestone.status = status
+    reason = f"Status set to {milestone.get_status_display()}"
     if status == Milestone.Status.COMPLETE:
         milestone.actual_date = actual_date or milestone.actual_date or timezone.localdate()
     else:
         milestone.actual_date = None
-    _save_with_history(milestone, user=user, reason=f"Status set to {milestone.get_status_display()}")
+        if milestone.rag_override == Rag.GREEN and milestone.is_late(timezone.localdate()):
+            _clear_override(milestone)
+            reason += "; Green RAG override removed, as it is late"
+    _save_with_history(milestone, user=user, reason=reason[:100])
     return milestone
 
 
@@ -108,3 +112,26 @@ def council_list_value_remove(*, council: Organisation, key: str, value: str, us
         raise ValidationError(f"{row.label} is used by {used} record{'s' * (used != 1)}, so it cannot be "
                               "removed. Retire it instead: it will not be offered for new records.")
     record_delete(instance=row, user=user, reason=f"Removed from {LISTS[key].name.lower()}")
+
+
+def _clear_override(milestone: Milestone) -> None:
+    milestone.rag_override = ""
+    milestone.rag_override_reason = ""
+    milestone.rag_override_by = None
+    milestone.rag_override_at = None
+
+
+@transaction.atomic
+def milestone_save(*, instance: Milestone, user, reason: str, m2m: dict | None = None) -> Milestone:
+    """Validate and save a milestone or activity as record_save does, noting who set its
+    RAG override and when whenever the override or its reason changes (and forgetting
+    them when the override is removed), so the tracker and the API can say so."""
+    if not instance.rag_override:
+        _clear_override(instance)
+    else:
+        stored = (Milestone.objects.filter(pk=instance.pk).values("rag_override", "rag_override_reason").first()
+                  if instance.pk else None)
+        if stored != {"rag_override": instance.rag_override, "rag_override_reason": instance.rag_override_reason}:
+            instance.rag_override_by = user
+            instance.rag_override_at = timezone.now()
+    return record_save(instance=instance, user=user, reason=reason, m2m=m2m)

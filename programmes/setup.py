@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from core.roles import Capability, roles_in_words
 from programmes.access import ProgrammeAccess
+from programmes.models import Programme
 from programmes.selectors import Overview
 
 
@@ -47,7 +48,10 @@ def setup_steps(*, access: ProgrammeAccess, overview: Overview) -> list[SetupSte
     return [
         _step(access, title="Set the programme’s dates", url_name="programmes:edit",
               capability=Capability.EDIT_PROGRAMME,
-              done=programme.contract_end_date is not None and programme.transfer_date is not None,
+              # A contract in the register gives the end date; a go-live day is needed only
+              # where the kind moves the service (Programme.KINDS_WITH_TRANSFER_DAY).
+              done=bool(overview.contracts) and (programme.transfer_date is not None
+                                                 or programme.kind not in Programme.KINDS_WITH_TRANSFER_DAY),
               hint="When the contract ends and the new service goes live."),
         _step(access, title="Add the services and contracts in scope", url_name="programmes:services_create",
               capability=Capability.EDIT_PROGRAMME, done=bool(overview.services),

@@ -35,11 +35,13 @@ COLOURS = {
 @dataclass
 class _Mark:
     lane: str
-    when: date
+    when: date  # a milestone's date, an activity's end
     baseline: date | None
     label: str
     state: str
     symbol: str
+    start: date | None = None  # an activity's start: drawn as a bar from here to `when`
+    baseline_start: date | None = None
 
 
 def _state(m: Milestone, today: date) -> tuple[str, str]:
@@ -70,22 +72,27 @@ WINDOW_AFTER_TRANSFER = timedelta(days=75)
 def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
                  width: int = 1100, whole: bool = False, total: int | None = None) -> SafeString:
     """Draw lanes by workstream, each milestone at its forecast date with a line back to
-    its baseline when it has slipped; today, the ELI deadline and transfer day as lines.
+    its baseline when it has slipped, and each activity as a bar from its start to its end
+    with its baseline period as a dashed line under it; today, the ELI deadline and transfer
+    day as lines.
     `total` is how many milestones the plan has when `milestones` are only those the page
     lists (the tracker's first rows of each workstream)."""
     window_start = None if whole else today - WINDOW_BEFORE_TODAY
-    window_end = None if whole else max(programme.transfer_date, today) + WINDOW_AFTER_TRANSFER
+    window_end = None if whole else max(programme.transfer_date or today, today) + WINDOW_AFTER_TRANSFER
     hidden = 0
     lanes: dict[str, list[_Mark]] = {ws.name: [] for ws in workstreams}
     kind_to_lane = {ws.kind: ws.name for ws in workstreams}
     for m in milestones:
         state, symbol = _state(m, today)
         when = m.actual_date or m.forecast_date
-        if window_start and not window_start <= when <= window_end:
+        start = min(m.forecast_start_date, when) if m.forecast_start_date else None
+        # An activity is drawn if any of it falls in the window (clipped to it below).
+        if window_start and not (window_start <= when and (start or when) <= window_end):
             hidden += 1
             continue
         lanes.setdefault(m.workstream.name, []).append(
-            _Mark(m.workstream.name, when, m.baseline_date, m.title, state, symbol)
+            _Mark(m.workstream.name, when, m.baseline_date, m.title, state, symbol, start,
+                  m.baseline_start_date if start else None)
         )
     for d in derived:
         if window_start and not window_start <= d.date <= window_end:
@@ -93,14 +100,14 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
             continue
         lane = kind_to_lane.get(d.workstream_kind) or "Derived dates"
         lanes.setdefault(lane, []).append(_Mark(lane, d.date, None, d.title, "derived", "◆"))
-    lanes = {k: sorted(v, key=lambda x: x.when) for k, v in lanes.items() if v}
+    lanes = {k: sorted(v, key=lambda x: x.start or x.when) for k, v in lanes.items() if v}
 
-    dates = [today, programme.transfer_date, programme.eli_deadline]
+    eli_deadline = programme.eli_deadline
+    # A programme with no transfer (a transformation) has neither line to draw.
+    dates = [d for d in (today, programme.transfer_date, eli_deadline) if d]
     for marks in lanes.values():
         for mk in marks:
-            dates.append(mk.when)
-            if mk.baseline:
-                dates.append(mk.baseline)
+            dates.extend(d for d in (mk.when, mk.baseline, mk.start, mk.baseline_start) if d)
     start = min(dates) - timedelta(days=10)
     end = max(dates) + timedelta(days=45)
     if window_start:
@@ -110,7 +117,8 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
     x_of_day = linear(0, span, LEFT, LEFT + plot_w)
 
     def x(d: date) -> float:
-        return round(x_of_day((d - start).days), 1)
+        # Clamped, so an activity that starts before the window is drawn from its edge.
+        return round(x_of_day(min(max((d - start).days, 0), span)), 1)
 
     # Pack labels into sub-rows so that none overlaps another.
     lane_rows: dict[str, list[tuple[_Mark, int]]] = {}
@@ -119,7 +127,7 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
         placed = []
         for mk in marks:
             text = _short(mk)
-            x0 = x(mk.when) - 6
+            x0 = x(mk.start or mk.when) - 6
             x1 = x(mk.when) + 10 + len(text) * CHAR_W
             for i, row_end in enumerate(row_ends):
                 if x0 > row_end:
@@ -138,8 +146,11 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
     n_ms = len(milestones)
     drawn = (f"{n_ms} milestones" if total is None or total == n_ms else
              f"{n_ms} of the {total} milestones (those the plan below lists)")
-    desc = (f"{drawn} by workstream from {start:%B %Y} to {end:%B %Y}. Transfer day is "
-            f"{programme.transfer_date:%-d %B %Y}; today is {today:%-d %B %Y}."
+    n_bars = sum(1 for m in milestones if m.forecast_start_date)
+    if n_bars:
+        drawn += f", of which {n_bars} {'is an activity' if n_bars == 1 else 'are activities'} drawn as bars,"
+    transfer = f"Transfer day is {programme.transfer_date:%-d %B %Y}; t" if programme.transfer_date else "T"
+    desc = (f"{drawn} by workstream from {start:%B %Y} to {end:%B %Y}. {transfer}oday is {today:%-d %B %Y}."
             f"{f' {hidden} dates outside this window are not drawn.' if hidden else ''}"
             f"{' The table lists every milestone.' if total is None else ''}")
     out: list[str] = [tag("rect", x=0, y=0, width=width, height=height, fill=WHITE)]
@@ -158,10 +169,10 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
     # Labels sit on three rows under the lanes, so that close dates do not collide.
     for row, (when, label, colour, dash) in enumerate((
         (today, "Today", COLOURS["text"], "4 3"),
-        (programme.eli_deadline, "ELI deadline", COLOURS["derived"], "2 2"),
+        (eli_deadline, "ELI deadline", COLOURS["derived"], "2 2"),
         (programme.transfer_date, "Transfer day", COLOURS["late"], ""),
     )):
-        if not start <= when <= end:
+        if when is None or not start <= when <= end:
             continue
         xl = x(when)
         label_y = lanes_end + 16 + row * 15
@@ -182,6 +193,9 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
             cy = y + LANE_PAD + row * SUB_ROW + SUB_ROW / 2
             cx = x(mk.when)
             colour = COLOURS[mk.state]
+            if mk.start:
+                out.append(_bar(mk, x, cy, colour))
+                continue
             if mk.baseline and mk.baseline != mk.when:
                 bx = x(mk.baseline)
                 out.append(tag("line", x1=bx, y1=cy, x2=cx, y2=cy, stroke=COLOURS["baseline"], stroke_width=1,
@@ -200,6 +214,23 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
                desc_id="timeline-desc", class_="app-timeline", role="img", viewBox=f"0 0 {width} {height}",
                width="100%", aria_labelledby="timeline-title timeline-desc",
                font_family="system-ui, Arial, sans-serif")
+
+
+def _bar(mk: _Mark, x, cy: float, colour: str) -> str:
+    """An activity: a bar from its start to its end, its baseline period a dashed line
+    under it, its label (with its state in words) after its end."""
+    x0, x1 = x(mk.start), x(mk.when)
+    parts = []
+    if mk.baseline_start and (mk.baseline_start, mk.baseline) != (mk.start, mk.when):
+        parts.append(tag("line", x1=x(mk.baseline_start), y1=cy + 6, x2=x(mk.baseline), y2=cy + 6,
+                         stroke=COLOURS["baseline"], stroke_width=1.5, stroke_dasharray="3 2"))
+    baseline = (f" (baseline {mk.baseline_start:%-d %b %Y} to {mk.baseline:%-d %b %Y})"
+                if mk.baseline_start and (mk.baseline_start, mk.baseline) != (mk.start, mk.when) else "")
+    return "".join(parts) + tag(
+        "g", tag("title", f"{escape(mk.label)}: {mk.start:%-d %b %Y} to {mk.when:%-d %b %Y}{baseline}")
+        + tag("rect", x=x0, y=cy - 5, width=max(x1 - x0, 3), height=10, rx=2, fill=colour,
+              class_="app-timeline__bar")
+        + tag("text", escape(_short(mk)), x=x1 + 5, y=cy + 4, font_size=11, fill=COLOURS["text"]))
 
 
 def _clip(text: str, n: int) -> str:

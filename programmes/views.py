@@ -37,6 +37,7 @@ from programmes.services import (
     council_list_value_add,
     council_list_value_change,
     council_list_value_remove,
+    milestone_save,
     milestone_set_status,
     record_delete,
     record_save,
@@ -166,6 +167,7 @@ def milestone_tracker(request: HttpRequest, slug: str) -> HttpResponse:
     raw_page = request.GET.get("page", "")
     plan = selectors.milestone_tracker(programme=programme, filters=filters, today=now,
                                        page=int(raw_page) if raw_page.isdigit() else 1)
+    selectors.read_contracts(programme)  # once, for the derived dates and the timeline's lines
     rows = plan.rows
     derived = [] if filters.narrowed else selectors.derived_milestones(
         programme=programme, decisions=list(selectors.key_decisions(programme=programme)))
@@ -198,7 +200,7 @@ def milestone_tracker(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _milestone(access: ProgrammeAccess, pk: int) -> Milestone:
     return get_object_or_404(
-        Milestone.objects.select_related("workstream", "owner"), pk=pk,
+        Milestone.objects.select_related("workstream", "owner", "rag_override_by"), pk=pk,
         programme=access.programme)
 
 
@@ -207,6 +209,7 @@ def _milestone(access: ProgrammeAccess, pk: int) -> Milestone:
 def milestone_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug)
     m = _milestone(access, pk)
+    m.read_rag(today())
     deps = list(m.depends_on.select_related("workstream").order_by("forecast_date"))
     dependents = list(m.dependents.select_related("workstream").order_by("forecast_date"))
     behind = [d for d in deps if d.forecast_date > m.forecast_date and not d.is_closed]
@@ -225,14 +228,14 @@ def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
     instance = _milestone(access, pk) if pk else None
     form = MilestoneForm(request.POST or None, instance=instance, programme=access.programme)
     if request.method == "POST" and form.is_valid():
-        m = record_save(
+        m = milestone_save(
             instance=form.save(commit=False), user=request.user,
             reason=request.POST.get("change_reason") or (
                 "Milestone edited" if instance else "Milestone added"),
             m2m={"depends_on": form.cleaned_data["depends_on"]})
         messages.success(request, f"Milestone “{m.title}” saved.")
         return redirect("programmes:milestone_detail", slug, m.pk)
-    heading = "Edit milestone" if instance else "Add a milestone"
+    heading = f"Edit {instance.get_kind_display().lower()}" if instance else "Add a milestone or activity"
     cancel = (reverse("programmes:milestone_detail", args=[slug, pk]) if pk
               else reverse("programmes:tracker", args=[slug]))
     return render(request, "programmes/form.html", programme_context(

@@ -11,6 +11,7 @@ from core.roles import Role
 from finance.models import BudgetVersion, FundingSource, Kpi
 from programmes.models import (
     ConfidenceAssessment,
+    Contract,
     CouncilAdministrator,
     Decision,
     EngagementEvent,
@@ -53,12 +54,33 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Programme {n}")
     slug = factory.Sequence(lambda n: f"programme-{n}")
     lead_organisation = factory.SubFactory(OrganisationFactory)
-    contract_end_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=119))
     transfer_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=120))
+
+    @factory.post_generation
+    def contract(self, create, extracted, **kwargs):
+        """Today's usual shape: one contract with an outgoing provider, ending the day before
+        the transfer, under which staff transfer. `contract=False` makes none."""
+        if not create or extracted is False or self.transfer_date is None:
+            return
+        staff = self.kind in Programme.KINDS_WITH_STAFF_TRANSFER
+        ContractFactory(programme=self, end_date=self.transfer_date - timedelta(days=1),
+                        staff_transfer=staff, transfer_date=self.transfer_date if staff else None, **kwargs)
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    programme = factory.SubFactory(ProgrammeFactory, contract=False)
+    title = factory.Sequence(lambda n: f"Contract {n}")
+    counterparty = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.OUTGOING_PROVIDER,
+                                      name=factory.Sequence(lambda n: f"Provider {n}"))
+    end_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=119))
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

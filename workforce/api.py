@@ -15,8 +15,9 @@ from rest_framework.views import APIView
 from core.concurrency import VersionedSchema, as_stored, if_match_conflict, locked_copy, with_etag
 from core.formats import decimal_text
 from core.roles import Capability
-from programmes.access import ProgrammeAccess, programme_access
+from programmes.access import ProgrammeAccess
 from workforce import reporting, selectors
+from workforce.access import workforce_access
 from workforce.models import EmployeeRecord, Readiness
 from workforce.services import personal_data_viewed, readiness_save
 
@@ -40,7 +41,7 @@ class WorkforceAPIView(APIView):
     capability = Capability.VIEW
 
     def access(self, request, slug: str, capability: Capability | None = None) -> ProgrammeAccess:
-        return programme_access(request.user, slug, capability or self.capability)
+        return workforce_access(request.user, slug, capability or self.capability)
 
     @staticmethod
     def personal(access: ProgrammeAccess) -> bool:

@@ -15,5 +15,6 @@ class WorkforceConfig(AppConfig):
 
         upload_spec(ROSTER_SPEC)
         upload_spec(READINESS_SPEC)
-        # The team summary, which every member may see (its people pages are HR's only).
-        nav_section("workforce", "Workforce", "workforce:summary", order=110)
+        # The team summary, which every member may see (its people pages are HR's only),
+        # where staff transfer at all.
+        nav_section("workforce", "Workforce", "workforce:summary", order=110, requires="has_staff_transfer")

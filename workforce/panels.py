@@ -12,9 +12,12 @@ from workforce.models import EmployeeRecord, Readiness
 
 
 @overview_panel
-def workforce_overview_panel(programme, today: date) -> dict:
+def workforce_overview_panel(programme, today: date) -> dict | None:
     """Headcount, FTE and vacancies on the latest version, and the share of its people on
-    the council's payroll. Always three queries, with or without a roster."""
+    the council's payroll. Always three queries, with or without a roster; none, and no
+    panel, where no staff transfer."""
+    if not programme.has_staff_transfer:
+        return None
     roster = selectors.latest_roster(programme=programme)
     rows = list(EmployeeRecord.objects.filter(roster=roster).order_by().values(
         "team_id", "team__name", "team__service_line", "fte", "is_vacancy", "terms", "pension_scheme",

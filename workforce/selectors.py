@@ -18,18 +18,26 @@ from workforce.models import (
 )
 
 
+def _sharing(programme: Programme, rosters_: list[TransferRoster]) -> list[TransferRoster]:
+    """The caller's copy of the programme on every roster, so that their lateness against
+    its ELI deadline (read from its contracts) is worked out once, not once a roster."""
+    for r in rosters_:
+        r.programme = programme
+    return rosters_
+
+
 def rosters(*, programme: Programme) -> list[TransferRoster]:
     """The versions, newest first, each with its headcount, FTE and vacancies: one query."""
-    return list(TransferRoster.objects.filter(programme=programme).select_related("programme").annotate(
+    return _sharing(programme, list(TransferRoster.objects.filter(programme=programme).annotate(
         people=Count("records", filter=Q(records__is_vacancy=False)),
         people_fte=Sum("records__fte", filter=Q(records__is_vacancy=False)),
         vacancy_count=Count("records", filter=Q(records__is_vacancy=True)),
-    ).order_by("-version"))
+    ).order_by("-version")))
 
 
 def roster_versions(*, programme: Programme) -> list[TransferRoster]:
     """The versions, newest first, without their counts (for choosing two to compare)."""
-    return list(TransferRoster.objects.filter(programme=programme).select_related("programme").order_by("-version"))
+    return _sharing(programme, list(TransferRoster.objects.filter(programme=programme).order_by("-version")))
 
 
 def version_counts(rosters_: list[TransferRoster]) -> dict[int, tuple[int, Decimal, int]]:
@@ -37,13 +45,13 @@ def version_counts(rosters_: list[TransferRoster]) -> dict[int, tuple[int, Decim
 
 
 def latest_roster(*, programme: Programme) -> TransferRoster | None:
-    return (TransferRoster.objects.filter(programme=programme).select_related("programme")
-            .order_by("-version").first())
+    roster = TransferRoster.objects.filter(programme=programme).order_by("-version").first()
+    return _sharing(programme, [roster])[0] if roster else None
 
 
 def roster_by_version(*, programme: Programme, version: int) -> TransferRoster | None:
-    return (TransferRoster.objects.filter(programme=programme, version=version).select_related("programme")
-            .first())
+    roster = TransferRoster.objects.filter(programme=programme, version=version).first()
+    return _sharing(programme, [roster])[0] if roster else None
 
 
 def people(*, roster: TransferRoster, team: int | None = None) -> list[EmployeeRecord]:

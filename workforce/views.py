@@ -17,11 +17,12 @@ from core.exports import xlsx_bytes
 from core.models import Upload
 from core.roles import Capability
 from core.uploads import UploadError, upload_inspect, uploads_for
-from programmes.access import ProgrammeAccess, programme_access
+from programmes.access import ProgrammeAccess
 from programmes.services import record_save
 from programmes.upload_pages import UploadPages, views_by_kind
 from programmes.views import programme_context, today
 from workforce import eli_workbook, reporting, selectors
+from workforce.access import workforce_access
 from workforce.forms import (
     EmployeeRecordForm,
     EstablishmentForm,
@@ -73,7 +74,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 @login_required
 @require_safe
 def summary(request: HttpRequest, slug: str) -> HttpResponse:
-    access = programme_access(request.user, slug)
+    access = workforce_access(request.user, slug)
     roster = selectors.latest_roster(programme=access.programme)
     summary_ = reporting.team_summary(roster, personal=_personal(access))
     return render(request, "workforce/summary.html", _ctx(
@@ -83,7 +84,7 @@ def summary(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def breakdowns(request: HttpRequest, slug: str) -> HttpResponse:
-    access = programme_access(request.user, slug)
+    access = workforce_access(request.user, slug)
     roster = selectors.latest_roster(programme=access.programme)
     return render(request, "workforce/breakdowns.html", _ctx(
         access, "breakdowns", roster=roster, breakdowns=reporting.breakdowns(roster, personal=_personal(access))))
@@ -92,7 +93,7 @@ def breakdowns(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def versions(request: HttpRequest, slug: str) -> HttpResponse:
-    access = programme_access(request.user, slug)
+    access = workforce_access(request.user, slug)
     rosters = selectors.rosters(programme=access.programme)
     rows = reporting.version_rows(rosters, selectors.version_counts(rosters), personal=_personal(access))
     return render(request, "workforce/versions.html", _ctx(
@@ -107,7 +108,7 @@ def _int(raw) -> int | None:
 @login_required
 @require_safe
 def difference(request: HttpRequest, slug: str) -> HttpResponse:
-    access = programme_access(request.user, slug)
+    access = workforce_access(request.user, slug)
     rosters = selectors.roster_versions(programme=access.programme)
     by_version = {r.version: r for r in rosters}
     newer = by_version.get(_int(request.GET.get("to"))) or (rosters[0] if rosters else None)
@@ -126,7 +127,7 @@ def difference(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def readiness(request: HttpRequest, slug: str) -> HttpResponse:
-    access = programme_access(request.user, slug)
+    access = workforce_access(request.user, slug)
     roster = selectors.latest_roster(programme=access.programme)
     personal = _personal(access)
     table = reporting.readiness_by_team(access.programme, roster, personal=personal, today=today())
@@ -149,7 +150,7 @@ def _check_labels() -> list[str]:
 @login_required
 @require_safe
 def restructures(request: HttpRequest, slug: str) -> HttpResponse:
-    access = programme_access(request.user, slug)
+    access = workforce_access(request.user, slug)
     return render(request, "workforce/restructures.html", _ctx(
         access, "restructures", establishments=selectors.establishments(programme=access.programme)))
 
@@ -157,7 +158,7 @@ def restructures(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def establishment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug)
+    access = workforce_access(request.user, slug)
     found = selectors.establishment_for(programme=access.programme, pk=pk)
     if found is None:
         raise Http404("No such establishment")
@@ -169,7 +170,7 @@ def establishment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_safe
 def export(request: HttpRequest, slug: str) -> HttpResponse:
     """The aggregate workbook: the same suppressed figures as the pages, for every role."""
-    access = programme_access(request.user, slug, Capability.EXPORT)
+    access = workforce_access(request.user, slug, Capability.EXPORT)
     personal = _personal(access)
     roster = selectors.latest_roster(programme=access.programme)
     rows = reporting.roster_rows(roster)
@@ -203,7 +204,7 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def people(request: HttpRequest, slug: str, version: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.VIEW_PERSONAL_DATA)
+    access = workforce_access(request.user, slug, Capability.VIEW_PERSONAL_DATA)
     roster = _version(access, version)
     team = _int(request.GET.get("team"))
     records = selectors.people(roster=roster, team=team)
@@ -217,7 +218,7 @@ def people(request: HttpRequest, slug: str, version: int) -> HttpResponse:
 @login_required
 @require_safe
 def people_export(request: HttpRequest, slug: str, version: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.VIEW_PERSONAL_DATA)
+    access = workforce_access(request.user, slug, Capability.VIEW_PERSONAL_DATA)
     roster = _version(access, version)
     records = selectors.people(roster=roster)
     personal_data_viewed(programme=access.programme, user=request.user, roster=roster,
@@ -245,7 +246,7 @@ def _record(access: ProgrammeAccess, pk: int):
 @login_required
 @require_safe
 def person(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.VIEW_PERSONAL_DATA)
+    access = workforce_access(request.user, slug, Capability.VIEW_PERSONAL_DATA)
     record = _record(access, pk)
     personal_data_viewed(programme=access.programme, user=request.user, record=record, what="Person's record")
     return render(request, "workforce/person.html", _ctx(
@@ -258,7 +259,7 @@ def person(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @atomic_post  # the version check locks the row until the save
 def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
+    access = workforce_access(request.user, slug, Capability.EDIT_WORKFORCE)
     access.require(Capability.VIEW_PERSONAL_DATA)
     record = _record(access, pk)
     form = EmployeeRecordForm(request.POST or None, instance=record, programme=access.programme,
@@ -280,7 +281,7 @@ def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @atomic_post  # the version check locks the row until the save
 def readiness_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
+    access = workforce_access(request.user, slug, Capability.EDIT_WORKFORCE)
     record = _record(access, pk)
     current = selectors.readiness_of(programme=access.programme, employee_ref=record.employee_ref)
     form = ReadinessForm(request.POST or None, instance=current)
@@ -297,7 +298,7 @@ def readiness_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def access_log(request: HttpRequest, slug: str) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.VIEW_PERSONAL_DATA)
+    access = workforce_access(request.user, slug, Capability.VIEW_PERSONAL_DATA)
     views_ = list(PersonalDataView.objects.filter(programme=access.programme)
                   .select_related("user", "roster", "record").order_by("-viewed_at", "-pk")[:200])
     return render(request, "workforce/access_log.html", _ctx(access, "settings", views=views_))
@@ -309,7 +310,7 @@ def access_log(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @atomic_post  # the version check locks the row until the save
 def settings(request: HttpRequest, slug: str) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
+    access = workforce_access(request.user, slug, Capability.EDIT_WORKFORCE)
     current = WorkforceSettings.objects.filter(programme=access.programme).first()
     form = WorkforceSettingsForm(request.POST or None, instance=current or WorkforceSettings(
         programme=access.programme))
@@ -324,7 +325,7 @@ def settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _simple_create(request, slug, form_class, heading, submit, reason):
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
+    access = workforce_access(request.user, slug, Capability.EDIT_WORKFORCE)
     form = form_class(request.POST or None, programme=access.programme)
     if request.method == "POST" and form.is_valid():
         record_save(instance=form.save(commit=False), user=request.user, reason=reason)
@@ -350,7 +351,7 @@ def pay_scale_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def establishment_create(request: HttpRequest, slug: str) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
+    access = workforce_access(request.user, slug, Capability.EDIT_WORKFORCE)
     form = EstablishmentForm(request.POST or None, programme=access.programme)
     if request.method == "POST" and form.is_valid():
         found = record_save(instance=form.save(commit=False), user=request.user, reason="Establishment proposed")
@@ -364,7 +365,7 @@ def establishment_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @atomic_post  # the version check locks the row until the save
 def establishment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
+    access = workforce_access(request.user, slug, Capability.EDIT_WORKFORCE)
     found = selectors.establishment_for(programme=access.programme, pk=pk)
     if found is None:
         raise Http404("No such establishment")
@@ -433,7 +434,7 @@ def _pages(kind: str) -> WorkforceUploadPages:
 def upload_teams(request: HttpRequest, slug: str, kind: str, upload_pk: int) -> HttpResponse:
     """Create the unknown teams the HR lead ticked on the preview, then check again."""
     pages = _pages(kind)
-    access = programme_access(request.user, slug, pages.capability)
+    access = workforce_access(request.user, slug, pages.capability)
     found = pages.upload_for(access, upload_pk)
     kwargs = pages.form_kwargs(access.programme)
     try:
@@ -457,7 +458,7 @@ def upload_teams(request: HttpRequest, slug: str, kind: str, upload_pk: int) -> 
 @require_safe
 def uploads(request: HttpRequest, slug: str) -> HttpResponse:
     """Both kinds' uploads on one page, each with its Discard and Roll back buttons."""
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
+    access = workforce_access(request.user, slug, Capability.EDIT_WORKFORCE)
     listed = {f"{kind}_uploads": pages.with_discard_urls(slug, uploads_for(access.programme, kind=pages.kind))
               for kind, pages in UPLOAD_PAGES.items()}
     return render(request, "workforce/uploads.html", _ctx(
@@ -468,7 +469,7 @@ def uploads(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def upload_rollback(request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
     """Roll back an upload of either kind (one URL serves both, as the list shows both)."""
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
+    access = workforce_access(request.user, slug, Capability.EDIT_WORKFORCE)
     for pages in UPLOAD_PAGES.values():
         if uploads_for(access.programme, kind=pages.kind).filter(pk=upload_pk).exists():
             return pages.rollback(request, slug, upload_pk)
@@ -479,7 +480,7 @@ def upload_rollback(request: HttpRequest, slug: str, upload_pk: int) -> HttpResp
 @require_safe
 def template(request: HttpRequest, slug: str) -> HttpResponse:
     """The example ELI workbook (invented people), made by the same code as the demo's."""
-    access = programme_access(request.user, slug, Capability.EDIT_WORKFORCE)
+    access = workforce_access(request.user, slug, Capability.EDIT_WORKFORCE)
     rows = eli_workbook.first_version(access.programme.transfer_date)
     return _xlsx(eli_workbook.workbook_bytes(rows), "eli-template.xlsx")
 

@@ -2,11 +2,14 @@
 business_cases.models.APPENDICES)."""
 from __future__ import annotations
 
+from datetime import date
+
 from business_cases.papers.data import PaperData
 from business_cases.papers.formatting import TONE, _suppression_note
 from business_cases.papers.sections import RISK_HEADERS, _risk_row
 from core.documents import Cell, Figure, Items, Para, Section, Table
 from core.formats import long_date, money, number, percent
+from programmes.models import Rag
 from programmes.timeline import timeline_svg
 
 # Appendices -----------------------------------------------------------------------------------
@@ -127,20 +130,29 @@ def _appendix_risks(s: Section, data: PaperData) -> None:
                            for r in data.open_risks)))
 
 
+def _rag_cell(rag: str) -> Cell:
+    """A milestone's RAG as the tracker shows it (Milestone.shown_rag)."""
+    return Cell(Rag(rag).label, TONE.get(rag, "neutral"))
+
+
 def _appendix_timeline(s: Section, data: PaperData) -> None:
     p = data.programme
-    milestones = [m for m in data.milestones if m.forecast_date <= p.transfer_date]
-    derived = [d for d in data.derived if d.date <= p.transfer_date]
+    # Up to transfer day where there is one; a programme with none shows its whole plan.
+    until = p.transfer_date or date.max
+    milestones = [m for m in data.milestones if m.forecast_date <= until]
+    derived = [d for d in data.derived if d.date <= until]
     if not milestones and not derived:
-        s.add(Para("The plan has no milestones up to transfer day."))
+        s.add(Para("The plan has no milestones up to transfer day." if p.transfer_date else
+                   "The plan has no milestones yet."))
         return
     svg = timeline_svg(programme=p, milestones=milestones, derived=derived, workstreams=data.workstreams,
                        today=data.today, width=900, whole=True)
     items = sorted([(m.forecast_date, m.title, m.workstream.name, m.get_status_display(),
-                     Cell(m.get_rag_display(), TONE.get(m.rag, "neutral")) if m.rag else "—") for m in milestones]
+                     _rag_cell(m.shown_rag(data.today))) for m in milestones]
                    + [(d.date, d.title, "Worked out", d.source, "—") for d in derived], key=lambda t: t[0])
-    s.add(Figure("Milestones to transfer day", svg,
-                 Table(caption="Milestones to transfer day, by forecast date",
+    shown = "Milestones to transfer day" if p.transfer_date else "Milestones"
+    s.add(Figure(shown, svg,
+                 Table(caption=f"{shown}, by forecast date",
                        headers=("Forecast date", "Milestone", "Workstream", "Status", "RAG"),
                        rows=tuple((long_date(d), *rest) for d, *rest in items))))
 

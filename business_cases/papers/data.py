@@ -10,8 +10,8 @@ from django.utils import timezone
 from business_cases import reporting, selectors
 from business_cases.models import CabinetPaper
 from finance import reporting as finance
-from programmes.models import ConfidenceAssessment
-from programmes.selectors import plan_rows
+from programmes.models import ConfidenceAssessment, Programme
+from programmes.selectors import contract_register, plan_rows
 from risks.models import Risk
 from risks.selectors import decorate, heatmap_counts, scored
 from risks.services import risk_settings_for
@@ -44,6 +44,10 @@ class PaperData:
     workstreams: list
     confidence: ConfidenceAssessment | None
     services: list
+    contracts: list
+    # Whether staff transfer under any contract: without, the paper leaves out the TUPE
+    # deadlines, the workforce figures and their appendix.
+    staff_transfer: bool
 
     @property
     def programme(self):
@@ -81,6 +85,9 @@ def paper_data(*, paper: CabinetPaper, today: date) -> PaperData:
                           .select_related("workstream").order_by("-residual", "-inherent", "number"))
         decorate(open_risks, settings=settings, today=today)
         milestones, derived = plan_rows(programme=programme)
+        contracts = contract_register(programme=programme)
+        staff_transfer = (programme.kind in Programme.KINDS_WITH_STAFF_TRANSFER
+                          and any(c.staff_transfer for c in contracts))
         return PaperData(
             paper=paper, snapshot_at=snapshot_at, today=today, stage=stage,
             matrix=reporting.matrix_table_from(rank), appraisal=reporting.appraisal_summary_from(results),
@@ -96,4 +103,5 @@ def paper_data(*, paper: CabinetPaper, today: date) -> PaperData:
             milestones=milestones, derived=derived, workstreams=list(programme.workstreams.all()),
             confidence=programme.confidence_assessments.order_by("-period_end").first(),
             services=list(programme.services.all()),
+            contracts=contracts, staff_transfer=staff_transfer,
         )

@@ -72,7 +72,7 @@ def _save_version(*, job: Job, paper: CabinetPaper, data: PaperData, out: Render
 def paper_job(job: Job, progress) -> JobOutput:
     """Make one version of a paper: its PDF and .docx (and the public copies of an exempt
     paper), kept on a PaperVersion tied to this job."""
-    paper = (CabinetPaper.objects.select_related("programme__lead_organisation", "programme__outgoing_provider",
+    paper = (CabinetPaper.objects.select_related("programme__lead_organisation",
                                                  "business_case", "roster")
              .filter(pk=job.target_id).first())
     if paper is None:

@@ -9,7 +9,7 @@ from business_cases.papers.data import PaperData
 from business_cases.papers.formatting import NOT_WRITTEN, OUTCOME_TONE, TONE, _difference, _suppression_note, paragraphs
 from core.documents import Cell, Document, Figure, Items, Para, Section, Table
 from core.formats import long_date, measure, money, number, percent
-from core.statutory import KEY_DECISION_NOTICE
+from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE
 from finance import reporting as finance
 from programmes.models import Milestone
 from risks.heatmap import heatmap_svg
@@ -51,21 +51,40 @@ def _prose(section: Section, text: str) -> Section:
     return section
 
 
+def _when(day, today) -> str:
+    days = (day - today).days
+    return (f"{days} days after these figures were read" if days > 0 else
+            "the day these figures were read" if days == 0 else f"{-days} days before these figures were read")
+
+
 def _programme_paras(data: PaperData) -> list:
     p = data.programme
-    provider = p.outgoing_provider.name if p.outgoing_provider_id else "the current provider"
-    days = (p.transfer_date - data.today).days
-    when = (f"{days} days after these figures were read" if days > 0 else
-            "the day these figures were read" if days == 0 else f"{-days} days before these figures were read")
-    blocks: list = [Para(f"{p.name}. The contract with {provider} ends on {long_date(p.contract_end_date)}; "
-                         f"the services transfer on {long_date(p.transfer_date)}, {when}.")]
+    text = f"{p.name}: {p.get_kind_display()[0].lower()}{p.get_kind_display()[1:]}."
+    if p.transfer_date:
+        text += f" The new model goes live on {long_date(p.transfer_date)}, {_when(p.transfer_date, data.today)}."
+    blocks: list = [Para(text)]
+    for c in data.contracts:
+        with_whom = c.counterparty.name if c.counterparty_id else "an unnamed counterparty"
+        line = f"The {c.title} with {with_whom} ends on {long_date(c.end_date)}"
+        if c.notice_deadline:
+            line += f"; notice to end it must be given by {long_date(c.notice_deadline)}"
+        if c.extension_deadline:
+            line += f"; an extension ({c.extension_options}) must be taken up by {long_date(c.extension_deadline)}"
+        # The staff transfer and its TUPE deadline only where staff do transfer.
+        if data.staff_transfer and c.staff_transfer:
+            line += (f"; staff transfer under it on {long_date(c.transfer_date)}, and the Employee Liability "
+                     f"Information is due by {long_date(c.eli_deadline)} ({ELI_BEFORE_TRANSFER.reference})")
+        blocks.append(Para(line + "."))
+    if not data.staff_transfer:
+        blocks.append(Para("No staff transfer under this programme's contracts, so TUPE does not apply."))
     if data.services:
         blocks.append(Para("The services in scope:", numbered=False))
         blocks.append(Items(tuple(f"{s.code}: {s.name}" for s in data.services)))
     done = sum(1 for m in data.milestones if m.status == Milestone.Status.COMPLETE)
     late = sum(1 for m in data.milestones if m.is_late(data.today))
     blocks.append(Para(f"The plan holds {len(data.milestones)} milestones: {done} complete and {late} late. "
-                       "Appendix F shows the timeline to transfer day."))
+                       + ("Appendix F shows the timeline to transfer day." if p.transfer_date else
+                          "Appendix F shows the plan's timeline.")))
     c = data.confidence
     if c:
         text = (f"Delivery confidence for the period ending {long_date(c.period_end)} is "
@@ -211,7 +230,8 @@ def _resources_section(doc: Document, data: PaperData) -> None:
         s.add(kpi_table(data.kpis))
     s.add(Para("Appendix C gives budget against actual by year, by revenue and capital, by cost type and "
                "by workstream."))
-    _workforce_blocks(s, data)
+    if data.staff_transfer:
+        _workforce_blocks(s, data)
 
 
 def _workforce_blocks(s: Section, data: PaperData) -> None:

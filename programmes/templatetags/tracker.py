@@ -14,14 +14,14 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from core.templatetags.govuk import short_date, tag
-from programmes.models import Milestone
+from programmes.models import Milestone, Rag
 
 register = template.Library()
 
 _ROW = (
     '\n'
     '    <tr class="govuk-table__row">\n'
-    '      <th scope="row" class="govuk-table__header"><a class="govuk-link" href="{url}">{title}</a>\n'
+    '      <th scope="row" class="govuk-table__header">{kind}<a class="govuk-link" href="{url}">{title}</a>\n'
     '        {behind}\n'
     '        {late}\n'
     '      </th>\n'
@@ -29,7 +29,7 @@ _ROW = (
     '      <td class="govuk-table__cell">{baseline}</td>\n'
     '      <td class="govuk-table__cell">{forecast}</td>\n'
     '      <td class="govuk-table__cell govuk-table__cell--numeric">{slippage}</td>\n'
-    '      <td class="govuk-table__cell">{rag}</td>\n'
+    '      <td class="govuk-table__cell">{rag}{override}</td>\n'
     '      <td class="govuk-table__cell">\n'
     '        {status}\n'
     '      </td>\n'
@@ -39,6 +39,9 @@ _ROW = (
 _BEHIND = ('<p class="govuk-body-s app-warning-text govuk-!-margin-bottom-0"><span aria-hidden="true">⚠</span> '
            'Forecast before what it depends on: {}</p>')
 _LATE = '<strong class="govuk-tag govuk-tag--red">Late</strong>'
+_ACTIVITY = '<strong class="govuk-tag govuk-tag--light-blue app-kind-tag">Activity</strong> '
+_OVERRIDE = ('<p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">Set by hand: {reason} '
+             '(the dates give {derived})</p>')
 _STATUS_FORM = (
     '\n'
     '        <form method="post" action="{action}" class="app-inline-form">{csrf}\n'
@@ -56,10 +59,12 @@ _STATUS_FORM = (
 
 @register.simple_tag(takes_context=True)
 def milestone_rows(context, milestones) -> SafeString:
-    """A table row for each milestone, which the view has given `behind` (the open
-    dependencies forecast after it) and the database `late` (`with_lateness`). Members
-    who may update a milestone's status get a form for it in the last column; others see
-    the status."""
+    """A table row for each milestone or activity, which the view has given `behind` (the
+    open dependencies forecast after it) and the database `late` (`with_lateness`), and
+    whose RAG the selector has read (Milestone.read_rag). An activity's dates are its start
+    and end. The RAG is the one shown, and an override in force says so, with its reason
+    and what the dates give. Members who may update a milestone's status get a form for it
+    in the last column; others see the status."""
     slug = context["programme"].slug
     detail_url = pk_url("programmes:milestone_detail", slug)
     if context["may"]["update_milestone_status"]:
@@ -80,7 +85,7 @@ def milestone_rows(context, milestones) -> SafeString:
             return status_tags.get(m.status, "")
 
     # A few distinct values fill hundreds of cells: each is drawn once.
-    rag_tags = {value: tag(value, label) for value, label in Milestone.rag.field.choices}
+    rag_tags = {value: tag(value, label) for value, label in Rag.choices}
     owners: dict[int, str] = {}
     rows = []
     for m in milestones:
@@ -89,20 +94,30 @@ def milestone_rows(context, milestones) -> SafeString:
         owner = "—"
         if m.owner_id:
             owner = owners.get(m.owner_id) or owners.setdefault(m.owner_id, conditional_escape(m.owner))
+        override = ""
+        if m.rag_overridden:
+            override = _OVERRIDE.format(reason=conditional_escape(m.rag_override_reason),
+                                        derived=m.rag_from_dates_label)
         rows.append(_ROW.format(
-            url=detail_url(m.pk), title=title,
+            kind=_ACTIVITY if m.is_activity else "", url=detail_url(m.pk), title=title,
             behind=_BEHIND.format("; ".join(
                 f"{conditional_escape(d.title)} ({short_date(d.forecast_date)})" for d in m.behind
             )) if m.behind else "",
             late=_LATE if m.late else "",
             owner=owner,
-            baseline=short_date(m.baseline_date),
-            forecast=f"Met {short_date(m.actual_date)}" if m.actual_date else short_date(m.forecast_date),
+            baseline=_span(m.baseline_start_date, m.baseline_date),
+            forecast=(f"{'Ended' if m.is_activity else 'Met'} {short_date(m.actual_date)}" if m.actual_date
+                      else _span(m.forecast_start_date, m.forecast_date)),
             slippage=f"+{slippage} days" if slippage > 0 else f"{slippage} days" if slippage < 0 else "—",
-            rag=rag_tags.get(m.rag) or tag(m.rag, m.get_rag_display()),
+            rag=rag_tags[m.rag_shown], override=override,
             status=status(m, title),
         ))
     return mark_safe("".join(rows))
+
+
+def _span(start, end) -> str:
+    """One date, or an activity's start and end."""
+    return f"{short_date(start)} to {short_date(end)}" if start else short_date(end)
 
 
 def pk_url(name: str, slug: str):

@@ -19,6 +19,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.utils import timezone
 
 from core.models import Job
+from programmes.models import Milestone
 from tests.browser.conftest import AxeAudit, login
 from tests.browser.test_finance_pages import _one_new_line as one_new_line
 from tests.permissions import SUPERUSER
@@ -278,6 +279,17 @@ def test_every_page_reflows_at_320px(browser, live_server, demo, monkeypatch, se
     page.goto("/accounts/api-token/")  # the new secret, one long word, is shown once
     page.get_by_role("button", name="Make a token").click()
     page.wait_for_load_state()
+    reflow.check(page, "demo-pm")
+    # An activity's own detail and edit pages (the crawl sees one milestone's), and its
+    # edit page refusing an end before its start, with the error summary.
+    activity = Milestone.objects.filter(programme=demo, kind=Milestone.Kind.ACTIVITY).first()
+    page.goto(base + f"milestones/{activity.pk}/")
+    reflow.check(page, "demo-pm")
+    page.goto(base + f"milestones/{activity.pk}/edit/")
+    page.fill("[name=forecast_date_year]", str(activity.forecast_start_date.year - 1))
+    page.get_by_role("button", name="Save milestone").click()
+    page.wait_for_load_state()
+    assert "must be the same as or after the forecast start date" in page.content()
     reflow.check(page, "demo-pm")
     reflow.upload(page, "demo-pm", base + "risks/import/", "register.csv", RISKS_CSV, "text/csv")
     reflow.upload(page, "demo-pm", base + "business-case/appraisal/import/", "lines.csv", APPRAISAL_CSV, "text/csv")

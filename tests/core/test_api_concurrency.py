@@ -33,7 +33,8 @@ def test_two_clients_patch_the_same_milestone(cast, milestone_url):
     assert saved.status_code == 200
     assert saved["ETag"] != tag_first
 
-    refused = second.patch(milestone_url, {"title": "Consultation, phase 1", "rag": "red"},
+    refused = second.patch(milestone_url, {"title": "Consultation, phase 1", "rag_override": "red",
+                                          "rag_override_reason": "Unions asked for more time"},
                            format="json", HTTP_IF_MATCH=tag_second)
     assert refused.status_code == 412
     body = refused.json()
@@ -43,12 +44,13 @@ def test_two_clients_patch_the_same_milestone(cast, milestone_url):
     assert body["changed_by"] == cast.users["pm"].get_full_name()
     assert f'"{body["current_version"]}"' == saved["ETag"]
     m = Milestone.objects.get(pk=cast.milestone.pk)
-    assert m.title == "Consultation with unions" and m.rag != "red"
+    assert m.title == "Consultation with unions" and m.rag_override != "red"
 
     # Reapplied over the version now stored, the second change goes through.
-    again = second.patch(milestone_url, {"rag": "red"}, format="json", HTTP_IF_MATCH=saved["ETag"])
+    again = second.patch(milestone_url, {"rag_override": "red", "rag_override_reason": "Unions asked for more time"},
+                         format="json", HTTP_IF_MATCH=saved["ETag"])
     assert again.status_code == 200
-    assert Milestone.objects.get(pk=cast.milestone.pk).rag == "red"
+    assert Milestone.objects.get(pk=cast.milestone.pk).rag_override == "red"
 
 
 def test_a_stale_put_and_delete_are_refused(cast, milestone_url):

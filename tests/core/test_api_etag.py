@@ -76,4 +76,5 @@ def test_the_etag_after_a_write_is_the_one_the_next_write_needs(cast):
     assert saved.status_code == 200
     assert saved["ETag"] == etag(record_version(Milestone.objects.get(pk=cast.milestone.pk)))
     assert saved.json()["depends_on"] == [other.pk]
-    assert client.patch(url, {"rag": "red"}, format="json", HTTP_IF_MATCH=saved["ETag"]).status_code == 200
+    assert client.patch(url, {"rag_override": "red", "rag_override_reason": "Provider late"}, format="json",
+                        HTTP_IF_MATCH=saved["ETag"]).status_code == 200

@@ -32,7 +32,7 @@ from programmes.models import Membership, Organisation, Programme
 user = User.objects.create_user(username="writer", password="not-used-here-1")
 council = Organisation.objects.create(name="Writers Council", kind=Organisation.Kind.COUNCIL)
 programme = Programme.objects.create(name="Writers", slug="writers", lead_organisation=council,
-                                     contract_end_date=date(2031, 3, 30), transfer_date=date(2031, 4, 1))
+                                     transfer_date=date(2031, 4, 1))
 Membership.objects.create(programme=programme, user=user, role=Role.PROGRAMME_MANAGER)
 print("KEY=" + api_token_issue(user=user).secret)
 """

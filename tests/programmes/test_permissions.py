@@ -21,6 +21,7 @@ from programmes import urls as programme_urls
 from programmes.feeds import calendar_feed_issue
 from programmes.models import (
     ConfidenceAssessment,
+    Contract,
     Decision,
     EngagementEvent,
     Lesson,
@@ -85,6 +86,7 @@ def world(cast) -> World:
         # A workstream with no milestones, so that deleting it is allowed.
         "workstreams": WorkstreamFactory(programme=home, name="Estates"),
         "services": ServiceFactory(programme=home, code="PD01"),
+        "contract": home.contracts.get(),
     }
     job = Job.objects.create(kind="programmes.plan_pdf", created_by=cast.users["pm"],
                              target_type=ContentType.objects.get_for_model(home), target_id=home.pk,
@@ -124,7 +126,7 @@ PAGES: dict[str, Page] = {
     "create": Page(SUPERUSER, get=200, post=200, kwargs=no_data, home=False),
     "overview": Page(Capability.VIEW, **READ),
     "edit": Page(Capability.EDIT_PROGRAMME, **FORM, data=lambda w: {
-        "name": "Home care in-house", "status": "mobilising", "contract_end_date": day(99),
+        "name": "Home care in-house", "kind": "in_house", "status": "mobilising",
         "transfer_date": day(100), "change_reason": "New transfer date"}),
     "history": Page(Capability.VIEW, **READ),
     "tracker": Page(Capability.VIEW, **READ),
@@ -152,6 +154,7 @@ RESOURCE_EDITORS = {
     "confidence": Capability.EDIT_PLAN,
     "workstreams": Capability.EDIT_PROGRAMME,
     "services": Capability.EDIT_PROGRAMME,
+    "contract": Capability.EDIT_PROGRAMME,
 }
 RESOURCE_FORMS: dict[str, Callable[[World], dict]] = {
     "decisions": lambda w: {"body": "Cabinet", "meeting_date": day(40), "title": "Approve the FBC",
@@ -162,6 +165,9 @@ RESOURCE_FORMS: dict[str, Callable[[World], dict]] = {
     "confidence": lambda w: {"period_end": "2031-03-31", "scale": "five", "rating": "amber_green"},
     "workstreams": lambda w: {"name": "IT cutover", "kind": "it", "order": "4"},
     "services": lambda w: {"code": "PD99", "name": "Reablement", "share_of_contract": "12.5"},
+    "contract": lambda w: {"title": "Day services agreement", "counterparty": w.cast.programme.lead_organisation.pk,
+                           "services": [w.records["services"].pk], "end_date": day(300), "notice_days": "90",
+                           "annual_value": "31000.50", "staff_transfer": "on", "transfer_date": day(301)},
 }
 
 
@@ -200,7 +206,7 @@ def test_matrix_covers_every_url_name():
 # Every programme record keeps its history, so a change anywhere adds a history row; a PDF
 # request adds a Job.
 FINGERPRINT_TABLES = history_tables((
-    Programme, Membership, Workstream, ServiceInScope, Milestone, Decision, Lesson, EngagementEvent,
+    Programme, Membership, Workstream, ServiceInScope, Contract, Milestone, Decision, Lesson, EngagementEvent,
     ConfidenceAssessment)) + [Job._meta.db_table]
 
 
@@ -325,7 +331,7 @@ def test_superuser_may_set_up_a_programme(world):
     response = client.post(reverse("programmes:create"), {
         "name": "Day services", "slug": "day-services",
         "lead_organisation": world.cast.programme.lead_organisation_id, "status": "planning",
-        "contract_end_date": day(200), "transfer_date": day(201)})
+        "kind": "in_house", "transfer_date": day(201)})
     assert response.status_code == 302
     assert Programme.objects.get(slug="day-services").history.first().history_user == admin
 

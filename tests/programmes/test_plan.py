@@ -13,13 +13,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_eli_deadline_is_28_days_before_transfer_and_moves_with_it():
-    programme = ProgrammeFactory(transfer_date=date(2024, 4, 1), contract_end_date=date(2024, 3, 31))
-    derived = selectors.derived_milestones(programme=programme)
-    eli = next(d for d in derived if d.key == "eli-deadline")
+    programme = ProgrammeFactory(transfer_date=date(2024, 4, 1))
+    contract = programme.contracts.get()
+    assert (contract.end_date, contract.transfer_date) == (date(2024, 3, 31), date(2024, 4, 1))
+    key = f"eli-deadline-{contract.pk}"
+    eli = next(d for d in selectors.derived_milestones(programme=programme) if d.key == key)
     assert eli.date == date(2024, 3, 4)
-    programme.transfer_date = date(2024, 6, 1)
-    programme.save()
-    eli = next(d for d in selectors.derived_milestones(programme=programme) if d.key == "eli-deadline")
+    contract.transfer_date = date(2024, 6, 1)
+    contract.save()
+    eli = next(d for d in selectors.derived_milestones(programme=programme) if d.key == key)
     assert eli.date == date(2024, 5, 4)
 
 
@@ -237,10 +239,10 @@ def test_programme_edit_records_history(cast):
     client = cast.client("director")
     p = cast.programme
     response = client.post(reverse("programmes:edit", args=["home"]), {
-        "name": p.name, "status": "mobilising", "contract_end_date": p.contract_end_date.isoformat(),
+        "name": p.name, "kind": "in_house", "status": "mobilising",
         "transfer_date": (p.transfer_date + timedelta(days=7)).isoformat(), "director": "DASS",
         "change_reason": "Go-live moved a week",
     })
     assert response.status_code == 302
     html = client.get(reverse("programmes:history", args=["home"])).content.decode()
-    assert "Go-live moved a week" in html and "Transfer date" in html
+    assert "Go-live moved a week" in html and "Go-live day" in html

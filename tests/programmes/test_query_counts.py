@@ -27,6 +27,7 @@ from programmes.resources import RESOURCES
 from programmes.views import PLAN_PDF_KIND
 from tests.factories import (
     ConfidenceAssessmentFactory,
+    ContractFactory,
     DecisionFactory,
     EngagementEventFactory,
     LessonFactory,
@@ -68,8 +69,16 @@ def build(size: int) -> World:
     ]
     workstreams = [WorkstreamFactory(programme=programme, lead=people[i % len(people)], order=i)
                    for i in range(size)]
+    services = [ServiceFactory(programme=programme) for _ in range(size)]
     for i in range(size):
-        ServiceFactory(programme=programme)
+        # The register: `size` contracts besides the factory's, each covering two services,
+        # some with notice and extension terms, some moving staff.
+        contract = ContractFactory(programme=programme, notice_days=90 if i % 2 else None,
+                                   extension_options="One year" if i % 3 == 0 else "",
+                                   extension_notice_days=180 if i % 3 == 0 else None,
+                                   staff_transfer=i % 2 == 0,
+                                   transfer_date=today + timedelta(days=100 + i) if i % 2 == 0 else None)
+        contract.services.set(services[i % size: i % size + 2])
         DecisionFactory(programme=programme, key_decision=i % 2 == 0,
                         meeting_date=today + timedelta(days=40 * i - 60))
         LessonFactory(programme=programme, workstream=workstreams[i % size])
@@ -100,10 +109,10 @@ def build(size: int) -> World:
         m.depends_on.add(hub)
 
     # Changes in the history, each naming a changed foreign key, by a known user.
-    providers = [OrganisationFactory(kind="outgoing_provider") for _ in range(2)]
+    councils = [OrganisationFactory() for _ in range(2)]
     for i in range(size):
         programme.director = f"Director {i}"
-        programme.outgoing_provider = providers[i % 2]
+        programme.lead_organisation = councils[i % 2]
         programme._history_user = pm
         programme.save()
         hub.owner = people[(i + 1) % len(people)]
@@ -157,28 +166,30 @@ def _workstream(w: World) -> str:
 PAGES = {
     # + key decisions, the 6 latest confidence assessments, late and due-soon lists, recent
     # decisions, workstream counts (the programme's milestone counts are their sums),
-    # members, services, partners;
+    # members, services, partners, the contracts with their counterparties and the
+    # services each covers;
     # + the panels other apps register (risks: open risks and overdue reviews, overdue actions;
     # workforce: latest roster version, its rows, people on payroll (3); finance (2)).
-    "overview": (lambda w: reverse("programmes:overview", args=[w.programme.slug]), 20),
+    "overview": (lambda w: reverse("programmes:overview", args=[w.programme.slug]), 22),
     # + the workstreams with their counts, the rows shown with their workstream and owner
     # (joined: a page shows a few rows of each workstream), the dependency warnings, key
-    # decisions (for derived dates) and members (the owner filter).
-    "tracker": (_tracker(), 9),
-    "tracker-whole": (_tracker("?window=all"), 9),
+    # decisions (for derived dates), the contracts (for derived dates and the timeline's
+    # ELI line) and members (the owner filter).
+    "tracker": (_tracker(), 10),
+    "tracker-whole": (_tracker("?window=all"), 10),
     # Filtered, the tracker shows no derived dates, so it does not read key decisions.
-    "tracker-late": (_tracker("?late=1"), 8),
-    "tracker-due": (_tracker("?due_within=30"), 8),
-    "tracker-status": (_tracker("?status=in_progress"), 8),
-    "tracker-owner": (lambda w: _tracker(f"?owner={w.pm.pk}")(w), 8),
-    "tracker-workstream": (lambda w: _tracker(_workstream(w))(w), 8),
-    "tracker-workstream-page": (lambda w: _tracker(_workstream(w) + "&page=2")(w), 8),
+    "tracker-late": (_tracker("?late=1"), 9),
+    "tracker-due": (_tracker("?due_within=30"), 9),
+    "tracker-status": (_tracker("?status=in_progress"), 9),
+    "tracker-owner": (lambda w: _tracker(f"?owner={w.pm.pk}")(w), 9),
+    "tracker-workstream": (lambda w: _tracker(_workstream(w))(w), 9),
+    "tracker-workstream-page": (lambda w: _tracker(_workstream(w) + "&page=2")(w), 9),
     # + the milestone, its dependencies, its dependents, its history, the owners it had.
     "milestone_detail": (lambda w: reverse("programmes:milestone_detail",
                                            args=[w.programme.slug, w.hub.pk]), 9),
     # + the content type, the jobs with who asked for each.
     "exports": (lambda w: reverse("programmes:exports", args=[w.programme.slug]), 6),
-    # + the history with who made each change, the providers it named.
+    # + the history with who made each change, the organisations it named.
     "history": (lambda w: reverse("programmes:history", args=[w.programme.slug]), 6),
     # + the lesson, its history, the workstreams it named.
     "lesson_history": (lambda w: reverse("programmes:lessons_history",
@@ -186,6 +197,8 @@ PAGES = {
 }
 # + the rows, with what each row shows of another table joined in.
 RESOURCE_LIST_QUERIES = {key: 5 for key in RESOURCES}
+# + the services each contract covers, in one prefetch.
+RESOURCE_LIST_QUERIES["contract"] = 6
 
 
 def test_every_resource_list_has_a_pinned_count():
@@ -206,11 +219,12 @@ def test_programme_pages_run_a_pinned_number_of_queries(size, django_assert_num_
 @pytest.mark.parametrize("programmes", [3, 12])
 def test_programme_list_query_count_is_pinned(programmes, django_assert_num_queries):
     # Session, user, the cards with their counts and latest confidence in one query, then the
-    # one council that leads them, whose name heads the page.
+    # one council that leads them, whose name heads the page, and their contracts with their
+    # counterparties (one prefetch).
     today = timezone.localdate()
     user = UserFactory(username="pm")
     for i in range(programmes):
-        programme = ProgrammeFactory(outgoing_provider=OrganisationFactory())
+        programme = ProgrammeFactory()  # with its contract, whose counterparty the card names
         MembershipFactory(programme=programme, user=user, role=ROLES[i % len(ROLES)])
         ws = WorkstreamFactory(programme=programme)
         for offset in (-5, 10, 90):
@@ -218,4 +232,4 @@ def test_programme_list_query_count_is_pinned(programmes, django_assert_num_quer
         ConfidenceAssessmentFactory(programme=programme)
         ConfidenceAssessmentFactory(programme=programme)
     ProgrammeFactory()  # not theirs
-    check_pages(django_assert_num_queries, user, {"list": (reverse("programmes:list"), 4)})
+    check_pages(django_assert_num_queries, user, {"list": (reverse("programmes:list"), 5)})

@@ -168,3 +168,15 @@ def test_outsider_cannot_reach_home_records_through_their_own_programme(world):
     assert client.get(reverse("workforce:person", args=[other, world.record.pk])).status_code == 403
     assert client.get(reverse("workforce:establishment", args=[other, world.establishment.pk])).status_code == 404
     assert client.get(reverse("workforce:people", args=[other, 2])).status_code == 403
+
+
+def test_the_workforce_pages_are_not_there_where_no_staff_transfer(cast):
+    """A transformation, or a programme whose contracts move no one, has no transfer list:
+    its workforce pages answer 404 to every member, HR included."""
+    cast.programme.contracts.update(staff_transfer=False, transfer_date=None)
+    for who in ("hr", "pm", "viewer"):
+        client = cast.client(who)
+        assert client.get(reverse("workforce:summary", args=[cast.programme.slug])).status_code == 404
+        assert client.get(reverse("workforce:versions", args=[cast.programme.slug])).status_code == 404
+    overview = cast.client("hr").get(reverse("programmes:overview", args=[cast.programme.slug]))
+    assert "Workforce transferring" not in overview.content.decode()

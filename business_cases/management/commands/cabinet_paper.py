@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"There is no programme with the slug {programme!r}.")
         papers = CabinetPaper.objects.filter(programme=found).select_related(
-            "programme__lead_organisation", "programme__outgoing_provider", "business_case", "roster")
+            "programme__lead_organisation", "business_case", "roster")
         chosen = papers.filter(pk=paper).first() if paper else papers.order_by("-meeting_date", "-pk").first()
         if chosen is None:
             raise CommandError(f"Programme {programme!r} has no Cabinet paper"

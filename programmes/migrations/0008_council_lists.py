@@ -27,7 +27,7 @@ def seed_councils(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0003_council_administrators'),
+        ('programmes', '0007_milestone_activities_rag_override'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
