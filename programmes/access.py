@@ -7,6 +7,7 @@ role lacks the capability gets 403.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
@@ -123,11 +124,28 @@ def administers_council(user, organisation: Organisation | int | None) -> bool:
     return CouncilAdministrator.objects.filter(organisation_id=organisation_id, user=user).exists()
 
 
+def programme_admin_access(user, slug: str) -> Programme:
+    """The programme with `slug`, for an administrator of its lead council (or a superuser),
+    who may manage its members and invitations. A member who does not administer the
+    council gets 403; anyone else 404, as for any page of a programme they cannot see."""
+    if not user.is_authenticated:
+        raise Http404("No such programme")
+    programme = Programme.objects.select_related("lead_organisation").filter(slug=slug).first()
+    if programme is None:
+        raise Http404("No such programme")
+    if administers_council(user, programme.lead_organisation_id):
+        return programme
+    if Membership.objects.filter(programme=programme, user=user).exists():
+        raise PermissionDenied(
+            f"Only {programme.lead_organisation.name}'s administrators manage this programme's members.")
+    raise Http404("No such programme")
+
+
 def member_roles(user) -> dict[int, str]:
     """Programme id → role, for every programme the user belongs to (one query)."""
     return dict(Membership.objects.filter(user=user).values_list("programme_id", "role"))
 
 
 __all__ = ["Capability", "ProgrammeAccess", "Role", "administers_council", "council_access",
-           "councils_administered", "member_roles", "programme_access", "programme_members",
+           "councils_administered", "member_roles", "programme_access", "programme_admin_access", "programme_members",
            "programmes_for_user"]

@@ -1,7 +1,7 @@
 """API of the programme app, under /api/v1/…: the programmes, and each one's plan and logs."""
 from rest_framework.routers import SimpleRouter
 
-from programmes import api
+from programmes import api, members_api
 
 app_name = "api"
 
@@ -20,5 +20,7 @@ router = SimpleRouter(use_regex_path=False)
 router.register("programmes", api.ProgrammeViewSet, basename="programme")
 for segment, viewset in CHILDREN.items():
     router.register(f"programmes/<slug:programme_slug>/{segment}", viewset, basename=segment)
+# A programme's members, for the council's administrators (programmes.members_api).
+router.register("programmes/<slug:programme_slug>/members", members_api.MemberViewSet, basename="members")
 
 urlpatterns = router.urls

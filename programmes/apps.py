@@ -8,7 +8,7 @@ class ProgrammesConfig(AppConfig):
     def ready(self) -> None:
         # Registers the plan PDF job handler with core's job runner.
         from programmes import exports  # noqa: F401
-        from programmes.navigation import nav_section
+        from programmes.navigation import council_nav_section, nav_section
 
         # The programme's own sections; the apps built on it declare theirs between
         # services (80) and exports (200).
@@ -22,3 +22,9 @@ class ProgrammesConfig(AppConfig):
         nav_section("services", "Services", "programmes:services_list", order=80)
         nav_section("contract", "Contracts", "programmes:contract_list", order=85)
         nav_section("exports", "Exports", "programmes:exports", order=200)
+        # The council area (programmes.council_views); other apps add theirs between.
+        council_nav_section("programmes", "Programmes", "programmes:council_home", order=10)
+        council_nav_section("access", "Who has access", "programmes:council_access", order=20)
+        council_nav_section("administrators", "Administrators", "programmes:council_administrators",
+                            order=30)
+        council_nav_section("log", "Access log", "programmes:council_log", order=90)

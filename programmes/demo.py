@@ -21,6 +21,7 @@ from core.roles import Role
 from programmes.models import (
     ConfidenceAssessment,
     Contract,
+    CouncilAdministrator,
     Decision,
     EngagementEvent,
     Lesson,
@@ -45,6 +46,9 @@ DEMO_USERS = [
     ("demo-viewer", "Sam", "Reid", Role.VIEWER),
 ]
 OUTSIDER = ("demo-outsider", "Olu", "Adeyemi")
+# B&NES's council administrator: not a superuser and no member of any programme, so the
+# demo shows that administering the council grants nothing inside a programme.
+COUNCIL_ADMIN = ("demo-admin", "Alex", "Morgan")
 
 WORKSTREAMS = [
     ("Governance", Workstream.Kind.GOVERNANCE, "demo-pm"),
@@ -324,6 +328,8 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
 
     council = _save(Organisation(name="Bath & North East Somerset Council", short_name="B&NES",
                                  kind=Organisation.Kind.COUNCIL))
+    _save(CouncilAdministrator(organisation=council, user=_user(*COUNCIL_ADMIN, password)),
+          reason="Demo data loaded: the council's administrator")
     icb = _save(Organisation(
         name="Bath & North East Somerset, Swindon and Wiltshire Integrated Care Board",
         short_name="BSW ICB", kind=Organisation.Kind.NHS_ICB))

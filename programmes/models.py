@@ -358,6 +358,50 @@ class CouncilListValue(TimeStampedModel):
             raise ValidationError({"organisation": "Only a council has its own lists."})
 
 
+class Invitation(TimeStampedModel):
+    """An invitation by email to someone with no account yet, to join one programme with a
+    role. The invited person's User exists from the moment of inviting (email set, no usable
+    password, no access), so a council-account sign-in matching by email finds the same
+    person; accepting the link grants the membership.
+
+    The link's secret is kept only as its SHA-256 and works once, until `expires_at`,
+    unless revoked. Resending makes a new secret and a new expiry (the old link stops)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=30, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField()
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.programme}"
+
+    def state(self, now) -> str:
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at <= now:
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+
 class Workstream(TimeStampedModel):
     """A strand of the programme's work, such as HR or IT & systems."""
 

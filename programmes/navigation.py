@@ -62,3 +62,53 @@ def programme_nav(access, active: str) -> list[dict]:
         if (s.capability is None or access.can(s.capability))
         and (not s.requires or getattr(access.programme, s.requires))
     ]
+
+
+# The council area ------------------------------------------------------------------------
+# A council administrator's pages (/councils/<organisation_id>/...) have their own
+# navigation, declared the same way: any app may hang a page on it (the council's sign-in
+# settings, its own lists) with `council_nav_section`; the URL name is reversed with the
+# organisation's id as `organisation_id`. Only council administrators reach these pages.
+
+_council_sections: dict[str, NavSection] = {}
+
+
+def council_nav_section(key: str, label: str, url_name: str, *, order: int) -> NavSection:
+    """Declare a section of the council area's navigation (the same rules as nav_section)."""
+    section = NavSection(key, label, url_name, order)
+    known = _council_sections.get(key)
+    if known == section:
+        return section
+    if known is not None:
+        raise ImproperlyConfigured(f"Council section {key!r} is declared twice, differently.")
+    clash = next((s for s in _council_sections.values() if s.order == order), None)
+    if clash is not None:
+        raise ImproperlyConfigured(f"Council sections {clash.key!r} and {key!r} share order {order}.")
+    _council_sections[key] = section
+    return section
+
+
+def council_nav(council, active: str) -> list[dict]:
+    """The council area's sections for `council`, as the template draws them."""
+    return [
+        {"label": s.label, "url": reverse(s.url_name, kwargs={"organisation_id": council.pk}),
+         "active": s.key == active}
+        for s in sorted(_council_sections.values(), key=lambda s: s.order)
+    ]
+
+
+# Sign-in with a council's own accounts lives in an app above programmes (sso), which tells
+# programmes how to reach it: `council_sign_in(func)`, where func(council, next_url) returns
+# the URL that signs a person in with that council's identity provider and sends them to
+# next_url, or "" when the council has none set up. The invitation page offers it.
+_sign_in: list = []
+
+
+def council_sign_in(func):
+    """Register how to sign in with a council's own accounts (one function; the last wins)."""
+    _sign_in[:] = [func]
+    return func
+
+
+def council_sign_in_url(council, *, next_url: str) -> str:
+    return _sign_in[0](council, next_url) if _sign_in else ""

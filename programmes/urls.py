@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programmes import views
+from programmes import council_views, views
 from programmes.resources import RESOURCES
 
 app_name = "programmes"
@@ -38,6 +38,29 @@ urlpatterns = [
     path("councils/<int:organisation_id>/lists/<slug:key>/<slug:value>/remove/", views.council_list_value_delete,
          name="council_list_value_delete"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    # The council area and a programme's members (programmes.council_views).
+    path("councils/", council_views.council_list, name="council_list"),
+    path("councils/<int:organisation_id>/", council_views.council_home, name="council_home"),
+    path("councils/<int:organisation_id>/programmes/new/", council_views.council_programme_create,
+         name="council_programme_create"),
+    path("councils/<int:organisation_id>/access/", council_views.council_access_page,
+         name="council_access"),
+    path("councils/<int:organisation_id>/administrators/", council_views.council_administrators,
+         name="council_administrators"),
+    path("councils/<int:organisation_id>/administrators/<int:pk>/remove/",
+         council_views.council_administrator_remove, name="council_administrator_remove"),
+    path("councils/<int:organisation_id>/log/", council_views.council_log, name="council_log"),
+    path("programmes/<slug:slug>/members/", council_views.members, name="members"),
+    path("programmes/<slug:slug>/members/add/", council_views.member_add_view, name="member_add"),
+    path("programmes/<slug:slug>/members/invite/", council_views.member_invite, name="member_invite"),
+    path("programmes/<slug:slug>/members/<int:pk>/role/", council_views.member_role, name="member_role"),
+    path("programmes/<slug:slug>/members/<int:pk>/remove/", council_views.member_remove_view,
+         name="member_remove"),
+    path("programmes/<slug:slug>/invitations/<int:pk>/resend/", council_views.invitation_resend_view,
+         name="invitation_resend"),
+    path("programmes/<slug:slug>/invitations/<int:pk>/revoke/", council_views.invitation_revoke_view,
+         name="invitation_revoke"),
+    path("invitations/<str:token>/", council_views.invitation_accept_view, name="invitation_accept"),
 ]
 
 for key, record in RESOURCES.items():

@@ -18,7 +18,7 @@ from core.jobs import job_request, jobs_for
 from core.pagination import page_links
 from core.roles import Capability
 from programmes import exports, job_pages, selectors
-from programmes.access import ProgrammeAccess, council_access, programme_access
+from programmes.access import ProgrammeAccess, council_access, councils_administered, programme_access
 from programmes.council_lists import LISTS, council_list, use_counts
 from programmes.feeds import calendar_feed_for, calendar_feed_issue, calendar_feed_revoke
 from programmes.forms import (
@@ -70,14 +70,28 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     cards = list(selectors.programme_cards(user=request.user, today=today()))
     for card in cards:
         card.days_left = card.days_to_transfer(today())
-    return render(request, "programmes/list.html", {"cards": cards, "today": today()})
+    # A council administrator's way into the council area, in the service navigation.
+    administered = list(councils_administered(request.user))
+    council_links = [{"label": f"Administer {c.short_name or c.name}",
+                      "url": reverse("programmes:council_home", args=[c.pk]), "active": False}
+                     for c in administered]
+    return render(request, "programmes/list.html", {"cards": cards, "today": today(),
+                                                    "council_nav": council_links,
+                                                    "administered_councils": administered})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_create(request: HttpRequest) -> HttpResponse:
     if not request.user.is_superuser:
-        raise PermissionDenied("Only administrators set up new programmes.")
+        # A council administrator sets up programmes for their own council only, from the
+        # council's page, where the lead organisation is fixed.
+        administered = list(councils_administered(request.user)[:2])
+        if len(administered) == 1:
+            return redirect("programmes:council_programme_create", administered[0].pk)
+        if administered:
+            return redirect("programmes:council_list")
+        raise PermissionDenied("Only a council's administrators set up new programmes.")
     form = ProgrammeCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         programme = record_save(instance=form.save(commit=False), user=request.user,

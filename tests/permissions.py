@@ -28,6 +28,15 @@ LOGIN_URL = "/accounts/login/"
 SIGNED_IN = "signed_in"  # any signed-in user; not about one programme
 SUPERUSER = "superuser"  # administrators only
 TOKEN = "token"  # the secret in the URL is the credential; no sign-in
+# The council area (programmes.council_views): its administrators only. Nobody of the cast
+# administers a council, so every one of them gets 404 from a council's page, and 403 from
+# a programme's members page if they belong to the programme (404 if they do not); the
+# administrators themselves are tried in tests/programmes/test_council_area.py.
+COUNCIL_ADMIN = "council_admin"
+PROGRAMME_ADMIN = "programme_admin"
+# An invitation's link: the secret is the credential, for someone not signed in (the invited
+# person); anyone signed in as someone else is refused.
+INVITED = "invited"
 
 
 def day(n: int) -> str:
@@ -87,6 +96,8 @@ def expected_status(page: Page, who: str, method: str) -> int:
     allowed = page.get if method == "get" else page.post
     if page.rule == TOKEN:
         return allowed
+    if page.rule == INVITED:
+        return allowed if who == "anonymous" else 403
     if who == "anonymous":
         return 302  # to the sign-in page
     if allowed == 405:
@@ -95,6 +106,10 @@ def expected_status(page: Page, who: str, method: str) -> int:
         return 403
     if page.rule == SIGNED_IN:
         return allowed
+    if page.rule == COUNCIL_ADMIN:
+        return 404
+    if page.rule == PROGRAMME_ADMIN:
+        return 404 if who == "outsider" else 403
     if who == "outsider" and page.home:
         return 404
     if isinstance(page.rule, AskerOrManager):
@@ -156,7 +171,7 @@ def matrix_row(world: Any, page: Page, url: str, tables: Sequence[str]) -> tuple
             expected[key] = expected_status(page, who, method)
             actual[key] = response.status_code
             location = response.get("Location", "")
-            if expected[key] == 302 and who == "anonymous" and page.rule != TOKEN:
+            if expected[key] == 302 and who == "anonymous" and page.rule not in (TOKEN, INVITED):
                 if not location.startswith(f"{LOGIN_URL}?next="):
                     problems.append(f"{key}: redirected to {location}, not the sign-in page")
             elif method == "post" and expected[key] == 302:

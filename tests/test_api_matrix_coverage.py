@@ -11,6 +11,7 @@ from tests.business_cases import test_api_query_counts as business_case_counts
 from tests.finance import test_api_matrix as finance
 from tests.finance import test_api_query_counts as finance_counts
 from tests.programmes import test_api as programmes
+from tests.programmes import test_council_query_counts as council_counts
 from tests.risks import test_api_matrix as risks
 from tests.risks import test_api_query_counts as risk_counts
 from tests.workforce import test_api_matrix as workforce
@@ -66,6 +67,7 @@ def test_every_api_list_has_a_pinned_query_count():
     """Every router list (`<segment>-list`) under /api/ has its count pinned at 3 rows and 30
     in its app's test_api_query_counts.py (the programmes' in tests/programmes/test_api.py)."""
     pinned = {"api:programme-list", *(f"api:{s}-list" for s in programme_api_urls.CHILDREN),
+              *(f"api:{s}-list" for s in council_counts.PINNED),
               "business_cases_api:business-cases-list",
               *(f"risks_api:{s}-list" for s in risk_counts.PINNED),
               *(f"business_cases_api:{s}-list" for s in business_case_counts.PINNED),

@@ -25,8 +25,8 @@ from django.utils import timezone
 from core.tokens import api_token_issue
 from programmes.demo import DEMO_SLUG, demo_load
 
-# Every role whose token can write something.
-WRITERS = ["demo-pm", "demo-finance", "demo-hr", "demo-director"]
+# Every role whose token can write something; the council's administrator writes members.
+WRITERS = ["demo-pm", "demo-finance", "demo-hr", "demo-director", "demo-admin"]
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance"
 # Bounded so the four runs together take about three minutes on a small machine.
 MAX_EXAMPLES = os.environ.get("INSOURCE_SCHEMATHESIS_EXAMPLES", "3")

@@ -36,8 +36,16 @@ SHARED = {
                   "set up a programme's lead organisation.",
 }
 
-# Forms and serializers deliberately left unscoped, by dotted name, each with why. None today.
-UNSCOPED: dict[str, str] = {}
+# Forms and serializers deliberately left unscoped, by dotted name, each with why.
+_ADDS_PEOPLE = ("Adds a person who is not yet a member (of the programme, or of the council's "
+                "administrators), so it must offer people outside the programme; only the lead "
+                "council's administrators reach it (programmes.access), and the page lists only "
+                "people found among the council's own by name, or anyone by their whole email.")
+UNSCOPED: dict[str, str] = {
+    "programmes.council_forms.MemberAddForm": _ADDS_PEOPLE,
+    "programmes.council_forms.AdministratorAddForm": _ADDS_PEOPLE,
+    "programmes.members_api.MemberSerializer": _ADDS_PEOPLE,
+}
 
 # How to make the other keyword arguments some forms need, by name.
 KEYWORDS = {

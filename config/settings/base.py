@@ -325,3 +325,8 @@ LOGGING = {
 }
 
 INSOURCE_DEMO_PASSWORD = None  # set only where demo accounts may exist
+
+# How long an invitation link to a programme works, from when it was sent (or sent again).
+INVITATION_LIFETIME_DAYS = int(os.environ.get("INVITATION_LIFETIME_DAYS", "7"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Insource <no-reply@insource.localhost>")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -52,6 +52,7 @@ DOWNLOADS = {
 # Pages the demo gives no way to: say why, and visit them when it does.
 SAME_PAGES = "the record pages of finance.resources, visited for the other records"
 NOT_IN_THE_DEMO = {
+    "programmes:council_list": "demo-admin administers one council, so this sends them straight to its page",
     "finance:forecasts_edit": f"the demo has no forecast; {SAME_PAGES}",
     "finance:forecasts_delete": f"the demo has no forecast; {SAME_PAGES}",
     "finance:kpi-readings_delete": f"no page links to it; {SAME_PAGES}",
@@ -223,6 +224,18 @@ class Reflow:
 
 
 
+def invitation_link(programme) -> str:
+    """A waiting invitation to the demo programme, sent by its council's administrator."""
+    from programmes.demo import COUNCIL_ADMIN
+    from programmes.membership import invitation_send
+    from programmes.models import CouncilAdministrator
+
+    admin = CouncilAdministrator.objects.get(user__username=COUNCIL_ADMIN[0]).user
+    sent = invitation_send(programme=programme, email="invited.person@example.org", role="viewer",
+                           by=admin, base_url="http://testserver/")
+    return sent.url.removeprefix("http://testserver")
+
+
 RISKS_CSV = b"Title,Category,L,I,Residual likelihood,Residual impact\nPayroll late,Financial,3,4,2,2\n"
 APPRAISAL_CSV = b"Option,Year,Category,Description,Amount\nOp.1,0,Capital,New case management system,250000\n"
 ROSTER_CSV = (b"Employee No,Name,Job title,Team,Band,Pay scale,Terms and conditions,Annual pay,Hours per week,WTE,"
@@ -308,6 +321,18 @@ def test_every_page_reflows_at_320px(browser, live_server, demo, monkeypatch, se
     hr_pages.crawl(page, "demo-hr", base + "workforce/", within=base + "workforce/")
     hr_pages.upload(page, "demo-hr", base + "workforce/upload/roster/", "eli.csv", ROSTER_CSV, "text/csv")
     context.close()
+
+    # The council's administrator: the council area and the programme's members, reached from
+    # the home page; then an invitation's page, as the invited person opens it.
+    context, page = signed_in("demo-admin")
+    reflow.crawl(page, "demo-admin", "/")
+    context.close()
+    invited = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": 800},
+                                  bypass_csp=True)
+    page = invited.new_page()
+    page.goto(invitation_link(demo))
+    reflow.check(page, "the invited person")
+    invited.close()
 
     context, page = signed_in("demo-finance")
     reflow.upload(page, "demo-finance", base + "finance/ledger/upload/", "ledger.xlsx", one_new_line(), XLSX)

@@ -25,6 +25,7 @@ from programmes.models import (
     Decision,
     EngagementEvent,
     Lesson,
+    Membership,
     Milestone,
     Programme,
     Workstream,
@@ -45,6 +46,10 @@ from tests.factories import (
 
 ROLE_OF = {username: role for role, username in ROLE_USERNAMES.items()}
 SIGNED_IN = "signed_in"  # any signed-in user: the list of their own programmes
+# A programme's members: its lead council's administrators only (none of the cast is one:
+# a member gets 403, the outsider 404; the administrators are tried in
+# tests/programmes/test_members_api.py).
+PROGRAMME_ADMIN = "programme_admin"
 
 
 def _day(n: int) -> str:
@@ -154,6 +159,21 @@ for _segment, _editor in CHILD_EDITORS.items():
     _child_endpoints(_segment, _editor)
 
 
+def _viewer_membership(cast, records):
+    return {"programme_slug": cast.programme.slug,
+            "pk": Membership.objects.get(programme=cast.programme, user=cast.users["viewer"]).pk}
+
+
+ENDPOINTS["members-list"] = Endpoint(
+    {"get": (PROGRAMME_ADMIN, 200), "post": (PROGRAMME_ADMIN, 201)},
+    kwargs=lambda cast, records: {"programme_slug": cast.programme.slug},
+    body=lambda cast, records: {"user_email": "stranger@example.org", "role": "viewer"})
+ENDPOINTS["members-detail"] = Endpoint(
+    {"get": (PROGRAMME_ADMIN, 200), "put": (PROGRAMME_ADMIN, 200), "patch": (PROGRAMME_ADMIN, 200),
+     "delete": (PROGRAMME_ADMIN, 204)},
+    kwargs=_viewer_membership, body=lambda cast, records: {"role": "director"})
+
+
 def _url_names(patterns) -> set[str]:
     names = set()
     for p in patterns:
@@ -167,6 +187,7 @@ def _url_names(patterns) -> set[str]:
 def test_matrix_covers_every_api_url_name():
     names = _url_names(api_urls.urlpatterns)
     assert {f"{s}-{kind}" for s in api_urls.CHILDREN for kind in ("list", "detail")} <= names
+    assert {"members-list", "members-detail"} <= names
     assert CHILD_EDITORS.keys() == api_urls.CHILDREN.keys()
     assert names == ENDPOINTS.keys()
 
@@ -183,6 +204,8 @@ def expected_status(endpoint: Endpoint, who: str, method: str) -> int:
         return allowed
     if who == "outsider":
         return 404
+    if rule == PROGRAMME_ADMIN:
+        return 403
     return allowed if role_can(ROLE_OF[who], rule) else 403
 
 

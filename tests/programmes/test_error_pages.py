@@ -44,7 +44,7 @@ def test_a_refusal_that_is_no_role_s_says_why_and_leads_to_the_programme_list(ca
     answer = cast.client("pm").get(reverse("programmes:create"))
     page = answer.content.decode()
     assert answer.status_code == 403
-    assert "Only administrators set up new programmes." in page
+    assert "Only a council&#x27;s administrators set up new programmes." in page
     assert "you need to be" not in page
     assert f'href="{reverse("programmes:list")}">Go to your programmes' in page
     # The user's council heads it, as on the programme list.

@@ -19,11 +19,14 @@ from core.models import Job
 from core.roles import Capability, role_can
 from programmes import urls as programme_urls
 from programmes.feeds import calendar_feed_issue
+from programmes.membership import invitation_send
 from programmes.models import (
     ConfidenceAssessment,
     Contract,
+    CouncilAdministrator,
     Decision,
     EngagementEvent,
+    Invitation,
     Lesson,
     Membership,
     Milestone,
@@ -34,6 +37,7 @@ from programmes.models import (
 from tests.conftest import CAST
 from tests.factories import (
     ConfidenceAssessmentFactory,
+    CouncilAdministratorFactory,
     DecisionFactory,
     EngagementEventFactory,
     LessonFactory,
@@ -43,7 +47,10 @@ from tests.factories import (
 )
 from tests.permissions import (
     ACTION,
+    COUNCIL_ADMIN,
     FORM,
+    INVITED,
+    PROGRAMME_ADMIN,
     READ,
     ROLE_OF,
     SIGNED_IN,
@@ -69,6 +76,11 @@ class World:
     job: Job
     feed_token: str
     failed_job: Job | None = None  # asked for by the finance officer
+    # The council area: the home council's administrator (no member of any programme) and
+    # a waiting invitation with its link's secret.
+    council_admin: object = None
+    invitation: Invitation | None = None
+    invitation_token: str = ""
 
     @property
     def slug(self) -> str:
@@ -98,7 +110,12 @@ def world(cast) -> World:
     failed = Job.objects.create(kind="programmes.plan_pdf", created_by=cast.users["finance"],
                                 target_type=ContentType.objects.get_for_model(home), target_id=home.pk,
                                 status=Job.Status.FAILED, error="The worker running this stopped.")
-    return World(cast, records, job, feed_token, failed)
+    council_admin = UserFactory(username="council-admin", first_name="Cara", last_name="Admin")
+    CouncilAdministratorFactory(organisation=home.lead_organisation, user=council_admin)
+    sent = invitation_send(programme=home, email="new.person@example.org", role="viewer",
+                           by=council_admin, base_url="http://testserver/")
+    return World(cast, records, job, feed_token, failed, council_admin, sent.invitation,
+                 sent.url.rsplit("/", 2)[-2])
 
 
 # The pages --------------------------------------------------------------------------------
@@ -113,6 +130,19 @@ def _job(w: World) -> dict:
 
 def _failed_job(w: World) -> dict:
     return {"slug": w.slug, "job_uuid": w.failed_job.uuid}
+
+
+def _council(w: World) -> dict:
+    return {"organisation_id": w.cast.programme.lead_organisation_id}
+
+
+def _member(w: World) -> dict:
+    return {"slug": w.slug, "pk": Membership.objects.get(programme=w.cast.programme,
+                                                          user=w.cast.users["viewer"]).pk}
+
+
+def _invitation(w: World) -> dict:
+    return {"slug": w.slug, "pk": w.invitation.pk}
 
 
 def _milestone_data(w: World) -> dict:
@@ -144,7 +174,38 @@ PAGES: dict[str, Page] = {
     "plan_pdf_retry": Page(AskerOrManager(Capability.EXPORT, "finance"), **ACTION, kwargs=_failed_job),
     "calendar_token": Page(Capability.EXPORT, **ACTION, data=lambda w: {"action": "rotate"}),
     "calendar_feed": Page(TOKEN, **READ, kwargs=lambda w: {"token": w.feed_token}, home=False),
+    # The council area and a programme's members: the council's administrators only.
+    "council_list": Page(SIGNED_IN, **READ, kwargs=no_data, home=False),
+    "council_home": Page(COUNCIL_ADMIN, **READ, kwargs=_council),
+    "council_programme_create": Page(COUNCIL_ADMIN, **FORM, kwargs=_council, data=lambda w: {
+        "name": "Day services review", "slug": "day-services", "status": "planning",
+        "kind": "in_house", "transfer_date": day(201)}),
+    "council_access": Page(COUNCIL_ADMIN, **READ, kwargs=_council),
+    "council_administrators": Page(COUNCIL_ADMIN, **FORM, kwargs=_council,
+                                   data=lambda w: {"user": w.cast.users["pm"].pk}),
+    "council_administrator_remove": Page(COUNCIL_ADMIN, **ACTION, kwargs=lambda w: {
+        **_council(w), "pk": _second_administrator(w).pk}),
+    "council_log": Page(COUNCIL_ADMIN, **READ, kwargs=_council),
+    "members": Page(PROGRAMME_ADMIN, **READ),
+    "member_add": Page(PROGRAMME_ADMIN, **ACTION, data=lambda w: {
+        "user": w.council_admin.pk, "role": "viewer"}),
+    "member_invite": Page(PROGRAMME_ADMIN, **ACTION, data=lambda w: {
+        "email": "another@example.org", "role": "finance_officer"}),
+    "member_role": Page(PROGRAMME_ADMIN, **ACTION, kwargs=_member, data=lambda w: {"role": "director"}),
+    "member_remove": Page(PROGRAMME_ADMIN, **ACTION, kwargs=_member),
+    "invitation_resend": Page(PROGRAMME_ADMIN, **ACTION, kwargs=_invitation),
+    "invitation_revoke": Page(PROGRAMME_ADMIN, **ACTION, kwargs=_invitation),
+    "invitation_accept": Page(INVITED, **FORM, kwargs=lambda w: {"token": w.invitation_token},
+                              data=lambda w: {"new_password1": "a-long-Pass-phrase-9",
+                                              "new_password2": "a-long-Pass-phrase-9"}, home=False),
 }
+
+
+def _second_administrator(w: World):
+    """Another administrator of the home council, so that removing one is allowed."""
+    council = w.cast.programme.lead_organisation
+    found = CouncilAdministrator.objects.filter(organisation=council).exclude(user=w.council_admin).first()
+    return found or CouncilAdministratorFactory(organisation=council, user=UserFactory(username="second-admin"))
 
 # The simple records of `programmes.resources`: who edits each, and a valid form for it.
 RESOURCE_EDITORS = {
@@ -211,7 +272,7 @@ def test_matrix_covers_every_url_name():
 # request adds a Job.
 FINGERPRINT_TABLES = history_tables((
     Programme, Membership, Workstream, ServiceInScope, Contract, Milestone, Decision, Lesson, EngagementEvent,
-    ConfidenceAssessment)) + [Job._meta.db_table]
+    ConfidenceAssessment, CouncilAdministrator, Invitation)) + [Job._meta.db_table]
 
 
 # Parametrised by URL name; each test goes through the whole cast with GET and POST

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from programmes.demo import DEMO_SLUG, DEMO_USERS, OUTSIDER, demo_load
+from programmes.demo import COUNCIL_ADMIN, DEMO_SLUG, DEMO_USERS, OUTSIDER, demo_load
 
 
 class Command(BaseCommand):
@@ -25,4 +25,6 @@ class Command(BaseCommand):
         for username, *_, role in DEMO_USERS:
             self.stdout.write(f"  {username:<15} {role.label}")
         self.stdout.write(f"  {OUTSIDER[0]:<15} Programme manager of another council's "
-                          "programme only\n")
+                          "programme only")
+        self.stdout.write(f"  {COUNCIL_ADMIN[0]:<15} B&NES's council administrator (no programme "
+                          "role)\n")

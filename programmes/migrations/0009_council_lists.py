@@ -27,7 +27,7 @@ def seed_councils(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0007_milestone_activities_rag_override'),
+        ('programmes', '0008_merge_invitations_and_activities'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
