@@ -34,7 +34,8 @@ from finance.models import (
 )
 from finance.services import budget_version_save
 from programmes.access import programme_access
-from programmes.api import ProgrammeChildViewSet, ProgrammeScopedSerializer
+from programmes.api import CouncilListField, ProgrammeChildViewSet, ProgrammeScopedSerializer
+from programmes.council_lists import SAVINGS_CATEGORY
 
 
 @extend_schema_field({"type": "string", "example": "2023/24", "description": "Financial year, April to March"})
@@ -63,7 +64,10 @@ class _FinanceSerializer(ProgrammeScopedSerializer):
 def _serializer(model_, fields_):
     # The module named here, not DRF's metaclass's, so the class is found and named as ours.
     attrs = {"Meta": type("Meta", (), {"model": model_, "fields": ["id", *fields_]}), "__module__": __name__}
-    if "category" in fields_:
+    if model_ in (SavingsLine, RealisedSaving):
+        # The council's own savings categories, not a fixed list.
+        attrs["category"] = CouncilListField(key=SAVINGS_CATEGORY)
+    elif "category" in fields_:
         attrs["category"] = _choice_field(model_._meta.get_field("category"))
     return type(f"{model_.__name__}Serializer", (_FinanceSerializer,), attrs)
 

@@ -12,7 +12,11 @@ class FinanceConfig(AppConfig):
         from core.uploads import upload_spec
         from finance import demo, panels, services  # noqa: F401
         from finance.ledger import SPEC
+        from programmes.council_lists import SAVINGS_CATEGORY, list_used_by
         from programmes.navigation import nav_section
 
         upload_spec(SPEC)
+        # Where the council's savings categories are stored, so that one in use is not removed.
+        list_used_by(SAVINGS_CATEGORY, "finance.SavingsLine", "category")
+        list_used_by(SAVINGS_CATEGORY, "finance.RealisedSaving", "category")
         nav_section("finance", "Finance", "finance:home", order=120)

@@ -33,7 +33,6 @@ from finance.models import (
     Kpi,
     KpiReading,
     RealisedSaving,
-    SavingsCategory,
     SavingsLine,
 )
 from finance.services import budget_version_save, ledger_commit
@@ -89,16 +88,16 @@ REVENUE_LINES = [("ASC101", "1001", "Interim programme manager"), ("ASC102", "10
 CAPITAL_LINES = [("ASC103", "8100", "Hardware supplier"), ("ASC103", "8200", "Systems integrator")]
 LINES_PER_POUND_MILLION = 120  # how many ledger lines per £1m, so the workbook looks real
 
-SAVINGS = [("2024/25", SavingsCategory.CONTRACT, "recurrent", 400000, "Provider management fee no longer paid"),
-           ("2024/25", SavingsCategory.PROPERTY, "one_off", 150000, "Surrendered lease"),
-           ("2025/26", SavingsCategory.CONTRACT, "recurrent", 600000, "Provider management fee no longer paid"),
-           ("2025/26", SavingsCategory.STAFFING, "recurrent", 300000, "Merged management structure"),
-           ("2026/27", SavingsCategory.CONTRACT, "recurrent", 600000, "Provider management fee no longer paid"),
-           ("2026/27", SavingsCategory.STAFFING, "recurrent", 400000, "Merged management structure")]
+SAVINGS = [("2024/25", "contract", "recurrent", 400000, "Provider management fee no longer paid"),
+           ("2024/25", "property", "one_off", 150000, "Surrendered lease"),
+           ("2025/26", "contract", "recurrent", 600000, "Provider management fee no longer paid"),
+           ("2025/26", "staffing", "recurrent", 300000, "Merged management structure"),
+           ("2026/27", "contract", "recurrent", 600000, "Provider management fee no longer paid"),
+           ("2026/27", "staffing", "recurrent", 400000, "Merged management structure")]
 INCOME = [("2024/25", "Integrated Care Board contribution to transition", 200000)]
 # (year, category, amount, note, the day by which it had been realised)
-REALISED = [("2024/25", SavingsCategory.CONTRACT, 380000, "Eleven months of the fee", date(2025, 2, 28)),
-            ("2024/25", SavingsCategory.PROPERTY, 150000, "Lease surrendered in May", date(2024, 5, 31))]
+REALISED = [("2024/25", "contract", 380000, "Eleven months of the fee", date(2025, 2, 28)),
+            ("2024/25", "property", 150000, "Lease surrendered in May", date(2024, 5, 31))]
 KPIS = [
     ("Adults with a care review in the last 12 months", "Service operations", "%", "58", "England average", "60",
      "75", Kpi.Direction.HIGHER, ["57", "61", "64", "66", "69", "71"]),

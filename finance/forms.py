@@ -14,6 +14,7 @@ from finance.models import (
     RealisedSaving,
     SavingsLine,
 )
+from programmes.council_lists import SAVINGS_CATEGORY
 from programmes.forms import ProgrammeScopedForm
 
 YEAR_HINT = "Write it like 2023/24 (April to March)"
@@ -72,6 +73,8 @@ class AccountCodeForm(_FinanceForm):
 
 
 class SavingsLineForm(_FinanceForm):
+    council_lists = {"category": SAVINGS_CATEGORY}
+
     class Meta:
         model = SavingsLine
         fields = ["financial_year", "category", "recurrence", "description", "amount"]
@@ -84,6 +87,8 @@ class InvestmentLineForm(_FinanceForm):
 
 
 class RealisedSavingForm(_FinanceForm):
+    council_lists = {"category": SAVINGS_CATEGORY}
+
     class Meta:
         model = RealisedSaving
         fields = ["financial_year", "category", "amount", "note"]

@@ -296,12 +296,11 @@ class LedgerStatedTotal(models.Model):
         return self.stated - self.rows_sum
 
 
-class SavingsCategory(models.TextChoices):
-    STAFFING = "staffing", "Staffing and structure"
-    CONTRACT = "contract", "Contract and management fee"
-    OVERHEADS = "overheads", "Overheads and support services"
-    PROPERTY = "property", "Property"
-    OTHER = "other", "Other"
+def _category_display(record) -> str:
+    """The category's label when the selector annotated it from the council's list
+    (`category_label`), otherwise its code: a savings category is a council's own list
+    (programmes.council_lists), so the model alone cannot know the label."""
+    return getattr(record, "category_label", None) or record.category
 
 
 class SavingsLine(models.Model):
@@ -314,11 +313,13 @@ class SavingsLine(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="savings_lines")
     financial_year = FinancialYearField()
-    category = models.CharField(max_length=20, choices=SavingsCategory.choices)
+    # A code from the council's savings categories (programmes.council_lists).
+    category = models.CharField(max_length=20)
     recurrence = models.CharField(max_length=10, choices=Recurrence.choices, default=Recurrence.RECURRENT)
     description = models.CharField(max_length=200, blank=True)
     amount = MoneyField(sign="A saving is a positive amount (£0 or more).", validators=NOT_NEGATIVE)
     history = HistoricalRecords()
+    get_category_display = _category_display
 
     class Meta:
         ordering = ["financial_year", "category", "pk"]
@@ -355,10 +356,12 @@ class RealisedSaving(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="realised_savings")
     financial_year = FinancialYearField()
-    category = models.CharField(max_length=20, choices=SavingsCategory.choices)
+    # A code from the council's savings categories (programmes.council_lists).
+    category = models.CharField(max_length=20)
     amount = MoneyField(sign="A saving made is a positive amount (£0 or more).", validators=NOT_NEGATIVE)
     note = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
+    get_category_display = _category_display
 
     class Meta:
         ordering = ["financial_year", "category", "pk"]

@@ -26,9 +26,9 @@ from finance.models import (
     LedgerStatedTotal,
     LedgerSummary,
     RealisedSaving,
-    SavingsCategory,
     SavingsLine,
 )
+from programmes.council_lists import SAVINGS_CATEGORY, council_list, label_of
 from programmes.models import Programme
 
 ZERO = Decimal("0")
@@ -383,19 +383,23 @@ class SavingsRow:
 
 
 def savings_against_plan(*, programme: Programme) -> tuple[list[SavingsRow], list[SavingsRow]]:
-    """Planned and realised savings by year and by category. Two queries."""
+    """Planned and realised savings by year and by category. Three queries."""
     by_year: dict = {}
     by_cat: dict = {}
+    # Categories in the council's order; a code the list no longer holds goes last, by code.
+    entries = council_list(programme.lead_organisation_id, SAVINGS_CATEGORY)
+    order = {e.value: i for i, e in enumerate(entries)}
+    names = {e.value: e.label for e in entries}
     for model, attr in ((SavingsLine, "planned"), (RealisedSaving, "realised")):
         for y, cat, t in (model.objects.filter(programme=programme)
                           .values_list("financial_year", "category").annotate(t=Sum("amount")).order_by()):
             fy = FinancialYear.parse(y)
             row = by_year.setdefault(fy, SavingsRow(str(fy)))
             setattr(row, attr, getattr(row, attr) + t)
-            crow = by_cat.setdefault(cat, SavingsRow(SavingsCategory(cat).label))
+            crow = by_cat.setdefault(cat, SavingsRow(label_of(names, cat)))
             setattr(crow, attr, getattr(crow, attr) + t)
-    order = {v: i for i, v in enumerate(SavingsCategory.values)}
-    return ([by_year[y] for y in sorted(by_year)], [by_cat[c] for c in sorted(by_cat, key=order.get)])
+    return ([by_year[y] for y in sorted(by_year)],
+            [by_cat[c] for c in sorted(by_cat, key=lambda c: (order.get(c, len(order)), c))])
 
 
 # --- KPIs ---------------------------------------------------------------------------------------

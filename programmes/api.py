@@ -4,9 +4,10 @@ Every list and object is reached through a programme (`/api/v1/programmes/<slug>
 the programme is found with `programme_access`, so an outsider gets 404 and a member
 without the right role gets 403, exactly as on the pages.
 """
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.relations import MANY_RELATION_KWARGS, PKOnlyObject
@@ -17,6 +18,7 @@ from core.protection import DeleteRefused, refusal_message
 from core.roles import Capability
 from core.scoping import scope_serializer
 from programmes.access import programme_access, programme_members
+from programmes.council_lists import active_choices
 from programmes.forms import LOOP_MESSAGE
 from programmes.models import (
     ConfidenceAssessment,
@@ -91,6 +93,29 @@ class ProgrammeScopedSerializer(serializers.ModelSerializer):
         programme = self.context.get("programme")
         scope_serializer(self, tenant=programme,
                          members=None if programme is None else programme_members(programme))
+        council_list_choices(self, council=None if programme is None else programme.lead_organisation_id)
+
+
+@extend_schema_field({"type": "string", "description": "A code from the council's own list (its lists page "
+                                                       "names them); a retired code is refused for a new record"})
+class CouncilListField(serializers.ChoiceField):
+    """A code from one of the council's own lists (programmes.council_lists). Its choices
+    are filled in by the serializer from the programme's council: the active values, and
+    the value an updated record already holds."""
+
+    def __init__(self, *, key: str, **kwargs):
+        self.key = key
+        super().__init__(choices=[], **kwargs)
+
+
+def council_list_choices(serializer: serializers.BaseSerializer, *, council) -> None:
+    """Give every CouncilListField of `serializer` its council's choices; with no council
+    (no programme in the context) there is nothing to choose, so nothing is accepted."""
+    instance = serializer.instance if isinstance(serializer.instance, models.Model) else None
+    for name, field in serializer.fields.items():
+        if isinstance(field, CouncilListField) and not field.read_only:
+            keep = getattr(instance, name, None) if instance is not None else None
+            field.choices = [] if council is None else active_choices(council, field.key, keep=keep)
 
 
 class ContractSerializer(ProgrammeScopedSerializer):

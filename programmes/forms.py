@@ -7,9 +7,11 @@ from core.concurrency import VersionedForm
 from core.forms import govuk_date_fields, govuk_messages
 from core.scoping import scope_form
 from programmes.access import programme_members
+from programmes.council_lists import LISTS, active_choices
 from programmes.models import (
     ConfidenceAssessment,
     Contract,
+    CouncilListValue,
     Decision,
     EngagementEvent,
     Lesson,
@@ -23,15 +25,34 @@ from programmes.models import (
 LOOP_MESSAGE = "These dependencies would make a loop back to this milestone."
 
 
+def council_list_fields(form: forms.BaseForm, *, council) -> None:
+    """Make each field `form.council_lists` names a choice of the council's active values
+    of its list (the value a saved record holds stays offered even when retired), so a
+    value another council added, or one retired, is "Select a valid choice"."""
+    for name, key in getattr(form, "council_lists", {}).items():
+        old = form.fields.get(name)
+        if old is None:
+            continue
+        keep = getattr(form.instance, name, None) if getattr(form.instance, "pk", None) else None
+        choices = active_choices(council, key, keep=keep)
+        form.fields[name] = forms.ChoiceField(
+            choices=[("", "Choose one"), *choices],
+            required=old.required, label=old.label, help_text=old.help_text)
+
+
 class ProgrammeScopedForm(VersionedForm):
     """A ModelForm bound to one programme. Every model choice holds only that programme's
     rows, and every choice of a person only its members (core.scoping), so nothing of
     another programme can be picked: a posted id of one is "Select a valid choice"."""
 
+    # Field name -> key of the council list its codes come from (programmes.council_lists).
+    council_lists: dict[str, str] = {}
+
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.instance.programme = programme
+        council_list_fields(self, council=programme.lead_organisation_id)
         # A row form of a large upload may share fields already prepared (workforce.imports).
         if not getattr(self, "fields_prepared", False):
             govuk_date_fields(self)
@@ -165,3 +186,35 @@ class ConfidenceAssessmentForm(ProgrammeScopedForm):
     class Meta:
         model = ConfidenceAssessment
         fields = ["period_end", "scale", "rating", "commentary", "assessed_by"]
+
+
+class CouncilListAddForm(forms.Form):
+    """A new value for one of the council's lists: its code (what records store) and label."""
+
+    list_key = forms.ChoiceField(label="List", choices=[])
+    value = forms.CharField(label="Code", max_length=20,
+                            validators=CouncilListValue._meta.get_field("value").validators,
+                            help_text="Lower-case letters, digits and underscores, like care_packages. "
+                                      "Records store it; it cannot be changed later.")
+    label = forms.CharField(label="Label", max_length=100, help_text="What people read, like Care packages.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["list_key"].choices = [(k, spec.name) for k, spec in LISTS.items()]
+        self.fields["value"].widget.attrs.update({"class": "govuk-input--width-20", "spellcheck": "false"})
+        govuk_messages(self)
+
+
+class CouncilListValueForm(forms.Form):
+    """A value's label, its place in the list and whether it is retired."""
+
+    label = forms.CharField(label="Label", max_length=100)
+    order = forms.IntegerField(label="Place in the list", min_value=0,
+                               help_text="Lower numbers come first.")
+    retired = forms.BooleanField(label="Retired: not offered for new records, still shown on old ones",
+                                 required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].widget.attrs["class"] = "govuk-input--width-3"
+        govuk_messages(self)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -316,6 +316,46 @@ class CouncilAdministrator(TimeStampedModel):
     def clean(self) -> None:
         if self.organisation_id and self.organisation.kind != Organisation.Kind.COUNCIL:
             raise ValidationError({"organisation": "Only a council has administrators."})
+
+
+class CouncilListValue(TimeStampedModel):
+    """One value of one of a council's own lists (a savings category, say): the code that
+    records store, the label people read, its place in the list, and whether it is retired
+    (kept for the records that hold it, no longer offered for new ones).
+
+    programmes.council_lists says which lists there are and their defaults."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="list_values",
+        limit_choices_to={"kind": Organisation.Kind.COUNCIL},
+    )
+    list_key = models.CharField(max_length=40)
+    value = models.CharField(
+        max_length=20, validators=[RegexValidator(
+            r"^[a-z0-9_]+$", "Write the code in lower-case letters, digits and underscores, like care_packages.")],
+        help_text="What records store; it cannot be changed once saved.")
+    label = models.CharField(max_length=100, help_text="What people read on pages and in the Cabinet paper.")
+    order = models.PositiveIntegerField(default=0)
+    retired = models.BooleanField(default=False, help_text="Not offered for new records; still shown on old ones.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "list_key", "order", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "list_key", "value"],
+                                    name="one_value_per_council_list"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.value})"
+
+    def clean(self) -> None:
+        from programmes.council_lists import LISTS
+
+        if self.list_key not in LISTS:
+            raise ValidationError({"list_key": "No such list."})
+        if self.organisation_id and self.organisation.kind != Organisation.Kind.COUNCIL:
+            raise ValidationError({"organisation": "Only a council has its own lists."})
 
 
 class Invitation(TimeStampedModel):

@@ -23,6 +23,7 @@ from django.db.models.functions import RowNumber
 from core.formats import long_date
 from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE, contract_notice
 from programmes.access import programmes_for_user
+from programmes.council_lists import LISTS, council_list, use_counts
 from programmes.models import (
     ConfidenceAssessment,
     Contract,
@@ -401,3 +402,13 @@ def plan_rows(*, programme: Programme):
     read_contracts(programme)
     derived = derived_milestones(programme=programme, decisions=list(key_decisions(programme=programme)))
     return milestones, derived
+
+
+def council_lists_overview(council) -> list[tuple]:
+    """Every list of the council with its values, each with how many records hold it:
+    (CouncilList, [(ListEntry, uses)]). A query per list and per model using it."""
+    overview = []
+    for key, spec in LISTS.items():
+        uses = use_counts(key, council)
+        overview.append((spec, [(e, uses.get(e.value, 0)) for e in council_list(council, key)]))
+    return overview

@@ -1,10 +1,12 @@
 """Writes to programme records. Every write validates the whole row and records who made
 it and why in the history."""
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from programmes.models import Milestone, Rag
+from programmes.council_lists import LISTS, council_list, values_in_use
+from programmes.models import CouncilListValue, Milestone, Organisation, Rag
 
 
 def _save_with_history(instance: Model, *, user, reason: str) -> None:
@@ -47,6 +49,69 @@ def milestone_set_status(*, milestone: Milestone, status: str, user, actual_date
             reason += "; Green RAG override removed, as it is late"
     _save_with_history(milestone, user=user, reason=reason[:100])
     return milestone
+
+
+# --- The council's own lists ------------------------------------------------------------
+
+
+def _council_list_seed(*, council: Organisation, key: str, user) -> None:
+    """Copy today's defaults into the council's list `key` if it has no rows of its own
+    yet, so the first change works on the values the council has been seeing."""
+    if CouncilListValue.objects.filter(organisation=council, list_key=key).exists():
+        return
+    for entry in council_list(council, key):
+        _save_with_history(CouncilListValue(organisation=council, list_key=key, value=entry.value,
+                                            label=entry.label, order=entry.order),
+                           user=user, reason="Council's own copy of the default list")
+
+
+def _council_list_row(*, council: Organisation, key: str, value: str) -> CouncilListValue:
+    row = CouncilListValue.objects.select_for_update().filter(
+        organisation=council, list_key=key, value=value).first()
+    if row is None:
+        raise ValidationError({"value": f"{LISTS[key].name} has no value {value}."})
+    return row
+
+
+@transaction.atomic
+def council_list_value_add(*, council: Organisation, key: str, value: str, label: str, user) -> CouncilListValue:
+    """Add a value to the end of the council's list `key`. A code the list already holds
+    (even retired) is refused: records would not know which of two they meant."""
+    _council_list_seed(council=council, key=key, user=user)
+    rows = CouncilListValue.objects.filter(organisation=council, list_key=key)
+    if rows.filter(value=value).exists():
+        raise ValidationError({"value": f"{LISTS[key].name} already has the code {value}."})
+    last = max((r.order for r in rows), default=0)
+    row = CouncilListValue(organisation=council, list_key=key, value=value, label=label, order=last + 1)
+    _save_with_history(row, user=user, reason=f"Added to {LISTS[key].name.lower()}")
+    return row
+
+
+@transaction.atomic
+def council_list_value_change(*, council: Organisation, key: str, value: str, label: str, order: int,
+                              retired: bool, user) -> CouncilListValue:
+    """Rename, move or retire (or bring back) one value of the council's list. The code
+    itself never changes, since records hold it."""
+    _council_list_seed(council=council, key=key, user=user)
+    row = _council_list_row(council=council, key=key, value=value)
+    what = [w for w, changed in (("renamed", row.label != label), ("moved", row.order != order),
+                                 ("retired" if retired else "brought back", row.retired != retired)) if changed]
+    row.label, row.order, row.retired = label, order, retired
+    _save_with_history(row, user=user, reason=(", ".join(what) or "saved unchanged").capitalize())
+    return row
+
+
+@transaction.atomic
+def council_list_value_remove(*, council: Organisation, key: str, value: str, user) -> None:
+    """Remove a value no record holds. One in use can only be retired: removing it would
+    leave records with a code nobody can read."""
+    _council_list_seed(council=council, key=key, user=user)
+    row = _council_list_row(council=council, key=key, value=value)
+    used = values_in_use(key, council, value)
+    if used:
+        raise ValidationError(f"{row.label} is used by {used} record{'s' * (used != 1)}, so it cannot be "
+                              "removed. Retire it instead: it will not be offered for new records.")
+    record_delete(instance=row, user=user, reason=f"Removed from {LISTS[key].name.lower()}")
 
 
 def _clear_override(milestone: Milestone) -> None:

@@ -32,6 +32,11 @@ urlpatterns = [
          views.plan_pdf_download, name="plan_pdf_download"),
     path("programmes/<slug:slug>/exports/calendar/", views.calendar_token,
          name="calendar_token"),
+    path("councils/<int:organisation_id>/lists/", views.council_lists, name="council_lists"),
+    path("councils/<int:organisation_id>/lists/<slug:key>/<slug:value>/", views.council_list_value,
+         name="council_list_value"),
+    path("councils/<int:organisation_id>/lists/<slug:key>/<slug:value>/remove/", views.council_list_value_delete,
+         name="council_list_value_delete"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     # The council area and a programme's members (programmes.council_views).
     path("councils/", council_views.council_list, name="council_list"),

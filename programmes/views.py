@@ -6,7 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +18,12 @@ from core.jobs import job_request, jobs_for
 from core.pagination import page_links
 from core.roles import Capability
 from programmes import exports, job_pages, selectors
-from programmes.access import ProgrammeAccess, councils_administered, programme_access
+from programmes.access import ProgrammeAccess, council_access, councils_administered, programme_access
+from programmes.council_lists import LISTS, council_list, use_counts
 from programmes.feeds import calendar_feed_for, calendar_feed_issue, calendar_feed_revoke
 from programmes.forms import (
+    CouncilListAddForm,
+    CouncilListValueForm,
     MilestoneForm,
     MilestoneStatusForm,
     ProgrammeCreateForm,
@@ -30,7 +33,15 @@ from programmes.history import history_entries
 from programmes.models import Membership, Milestone
 from programmes.navigation import programme_nav
 from programmes.panels import overview_panels
-from programmes.services import milestone_save, milestone_set_status, record_delete, record_save
+from programmes.services import (
+    council_list_value_add,
+    council_list_value_change,
+    council_list_value_remove,
+    milestone_save,
+    milestone_set_status,
+    record_delete,
+    record_save,
+)
 from programmes.setup import setup_pending, setup_steps
 from programmes.timeline import legend_items, timeline_svg
 
@@ -416,3 +427,74 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+
+
+# --- The council's own lists ------------------------------------------------------------
+
+def _lists_crumbs(council, *more):
+    return [("Programmes", reverse("programmes:list")),
+            (f"{council}: lists", reverse("programmes:council_lists", args=[council.pk]) if more else None), *more]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def council_lists(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The council's own lists (savings categories, …) for its administrator, who adds
+    values here; each value links to its own page to rename, move, retire or remove it."""
+    council = council_access(request.user, organisation_id)
+    form = CouncilListAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = council_list_value_add(council=council, key=form.cleaned_data["list_key"],
+                                         value=form.cleaned_data["value"], label=form.cleaned_data["label"],
+                                         user=request.user)
+        except ValidationError as e:
+            for name, errors in e.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, f"{row.label} has been added.")
+            return redirect("programmes:council_lists", organisation_id=council.pk)
+    return render(request, "programmes/council_lists.html", {
+        "council": council, "lists": selectors.council_lists_overview(council), "form": form,
+        "breadcrumbs": _lists_crumbs(council)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def council_list_value(request: HttpRequest, organisation_id: int, key: str, value: str) -> HttpResponse:
+    """One value of one of the council's lists: rename it, move it, retire it."""
+    council = council_access(request.user, organisation_id)
+    spec = LISTS.get(key)
+    entry = next((e for e in council_list(council, key) if e.value == value), None) if spec else None
+    if entry is None:
+        raise Http404("No such value")
+    form = CouncilListValueForm(request.POST or None,
+                                initial={"label": entry.label, "order": entry.order, "retired": entry.retired})
+    if request.method == "POST" and form.is_valid():
+        try:
+            council_list_value_change(council=council, key=key, value=value, user=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, f"{form.cleaned_data['label']} has been saved.")
+            return redirect("programmes:council_lists", organisation_id=council.pk)
+    return render(request, "programmes/council_list_value.html", {
+        "council": council, "spec": spec, "entry": entry, "form": form,
+        "uses": use_counts(key, council).get(value, 0),
+        "breadcrumbs": _lists_crumbs(council, (entry.label, None))})
+
+
+@login_required
+@require_POST
+def council_list_value_delete(request: HttpRequest, organisation_id: int, key: str, value: str) -> HttpResponse:
+    """Remove a value no record holds; one in use is refused with what to do instead."""
+    council = council_access(request.user, organisation_id)
+    if key not in LISTS:
+        raise Http404("No such list")
+    try:
+        council_list_value_remove(council=council, key=key, value=value, user=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("programmes:council_list_value", organisation_id=council.pk, key=key, value=value)
+    messages.success(request, f"{value} has been removed.")
+    return redirect("programmes:council_lists", organisation_id=council.pk)
