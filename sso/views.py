@@ -17,8 +17,8 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from core.views import LoginView as PasswordLoginView
 from programmes.access import council_access, councils_administered, programmes_for_user
-from programmes.navigation import council_nav
 from programmes.models import Organisation
+from programmes.navigation import council_nav
 from sso import selectors, services
 from sso.backends import SignInRefused, SignInUnderWay
 from sso.forms import CouncilSignInForm
