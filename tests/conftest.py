@@ -33,6 +33,8 @@ CAST = [*ROLE_USERNAMES.values(), "outsider", "anonymous"]
 SERIAL_GROUPS = {"worker": "celery-broker"}
 
 
+# tryfirst: xdist's own hook turns the marks into the groups it schedules by.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         for marker, group in SERIAL_GROUPS.items():
