@@ -1,8 +1,10 @@
 """The demo programme's business cases: the Strategic Outline Case that Cabinet approved
 (E3393), its six objectives and six critical success factors, the three options with a matrix
-whose ranking gives the published outcomes, and an Outline Business Case in draft with an
-economic appraisal of the two options on the short list. All prose is our own; the
-appraisal figures are plausible, not published ones."""
+whose ranking gives the published outcomes, an economic appraisal of the two options on the
+short list, and the Outline and Full Business Cases signed off under the director's
+delegation on the days the plan's milestones and the decision log record — so the stage
+page, the milestones and the decisions tell one story. All prose is our own; the appraisal
+figures are plausible, not published ones."""
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -21,7 +23,7 @@ from business_cases.models import (
 )
 from business_cases.services import version_create, version_decide, version_save, version_submit
 from core.financial_year import FinancialYear
-from programmes.demo import demo_step
+from programmes.demo import FBC_SIGNED_OFF, MILESTONES, OBC_SIGNED_OFF, demo_step
 from programmes.services import record_save
 
 REASON = "Demo data loaded"
@@ -93,8 +95,16 @@ SECTIONS_V2 = {
                       "uncommitted balance.",
 }
 OBC_TEXT = {
+    **SECTIONS_V2,
     "strategic_case": "Confirms the case for change agreed at the Strategic Outline Case.",
     "economic_case": "Compares re-commissioning with in-sourcing over ten years at real prices.",
+}
+FBC_TEXT = {
+    **OBC_TEXT,
+    "commercial_case": "Sets out the Business Transfer Agreement, the exit plan and the supplier contracts "
+                       "to be novated or re-let.",
+    "management_case": "The programme board, workstream leads and transfer assurance board take the "
+                       "in-sourcing option to transfer day.",
 }
 # (option code, category, first year, last year, amount a year, description)
 LINES = [
@@ -169,15 +179,37 @@ def business_cases_demo_load(programme, users, shift) -> None:
             created_at=timezone.make_aware(datetime.combine(shift(SOC_MEETING) - timedelta(weeks=weeks), time(9))))
 
     by_code = {o.code: o for o in options}
+    # By the Full Business Case the preferred option's figures were confirmed (contracted),
+    # which that stage needs before it can go to review.
+    confirmed = shift.happened(shift(_milestone_date(FBC_SIGNED_OFF)))
     for code, category, first_year, last_year, amount, description in LINES:
         for year in range(first_year, last_year + 1):
             record_save(instance=AppraisalLine(
                 programme=programme, option=by_code[code], category=category, year=year,
-                financial_year=FIRST_YEAR + year, description=description,
+                financial_year=shift.fy(FIRST_YEAR + year), description=description,
+                final=confirmed and code == "Op.2",
                 amount=Decimal(amount) if amount is not None else None), user=pm, reason=REASON)
-    obc = version_create(programme=programme, stage=Stage.OBC, user=pm, summary="Working draft")
-    _write(obc, OBC_TEXT, pm)
+    for stage, title, text, summary in ((Stage.OBC, OBC_SIGNED_OFF, OBC_TEXT, "Version for sign-off"),
+                                        (Stage.FBC, FBC_SIGNED_OFF, FBC_TEXT, "Version for sign-off")):
+        version = version_create(programme=programme, stage=stage, user=pm, summary=summary)
+        _write(version, text, pm)
+        signed_off = shift(_milestone_date(title))
+        if not shift.happened(signed_off):
+            continue  # still being written: a draft, as its milestone is not yet complete
+        version_submit(version=version, user=pm)
+        version_decide(version=version, user=director, approve=True,
+                       approving_body="Director of Adult Social Services (delegated)", meeting_date=signed_off,
+                       decision_reference="E3393",
+                       notes="Signed off under the delegation Cabinet gave with the Strategic Outline Case.")
+        BusinessCaseVersion.objects.filter(pk=version.pk).update(
+            created_at=timezone.make_aware(datetime.combine(signed_off - timedelta(weeks=6), time(9))))
     _paper(programme, director, shift)
+
+
+def _milestone_date(title: str) -> date:
+    """The reference date a milestone was met on (its forecast, or its baseline if it kept it)."""
+    (forecast,) = [forecast or baseline for _ws, t, baseline, forecast, *_ in MILESTONES if t == title]
+    return forecast
 
 
 PAPER = {

@@ -22,3 +22,8 @@ urlpatterns = [
     path("programmes/<slug:slug>/business-case/", include("business_cases.urls")),
     path("", include("programmes.urls")),
 ]
+
+# Dead ends in the service's frame (the API answers its own JSON and never reaches these).
+handler403 = "programmes.errors.forbidden"
+handler404 = "programmes.errors.not_found"
+handler500 = "core.views.server_error"

@@ -4,6 +4,7 @@ Pages, the API and exports all ask `role_can`; nothing else decides permissions.
 helpers that find a programme for a user (and answer 404 to outsiders) are in
 `programmes.access`, which applies these rules to a membership.
 """
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 
@@ -63,3 +64,35 @@ def role_can(role: str | None, capability: Capability, *, superuser: bool = Fals
     if role is None:
         return False
     return Role(role) in RULES[capability]
+
+
+def roles_with(capability: Capability | str) -> list[Role]:
+    """The roles that have `capability`, in the order Role lists them."""
+    allowed = RULES[Capability(capability)]
+    return [role for role in Role if role in allowed]
+
+
+def _with_article(label: str) -> str:
+    # "an HR lead": the article follows the sound, and HR is read "aitch-R".
+    return f"{'an' if label[0] in 'AEIOU' or label.startswith('HR') else 'a'} {label}"
+
+
+def roles_in_words(capability: Capability | str) -> str:
+    """Who may do it, as a sentence says it: "a programme manager or a director"."""
+    labels = [_with_article(role.label.lower() if not role.label.startswith("HR") else role.label)
+              for role in roles_with(capability)]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return f"{', '.join(labels[:-1])} or {labels[-1]}"
+
+
+class CapabilityDenied(PermissionDenied):
+    """A member asked for something their role may not do. It carries the capability, so the
+    403 page can say which roles have it, and (as `context`) the user's standing in the
+    programme, so the page keeps the programme's frame. Its message is the only argument,
+    so the API's 403 answer is the same as for any other refusal."""
+
+    def __init__(self, message: str, *, capability: Capability | str, context=None):
+        super().__init__(message)
+        self.capability = Capability(capability)
+        self.context = context

@@ -2,11 +2,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core.context_processors import SERVICE_NAME
 from core.models import ApiToken
 from core.tokens import api_token_issue, api_token_revoke
 
@@ -35,3 +37,10 @@ def api_token(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/api_token.html", {
         "token": token, "new_key": new_key, "expired": token is not None and token.expires_at <= timezone.now(),
         "lifetime_days": settings.API_TOKEN_LIFETIME_DAYS})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500, rendered from the template alone: no request context, so no context processor
+    runs and nothing asks the database, which may be what failed."""
+    html = loader.get_template("500.html").render({"service_name": SERVICE_NAME})
+    return HttpResponseServerError(html)

@@ -6,7 +6,10 @@ Its totals row carries the published total (£1 more than the figures' sum, beca
 published figure was rounded), so the reconciliation warning shows. Then a savings plan
 and a few KPIs with readings, which are illustrative.
 
-Financial years are not shifted with the demo's dates: the figures belong to their years.
+Financial years move with the demo's dates, by the same whole number of years (programmes'
+`demo_shift`), so every figure stays in the year its events fall in; amounts never change.
+The ledger's lines are spread over each year up to the demo's today, never after it, and
+savings realised and KPI readings are loaded only once their day has come.
 """
 import random
 from datetime import date, timedelta
@@ -93,8 +96,9 @@ SAVINGS = [("2024/25", SavingsCategory.CONTRACT, "recurrent", 400000, "Provider 
            ("2026/27", SavingsCategory.CONTRACT, "recurrent", 600000, "Provider management fee no longer paid"),
            ("2026/27", SavingsCategory.STAFFING, "recurrent", 400000, "Merged management structure")]
 INCOME = [("2024/25", "Integrated Care Board contribution to transition", 200000)]
-REALISED = [("2024/25", SavingsCategory.CONTRACT, 380000, "Eleven months of the fee"),
-            ("2024/25", SavingsCategory.PROPERTY, 150000, "Lease surrendered in May")]
+# (year, category, amount, note, the day by which it had been realised)
+REALISED = [("2024/25", SavingsCategory.CONTRACT, 380000, "Eleven months of the fee", date(2025, 2, 28)),
+            ("2024/25", SavingsCategory.PROPERTY, 150000, "Lease surrendered in May", date(2024, 5, 31))]
 KPIS = [
     ("Adults with a care review in the last 12 months", "Service operations", "%", "58", "England average", "60",
      "75", Kpi.Direction.HIGHER, ["57", "61", "64", "66", "69", "71"]),
@@ -116,22 +120,25 @@ def _split(total_pence: int, parts: int, rng: random.Random) -> list[int]:
     return amounts
 
 
-def ledger_workbook() -> bytes:
-    """The demo ledger export, always the same bytes' worth of lines: dates spread over each
-    year, amounts that sum exactly to the reference actuals by year and category, and a
-    totals row carrying the published total."""
+def ledger_workbook(*, years: int = 0, today: date | None = None) -> bytes:
+    """The demo ledger export, always the same lines: amounts that sum exactly to the
+    reference actuals by year and category, dated across each year moved by `years` — but
+    no later than `today`, since a ledger holds only what has been posted — and a totals
+    row carrying the published total."""
     rng = random.Random(20240401)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Ledger")
     ws.append(["Posting date", "Period", "Cost centre", "Subjective", "Description", "Supplier", "Net", "Journal no"])
     number = 0
     for (year, category), pounds in ACTUALS.items():
-        fy = FY(year)
+        fy = FY(year) + years
+        # The days of the year posted so far: all of a past year, up to today in this one.
+        span = 364 if today is None else max(0, min(364, (today - fy.start).days))
         parts = max(6, pounds * LINES_PER_POUND_MILLION // 1_000_000)
         choices = REVENUE_LINES if category == R else CAPITAL_LINES
         for k, pence in enumerate(_split(pounds * 100, parts, rng)):
             number += 1
-            day = fy.start + timedelta(days=int(364 * (k + rng.random()) / parts))
+            day = fy.start + timedelta(days=int(span * (k + rng.random()) / parts))
             cc, ac, supplier = choices[rng.randrange(len(choices))]
             ws.append([day, FinancialYear.period_of(day), cc, ac, f"{supplier} invoice", supplier,
                        float(Decimal(pence) / 100), f"JN{number:06d}"])
@@ -157,19 +164,20 @@ def finance_demo_load(programme, users, shift) -> None:
                                  other_commitments=RESERVE_OTHER_COMMITMENTS))
     soc = budget_version_save(version=BudgetVersion(
         programme=programme, name="Strategic Outline Case estimate", kind=BudgetVersion.Kind.ORIGINAL,
-        approved_on=date(2022, 11, 10), reason="The ASC share (61%) of programme costs as planned at SOC."),
+        approved_on=shift(date(2022, 11, 10)), reason="The ASC share (61%) of programme costs as planned at SOC."),
         user=finance, reason=REASON)
     for year, amount in SOC_ESTIMATE.items():
-        save(BudgetLine(programme=programme, version=soc, financial_year=FY(year), category=R,
+        save(BudgetLine(programme=programme, version=soc, financial_year=shift.fy(year), category=R,
                         cost_type=CostType.OTHER, funding_source=reserve, amount=Decimal(amount),
                         description="Programme costs, ASC share"))
     mobilisation = budget_version_save(version=BudgetVersion(
         programme=programme, name="Mobilisation budget", kind=BudgetVersion.Kind.REVISED,
-        approved_on=date(2023, 11, 9), is_current=True,
-        reason="Full Business Case: mobilisation costs to 31 March 2025 committed from the ASC reserve."),
+        approved_on=shift(date(2023, 11, 9)), is_current=True,
+        reason=f"Full Business Case: mobilisation costs to {shift(date(2025, 3, 31)):%-d %B %Y} committed "
+               "from the ASC reserve."),
         user=finance, reason=REASON)
     for year, category, cost_type, ws, amount, text in BUDGET:
-        save(BudgetLine(programme=programme, version=mobilisation, financial_year=FY(year), category=category,
+        save(BudgetLine(programme=programme, version=mobilisation, financial_year=shift.fy(year), category=category,
                         cost_type=cost_type, workstream=workstreams.get(ws), funding_source=reserve,
                         amount=Decimal(amount), description=text))
     for code, name, ws in COST_CENTRES:
@@ -178,24 +186,26 @@ def finance_demo_load(programme, users, shift) -> None:
         save(AccountCode(programme=programme, code=code, name=name, cost_type=cost_type, category=category))
 
     upload = upload_receive(target=programme, kind=LEDGER_KIND, user=finance, uploaded_file=SimpleUploadedFile(
-        "ledger-export-mobilisation.xlsx", ledger_workbook()))
+        "ledger-export-mobilisation.xlsx", ledger_workbook(years=shift.years, today=shift.today)))
     # The demo ledger's rounding warning is part of the story it tells: loaded knowingly.
     outcome = ledger_commit(upload=upload, programme=programme, user=finance, accept_warnings=ALL_WARNINGS)
     if not outcome.ok:
         raise RuntimeError(f"The demo ledger did not load: {outcome.message} {outcome.errors[:3]}")
 
     for year, category, recurrence, amount, text in SAVINGS:
-        save(SavingsLine(programme=programme, financial_year=FY(year), category=category, recurrence=recurrence,
+        save(SavingsLine(programme=programme, financial_year=shift.fy(year), category=category, recurrence=recurrence,
                          amount=Decimal(amount), description=text))
     for (year, category), pounds in ACTUALS.items():
-        save(InvestmentLine(programme=programme, financial_year=FY(year), kind=InvestmentLine.Kind.INVESTMENT,
+        save(InvestmentLine(programme=programme, financial_year=shift.fy(year), kind=InvestmentLine.Kind.INVESTMENT,
                             description=f"Mobilisation ({Category(category).label.lower()})",
                             amount=Decimal(pounds)))
     for year, text, amount in INCOME:
-        save(InvestmentLine(programme=programme, financial_year=FY(year), kind=InvestmentLine.Kind.INCOME,
+        save(InvestmentLine(programme=programme, financial_year=shift.fy(year), kind=InvestmentLine.Kind.INCOME,
                             description=text, amount=Decimal(amount)))
-    for year, category, amount, note in REALISED:
-        save(RealisedSaving(programme=programme, financial_year=FY(year), category=category,
+    for year, category, amount, note, by in REALISED:
+        if not shift.happened(shift(by)):
+            continue  # not realised yet
+        save(RealisedSaving(programme=programme, financial_year=shift.fy(year), category=category,
                             amount=Decimal(amount), note=note))
     for name, ws, unit, baseline, comp_label, comp, target, direction, readings in KPIS:
         kpi = save(Kpi(programme=programme, name=name, workstream=workstreams.get(ws), unit=unit,
@@ -203,4 +213,5 @@ def finance_demo_load(programme, users, shift) -> None:
                        comparator_value=Decimal(comp) if comp is not None else None, target=Decimal(target),
                        direction=direction))
         for day, value in zip(KPI_DATES, readings, strict=True):
-            save(KpiReading(programme=programme, kpi=kpi, date=day, value=Decimal(value)))
+            if shift.happened(shift(day)):  # a reading is taken on its day, not before
+                save(KpiReading(programme=programme, kpi=kpi, date=shift(day), value=Decimal(value)))

@@ -7,12 +7,11 @@ role lacks the capability gets 403.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from core.roles import Capability, Role, role_can
-from programmes.models import Membership, Programme
+from core.roles import Capability, CapabilityDenied, Role, role_can
+from programmes.models import CouncilAdministrator, Membership, Organisation, Programme
 
 
 @dataclass(frozen=True)
@@ -44,9 +43,9 @@ class ProgrammeAccess:
 
     def require(self, capability: Capability | str) -> None:
         if not self.can(capability):
-            raise PermissionDenied(
-                f"Your role ({self.role_label}) cannot {Capability(capability).label.lower()}."
-            )
+            raise CapabilityDenied(
+                f"Your role ({self.role_label}) cannot {Capability(capability).label.lower()}.",
+                capability=capability, context=self)
 
     # Templates ask `access.may.edit_plan`.
     @property
@@ -88,10 +87,43 @@ def programme_access(user, slug: str, capability: Capability = Capability.VIEW) 
     return access
 
 
+def councils_administered(user) -> QuerySet[Organisation]:
+    """The councils whose use of Insource `user` administers (every council, for a superuser)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    councils = Organisation.objects.filter(kind=Organisation.Kind.COUNCIL)
+    if user.is_superuser:
+        return councils
+    return councils.filter(administrators__user=user)
+
+
+def council_access(user, organisation_id: int) -> Organisation:
+    """The council with `organisation_id`, for its administrator (or a superuser).
+
+    Anyone else gets 404, as an outsider does for a programme: a council's administration
+    pages do not reveal that another council uses the service."""
+    council = councils_administered(user).filter(pk=organisation_id).first()
+    if council is None:
+        raise Http404("No such council")
+    return council
+
+
+def administers_council(user, organisation: Organisation | int | None) -> bool:
+    """Whether `user` administers the council `organisation` (an instance or its id)."""
+    if organisation is None or not user.is_authenticated:
+        return False
+    organisation_id = getattr(organisation, "pk", organisation)
+    if user.is_superuser:
+        return Organisation.objects.filter(pk=organisation_id,
+                                           kind=Organisation.Kind.COUNCIL).exists()
+    return CouncilAdministrator.objects.filter(organisation_id=organisation_id, user=user).exists()
+
+
 def member_roles(user) -> dict[int, str]:
     """Programme id → role, for every programme the user belongs to (one query)."""
     return dict(Membership.objects.filter(user=user).values_list("programme_id", "role"))
 
 
-__all__ = ["Capability", "ProgrammeAccess", "Role", "member_roles", "programme_access",
-           "programme_members", "programmes_for_user"]
+__all__ = ["Capability", "ProgrammeAccess", "Role", "administers_council", "council_access",
+           "councils_administered", "member_roles", "programme_access", "programme_members",
+           "programmes_for_user"]

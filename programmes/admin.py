@@ -30,6 +30,15 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     search_fields = ["name"]
 
 
+@admin.register(models.CouncilAdministrator)
+class CouncilAdministratorAdmin(SimpleHistoryAdmin):
+    # Users are found by username and email as well as name: two people may share a name.
+    list_display = ["user", "organisation"]
+    search_fields = ["user__username", "user__email", "user__first_name", "user__last_name",
+                     "organisation__name"]
+    autocomplete_fields = ["user"]
+
+
 for model in (models.Workstream, models.Milestone, models.Decision, models.Lesson,
               models.EngagementEvent, models.ConfidenceAssessment, models.Membership):
     admin.site.register(model, SimpleHistoryAdmin)

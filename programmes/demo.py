@@ -2,8 +2,10 @@
 community services contract ends. Figures (dates, services, decisions, trade unions)
 follow a real transfer completed on 1 April 2024; names of people are invented.
 
-Dates are written as they happened and shifted together, so that today falls about
-four months before transfer day while every interval between them is kept.
+Dates are written as they happened and moved together by whole years (see `demo_shift`),
+so that today falls in the financial year that began on transfer day: the year whose
+ledger, savings and readings the reference figures run to. Everything dated on or before
+today has happened; nothing after it is recorded as done.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.financial_year import FinancialYear
 from core.roles import Role
 from programmes.models import (
     ConfidenceAssessment,
@@ -30,9 +33,6 @@ from programmes.models import (
 DEMO_SLUG = "bnes-asc-transfer"
 OTHER_SLUG = "northmoor-reablement"
 REAL_TRANSFER = date(2024, 4, 1)
-# The plan's state is as it stood four months before transfer day.
-DAYS_BEFORE_TRANSFER = 120
-REAL_AS_AT = REAL_TRANSFER - timedelta(days=DAYS_BEFORE_TRANSFER)
 
 DEMO_USERS = [
     # username, first, last, role in the demo programme
@@ -59,14 +59,23 @@ WORKSTREAMS = [
 ]
 
 C, P, R, N = "complete", "in_progress", "at_risk", "not_started"
+# The milestones that record a business-case stage's approval; business_cases' demo approves
+# each stage on the milestone's date, and the consistency test holds the two together.
+SOC_APPROVED = "Strategic Outline Case approved by Cabinet"
+OBC_SIGNED_OFF = "Outline Business Case signed off"
+FBC_SIGNED_OFF = "Full Business Case signed off"
+# The statutory Employee Liability Information came 28 days before transfer and the final
+# list a week before (the dates the workforce demo's rosters are received on).
+ELI_RECEIVED = REAL_TRANSFER - timedelta(days=28)
+FINAL_LIST_RECEIVED = REAL_TRANSFER - timedelta(days=7)
 
 # (workstream, title, baseline, forecast or None if on baseline, status, owner, depends on)
 MILESTONES = [
     ("Governance", "Decision not to extend the community services contract", date(2022, 5, 26), None, C, "demo-director", []),
     ("Governance", "Programme board terms of reference agreed", date(2022, 7, 1), None, C, "demo-pm", []),
-    ("Governance", "Strategic Outline Case approved by Cabinet", date(2022, 11, 10), None, C, "demo-director", []),
-    ("Governance", "Outline Business Case signed off", date(2023, 3, 30), date(2023, 4, 27), C, "demo-director", ["Strategic Outline Case approved by Cabinet"]),
-    ("Governance", "Full Business Case signed off", date(2023, 10, 12), date(2023, 11, 9), C, "demo-director", ["Outline Business Case signed off"]),
+    ("Governance", SOC_APPROVED, date(2022, 11, 10), None, C, "demo-director", []),
+    ("Governance", OBC_SIGNED_OFF, date(2023, 3, 30), date(2023, 4, 27), C, "demo-director", ["Strategic Outline Case approved by Cabinet"]),
+    ("Governance", FBC_SIGNED_OFF, date(2023, 10, 12), date(2023, 11, 9), C, "demo-director", [OBC_SIGNED_OFF]),
     ("Governance", "Transfer assurance board set up", date(2024, 1, 15), None, N, "demo-pm", []),
     ("Governance", "Go/no-go decision by programme board", date(2024, 3, 11), None, N, "demo-director", ["Business Transfer Agreement signed", "CQC registration confirmed"]),
     ("Governance", "Post-transfer assurance board closes", date(2024, 9, 30), None, N, "demo-pm", []),
@@ -74,9 +83,9 @@ MILESTONES = [
     ("HR", "HR policy comparison with provider terms", date(2023, 11, 10), date(2023, 11, 24), P, "demo-hr", []),
     ("HR", "Formal TUPE consultation with trade unions starts", date(2023, 11, 20), date(2023, 12, 4), P, "demo-hr", []),
     ("HR", "Measures letter sent to the outgoing provider", date(2024, 1, 19), None, N, "demo-hr", []),
-    ("HR", "Draft Employee Liability Information received", date(2023, 12, 15), date(2024, 2, 16), R, "demo-hr", []),
+    ("HR", "Draft Employee Liability Information received", date(2023, 12, 15), ELI_RECEIVED, R, "demo-hr", []),
     ("HR", "Job mapping to council structure complete", date(2024, 2, 9), None, N, "demo-hr", ["Draft Employee Liability Information received"]),
-    ("HR", "Final staff list received from provider", date(2024, 3, 4), None, N, "demo-hr", ["Draft Employee Liability Information received"]),
+    ("HR", "Final staff list received from provider", date(2024, 3, 4), FINAL_LIST_RECEIVED, N, "demo-hr", ["Draft Employee Liability Information received"]),
     ("HR", "Buddies assigned to every transferring manager", date(2024, 3, 15), None, N, "demo-hr", []),
     ("HR", "Day-one inductions booked", date(2024, 3, 22), None, N, "demo-hr", []),
     ("Payroll", "Payroll data template agreed with provider", date(2023, 11, 30), None, P, "demo-hr", []),
@@ -132,6 +141,11 @@ DECISIONS = [
          delegations="Director of Adult Social Services, with the lead Cabinet member and the "
                      "Chief Financial Officer, to sign off the Outline and Full Business Cases.",
          wards="All"),
+    dict(body="Director of Adult Social Services (delegated)", meeting_date=date(2023, 4, 27),
+         key_decision=True, title="Outline Business Case sign-off",
+         decision="Outline Business Case approved under the November 2022 delegation; the Full "
+                  "Business Case to follow on the in-sourcing option.",
+         wards="All"),
     dict(body="Director of Adult Social Services (delegated)", meeting_date=date(2023, 11, 9),
          key_decision=True, title="Full Business Case sign-off",
          decision="Full Business Case approved under the November 2022 delegation.",
@@ -180,21 +194,62 @@ CONFIDENCE = [
     (date(2023, 10, 31), "amber", "Business Transfer Agreement negotiation slower than planned."),
     (date(2023, 11, 30), "amber_red", "Staff information is late and CQC registration is not yet "
                                       "confirmed; both are on the critical path."),
+    (date(2024, 1, 31), "amber_red", "Case records migration test slipped three weeks."),
+    (date(2024, 2, 29), "amber", "Migration test passed; staff information promised for the statutory date."),
+    (date(2024, 3, 31), "amber_green", "Go decision taken; the final staff list came a week before transfer."),
+    (date(2024, 6, 30), "green", "Services running under the council; the first payrolls were paid on time."),
+    (date(2024, 9, 30), "green", "Post-transfer assurance board closed; lessons handed to business as usual."),
 ]
+
+
+def add_years(day: date, years: int) -> date:
+    """`day` moved by whole calendar years; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass(frozen=True)
 class Shift:
-    days: int
+    """How the demo's historical dates are moved, and the day the demo stands on.
+
+    The move is in whole years, never in days: every date keeps its day and month, so it
+    stays in the same accounting period of the same (moved) financial year, transfer day
+    stays on 1 April — the first day of a financial year, as the contract's end on 31 March
+    made it — and a reference figure for "2023/24" stays the figure for the year in which
+    the same events fall. `today` is the demo's present, in the moved calendar: what is
+    dated on or before it has happened, what is after it is still to come."""
+
+    years: int
+    today: date
 
     def __call__(self, d: date | None) -> date | None:
-        return d + timedelta(days=self.days) if d else None
+        return add_years(d, self.years) if d else None
+
+    def fy(self, year: str | int | FinancialYear) -> FinancialYear:
+        """The moved financial year of a reference year such as "2023/24"."""
+        return FinancialYear.parse(year) + self.years
+
+    def happened(self, d: date | None) -> bool:
+        """Whether a moved date is on or before the demo's today."""
+        return d is not None and d <= self.today
 
 
 def demo_shift(*, today: date, real_dates: bool) -> Shift:
+    """Move the reference dates by whole years so that `today` falls in the financial year
+    that began on transfer day (1 April 2024 in the reference).
+
+    That is the latest point the reference figures allow: its ledger (the mobilisation
+    outturn) runs to 31 March 2025, its rosters arrive 28 and 7 days before transfer and its
+    readiness counts are day one's, so any earlier "today" would show money spent and lists
+    received in the future. A whole-year move keeps every figure in the year it belongs to,
+    and recomputing it from today keeps the demo consistent in whatever year it is loaded.
+    With `real_dates` nothing moves and the demo stands on the same day of the real year."""
+    years = FinancialYear.start_year_of(today) - REAL_TRANSFER.year
     if real_dates:
-        return Shift(0)
-    return Shift((today + timedelta(days=DAYS_BEFORE_TRANSFER) - REAL_TRANSFER).days)
+        return Shift(years=0, today=add_years(today, -years))
+    return Shift(years=years, today=today)
 
 
 def _user(username: str, first: str, last: str, password: str):
@@ -253,7 +308,7 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
         slug=DEMO_SLUG, lead_organisation=council, outgoing_provider=provider,
         contract_end_date=s(date(2024, 3, 31)), transfer_date=s(REAL_TRANSFER),
         director="Director of Adult Social Services", contract_share=Decimal("61.00"),
-        status=Programme.Status.MOBILISING,
+        status=Programme.Status.TRANSFERRED if s.happened(s(REAL_TRANSFER)) else Programme.Status.MOBILISING,
         summary="Bringing statutory adult social work and learning disability services back "
                 "under the council when the community services contract ends.",
     ))
@@ -271,14 +326,21 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
     for order, (name, kind, lead) in enumerate(WORKSTREAMS):
         workstreams[name] = _save(Workstream(programme=programme, name=name, kind=kind,
                                              lead=users[lead], order=order))
-    as_at = s(REAL_AS_AT)
+    as_at = s.today
     by_title = {}
     for ws, title, baseline, forecast, status, owner, _ in MILESTONES:
         m = Milestone(
             programme=programme, workstream=workstreams[ws], title=title, owner=users[owner],
             baseline_date=s(baseline), forecast_date=s(forecast or baseline), status=status,
         )
-        if status == C:
+        # The table's statuses are the plan's as it stood four months out. What was due by
+        # today was done on its forecast date (the transfer went live on time); what was
+        # marked done but falls after today is still under way.
+        if s.happened(m.forecast_date):
+            m.status = C
+        elif m.status == C:
+            m.status = P
+        if m.status == C:
             m.actual_date = m.forecast_date
         late = status != C and m.forecast_date < as_at
         m.rag = "red" if late or status == R and m.slippage_days > 14 else (
@@ -289,16 +351,22 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
             by_title[title].depends_on.set([by_title[d] for d in deps])
 
     for d in DECISIONS:
+        if not s.happened(s(d["meeting_date"])):
+            continue  # a decision not yet taken is not in the log
         _save(Decision(programme=programme, **{**d, "meeting_date": s(d["meeting_date"])}))
     for title, kind, when, ws, detail, action in LESSONS:
+        if not s.happened(s(when)):
+            continue
         _save(Lesson(programme=programme, title=title, kind=kind, recorded_on=s(when),
                      workstream=workstreams[ws], detail=detail, action=action))
     for when, kind, group, title, attendees in ENGAGEMENT:
-        if s(when) > as_at:
+        if not s.happened(s(when)):
             continue  # not happened yet
         _save(EngagementEvent(programme=programme, date=s(when), kind=kind, group=group,
                               title=title, attendees=attendees))
     for period_end, rating, commentary in CONFIDENCE:
+        if not s.happened(s(period_end)):
+            continue
         _save(ConfidenceAssessment(programme=programme, period_end=s(period_end), rating=rating,
                                    commentary=commentary, assessed_by=users["demo-director"]))
 

@@ -134,6 +134,38 @@ class Membership(TimeStampedModel):
         return f"{self.user} — {self.get_role_display()} on {self.programme}"
 
 
+class CouncilAdministrator(TimeStampedModel):
+    """A person who administers one council's use of Insource: sets up its programmes, adds
+    and removes their members, changes their roles and sees who has access to what.
+
+    Held per organisation and distinct from the site's superuser: it grants nothing inside a
+    programme (a council administrator sees a programme's plan, money or staff only through
+    a membership of their own), and nothing at all of another council's."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="administrators",
+        limit_choices_to={"kind": Organisation.Kind.COUNCIL},
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="council_roles"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"],
+                                    name="one_administrator_row_per_council"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — administrator of {self.organisation}"
+
+    def clean(self) -> None:
+        if self.organisation_id and self.organisation.kind != Organisation.Kind.COUNCIL:
+            raise ValidationError({"organisation": "Only a council has administrators."})
+
+
 class Workstream(TimeStampedModel):
     """A strand of the programme's work, such as HR or IT & systems."""
 

@@ -31,6 +31,7 @@ from programmes.models import Membership, Milestone
 from programmes.navigation import programme_nav
 from programmes.panels import overview_panels
 from programmes.services import milestone_set_status, record_delete, record_save
+from programmes.setup import setup_pending, setup_steps
 from programmes.timeline import legend_items, timeline_svg
 
 PLAN_PDF_KIND = "programmes.plan_pdf"
@@ -85,8 +86,9 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
     ov = selectors.programme_overview(programme=access.programme, today=today())
     panels = overview_panels(programme=access.programme, today=today())
+    setup = setup_steps(access=access, overview=ov)
     return render(request, "programmes/overview.html", programme_context(
-        access, "overview", ov=ov, panels=panels,
+        access, "overview", ov=ov, panels=panels, setup=setup, setup_pending=setup_pending(setup),
         days_to_transfer=access.programme.days_to_transfer(today())))
 
 

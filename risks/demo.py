@@ -2,7 +2,7 @@
 Outline Case, in our own words. Scores were never published, so these are plausible ones."""
 from datetime import timedelta
 
-from programmes.demo import REAL_AS_AT, demo_step
+from programmes.demo import demo_step
 from risks.models import Category, Issue, Risk, RiskAction, RiskAppetite, RiskSettings
 from risks.services import risk_action_save, risk_save
 
@@ -10,7 +10,7 @@ REASON = "Demo data loaded"
 
 # title, category, workstream, owner, cause, event, effect,
 # (likelihood, impact), residual at first then now, target, proximity,
-# review (days from as-at; negative is overdue), escalated (days before as-at or None),
+# review (days from today; negative is overdue), escalated (days before as-at or None),
 # actions: (description, owner, due in days, done)
 RISKS = [
     ("Services are not secure on transfer day", Category.OPERATIONAL, "Service operations", "demo-director",
@@ -62,7 +62,9 @@ RISKS = [
 @demo_step
 def risks_demo_load(programme, users, shift) -> None:
     """Add the demo risk register to the demo programme (called by `demo_load`)."""
-    as_at = shift(REAL_AS_AT)
+    # Reviews, escalations and actions are dated from the demo's today, so the register
+    # always has some reviews overdue and some to come, however the dates moved.
+    as_at = shift.today
     RiskSettings.objects.create(programme=programme)
     for category, score in ((Category.WORKFORCE, 9), (Category.REGULATORY, 5), (Category.OPERATIONAL, 8)):
         RiskAppetite.objects.create(programme=programme, category=category, max_residual_score=score)

@@ -11,6 +11,7 @@ from core.roles import Role
 from finance.models import BudgetVersion, FundingSource, Kpi
 from programmes.models import (
     ConfidenceAssessment,
+    CouncilAdministrator,
     Decision,
     EngagementEvent,
     Lesson,
@@ -67,6 +68,14 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.VIEWER
+
+
+class CouncilAdministratorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CouncilAdministrator
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
 
 
 class WorkstreamFactory(factory.django.DjangoModelFactory):

@@ -14,8 +14,11 @@ import importlib
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 
+from core.models import Job
 from tests.browser.conftest import AxeAudit, login
 from tests.browser.test_finance_pages import _one_new_line as one_new_line
 from tests.permissions import SUPERUSER
@@ -52,10 +55,6 @@ NOT_IN_THE_DEMO = {
     "finance:forecasts_delete": f"the demo has no forecast; {SAME_PAGES}",
     "finance:kpi-readings_delete": f"no page links to it; {SAME_PAGES}",
     "business_cases:version_decide": "only for a version in review, and the demo has none",
-    # The ledger's job page is visited (a job runs in-process in tests); these two first make
-    # a PDF, which takes tens of seconds here.
-    "programmes:plan_pdf_job": "a job's page, visited for the ledger; making the PDF first is slow",
-    "business_cases:paper_job": "a job's page, visited for the ledger; making the paper first is slow",
 }
 
 # The script run on each page: the page's own width, and what makes it wider; every element
@@ -231,10 +230,32 @@ ROSTER_CSV = (b"Employee No,Name,Job title,Team,Band,Pay scale,Terms and conditi
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def failed_jobs(programme) -> None:
+    """A failed plan PDF and a failed Cabinet paper, so the crawl reaches both job pages from
+    the exports and paper pages. Making a real PDF takes tens of seconds here; a failed job's
+    page shows the most (its error and "Try again"), and is the same page."""
+    from business_cases.models import CabinetPaper
+    from business_cases.papers import KIND as PAPER_KIND
+    from programmes.views import PLAN_PDF_KIND
+
+    pm = programme.memberships.get(user__username="demo-pm").user
+    error = "The PDF could not be made: the plan's timeline did not draw. Try again."
+    targets = [(PLAN_PDF_KIND, programme)]
+    targets += [(PAPER_KIND, paper) for paper in CabinetPaper.objects.filter(programme=programme)[:1]]
+    assert len(targets) == 2, "the demo has no Cabinet paper to give a job"
+    for kind, target in targets:
+        Job.objects.create(kind=kind, created_by=pm, status=Job.Status.FAILED, error=error,
+                           target_type=ContentType.objects.get_for_model(target), target_id=target.pk,
+                           finished_at=timezone.now())
+
+
 @pytest.mark.browser
-def test_every_page_reflows_at_320px(browser, live_server, demo, monkeypatch):
+def test_every_page_reflows_at_320px(browser, live_server, demo, monkeypatch, settings):
     # Any ledger upload is loaded by a job (run in-process in tests), so its page is visited.
     monkeypatch.setattr("finance.services.LEDGER_JOB_THRESHOLD", 0)
+    # The site's URLs and one that fails, so the 500 page is drawn as a failure draws it.
+    settings.ROOT_URLCONF = "tests.programmes.error_urls"
+    failed_jobs(demo)
     reflow = Reflow()
     base = f"/programmes/{demo.slug}/"
 
@@ -260,6 +281,12 @@ def test_every_page_reflows_at_320px(browser, live_server, demo, monkeypatch):
     reflow.check(page, "demo-pm")
     reflow.upload(page, "demo-pm", base + "risks/import/", "register.csv", RISKS_CSV, "text/csv")
     reflow.upload(page, "demo-pm", base + "business-case/appraisal/import/", "lines.csv", APPRAISAL_CSV, "text/csv")
+    # The dead ends, which no link leads to: not found inside the programme (in its frame) and
+    # outside it, and a failure.
+    for path, status in ((base + "milestones/999999/", 404), ("/no-such-page/", 404), ("/tests/fails/", 500)):
+        response = page.goto(path)
+        assert response is not None and response.status == status, f"{path} answered {response and response.status}"
+        reflow.check(page, "demo-pm")
     context.close()
 
     # The HR lead's workforce pages show people, which nobody else sees.
@@ -275,6 +302,10 @@ def test_every_page_reflows_at_320px(browser, live_server, demo, monkeypatch):
     page.locator("#accept-warnings").check()
     page.get_by_role("button", name="Load 1 line").click()
     page.wait_for_url("**/ledger/jobs/*/")
+    reflow.check(page, "demo-finance")
+    # A refusal: the finance officer may not change the programme's details.
+    response = page.goto(base + "edit/")
+    assert response is not None and response.status == 403, f"{base}edit/ answered {response and response.status}"
     reflow.check(page, "demo-finance")
     context.close()
 

@@ -1,6 +1,6 @@
 """The demo business cases: the SOC Cabinet approved (E3393, dates shifted with the rest of
 the demo), SO1–SO6 and CSF1–CSF6, the three options with the published outcomes — which the
-matrix's own ranking must reproduce — and an OBC in draft with an appraisal of two options."""
+matrix's own ranking must reproduce — and the OBC and FBC signed off, with an appraisal of two options."""
 from datetime import date
 from decimal import Decimal
 
@@ -11,7 +11,7 @@ from business_cases import selectors
 from business_cases.demo import business_cases_demo_load
 from business_cases.models import AppraisalLine, BusinessCaseVersion, Outcome
 from programmes import demo as programmes_demo
-from programmes.models import Decision, Programme
+from programmes.models import Decision, Milestone, Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +34,16 @@ def test_demo_soc_is_approved_by_cabinet_with_the_reference_parts(loaded):
     decision = Decision.objects.get(programme=p, forward_plan_ref="E3393")
     assert (soc.approving_body, soc.decision_reference, soc.meeting_date) == ("Cabinet", "E3393",
                                                                              decision.meeting_date)
-    assert (p.transfer_date - soc.meeting_date).days == (date(2024, 4, 1) - date(2022, 11, 10)).days
+    assert soc.meeting_date == date(2022 + p.transfer_date.year - 2024, 11, 10)
     assert soc.decided_by.username == "demo-director" and soc.status == BusinessCaseVersion.Status.APPROVED
     assert [v.status for v in stages["soc"].versions] == ["approved", "superseded"]
-    assert [v.status for v in stages["obc"].versions] == ["draft"] and stages["fbc"].versions == []
+    # The Outline and Full Business Cases were signed off under the delegation, on the days
+    # the milestones record, as the decision log says.
+    for stage, title in (("obc", "Outline Business Case signed off"), ("fbc", "Full Business Case signed off")):
+        approved = stages[stage].approved
+        assert [v.status for v in stages[stage].versions] == ["approved"]
+        assert approved.meeting_date == Milestone.objects.get(programme=p, title=title).actual_date
+        assert Decision.objects.filter(programme=p, meeting_date=approved.meeting_date).exists()
 
 
 def test_demo_matrix_ranking_agrees_with_the_published_outcomes(loaded):

@@ -1,4 +1,4 @@
-"""The demo programme: built from the reference figures, shifted in time, loaded once."""
+"""The demo programme: built from the reference figures, moved in time by whole years, loaded once."""
 from datetime import date, timedelta
 
 import pytest
@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.financial_year import FinancialYear
 from core.roles import Role
 from programmes.demo import DEMO_SLUG, OTHER_SLUG
 from programmes.models import Decision, Membership, Milestone, Programme
@@ -20,7 +21,7 @@ def _counts():
     return {m._meta.label: m.objects.count() for m in apps.get_app_config("programmes").get_models()}
 
 
-def test_load_demo_builds_the_programme_shifted_to_four_months_before_transfer(capsys):
+def test_load_demo_builds_the_programme_moved_so_today_is_in_the_year_transfer_began(capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
     for username in ("demo-pm", "demo-finance", "demo-hr", "demo-director", "demo-viewer", "demo-outsider"):
@@ -28,7 +29,10 @@ def test_load_demo_builds_the_programme_shifted_to_four_months_before_transfer(c
     assert "insource-demo" in out
     p = Programme.objects.get(slug=DEMO_SLUG)
     today = timezone.localdate()
-    assert p.transfer_date == today + timedelta(days=120)
+    # Moved by whole years: transfer day stays on 1 April, the start of the financial year
+    # today falls in.
+    assert p.transfer_date == date(FinancialYear.start_year_of(today), 4, 1) <= today
+    assert p.status == Programme.Status.TRANSFERRED
     assert p.contract_end_date == p.transfer_date - timedelta(days=1)
     assert [s.code for s in p.services.all()] == ["PD01", "SD43"]
     assert p.contract_share == 61
@@ -41,12 +45,14 @@ def test_load_demo_builds_the_programme_shifted_to_four_months_before_transfer(c
                      "demo-hr": Role.HR_LEAD, "demo-director": Role.DIRECTOR, "demo-viewer": Role.VIEWER}
     assert not Membership.objects.filter(programme=p, user__username="demo-outsider").exists()
     assert Membership.objects.get(user__username="demo-outsider").programme.slug == OTHER_SLUG
-    # Late and due-soon milestones exist, as a real plan four months out would have.
-    assert Milestone.objects.filter(programme=p).late(today).exists()
-    assert Milestone.objects.filter(programme=p).due_within(today, 30).exists()
-    # Every interval is kept: the SOC decision stays 507 days before transfer.
+    # What was due by today has been met, so nothing is late; the rest is still to come.
+    assert not Milestone.objects.filter(programme=p).late(today).exists()
+    assert Milestone.objects.filter(programme=p, actual_date__isnull=True,
+                                    forecast_date__gt=today).count() == sum(
+        1 for m in Milestone.objects.filter(programme=p) if m.forecast_date > today)
+    # Moved by the same whole years as transfer day: the SOC decision keeps its 10 November.
     soc = Decision.objects.get(programme=p, forward_plan_ref="E3393")
-    assert (p.transfer_date - soc.meeting_date).days == (date(2024, 4, 1) - date(2022, 11, 10)).days
+    assert soc.meeting_date == date(2022 + p.transfer_date.year - 2024, 11, 10)
 
 
 def test_load_demo_twice_changes_nothing(capsys):

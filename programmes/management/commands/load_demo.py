@@ -9,8 +9,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--real-dates", action="store_true",
-                            help="Keep the historical dates instead of shifting them so that "
-                                 "transfer day is about four months away.")
+                            help="Keep the historical dates instead of moving them by whole years "
+                                 "so that today falls in the financial year that began on transfer day.")
 
     def handle(self, *args, real_dates=False, **options):
         from django.conf import settings
