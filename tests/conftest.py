@@ -25,23 +25,6 @@ ROLE_USERNAMES = {
 # Every role, plus "outsider" (a member of another council's programme) and "anonymous".
 CAST = [*ROLE_USERNAMES.values(), "outsider", "anonymous"]
 
-# `make test` runs the suite in two processes (pytest-xdist, --dist loadgroup). Each has its
-# own test database and media folder, but the tests that start real Celery workers share
-# the one Redis queue ("celery") and database number in CELERY_BROKER_URL: a worker started
-# by one process would take the tasks of the other, and read the wrong test database. They
-# are one xdist group, so that they run one after another in the same process.
-SERIAL_GROUPS = {"worker": "celery-broker"}
-
-
-# tryfirst: xdist's own hook turns the marks into the groups it schedules by.
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        for marker, group in SERIAL_GROUPS.items():
-            if item.get_closest_marker(marker):
-                item.add_marker(pytest.mark.xdist_group(group))
-
-
 @dataclass
 class Cast:
     programme: object
