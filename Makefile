@@ -36,10 +36,17 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# The suite runs in TEST_PROCESSES processes (pytest-xdist); each has its own test database,
+# media folder and Redis database (config/settings/test.py). TEST_PROCESSES=0 runs it in this
+# process, e.g. one file:
+#   make test TEST_PROCESSES=0 PYTEST_ARGS=tests/core/test_formats.py
+# (a -n in PYTEST_ARGS wins too, since it comes last).
+TEST_PROCESSES ?= 2
+
 test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/run.py

@@ -25,7 +25,6 @@ ROLE_USERNAMES = {
 # Every role, plus "outsider" (a member of another council's programme) and "anonymous".
 CAST = [*ROLE_USERNAMES.values(), "outsider", "anonymous"]
 
-
 @dataclass
 class Cast:
     programme: object

@@ -22,3 +22,15 @@ INSOURCE_DEMO_PASSWORD = "insource-demo"
 # real worker process through the broker: the worker it starts has INSOURCE_CELERY_EAGER=0.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("INSOURCE_CELERY_EAGER", "1") != "0"
 AXES_ENABLED = True
+
+# Under pytest-xdist (`make test` runs two processes) each process gets its own Redis
+# database, the next number after CELERY_BROKER_URL's: the worker tests' Celery workers take
+# tasks from the default "celery" queue, answer remote control and empty their database,
+# which two processes must not share. A worker a test starts inherits this process's
+# environment, so it computes the same URL from the URL first given.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and CELERY_BROKER_URL:  # noqa: F405
+    _given = os.environ.setdefault("INSOURCE_TEST_BROKER_URL", CELERY_BROKER_URL)  # noqa: F405
+    _base, _, _number = _given.rpartition("/")
+    _number = int(_number or 0) + int(_xdist_worker[2:])
+    CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"] = f"{_base}/{_number % 16}"
