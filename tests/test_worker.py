@@ -112,7 +112,9 @@ class Workers:
         extra = ("-B", "--schedule", str(self.log_dir / f"{name}-beat-schedule")) if beat else ()
         worker = Worker(name, self.env, self.log_dir, extra)
         self.started.append(worker)
-        self.wait_for(lambda: "ready." in worker.output(), f"worker {name} to be ready", timeout=30,
+        # A worker starting beside the other test process on a two-core machine can take well
+        # over 30 s to import Django and connect; waiting longer checks the same "ready.".
+        self.wait_for(lambda: "ready." in worker.output(), f"worker {name} to be ready", timeout=120,
                       alive=worker)
         return worker
 
