@@ -218,6 +218,6 @@ def invitation_accept(*, invitation: Invitation, password: str | None = None) ->
         membership = Membership(programme=invitation.programme, user=user, role=invitation.role)
         inviter = _person(invitation.invited_by) if invitation.invited_by else "an administrator"
         _save_with_history(membership, user=user, reason=(
-            f"Access granted: {_person(user)} as {invitation.get_role_display()}, "
-            f"by accepting the invitation from {inviter}"))
+            # The row itself holds who and which role; the reason says how (it must fit 100).
+            f"Joined as {invitation.get_role_display()}, by accepting the invitation from {inviter}"))
     return membership

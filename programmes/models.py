@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import MoneyField, TimeStampedModel
 from core.roles import Role
 from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE, contract_notice
 
@@ -194,9 +194,9 @@ class Contract(TimeStampedModel):
     extension_notice_days = models.PositiveIntegerField(
         "notice period to extend (days)", null=True, blank=True,
         help_text="Days before the end date by which an extension must be taken up.")
-    annual_value = models.DecimalField(
-        "annual value (£)", max_digits=14, decimal_places=2, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("0"))])
+    annual_value = MoneyField(
+        "annual value (£)", null=True, blank=True, validators=[MinValueValidator(Decimal("0"))],
+        sign="The contract's value in a year, as a positive amount (£0 or more).")
     staff_transfer = models.BooleanField(
         "staff transfer under it", default=False,
         help_text="Whether staff transfer under TUPE when this agreement ends or starts.")

@@ -12,7 +12,9 @@ from programmes.models import CouncilListValue, Milestone, Organisation, Rag
 def _save_with_history(instance: Model, *, user, reason: str) -> None:
     instance.full_clean()
     instance._history_user = user
-    instance._change_reason = reason
+    # The history's reason column holds 100 characters (PostgreSQL refuses more); a reason
+    # naming a person by name, username and email can be longer.
+    instance._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
     instance.save()
 
 

@@ -30,8 +30,9 @@ from tests.finance.conftest import commit, csv_bytes, good_rows, make_budget, re
 
 pytestmark = pytest.mark.django_db
 FY = FinancialYear(2024)
-# + the KPIs' readings, in one prefetch.
-PINNED = {**{segment: 6 for segment in VIEWSETS}, "kpis": 7, "ledger-transactions": 6, "ledger-uploads": 5}
+# + the KPIs' readings, in one prefetch; + the council's savings categories for a saving's label.
+PINNED = {**{segment: 6 for segment in VIEWSETS}, "kpis": 7, "savings": 7, "realised-savings": 7,
+          "ledger-transactions": 6, "ledger-uploads": 5}
 _serial = count()
 
 

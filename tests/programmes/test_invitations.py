@@ -200,7 +200,7 @@ def test_the_access_log_shows_the_invitation(cast, admin, django_capture_on_comm
     log = client.get(reverse("programmes:council_log", args=[cast.programme.lead_organisation_id]))
     html = log.content.decode()
     assert "Invited: dana.new@example.org as Finance officer" in html
-    assert "Access granted: Dana New (dana.new@example.org) as Finance officer" in html
+    assert "Joined as Finance officer, by accepting the invitation from" in html
 
 
 def test_the_invitation_offers_the_councils_own_sign_in_once_it_is_switched_on(

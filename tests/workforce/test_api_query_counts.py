@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 PINNED = {
     # + the rosters with their counts (one query).
-    "versions": 5,
+    "versions": 6,  # + the programme's contracts (whether staff transfer)
     # + the roster, its people with their teams and pay scales, and the personal-data log's row.
     "people": 7,
     # + the establishments with their baselines and totals (one query).
