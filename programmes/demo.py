@@ -85,6 +85,9 @@ MILESTONES = [
     ("Governance", "Transfer assurance board set up", date(2024, 1, 15), None, N, "demo-pm", []),
     ("Governance", "Go/no-go decision by programme board", date(2024, 3, 11), None, N, "demo-director", ["Business Transfer Agreement signed", "CQC registration confirmed"]),
     ("Governance", "Post-transfer assurance board closes", date(2024, 9, 30), None, N, "demo-pm", []),
+    # The first year's close-down: due after the demo's today on any day it is loaded (the
+    # demo stands in the year after transfer), so the plan always has open work.
+    ("Governance", "Post-implementation review reported to Cabinet", date(2025, 6, 26), None, N, "demo-director", ["Post-transfer assurance board closes"]),
     ("HR", "Staff engagement roadshows at every base", date(2023, 10, 16), None, C, "demo-hr", []),
     ("HR", "HR policy comparison with provider terms", date(2023, 11, 10), date(2023, 11, 24), P, "demo-hr", []),
     ("HR", "Formal TUPE consultation with trade unions starts", date(2023, 11, 20), date(2023, 12, 4), P, "demo-hr", []),
@@ -109,6 +112,7 @@ MILESTONES = [
     ("IT & systems", "Network accounts created for transferring staff", date(2024, 3, 18), None, N, "demo-pm", ["Final staff list received from provider"]),
     ("IT & systems", "Laptops and phones handed over at each base", date(2024, 3, 28), None, N, "demo-pm", ["Network accounts created for transferring staff"]),
     ("IT & systems", "Final case records migration and cut-over", date(2024, 3, 29), None, N, "demo-pm", ["Case records migration test"]),
+    ("IT & systems", "Legacy case system decommissioned", date(2025, 2, 28), date(2025, 5, 30), R, "demo-pm", ["Final case records migration and cut-over"]),
     ("Estates", "Base locations confirmed", date(2023, 10, 31), None, C, "demo-pm", []),
     ("Estates", "Licence to occupy provider sites agreed", date(2024, 2, 23), None, N, "demo-pm", []),
     ("Estates", "Signage and building passes in place", date(2024, 3, 25), None, N, "demo-pm", []),

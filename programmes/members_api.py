@@ -4,8 +4,11 @@ an administrator of the programme's lead council (programmes.access.programme_ad
 403 for a member who is not, 404 for anyone else) — through the same services, so each
 change is in the history with who made it."""
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
+
+from core.concurrency import VersionedSchema, as_stored, if_match_conflict, locked_copy, with_etag
 
 from core.roles import Role
 from programmes.access import programme_admin_access
@@ -55,8 +58,13 @@ class MemberSerializer(serializers.ModelSerializer):
 
 class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    model = Membership
     serializer_class = MemberSerializer
+    schema = VersionedSchema()
     lookup_value_converter = "int"
+    # Who may change a member is not a role's capability but administering the council
+    # (programme_admin_access); the concurrency walk reads this to choose who tries it.
+    edit_capability = None
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -77,13 +85,36 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         membership = member_add(programme=self.programme, by=request.user, **serializer.validated_data)
         return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):
+    def _locked_object(self):
+        """The membership, locked until the write commits; 404 as get_object() otherwise."""
+        locked_copy(Membership, self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+        return self.get_object()
+
+    def _stale(self, membership) -> Response | None:
+        conflict = if_match_conflict(self.request, membership)
+        if conflict:
+            return Response(conflict.as_data(), status=status.HTTP_412_PRECONDITION_FAILED)
+        return None
+
+    def retrieve(self, request, *args, **kwargs):
         membership = self.get_object()
+        return with_etag(Response(self.get_serializer(membership).data), membership)
+
+    @transaction.atomic
+    def update(self, request, *args, **kwargs):
+        membership = self._locked_object()
+        if stale := self._stale(membership):
+            return stale
         serializer = self.get_serializer(membership, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         member_change_role(membership=membership, role=serializer.validated_data["role"], by=request.user)
-        return Response(self.get_serializer(membership).data)
+        membership = as_stored(membership)
+        return with_etag(Response(self.get_serializer(membership).data), membership)
 
+    @transaction.atomic
     def destroy(self, request, *args, **kwargs):
-        member_remove(membership=self.get_object(), by=request.user)
+        membership = self._locked_object()
+        if stale := self._stale(membership):
+            return stale
+        member_remove(membership=membership, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

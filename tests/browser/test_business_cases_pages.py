@@ -61,12 +61,16 @@ def test_business_case_pages_are_accessible(only_these_demo_steps, site, demo, a
 
 
 def test_obc_goes_to_review_and_a_director_records_the_decision(only_these_demo_steps, site, demo, axe_audit):
+    # The demo stands after transfer, with version 1 long approved: the programme manager
+    # starts a revised version 2 (its text copied from version 1) and sends that to review.
     pm = site.page("demo-pm")
-    pm.goto(f"/programmes/{demo.slug}/business-case/obc/v1/")
+    pm.goto(f"/programmes/{demo.slug}/business-case/obc/")
+    pm.get_by_role("button", name="Start a new version").click()
+    pm.goto(f"/programmes/{demo.slug}/business-case/obc/v2/")
     pm.get_by_role("button", name="Send to review").click()
     expect(pm.get_by_text("has been sent to review")).to_be_visible()
     director = site.page("demo-director")
-    open_and_check(director, axe_audit, f"/programmes/{demo.slug}/business-case/obc/v1/decide/")
+    open_and_check(director, axe_audit, f"/programmes/{demo.slug}/business-case/obc/v2/decide/")
     submit_with_errors(director, axe_audit, "decision form after an empty submit")
     director.get_by_label("Approved").check()
     director.get_by_label("Decided by (body)").fill("Director of Adult Social Services (delegated)")
@@ -75,9 +79,9 @@ def test_obc_goes_to_review_and_a_director_records_the_decision(only_these_demo_
     director.get_by_label("Year").fill("2023")
     director.get_by_label("Decision reference").fill("DD-2023-04")
     director.get_by_role("button", name="Record the decision").click()
-    expect(director.get_by_text("The decision on OBC version 1 has been recorded.")).to_be_visible()
+    expect(director.get_by_text("The decision on OBC version 2 has been recorded.")).to_be_visible()
     axe_audit.check(director, "OBC after approval")
-    obc = BusinessCaseVersion.objects.get(programme=demo, business_case__stage="obc", number=1)
+    obc = BusinessCaseVersion.objects.get(programme=demo, business_case__stage="obc", number=2)
     assert obc.status == "approved" and obc.decided_by.username == "demo-director"
     axe_audit.assert_clean()
 

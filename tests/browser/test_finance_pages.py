@@ -13,9 +13,19 @@ from tests.browser.test_pages import error_summary_links_work, open_and_check, s
 pytestmark = pytest.mark.browser
 
 
+def _demo_ledger() -> bytes:
+    """The ledger workbook the demo loaded: its years moved as the demo moves them."""
+    from django.utils import timezone
+
+    from programmes.demo import demo_shift
+
+    shift = demo_shift(today=timezone.localdate(), real_dates=False)
+    return ledger_workbook(years=shift.years, today=shift.today)
+
+
 def _one_new_line() -> bytes:
     """The demo ledger's first line with a new reference and a cost centre nobody mapped."""
-    book = load_workbook(io.BytesIO(ledger_workbook()))
+    book = load_workbook(io.BytesIO(_demo_ledger()))
     sheet = book.worksheets[0]
     headers = [c.value for c in sheet[1]]
     first = [c.value for c in sheet[2]]
@@ -46,7 +56,7 @@ def test_finance_pages_are_accessible(site, demo, axe_audit):
     axe_audit.check(page, "ledger upload after an empty submit")
     # The demo's own workbook again: recognised lines, the rounding warning, then a preview.
     page.locator("input[type=file]").set_input_files(files=[{
-        "name": "ledger-again.xlsx", "buffer": ledger_workbook(),
+        "name": "ledger-again.xlsx", "buffer": _demo_ledger(),
         "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
     page.get_by_role("button", name="Upload and preview").click()
     page.wait_for_url("**/mapping/")

@@ -15,7 +15,7 @@ from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser
 
-MILESTONE = "Case records migration test"
+MILESTONE = "Legacy case system decommissioned"  # at risk, and due after the demo's today
 
 
 def programme_path(demo, rest: str = "") -> str:
@@ -138,27 +138,38 @@ def test_programme_manager_journey(site, demo, axe_audit):
     page = site.page("demo-pm")
     days = demo.days_to_transfer(timezone.localdate())
 
-    # The programme list counts down to transfer day.
+    # The programme list counts the days to transfer day, or since it: the demo is loaded
+    # to stand in the year after transfer (programmes.demo.demo_shift).
     card = page.locator(".app-card", has_text=demo.name)
-    expect(card.locator(".app-countdown")).to_have_text(f"{days} days")
-    expect(card).to_contain_text("to transfer day")
+    expect(card.locator(".app-countdown")).to_have_text(f"{abs(days)} day{'' if abs(days) == 1 else 's'}")
+    expect(card).to_contain_text("to transfer day" if days > 0 else "since transfer day")
 
-    # The tracker's timeline marks the ELI deadline.
+    # The tracker's timeline of the whole programme marks the ELI deadline (the run-up it
+    # shows first starts nine months ago, after the demo's deadline).
     card.get_by_role("link", name=demo.name).click()
     expect(page.get_by_role("heading", level=1, name=demo.name)).to_be_visible()
     page.get_by_role("navigation", name="Programme menu").get_by_role("link", name="Milestones").click()
     expect(page.get_by_role("heading", level=1, name="Milestones")).to_be_visible()
+    page.get_by_role("link", name="Show the whole programme").click()
     timeline = page.locator("svg.app-timeline")
     expect(timeline).to_be_visible()
     expect(timeline.locator("text", has_text="ELI deadline")).to_have_count(1)
 
-    # The quick status form in the table.
+    # The quick status form in the table, in its workstream's section (open when it has
+    # something late, else opened here).
+    def open_section():
+        section = page.locator("details.app-tracker-section", has_text="IT & systems")
+        if section.get_attribute("open") is None:
+            section.locator("summary").click()
+
+    open_section()
     page.get_by_label(f"Status of {MILESTONE}").select_option(label="Complete")
     page.get_by_role("button", name=f"Update status of {MILESTONE}").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(f"“{MILESTONE}” is now complete.")
     expect(page.get_by_label(f"Status of {MILESTONE}")).to_have_value("complete")
 
     # Its history shows the change and who made it.
+    open_section()
     page.locator("main table").get_by_role("link", name=MILESTONE, exact=True).click()
     expect(page.get_by_role("heading", level=1, name=MILESTONE)).to_be_visible()
     page.get_by_role("tab", name="History").click()
