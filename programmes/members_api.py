@@ -9,7 +9,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from core.concurrency import VersionedSchema, as_stored, if_match_conflict, locked_copy, with_etag
-
 from core.roles import Role
 from programmes.access import programme_admin_access
 from programmes.councils import programme_members_for_admin

@@ -133,7 +133,8 @@ def test_eli_messages_name_the_column_in_plain_words(hr_programme):
     preview = upload_inspect(upload=upload, form_kwargs=roster_form_kwargs(cast.programme))
     found = {(e.row, e.column_header, e.message) for e in preview.errors}
     assert (2, "WTE", "Enter the FTE") in found
-    assert (3, "Annual pay", "Enter the annual pay as a number of pounds, like £31,000, 31,000.50 or \u22121,000") in found
+    money = "Enter the annual pay as a number of pounds, like £31,000, 31,000.50 or \u22121,000"
+    assert (3, "Annual pay", money) in found
     assert (3, "Sickness absence days", "Enter the sickness absence days as a number") in found
 
 
