@@ -390,6 +390,10 @@ class WorkforceUploadPages(UploadPages):
         return {**super().preview_context(preview, form_kwargs),
                 "unknown_teams": list(offered_teams(form_kwargs["lookups"]).items())}
 
+    def _access(self, request, slug: str) -> ProgrammeAccess:
+        # As every workforce page: 404 where no one transfers under the programme's contracts.
+        return workforce_access(request.user, slug, self.capability)
+
 
 def _looked_at(request, access: ProgrammeAccess, upload: Upload, what: str) -> None:
     personal_data_viewed(programme=access.programme, user=request.user, what=what)

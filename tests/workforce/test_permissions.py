@@ -178,5 +178,10 @@ def test_the_workforce_pages_are_not_there_where_no_staff_transfer(cast):
         client = cast.client(who)
         assert client.get(reverse("workforce:summary", args=[cast.programme.slug])).status_code == 404
         assert client.get(reverse("workforce:versions", args=[cast.programme.slug])).status_code == 404
+    # Nor can HR upload a roster or a readiness sheet to it.
+    client = cast.client("hr")
+    for kind in ("roster", "readiness"):
+        assert client.get(reverse("workforce:upload", args=[cast.programme.slug, kind])).status_code == 404
+        assert client.get(reverse("workforce:upload_template", args=[cast.programme.slug, kind])).status_code == 404
     overview = cast.client("hr").get(reverse("programmes:overview", args=[cast.programme.slug]))
     assert "Workforce transferring" not in overview.content.decode()
