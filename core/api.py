@@ -18,11 +18,13 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.concurrency import if_match_conflict, locked_copy, with_etag
 from core.formats import decimal_text
 from core.forms import money_label
 from core.models import MoneyField
@@ -85,3 +87,28 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = as_drf_validation_error(exc)
     return drf_exception_handler(exc, context)
+
+
+class VersionedRecordMixin:
+    """What a viewset of versioned records shares (core.concurrency): a record read with
+    its ETag, and a write that locks the record, then checks the client's If-Match
+    against the version it now has. The viewset names its `model`."""
+
+    def _locked_object(self):
+        """The record, locked until the write commits, so no one can change it between
+        the version check and the save; 404 as get_object() when it is not there."""
+        locked_copy(self.model, self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+        return self.get_object()
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return with_etag(Response(self.get_serializer(instance).data), instance)
+
+    def stale_response(self, instance=None) -> Response | None:
+        """The 412 for a request whose If-Match names a version the record no longer has.
+        A viewset that refuses for reasons of its own asks this first, so a client working
+        from an old copy hears that before anything else."""
+        conflict = if_match_conflict(self.request, instance or self._locked_object())
+        if conflict:
+            return Response(conflict.as_data(), status=status.HTTP_412_PRECONDITION_FAILED)
+        return None

@@ -13,6 +13,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.relations import MANY_RELATION_KWARGS, PKOnlyObject
 from rest_framework.response import Response
 
+from core.api import VersionedRecordMixin
 from core.concurrency import VersionedSchema, as_stored, if_match_conflict, locked_copy, with_etag
 from core.protection import DeleteRefused, refusal_message
 from core.roles import Capability
@@ -276,7 +277,7 @@ def _save(instance, user, reason, m2m=None, *, service=None):
         service(instance=instance, user=user, reason=reason)
 
 
-class ProgrammeChildViewSet(viewsets.ModelViewSet):
+class ProgrammeChildViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
     """Records that belong to one programme. Read for members; write for the roles that
     `edit_capability` names. A single record answers with its version as an ETag; a
     change or delete sent with If-Match is refused (412) if the record has changed since."""
@@ -334,25 +335,6 @@ class ProgrammeChildViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         instance = self._write(serializer, self.model())
         return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
-
-    def _locked_object(self):
-        """The record, locked until the write commits, so no one can change it between
-        the version check and the save; 404 as get_object() when it is not there."""
-        locked_copy(self.model, self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
-        return self.get_object()
-
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        return with_etag(Response(self.get_serializer(instance).data), instance)
-
-    def stale_response(self, instance=None) -> Response | None:
-        """The 412 for a request whose If-Match names a version the record no longer has.
-        A subclass that refuses for reasons of its own asks this first, so a client working
-        from an old copy hears that before anything else."""
-        conflict = if_match_conflict(self.request, instance or self._locked_object())
-        if conflict:
-            return Response(conflict.as_data(), status=status.HTTP_412_PRECONDITION_FAILED)
-        return None
 
     @transaction.atomic
     def update(self, request, *args, **kwargs):

@@ -8,7 +8,8 @@ from django.db import transaction
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from core.concurrency import VersionedSchema, as_stored, if_match_conflict, locked_copy, with_etag
+from core.api import VersionedRecordMixin
+from core.concurrency import VersionedSchema, as_stored, with_etag
 from core.roles import Role
 from programmes.access import programme_admin_access
 from programmes.councils import programme_members_for_admin
@@ -55,7 +56,7 @@ class MemberSerializer(serializers.ModelSerializer):
         return {"user": user, "role": attrs["role"]}
 
 
-class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class MemberViewSet(VersionedRecordMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     model = Membership
     serializer_class = MemberSerializer
@@ -84,25 +85,10 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         membership = member_add(programme=self.programme, by=request.user, **serializer.validated_data)
         return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
 
-    def _locked_object(self):
-        """The membership, locked until the write commits; 404 as get_object() otherwise."""
-        locked_copy(Membership, self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
-        return self.get_object()
-
-    def _stale(self, membership) -> Response | None:
-        conflict = if_match_conflict(self.request, membership)
-        if conflict:
-            return Response(conflict.as_data(), status=status.HTTP_412_PRECONDITION_FAILED)
-        return None
-
-    def retrieve(self, request, *args, **kwargs):
-        membership = self.get_object()
-        return with_etag(Response(self.get_serializer(membership).data), membership)
-
     @transaction.atomic
     def update(self, request, *args, **kwargs):
         membership = self._locked_object()
-        if stale := self._stale(membership):
+        if stale := self.stale_response(membership):
             return stale
         serializer = self.get_serializer(membership, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
@@ -113,7 +99,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @transaction.atomic
     def destroy(self, request, *args, **kwargs):
         membership = self._locked_object()
-        if stale := self._stale(membership):
+        if stale := self.stale_response(membership):
             return stale
         member_remove(membership=membership, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
