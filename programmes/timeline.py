@@ -69,6 +69,14 @@ WINDOW_BEFORE_TODAY = timedelta(days=270)
 WINDOW_AFTER_TRANSFER = timedelta(days=75)
 
 
+def default_window(programme, today: date) -> tuple[date, date]:
+    """The first and last day the drawing shows unless the whole programme is asked for:
+    nine months back from today to a little after transfer day (or after today, once
+    transfer day has passed or where there is none)."""
+    return (today - WINDOW_BEFORE_TODAY,
+            max(programme.transfer_date or today, today) + WINDOW_AFTER_TRANSFER)
+
+
 def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
                  width: int = 1100, whole: bool = False, total: int | None = None) -> SafeString:
     """Draw lanes by workstream, each milestone at its forecast date with a line back to
@@ -77,8 +85,7 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
     day as lines.
     `total` is how many milestones the plan has when `milestones` are only those the page
     lists (the tracker's first rows of each workstream)."""
-    window_start = None if whole else today - WINDOW_BEFORE_TODAY
-    window_end = None if whole else max(programme.transfer_date or today, today) + WINDOW_AFTER_TRANSFER
+    window_start, window_end = (None, None) if whole else default_window(programme, today)
     hidden = 0
     lanes: dict[str, list[_Mark]] = {ws.name: [] for ws in workstreams}
     kind_to_lane = {ws.kind: ws.name for ws in workstreams}

@@ -43,7 +43,7 @@ from programmes.services import (
     record_save,
 )
 from programmes.setup import setup_pending, setup_steps
-from programmes.timeline import legend_items, timeline_svg
+from programmes.timeline import default_window, legend_items, timeline_svg
 
 PLAN_PDF_KIND = "programmes.plan_pdf"
 
@@ -207,6 +207,8 @@ def milestone_tracker(request: HttpRequest, slug: str) -> HttpResponse:
         svg=svg, legend=legend_items(), workstreams=plan.workstreams, owners=owners,
         statuses=Milestone.Status.choices, filters=filters, filter_errors=filter_errors,
         is_filtered=filters.narrowed, whole=whole, window_query=query.urlencode(),
+        window=default_window(programme, now), window_is_run_up=bool(
+            programme.transfer_date and programme.transfer_date >= now),
         pagination=page_links(request, plan.page, plan.pages),
         section_rows=selectors.TRACKER_SECTION_ROWS,
         days_to_transfer=programme.days_to_transfer(now)))

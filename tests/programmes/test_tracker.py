@@ -124,3 +124,25 @@ def test_the_late_filter_and_the_late_tag_use_the_same_rule(cast, pm_client):
     plan_part = html.split('<h2 class="govuk-heading-m">Plan')[1]
     assert "Due yesterday" in plan_part and "Due today" not in plan_part
     assert "HR: 1 milestone, 1 late" in plan_part
+
+
+def test_the_timeline_says_which_months_it_shows_before_and_after_transfer_day(cast, pm_client):
+    from django.utils.dateformat import format as date_format
+
+    from programmes.models import Programme
+    from programmes.timeline import WINDOW_AFTER_TRANSFER, WINDOW_BEFORE_TODAY
+
+    today = timezone.localdate()
+    url = reverse("programmes:tracker", args=["home"])
+    start = date_format(today - WINDOW_BEFORE_TODAY, "j F Y")
+    end = date_format(cast.programme.transfer_date + WINDOW_AFTER_TRANSFER, "j F Y")
+    html = pm_client.get(url).content.decode()
+    assert f"The run-up to transfer day, from {start} to {end}." in html
+    assert "Show the run-up to transfer day" in pm_client.get(url, {"window": "all"}).content.decode()
+
+    # Once transfer day has passed the drawing runs on from today, and says so.
+    Programme.objects.filter(pk=cast.programme.pk).update(transfer_date=today - timedelta(days=30))
+    html = pm_client.get(url).content.decode()
+    assert "run-up" not in html
+    assert f"The plan around today, from {start} to {date_format(today + WINDOW_AFTER_TRANSFER, 'j F Y')}." in html
+    assert "Show from nine months ago" in pm_client.get(url, {"window": "all"}).content.decode()
