@@ -46,7 +46,7 @@ TEST_PROCESSES ?= 2
 test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/run.py

@@ -20,12 +20,12 @@ from django.utils import timezone
 
 from core.models import Job
 from programmes.models import Milestone
-from tests.browser.conftest import AxeAudit, login
+from tests.browser.conftest import PASSWORD, AxeAudit, login
 from tests.browser.test_finance_pages import _one_new_line as one_new_line
 from tests.permissions import SUPERUSER
 
 WIDTH = 320
-PAGE_APPS = ("programmes", "risks", "workforce", "finance", "business_cases")
+PAGE_APPS = ("programmes", "risks", "workforce", "finance", "business_cases", "sso")
 
 # Files, not pages: nothing to reflow.
 DOWNLOADS = {
@@ -48,6 +48,12 @@ DOWNLOADS = {
     "business_cases:import_template": "an empty spreadsheet to fill in",
     "business_cases:import_errors": "the rows with errors, as a spreadsheet",
     "business_cases:paper_download": "a generated paper (PDF or Word)",
+}
+# The sign-in flow with a council's own accounts: each answers with a redirect (to the
+# council's identity provider, and from it back to the site), never a page of its own.
+REDIRECTS = {
+    "sso:login": "sends the browser on to the council's identity provider",
+    "sso:callback": "the identity provider's way back, which signs in and redirects",
 }
 # Pages the demo gives no way to: say why, and visit them when it does.
 SAME_PAGES = "the record pages of finance.resources, visited for the other records"
@@ -143,7 +149,7 @@ def matrix_exclusions() -> dict[str, str]:
 
 
 def excluded() -> dict[str, str]:
-    return {**matrix_exclusions(), **DOWNLOADS, **NOT_IN_THE_DEMO,
+    return {**matrix_exclusions(), **DOWNLOADS, **REDIRECTS, **NOT_IN_THE_DEMO,
             "logout": "answers only POST (the sign-out button)"}
 
 
@@ -393,6 +399,21 @@ def _programme_pages(reflow, signed_in, browser, live_server, demo, base):
     page.goto(invitation_link(demo))
     reflow.check(page, "the invited person")
     invited.close()
+
+    # Where someone signed in lands before anyone has given them a place in a programme.
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("newcomer", password=PASSWORD, email="newcomer@example.org")
+    newcomer = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": 800},
+                                   bypass_csp=True)
+    page = newcomer.new_page()
+    page.goto("/accounts/login/?next=/accounts/no-access/")
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/no-access/")
+    reflow.check(page, "someone with no programme yet")
+    newcomer.close()
 
     # A refusal: the finance officer may not change the programme's details.
     context, page = signed_in("demo-finance")
