@@ -73,7 +73,7 @@ RESOURCES: dict[str, RecordPages] = {
         ),
         _record(
             key="engagement", model=EngagementEvent, form=pf.EngagementEventForm,
-            singular="engagement event", plural="Stakeholder engagement",
+            singular="engagement event", article="an", plural="Stakeholder engagement",
             intro="Briefings and meetings with staff, trade unions, partners and people who "
                   "use services.",
             columns=(
