@@ -19,7 +19,7 @@ from core.protection import DeleteRefused, refusal_message
 from core.roles import Capability
 from core.scoping import scope_serializer
 from programmes.access import programme_access, programme_members
-from programmes.council_lists import active_choices
+from programmes.council_lists import ENGAGEMENT_KIND, active_choices
 from programmes.forms import LOOP_MESSAGE
 from programmes.models import (
     ConfidenceAssessment,
@@ -217,6 +217,9 @@ class LessonSerializer(ProgrammeScopedSerializer):
 
 
 class EngagementEventSerializer(ProgrammeScopedSerializer):
+    # The council's own engagement kinds, not a fixed list.
+    kind = CouncilListField(key=ENGAGEMENT_KIND)
+
     class Meta:
         model = EngagementEvent
         fields = ["id", "date", "kind", "group", "title", "attendees", "notes"]

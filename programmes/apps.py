@@ -8,7 +8,11 @@ class ProgrammesConfig(AppConfig):
     def ready(self) -> None:
         # Registers the plan PDF job handler with core's job runner.
         from programmes import exports  # noqa: F401
+        from programmes.council_lists import ENGAGEMENT_KIND, list_used_by
         from programmes.navigation import council_nav_section, nav_section
+
+        # Where the council's engagement kinds are stored, so that one in use is not removed.
+        list_used_by(ENGAGEMENT_KIND, "programmes.EngagementEvent", "kind")
 
         # The programme's own sections; the apps built on it declare theirs between
         # services (80) and exports (200).

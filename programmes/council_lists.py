@@ -21,6 +21,7 @@ from django.db.models import Case, CharField, Count, F, OuterRef, Subquery, Valu
 from django.db.models.functions import Coalesce
 
 SAVINGS_CATEGORY = "savings_category"
+ENGAGEMENT_KIND = "engagement_kind"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,15 @@ LISTS: dict[str, CouncilList] = {
          ("contract", "Contract and management fee"),
          ("overheads", "Overheads and support services"),
          ("property", "Property"),
+         ("other", "Other"))),
+    ENGAGEMENT_KIND: CouncilList(
+        ENGAGEMENT_KIND, "Engagement kinds",
+        "What kind of meeting or briefing an engagement event was, on the stakeholder engagement page.",
+        (("staff_briefing", "Staff briefing"),
+         ("trade_union", "Trade-union briefing"),
+         ("partner", "Partner meeting"),
+         ("member", "Elected members' briefing"),
+         ("public", "Public and people who use services"),
          ("other", "Other"))),
 }
 

@@ -7,7 +7,7 @@ from core.concurrency import VersionedForm
 from core.forms import govuk_date_fields, govuk_messages
 from core.scoping import scope_form
 from programmes.access import programme_members
-from programmes.council_lists import LISTS, active_choices
+from programmes.council_lists import ENGAGEMENT_KIND, LISTS, active_choices
 from programmes.models import (
     ConfidenceAssessment,
     Contract,
@@ -177,6 +177,8 @@ class LessonForm(ProgrammeScopedForm):
 
 
 class EngagementEventForm(ProgrammeScopedForm):
+    council_lists = {"kind": ENGAGEMENT_KIND}
+
     class Meta:
         model = EngagementEvent
         fields = ["date", "kind", "group", "title", "attendees", "notes"]

@@ -768,19 +768,12 @@ class Lesson(TimeStampedModel):
 class EngagementEvent(TimeStampedModel):
     """A meeting or briefing with a stakeholder group, including trade-union briefings."""
 
-    class Kind(models.TextChoices):
-        STAFF_BRIEFING = "staff_briefing", "Staff briefing"
-        TRADE_UNION = "trade_union", "Trade-union briefing"
-        PARTNER = "partner", "Partner meeting"
-        MEMBER = "member", "Elected members' briefing"
-        PUBLIC = "public", "Public and people who use services"
-        OTHER = "other", "Other"
-
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="engagement_events"
     )
     date = models.DateField()
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # A code from the council's engagement kinds (programmes.council_lists).
+    kind = models.CharField(max_length=20)
     group = models.CharField(max_length=200, help_text="Who was engaged, for example Unison.")
     title = models.CharField(max_length=200)
     attendees = models.PositiveIntegerField(null=True, blank=True)
@@ -792,6 +785,12 @@ class EngagementEvent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%d %b %Y} {self.title}"
+
+    def get_kind_display(self) -> str:
+        """The kind's label when the selector annotated it from the council's list
+        (`kind_label`), otherwise its code: an engagement kind is a council's own list
+        (programmes.council_lists), so the model alone cannot know the label."""
+        return getattr(self, "kind_label", None) or self.kind
 
 
 class ConfidenceAssessment(TimeStampedModel):

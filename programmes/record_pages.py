@@ -11,7 +11,7 @@ record changed since the form was shown (core.concurrency: the forms are Version
 and the POST runs in one transaction); every write records the user and a reason in the
 history."""
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
@@ -56,6 +56,9 @@ class RecordPages:
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple = ()
     order_by: tuple[str, ...] = ()
+    # name → query expression annotated on each listed row, for what a column shows of
+    # another table without a query per row (a council list's label: selectors' *_label()).
+    annotate: dict = field(default_factory=dict)
     list_template: str = "programmes/resource_list.html"
     # Where the pages' words are not the ones made from `singular`.
     article: str = "a"  # "Add a …"
@@ -78,7 +81,7 @@ class RecordPages:
 
     def queryset(self, programme):
         qs = (self.model.objects.filter(programme=programme).select_related(*self.select_related)
-              .prefetch_related(*self.prefetch_related))
+              .prefetch_related(*self.prefetch_related).annotate(**self.annotate))
         return qs.order_by(*self.order_by) if self.order_by else qs
 
     def record(self, access: ProgrammeAccess, pk: int) -> Model:

@@ -18,6 +18,7 @@ from programmes.models import (
     Workstream,
 )
 from programmes.record_pages import RecordPages
+from programmes.selectors import engagement_kind_label
 from programmes.views import programme_context
 
 
@@ -72,7 +73,7 @@ RESOURCES: dict[str, RecordPages] = {
         ),
         _record(
             key="engagement", model=EngagementEvent, form=pf.EngagementEventForm,
-            singular="engagement event", plural="Stakeholder engagement",
+            singular="engagement event", article="an", plural="Stakeholder engagement",
             intro="Briefings and meetings with staff, trade unions, partners and people who "
                   "use services.",
             columns=(
@@ -83,6 +84,8 @@ RESOURCES: dict[str, RecordPages] = {
                 Column("Attendees", lambda o: o.attendees if o.attendees is not None else "—",
                        numeric=True),
             ),
+            # The kind's label from the council's list (get_kind_display reads it).
+            annotate={"kind_label": engagement_kind_label()},
         ),
         _record(
             key="confidence", model=ConfidenceAssessment, form=pf.ConfidenceAssessmentForm,

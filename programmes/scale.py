@@ -150,12 +150,12 @@ LESSON_TITLES = [
     "Check cost estimates with each support service", "Ask frontline managers to test systems",
 ]
 ENGAGEMENT = [
-    (EngagementEvent.Kind.TRADE_UNION, "Unison, Unite and GMB", "Trade union engagement session"),
-    (EngagementEvent.Kind.STAFF_BRIEFING, "Transferring staff", "Staff roadshow"),
-    (EngagementEvent.Kind.PARTNER, "Integrated Care Board", "Transfer planning meeting"),
-    (EngagementEvent.Kind.MEMBER, "Lead Cabinet member", "Lead-member briefing"),
-    (EngagementEvent.Kind.PUBLIC, "Carers' forum", "What the change means for carers"),
-    (EngagementEvent.Kind.OTHER, "Healthwatch", "Healthwatch update"),
+    ("trade_union", "Unison, Unite and GMB", "Trade union engagement session"),
+    ("staff_briefing", "Transferring staff", "Staff roadshow"),
+    ("partner", "Integrated Care Board", "Transfer planning meeting"),
+    ("member", "Lead Cabinet member", "Lead-member briefing"),
+    ("public", "Carers' forum", "What the change means for carers"),
+    ("other", "Healthwatch", "Healthwatch update"),
 ]
 RATINGS = [r.value for r in ConfidenceAssessment.Rating]  # green … red, in order
 

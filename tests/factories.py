@@ -156,7 +156,7 @@ class EngagementEventFactory(factory.django.DjangoModelFactory):
 
     programme = factory.SubFactory(ProgrammeFactory)
     date = factory.LazyFunction(timezone.localdate)
-    kind = EngagementEvent.Kind.TRADE_UNION
+    kind = "trade_union"
     group = "Unison"
     title = factory.Sequence(lambda n: f"Briefing {n}")
 
