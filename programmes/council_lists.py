@@ -65,6 +65,15 @@ def list_used_by(key: str, model_label: str, field_name: str) -> None:
         used.append((model_label, field_name))
 
 
+def list_of(model, field_name: str) -> str | None:
+    """The key of the list whose codes `model`'s `field_name` stores, or None."""
+    label = model._meta.label
+    for key, spec in LISTS.items():
+        if (label, field_name) in spec.used_by:
+            return key
+    return None
+
+
 @dataclass(frozen=True)
 class ListEntry:
     """One value of a council's list as pages show it (saved or still the default)."""

@@ -25,12 +25,16 @@ _KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 def history_entries(instance: models.Model, *, limit: int = 100) -> list[HistoryEntry]:
     """Newest first: who changed what, when and why. Runs one query for the records and
-    one per foreign key that changed, however long the history."""
+    one per foreign key and one per council list (programmes.council_lists) whose field
+    changed, however long the history."""
+    from programmes.council_lists import labels, list_of
+
     records = list(instance.history.select_related("history_user").order_by("-history_date",
                                                                             "-history_id")[:limit])
     model = type(instance)
     raw: list[tuple] = []
     fk_ids: dict[str, set] = {}
+    list_fields: dict[str, str] = {}  # field -> the council list its codes come from
     for i, rec in enumerate(records):
         prev = records[i + 1] if i + 1 < len(records) else None
         changes = []
@@ -41,12 +45,18 @@ def history_entries(instance: models.Model, *, limit: int = 100) -> list[History
                 f = model._meta.get_field(c.field)
                 if f.is_relation and f.many_to_one:
                     fk_ids.setdefault(c.field, set()).update(v for v in (c.old, c.new) if v)
+                elif (key := list_of(model, c.field)) is not None:
+                    list_fields[c.field] = key
         raw.append((rec, changes))
     names = {
         name: {pk: str(obj) for pk, obj in
                model._meta.get_field(name).related_model.objects.in_bulk(ids).items()}
         for name, ids in fk_ids.items()
     }
+    # A code of the council's own list reads as the council's label for it.
+    council = getattr(getattr(instance, "programme", None), "lead_organisation_id", None)
+    by_key = {key: labels(council, key) for key in set(list_fields.values())}
+    names.update({name: by_key[key] for name, key in list_fields.items()})
     entries = []
     for rec, changes in raw:
         out = []
@@ -65,7 +75,7 @@ def _show(f, value, names) -> str:
     if value in (None, ""):
         return "—"
     if names is not None:
-        return names.get(value, f"#{value}")
+        return names.get(value, f"#{value}" if f.is_relation else value)
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):

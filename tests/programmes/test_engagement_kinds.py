@@ -170,3 +170,17 @@ def _list_queries(world, n: int) -> tuple[int, int]:
 
 def test_engagement_list_and_api_query_counts_are_the_same_at_3_and_30_council_kinds(world):
     assert _list_queries(world, 3) == _list_queries(world, 30)
+
+
+def test_the_history_of_an_event_names_its_kinds_by_the_councils_labels(world):
+    _add_webinar(world)
+    pm = world.cast.client("pm")
+    slug = world.cast.programme.slug
+    assert pm.post(reverse("programmes:engagement_create", args=[slug]), _event("trade_union")).status_code == 302
+    event = EngagementEvent.objects.get()
+    assert pm.post(reverse("programmes:engagement_edit", args=[slug, event.pk]),
+                   _event("webinar")).status_code == 302
+    html = pm.get(reverse("programmes:engagement_history", args=[slug, event.pk])).content.decode()
+    default = dict(LISTS[ENGAGEMENT_KIND].defaults)["trade_union"]
+    assert default in html and "Online webinar" in html
+    assert "trade_union" not in html and ">webinar<" not in html
