@@ -11,7 +11,18 @@ from django.urls import reverse
 
 from core.models import ColumnMapping, Upload
 from core.roles import Capability, role_can
-from tests.permissions import ACTION, FORM, READ, ROLE_OF, Page, day, history_tables, matrix_row, url_names
+from tests.permissions import (
+    ACTION,
+    FORM,
+    READ,
+    ROLE_OF,
+    Page,
+    day,
+    history_tables,
+    matrix_row,
+    request,
+    url_names,
+)
 from tests.workforce.conftest import load_roster, person, receive, set_up_programme, staff, xlsx
 from workforce import urls as workforce_urls
 from workforce.models import (
@@ -185,3 +196,19 @@ def test_the_workforce_pages_are_not_there_where_no_staff_transfer(cast):
         assert client.get(reverse("workforce:upload_template", args=[cast.programme.slug, kind])).status_code == 404
     overview = cast.client("hr").get(reverse("programmes:overview", args=[cast.programme.slug]))
     assert "Workforce transferring" not in overview.content.decode()
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_where_no_staff_transfer_every_workforce_page_is_not_there_for_every_member(world, name):
+    """Not there is the same answer to everyone in the programme, whatever their role: a
+    member who could not use the page hears 404, not which role would let them in."""
+    page = PAGES[name]
+    url = reverse(f"workforce:{name}", kwargs=page.kwargs(world))
+    world.cast.programme.contracts.update(staff_transfer=False, transfer_date=None)
+    for who in ("hr", "pm", "finance", "viewer", "outsider"):
+        client = world.cast.client(who)
+        response, changed = request(world, page, url, client, "get", TABLES)
+        assert response.status_code == (405 if page.get == 405 else 404), f"GET {url} as {who}"
+        response, changed = request(world, page, url, client, "post", TABLES)
+        assert response.status_code in (404, 405), f"POST {url} as {who}"
+        assert not changed, f"POST {url} as {who} changed something"
