@@ -126,11 +126,20 @@ def council_administrators(request: HttpRequest, organisation_id: int) -> HttpRe
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def council_administrator_remove(request: HttpRequest, organisation_id: int, pk: int) -> HttpResponse:
+    """Asks first (GET), then removes (POST)."""
     council = council_access(request.user, organisation_id)
     administrator = get_object_or_404(CouncilAdministrator.objects.select_related("user"),
                                       organisation=council, pk=pk)
+    if request.method == "GET":
+        return render(request, "programmes/council/remove.html", council_context(
+            council, "administrators",
+            heading=f"Remove {councils.person_label(administrator.user)} as an administrator of {council.name}?",
+            consequence="They can no longer set up the council's programmes, change who has access, or see "
+                        "the council's access log. Their own programme roles stay as they are.",
+            button="Remove administrator",
+            cancel_url=reverse("programmes:council_administrators", args=[council.pk])))
     try:
         administrator_remove(administrator=administrator, by=request.user)
     except ValidationError as e:
@@ -219,10 +228,21 @@ def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_remove_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Asks first (GET), then removes (POST)."""
     programme = programme_admin_access(request.user, slug)
     membership = get_object_or_404(Membership.objects.select_related("user"), programme=programme, pk=pk)
+    if request.method == "GET":
+        council = programme.lead_organisation
+        return render(request, "programmes/council/remove.html", council_context(
+            council, "programmes", programme=programme,
+            heading=f"Remove {councils.person_label(membership.user)} from {programme.name}?",
+            consequence=f"Their role is {membership.get_role_display()}. Removed, they lose every page of "
+                        "the programme at once. You can add them again later.",
+            button="Remove member", cancel_url=reverse("programmes:members", args=[programme.slug]),
+            breadcrumbs=[(council.name, reverse("programmes:council_home", args=[council.pk])),
+                         (programme.name, reverse("programmes:members", args=[programme.slug]))]))
     member_remove(membership=membership, by=request.user)
     messages.success(request, f"{councils.person_label(membership.user)} removed from {programme.name}.")
     return redirect("programmes:members", slug)

@@ -390,6 +390,11 @@ def _programme_pages(reflow, signed_in, browser, live_server, demo, base):
 
     # The council's administrator: the council area and the programme's members, reached from
     # the home page; then an invitation's page, as the invited person opens it.
+    # A second administrator (the programme manager), so that either may be removed.
+    from programmes.models import CouncilAdministrator
+
+    CouncilAdministrator.objects.create(organisation=demo.lead_organisation,
+                                        user=demo.memberships.get(user__username="demo-pm").user)
     context, page = signed_in("demo-admin")
     reflow.crawl(page, "demo-admin", "/", avoid=apps)
     context.close()

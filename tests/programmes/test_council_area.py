@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.roles import Role
-from programmes.councils import access_log, find_people
+from programmes.councils import access_log, find_people, person_label
 from programmes.models import CouncilAdministrator, Membership, Programme
 from tests.factories import (
     CouncilAdministratorFactory,
@@ -111,7 +111,15 @@ def test_members_change_role_and_removal_are_in_the_history(world):
     changed = membership.history.first()
     assert (changed.history_user, changed.history_change_reason) == (
         world.council_admin, f"Role changed: {viewer.get_full_name()} (viewer) from Viewer to Director")
-    client.post(reverse("programmes:member_remove", args=[world.slug, membership.pk]))
+    # The members page links to a question first; asking removes nothing.
+    remove_url = reverse("programmes:member_remove", args=[world.slug, membership.pk])
+    members_page = client.get(reverse("programmes:members", args=[world.slug])).content.decode()
+    assert f'href="{remove_url}"' in members_page
+    ask = client.get(remove_url).content.decode()
+    assert f"Remove {person_label(viewer)} from {world.cast.programme.name}?" in ask
+    assert "Their role is Director." in ask and 'type="submit"' in ask
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    client.post(remove_url)
     assert not Membership.objects.filter(pk=membership.pk).exists()
     removed = Membership.history.filter(id=membership.pk).order_by("-history_date").first()
     assert removed.history_type == "-" and removed.history_user == world.council_admin
@@ -153,7 +161,11 @@ def test_the_last_administrator_cannot_be_removed(world):
     client.post(reverse("programmes:council_administrators", args=[council.pk]), {"user": pm.pk})
     second = CouncilAdministrator.objects.get(organisation=council, user=pm)
     assert second.history.first().history_user == world.council_admin
-    client.post(reverse("programmes:council_administrator_remove", args=[council.pk, second.pk]))
+    remove_url = reverse("programmes:council_administrator_remove", args=[council.pk, second.pk])
+    ask = client.get(remove_url).content.decode()
+    assert f"Remove {person_label(pm)} as an administrator of {council.name}?" in ask
+    assert CouncilAdministrator.objects.filter(pk=second.pk).exists()
+    client.post(remove_url)
     assert not CouncilAdministrator.objects.filter(pk=second.pk).exists()
     entries, _ = access_log(council)
     assert entries[0].what == "Administrator"

@@ -183,7 +183,7 @@ PAGES: dict[str, Page] = {
     "council_access": Page(COUNCIL_ADMIN, **READ, kwargs=_council),
     "council_administrators": Page(COUNCIL_ADMIN, **FORM, kwargs=_council,
                                    data=lambda w: {"user": w.cast.users["pm"].pk}),
-    "council_administrator_remove": Page(COUNCIL_ADMIN, **ACTION, kwargs=lambda w: {
+    "council_administrator_remove": Page(COUNCIL_ADMIN, **FORM, kwargs=lambda w: {
         **_council(w), "pk": _second_administrator(w).pk}),
     "council_log": Page(COUNCIL_ADMIN, **READ, kwargs=_council),
     "members": Page(PROGRAMME_ADMIN, **READ),
@@ -192,7 +192,7 @@ PAGES: dict[str, Page] = {
     "member_invite": Page(PROGRAMME_ADMIN, **ACTION, data=lambda w: {
         "email": "another@example.org", "role": "finance_officer"}),
     "member_role": Page(PROGRAMME_ADMIN, **ACTION, kwargs=_member, data=lambda w: {"role": "director"}),
-    "member_remove": Page(PROGRAMME_ADMIN, **ACTION, kwargs=_member),
+    "member_remove": Page(PROGRAMME_ADMIN, **FORM, kwargs=_member),
     "invitation_resend": Page(PROGRAMME_ADMIN, **ACTION, kwargs=_invitation),
     "invitation_revoke": Page(PROGRAMME_ADMIN, **ACTION, kwargs=_invitation),
     "invitation_accept": Page(INVITED, **FORM, kwargs=lambda w: {"token": w.invitation_token},
