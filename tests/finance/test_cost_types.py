@@ -2,6 +2,7 @@
 offer the programme's council's values (added ones included, retired ones not, another
 council's never), a cost type in use cannot be removed, and the budget, codes and
 budget-against-actual pages read their labels and order from the council's list."""
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -161,3 +162,15 @@ def test_the_by_cost_type_table_follows_the_councils_order_then_unknown_codes_th
                               retired=False, user=world.users["admin"])
     labels = [line.label for line in reporting.budget_against_actual(programme=p).by_cost_type]
     assert labels == ["Digital", "Staff and interim", "retro_code", reporting.NOT_MAPPED]
+
+
+def test_the_cabinet_papers_finance_appendix_labels_cost_types_from_the_councils_list(world, cast):
+    from business_cases.papers import paper_data, paper_document
+    from core.documents import document_text
+    from tests.business_cases.test_permissions import make_paper
+
+    council_list_value_change(council=world.council, key=COST_TYPE, value="staff", label="People and interims",
+                              order=1, retired=False, user=world.users["admin"])
+    paper = make_paper(cast.programme, cast.users["pm"])
+    text = document_text(paper_document(paper_data(paper=paper, today=date(2026, 11, 23)), full=True))
+    assert "People and interims" in text and "Staff and interim" not in text
