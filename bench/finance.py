@@ -75,21 +75,24 @@ def calamine_read(path: Path) -> float:
 
 def _prepare(programme, user) -> None:
     from core.financial_year import FinancialYear
-    from finance.models import AccountCode, BudgetLine, BudgetVersion, CostCentre, CostType
+    from finance.models import AccountCode, BudgetLine, BudgetVersion, CostCentre
+    from programmes.council_lists import COST_TYPE, active_choices
 
+    # The council's own cost types, as its pages would offer them.
+    cost_types = [v for v, _ in active_choices(programme.lead_organisation_id, COST_TYPE)]
     version = BudgetVersion.objects.filter(programme=programme, is_current=True).first() or \
         BudgetVersion.objects.create(programme=programme, name="Bench budget", is_current=True)
     workstreams = list(programme.workstreams.all())
     for year in (2022, 2023, 2024):
         for k, ws in enumerate(workstreams):
             BudgetLine.objects.create(programme=programme, version=version, financial_year=FinancialYear(year),
-                                      cost_type=CostType.values[k % len(CostType.values)], workstream=ws,
+                                      cost_type=cost_types[k % len(cost_types)], workstream=ws,
                                       amount=Decimal("2500000"))
     CostCentre.objects.bulk_create([
         CostCentre(programme=programme, code=c, workstream=workstreams[i % len(workstreams)])
         for i, c in enumerate(CENTRES[:-2])], ignore_conflicts=True)
     AccountCode.objects.bulk_create([AccountCode(programme=programme, code=a,
-                                                 cost_type=CostType.values[i % len(CostType.values)])
+                                                 cost_type=cost_types[i % len(cost_types)])
                                      for i, a in enumerate(ACCOUNTS[:-3])], ignore_conflicts=True)
 
 

@@ -35,7 +35,7 @@ from finance.models import (
 from finance.services import budget_version_save
 from programmes.access import programme_access
 from programmes.api import CouncilListField, ProgrammeChildViewSet, ProgrammeScopedSerializer
-from programmes.council_lists import SAVINGS_CATEGORY
+from programmes.council_lists import COST_TYPE, SAVINGS_CATEGORY
 
 
 @extend_schema_field({"type": "string", "example": "2023/24", "description": "Financial year, April to March"})
@@ -69,6 +69,9 @@ def _serializer(model_, fields_):
         attrs["category"] = CouncilListField(key=SAVINGS_CATEGORY)
     elif "category" in fields_:
         attrs["category"] = _choice_field(model_._meta.get_field("category"))
+    if "cost_type" in fields_:
+        # The council's own cost types; left out, a new record takes the model's default.
+        attrs["cost_type"] = CouncilListField(key=COST_TYPE, required=False)
     return type(f"{model_.__name__}Serializer", (_FinanceSerializer,), attrs)
 
 

@@ -27,7 +27,6 @@ from finance.models import (
     BudgetVersion,
     Category,
     CostCentre,
-    CostType,
     FundingSource,
     InvestmentLine,
     Kpi,
@@ -56,30 +55,30 @@ PUBLISHED_TOTAL = 2279992
 # The mobilisation budget: the actuals came in 1,165,000 below it (against the published
 # total), so it was 3,444,992. Its split by year and line is illustrative.
 BUDGET = [
-    ("2022/23", R, CostType.STAFF, "Governance", 250000, "Programme team"),
-    ("2022/23", R, CostType.PROFESSIONAL, "Legal", 150000, "Legal advice on the exit and transfer"),
-    ("2023/24", R, CostType.STAFF, "HR", 600000, "HR, payroll and TUPE team"),
-    ("2023/24", R, CostType.SYSTEMS, "IT & systems", 450000, "Case management and finance systems"),
-    ("2023/24", R, CostType.PROFESSIONAL, "Legal", 250000, "Business Transfer Agreement"),
-    ("2023/24", R, CostType.TRAINING, "HR", 150000, "Recruitment and induction"),
-    ("2023/24", R, CostType.OTHER, "Communications & engagement", 150000, "Engagement and communications"),
-    ("2023/24", C, CostType.SYSTEMS, "IT & systems", 300000, "Systems build"),
-    ("2023/24", C, CostType.EQUIPMENT, "IT & systems", 100000, "Laptops and phones"),
-    ("2024/25", R, CostType.STAFF, "Service operations", 700000, "Transition and double-running"),
-    ("2024/25", R, CostType.SYSTEMS, "IT & systems", 244992, "Systems support after transfer"),
-    ("2024/25", R, CostType.OTHER, "Governance", 100000, "Post-transfer assurance"),
+    ("2022/23", R, "staff", "Governance", 250000, "Programme team"),
+    ("2022/23", R, "professional", "Legal", 150000, "Legal advice on the exit and transfer"),
+    ("2023/24", R, "staff", "HR", 600000, "HR, payroll and TUPE team"),
+    ("2023/24", R, "systems", "IT & systems", 450000, "Case management and finance systems"),
+    ("2023/24", R, "professional", "Legal", 250000, "Business Transfer Agreement"),
+    ("2023/24", R, "training", "HR", 150000, "Recruitment and induction"),
+    ("2023/24", R, "other", "Communications & engagement", 150000, "Engagement and communications"),
+    ("2023/24", C, "systems", "IT & systems", 300000, "Systems build"),
+    ("2023/24", C, "equipment", "IT & systems", 100000, "Laptops and phones"),
+    ("2024/25", R, "staff", "Service operations", 700000, "Transition and double-running"),
+    ("2024/25", R, "systems", "IT & systems", 244992, "Systems support after transfer"),
+    ("2024/25", R, "other", "Governance", 100000, "Post-transfer assurance"),
 ]
 COST_CENTRES = [("ASC101", "Programme management", "Governance"), ("ASC102", "HR and TUPE", "HR"),
                 ("ASC103", "IT and systems", "IT & systems"), ("ASC104", "Legal", "Legal"),
                 ("ASC105", "Service readiness", "Service operations"),
                 ("ASC106", "Communications", "Communications & engagement")]
-ACCOUNT_CODES = [("1001", "Salaries and interim staff", CostType.STAFF, R),
-                 ("2100", "Software and licences", CostType.SYSTEMS, R),
-                 ("3100", "Legal and professional fees", CostType.PROFESSIONAL, R),
-                 ("4100", "Training and recruitment", CostType.TRAINING, R),
-                 ("5100", "Communications", CostType.OTHER, R),
-                 ("8100", "IT hardware", CostType.EQUIPMENT, C),
-                 ("8200", "Systems development", CostType.SYSTEMS, C)]
+ACCOUNT_CODES = [("1001", "Salaries and interim staff", "staff", R),
+                 ("2100", "Software and licences", "systems", R),
+                 ("3100", "Legal and professional fees", "professional", R),
+                 ("4100", "Training and recruitment", "training", R),
+                 ("5100", "Communications", "other", R),
+                 ("8100", "IT hardware", "equipment", C),
+                 ("8200", "Systems development", "systems", C)]
 # Which (cost centre, account code, supplier) lines of each kind may use.
 REVENUE_LINES = [("ASC101", "1001", "Interim programme manager"), ("ASC102", "1001", "HR consultancy"),
                  ("ASC103", "2100", "Systems supplier"), ("ASC104", "3100", "Legal firm"),
@@ -167,7 +166,7 @@ def finance_demo_load(programme, users, shift) -> None:
         user=finance, reason=REASON)
     for year, amount in SOC_ESTIMATE.items():
         save(BudgetLine(programme=programme, version=soc, financial_year=shift.fy(year), category=R,
-                        cost_type=CostType.OTHER, funding_source=reserve, amount=Decimal(amount),
+                        cost_type="other", funding_source=reserve, amount=Decimal(amount),
                         description="Programme costs, ASC share"))
     mobilisation = budget_version_save(version=BudgetVersion(
         programme=programme, name="Mobilisation budget", kind=BudgetVersion.Kind.REVISED,

@@ -14,7 +14,7 @@ from finance.models import (
     RealisedSaving,
     SavingsLine,
 )
-from programmes.council_lists import SAVINGS_CATEGORY
+from programmes.council_lists import COST_TYPE, SAVINGS_CATEGORY
 from programmes.forms import ProgrammeScopedForm
 
 YEAR_HINT = "Write it like 2023/24 (April to March)"
@@ -48,6 +48,8 @@ class BudgetVersionForm(_FinanceForm):
 
 
 class BudgetLineForm(_FinanceForm):
+    council_lists = {"cost_type": COST_TYPE}
+
     class Meta:
         model = BudgetLine
         fields = ["version", "financial_year", "category", "cost_type", "workstream", "funding_source",
@@ -55,6 +57,8 @@ class BudgetLineForm(_FinanceForm):
 
 
 class ForecastForm(_FinanceForm):
+    council_lists = {"cost_type": COST_TYPE}
+
     class Meta:
         model = Forecast
         fields = ["financial_year", "category", "cost_type", "workstream", "amount", "note"]
@@ -67,6 +71,8 @@ class CostCentreForm(_FinanceForm):
 
 
 class AccountCodeForm(_FinanceForm):
+    council_lists = {"cost_type": COST_TYPE}
+
     class Meta:
         model = AccountCode
         fields = ["code", "name", "cost_type", "category"]

@@ -28,14 +28,16 @@ class Category(models.TextChoices):
     CAPITAL = "capital", "Capital"
 
 
-class CostType(models.TextChoices):
-    STAFF = "staff", "Staff and interim"
-    SYSTEMS = "systems", "IT and systems"
-    ESTATES = "estates", "Estates"
-    PROFESSIONAL = "professional", "Legal and professional"
-    EQUIPMENT = "equipment", "Equipment"
-    TRAINING = "training", "Training and recruitment"
-    OTHER = "other", "Other"
+# A cost type is a code from the council's cost types (programmes.council_lists); "other"
+# is one of that list's defaults, what a record holds when nobody chose.
+COST_TYPE_DEFAULT = "other"
+
+
+def _cost_type_display(record) -> str:
+    """The cost type's label when the selector annotated it from the council's list
+    (`cost_type_label`), otherwise its code: a cost type is a council's own list
+    (programmes.council_lists), so the model alone cannot know the label."""
+    return getattr(record, "cost_type_label", None) or record.cost_type
 
 
 class FundingSource(models.Model):
@@ -110,7 +112,8 @@ class BudgetLine(models.Model):
     version = models.ForeignKey(BudgetVersion, on_delete=models.CASCADE, related_name="lines")
     financial_year = FinancialYearField()
     category = models.CharField(max_length=10, choices=Category.choices, default=Category.REVENUE)
-    cost_type = models.CharField(max_length=20, choices=CostType.choices, default=CostType.OTHER)
+    # A code from the council's cost types (programmes.council_lists).
+    cost_type = models.CharField(max_length=20, default=COST_TYPE_DEFAULT)
     workstream = models.ForeignKey(Workstream, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     funding_source = models.ForeignKey(FundingSource, null=True, blank=True, on_delete=models.PROTECT,
@@ -118,6 +121,7 @@ class BudgetLine(models.Model):
     description = models.CharField(max_length=200, blank=True)
     amount = MoneyField(sign="A cost is a positive amount; enter a credit or a refund as a negative amount.")
     history = HistoricalRecords()
+    get_cost_type_display = _cost_type_display
 
     class Meta:
         ordering = ["financial_year", "category", "pk"]
@@ -146,12 +150,14 @@ class Forecast(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="forecasts")
     financial_year = FinancialYearField()
     category = models.CharField(max_length=10, choices=Category.choices, default=Category.REVENUE)
-    cost_type = models.CharField(max_length=20, choices=CostType.choices, default=CostType.OTHER)
+    # A code from the council's cost types (programmes.council_lists).
+    cost_type = models.CharField(max_length=20, default=COST_TYPE_DEFAULT)
     workstream = models.ForeignKey(Workstream, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     amount = MoneyField(sign="Expected spending is a positive amount; enter an expected credit as a negative amount.")
     note = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
+    get_cost_type_display = _cost_type_display
 
     class Meta:
         ordering = ["financial_year", "category", "pk"]
@@ -193,9 +199,11 @@ class AccountCode(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="account_codes")
     code = models.CharField(max_length=40)
     name = models.CharField(max_length=120, blank=True)
-    cost_type = models.CharField(max_length=20, choices=CostType.choices, default=CostType.OTHER)
+    # A code from the council's cost types (programmes.council_lists).
+    cost_type = models.CharField(max_length=20, default=COST_TYPE_DEFAULT)
     category = models.CharField(max_length=10, choices=Category.choices, default=Category.REVENUE)
     history = HistoricalRecords()
+    get_cost_type_display = _cost_type_display
 
     class Meta:
         ordering = ["code"]

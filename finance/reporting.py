@@ -18,7 +18,6 @@ from finance.models import (
     BudgetVersion,
     Category,
     CostCentre,
-    CostType,
     Forecast,
     FundingSource,
     InvestmentLine,
@@ -28,7 +27,7 @@ from finance.models import (
     RealisedSaving,
     SavingsLine,
 )
-from programmes.council_lists import SAVINGS_CATEGORY, council_list, label_of
+from programmes.council_lists import COST_TYPE, SAVINGS_CATEGORY, council_list, label_of
 from programmes.models import Programme
 
 ZERO = Decimal("0")
@@ -129,7 +128,8 @@ def ledger_facts(*, programme: Programme) -> tuple[list, Decimal]:
 
 def budget_against_actual(*, programme: Programme, facts=None) -> BudgetReport:
     """Budget (current version), actual (ledger) and forecast by year, revenue/capital,
-    cost type and workstream, with cumulative spend. Six queries."""
+    cost type and workstream, with cumulative spend. Seven queries (the ledger's facts one
+    of them, unless passed in)."""
     version = BudgetVersion.objects.filter(programme=programme, is_current=True).first()
     budget = [(FinancialYear.parse(y), cat, ct, ws, amt) for y, cat, ct, ws, amt in (
         BudgetLine.objects.filter(programme=programme, version=version)
@@ -163,7 +163,12 @@ def budget_against_actual(*, programme: Programme, facts=None) -> BudgetReport:
 
     by_year = table(lambda f: f[0], str)
     by_category = table(lambda f: (f[0], f[1]), lambda g: f"{g[0]} {Category(g[1]).label.lower()}")
-    by_cost_type = table(lambda f: f[2] or "", lambda g: CostType(g).label if g else NOT_MAPPED)
+    # Cost types in the council's order and with its labels; a code its list no longer holds
+    # comes after them, by code, showing the code; spending on an unmapped account code last.
+    cost_types = council_list(programme.lead_organisation_id, COST_TYPE)
+    order_ct = {e.value: i for i, e in enumerate(cost_types)}
+    names_ct = {e.value: e.label for e in cost_types}
+    by_cost_type = table(lambda f: f[2] or "", lambda g: label_of(names_ct, g) if g else NOT_MAPPED)
     by_workstream = table(lambda f: f[3] or 0, lambda g: ws_names.get(g, NOT_MAPPED))
     total = Line("Total")
     for line in by_year.values():
@@ -178,12 +183,12 @@ def budget_against_actual(*, programme: Programme, facts=None) -> BudgetReport:
         cb += line.budget
         ca += line.actual
         cumulative.append((y, cb, ca))
-    order_ct = {v: i for i, v in enumerate(CostType.values)}
     return BudgetReport(
         years=years,
         by_year=[by_year[y] for y in years if y in by_year],
         by_category=[by_category[k] for k in sorted(by_category, key=lambda g: (g[0], g[1] != Category.REVENUE))],
-        by_cost_type=[by_cost_type[k] for k in sorted(by_cost_type, key=lambda g: order_ct.get(g, 99))],
+        by_cost_type=[by_cost_type[k] for k in sorted(
+            by_cost_type, key=lambda g: (g == "", order_ct.get(g, len(order_ct)), g))],
         by_workstream=[by_workstream[k] for k in sorted(by_workstream, key=lambda g: (g == 0, by_workstream[g].label))],
         total=total, cumulative=cumulative, budget_version=version, not_mapped_actual=not_mapped,
     )

@@ -13,20 +13,27 @@ from finance.models import (
     RealisedSaving,
     SavingsLine,
 )
-from programmes.council_lists import SAVINGS_CATEGORY, label_expression
+from programmes.council_lists import COST_TYPE, SAVINGS_CATEGORY, label_expression
 from programmes.models import Programme
 
 
+def cost_type_label():
+    """The label of a record's cost type in its council's list: a subquery, no query per row."""
+    return label_expression(COST_TYPE, "cost_type")
+
+
 def budget_versions(*, programme: Programme) -> list[BudgetVersion]:
-    """Versions, current first, each with its lines (workstream and funding source)."""
-    lines = BudgetLine.objects.select_related("workstream", "funding_source").order_by(
-        "financial_year", "category", "pk")
+    """Versions, current first, each with its lines (workstream, funding source and the
+    cost type's label)."""
+    lines = (BudgetLine.objects.select_related("workstream", "funding_source")
+             .annotate(cost_type_label=cost_type_label()).order_by("financial_year", "category", "pk"))
     return list(BudgetVersion.objects.filter(programme=programme).order_by("-is_current", "-approved_on", "-pk")
                 .prefetch_related(Prefetch("lines", queryset=lines)))
 
 
 def forecasts(*, programme: Programme) -> list[Forecast]:
-    return list(Forecast.objects.filter(programme=programme).select_related("workstream"))
+    return list(Forecast.objects.filter(programme=programme).select_related("workstream")
+                .annotate(cost_type_label=cost_type_label()))
 
 
 def cost_centres(*, programme: Programme) -> list[CostCentre]:
@@ -34,7 +41,7 @@ def cost_centres(*, programme: Programme) -> list[CostCentre]:
 
 
 def account_codes(*, programme: Programme) -> list[AccountCode]:
-    return list(AccountCode.objects.filter(programme=programme))
+    return list(AccountCode.objects.filter(programme=programme).annotate(cost_type_label=cost_type_label()))
 
 
 def unmapped_codes(*, programme: Programme) -> tuple[list[str], list[str]]:

@@ -21,6 +21,7 @@ from django.db.models import Case, CharField, Count, F, OuterRef, Subquery, Valu
 from django.db.models.functions import Coalesce
 
 SAVINGS_CATEGORY = "savings_category"
+COST_TYPE = "cost_type"
 ENGAGEMENT_KIND = "engagement_kind"
 
 
@@ -44,6 +45,17 @@ LISTS: dict[str, CouncilList] = {
          ("contract", "Contract and management fee"),
          ("overheads", "Overheads and support services"),
          ("property", "Property"),
+         ("other", "Other"))),
+    COST_TYPE: CouncilList(
+        COST_TYPE, "Cost types",
+        "What a budget line, a forecast or a ledger account code is spent on, in the budget tables, "
+        "the finance export and the Cabinet paper.",
+        (("staff", "Staff and interim"),
+         ("systems", "IT and systems"),
+         ("estates", "Estates"),
+         ("professional", "Legal and professional"),
+         ("equipment", "Equipment"),
+         ("training", "Training and recruitment"),
          ("other", "Other"))),
     ENGAGEMENT_KIND: CouncilList(
         ENGAGEMENT_KIND, "Engagement kinds",

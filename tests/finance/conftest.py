@@ -18,7 +18,6 @@ from finance.models import (
     BudgetVersion,
     Category,
     CostCentre,
-    CostType,
     FundingSource,
 )
 from finance.services import ledger_commit
@@ -32,10 +31,10 @@ def make_budget(programme, workstream, user=None):
     version = BudgetVersion.objects.create(programme=programme, name="Mobilisation budget", is_current=True)
     for year, amount in ((2023, "50000"), (2024, "30000")):
         BudgetLine.objects.create(programme=programme, version=version, financial_year=FinancialYear(year),
-                                  category=Category.REVENUE, cost_type=CostType.STAFF, workstream=workstream,
+                                  category=Category.REVENUE, cost_type="staff", workstream=workstream,
                                   funding_source=reserve, amount=Decimal(amount))
     CostCentre.objects.create(programme=programme, code="CC1", name="Programme", workstream=workstream)
-    AccountCode.objects.create(programme=programme, code="1001", name="Salaries", cost_type=CostType.STAFF,
+    AccountCode.objects.create(programme=programme, code="1001", name="Salaries", cost_type="staff",
                                category=Category.REVENUE)
     return version
 
