@@ -21,6 +21,7 @@ from django.db.models import Case, CharField, Count, F, OuterRef, Subquery, Valu
 from django.db.models.functions import Coalesce
 
 SAVINGS_CATEGORY = "savings_category"
+RISK_CATEGORY = "risk_category"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,18 @@ LISTS: dict[str, CouncilList] = {
          ("contract", "Contract and management fee"),
          ("overheads", "Overheads and support services"),
          ("property", "Property"),
+         ("other", "Other"))),
+    RISK_CATEGORY: CouncilList(
+        RISK_CATEGORY, "Risk categories",
+        "What kind of risk each entry of the risk register is, with the programme's appetite set per category.",
+        (("workforce", "Workforce"),
+         ("financial", "Financial"),
+         ("operational", "Operational"),
+         ("regulatory", "Regulatory"),
+         ("legal", "Legal"),
+         ("reputational", "Reputational"),
+         ("technology", "Technology"),
+         ("partnership", "Partnership"),
          ("other", "Other"))),
 }
 
