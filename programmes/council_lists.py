@@ -47,7 +47,7 @@ LISTS: dict[str, CouncilList] = {
          ("other", "Other"))),
     RISK_CATEGORY: CouncilList(
         RISK_CATEGORY, "Risk categories",
-        "What kind of risk each entry of the risk register is, with the programme's appetite set per category.",
+        "The kind of each risk in the register; a programme sets its risk appetite per category.",
         (("workforce", "Workforce"),
          ("financial", "Financial"),
          ("operational", "Operational"),
