@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 
 SAVINGS_CATEGORY = "savings_category"
 COST_TYPE = "cost_type"
+RISK_CATEGORY = "risk_category"
 ENGAGEMENT_KIND = "engagement_kind"
 
 
@@ -65,6 +66,18 @@ LISTS: dict[str, CouncilList] = {
          ("partner", "Partner meeting"),
          ("member", "Elected members' briefing"),
          ("public", "Public and people who use services"),
+         ("other", "Other"))),
+    RISK_CATEGORY: CouncilList(
+        RISK_CATEGORY, "Risk categories",
+        "The kind of each risk in the register; a programme sets its risk appetite per category.",
+        (("workforce", "Workforce"),
+         ("financial", "Financial"),
+         ("operational", "Operational"),
+         ("regulatory", "Regulatory"),
+         ("legal", "Legal"),
+         ("reputational", "Reputational"),
+         ("technology", "Technology"),
+         ("partnership", "Partnership"),
          ("other", "Other"))),
 }
 

@@ -4,7 +4,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from core.roles import Capability
-from programmes.api import ProgrammeChildViewSet, ProgrammeScopedSerializer
+from programmes.api import CouncilListField, ProgrammeChildViewSet, ProgrammeScopedSerializer
+from programmes.council_lists import RISK_CATEGORY
 from risks.models import RAG, Issue, Risk, RiskAction
 from risks.selectors import decorate, scored
 from risks.services import risk_action_save, risk_save, risk_settings_for
@@ -12,6 +13,9 @@ from risks.services import risk_action_save, risk_save, risk_settings_for
 
 class RiskSerializer(ProgrammeScopedSerializer):
     reference = serializers.CharField(read_only=True)
+    # The council's own risk categories, not a fixed list; the label is the council's too.
+    category = CouncilListField(key=RISK_CATEGORY)
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
     inherent_score = serializers.IntegerField(read_only=True)
     residual_score = serializers.IntegerField(read_only=True)
     # What the register shows of each risk, from the register's own rule (selectors.decorate)
@@ -23,7 +27,7 @@ class RiskSerializer(ProgrammeScopedSerializer):
 
     class Meta:
         model = Risk
-        fields = ["id", "reference", "title", "category", "cause", "event", "effect", "owner",
+        fields = ["id", "reference", "title", "category", "category_label", "cause", "event", "effect", "owner",
                   "workstream", "proximity", "proximity_date", "likelihood", "impact", "inherent_score",
                   "inherent_rag", "residual_likelihood", "residual_impact", "residual_score", "residual_rag",
                   "target_score", "above_appetite", "response", "status", "next_review_date",
@@ -31,8 +35,9 @@ class RiskSerializer(ProgrammeScopedSerializer):
 
     def to_representation(self, instance):
         if not hasattr(instance, "appetite"):
-            # A risk just written, not read through `scored`: its category's appetite.
-            instance.appetite = scored(Risk.objects.filter(pk=instance.pk)).values_list("appetite", flat=True)[0]
+            # A risk just written, not read through `scored`: its category's appetite and label.
+            instance.appetite, instance.category_label = scored(Risk.objects.filter(pk=instance.pk)).values_list(
+                "appetite", "category_label")[0]
         decorate([instance], settings=self.context["risk_settings"], today=timezone.localdate())
         return super().to_representation(instance)
 
@@ -66,6 +71,15 @@ class RiskViewSet(ProgrammeChildViewSet):
                 self._risk_settings = risk_settings_for(programme=self.access.programme)
             ctx["risk_settings"] = self._risk_settings
         return ctx
+
+    def _write(self, serializer, instance):
+        instance = super()._write(serializer, instance)
+        # The appetite and the category's label were worked out for the risk as it was
+        # read; dropped, the serializer works them out again for the risk as written.
+        for name in ("appetite", "category_label"):
+            instance.__dict__.pop(name, None)
+        return instance
+
     # Through the same service as the pages, so a risk made here is numbered R-00N too.
     save_service = staticmethod(
         lambda *, instance, user, reason: risk_save(risk=instance, user=user, reason=reason))

@@ -9,9 +9,14 @@ class RisksConfig(AppConfig):
         # Registers the overview panel, the demo risks, the scale step and the navigation
         # section with programmes, which cannot import this app.
         from core.uploads import upload_spec
+        from programmes.council_lists import RISK_CATEGORY, list_used_by
         from programmes.navigation import nav_section
         from risks import demo, panels, scale  # noqa: F401
         from risks.imports import SPEC
 
         upload_spec(SPEC)
+        # Where the council's risk categories are stored, so that one in use is not removed
+        # (an appetite set for a category holds it too).
+        list_used_by(RISK_CATEGORY, "risks.Risk", "category")
+        list_used_by(RISK_CATEGORY, "risks.RiskAppetite", "category")
         nav_section("risks", "Risks", "risks:register", order=130)

@@ -10,10 +10,11 @@ from django import forms
 
 from core.uploads import ColumnSpec, UploadSpec
 from programmes.access import programme_members
+from programmes.council_lists import RISK_CATEGORY, active_choices
 from programmes.models import Programme
 from programmes.services import record_delete
 from risks.forms import RiskForm
-from risks.models import Category, Risk
+from risks.models import Risk
 from risks.services import risk_save
 
 KIND = "risks.register"
@@ -57,8 +58,9 @@ EXAMPLE = {"title": "Payroll not ready for transfer day", "cause": "The payroll 
            "status": "Open", "escalated": "No"}
 COLUMNS = tuple(replace(c, example=EXAMPLE.get(c.name, "")) for c in COLUMNS)
 
+# The category's choices are the council's own (RowLookups.choices), the others fixed.
 CHOICE_FIELDS = {
-    "category": Category.choices,
+    "category": None,
     "proximity": Risk.Proximity.choices,
     "response": Risk.Response.choices,
     "status": Risk.Status.choices,
@@ -72,9 +74,12 @@ def _key(text: str) -> str:
 
 
 class RowLookups:
-    """The programme's members and workstreams, looked up once per file, not once per row."""
+    """The programme's members and workstreams, and the risk categories its council offers,
+    looked up once per file, not once per row."""
 
     def __init__(self, programme: Programme):
+        self.choices = {**CHOICE_FIELDS,
+                        "category": active_choices(programme.lead_organisation_id, RISK_CATEGORY)}
         self.owners: dict[str, list] = {}
         for user in programme_members(programme).distinct():
             for name in {user.username, user.get_full_name(), str(user)}:
@@ -87,8 +92,13 @@ class RowLookups:
 
 class RiskImportRowForm(RiskForm):
     """One row of the file: the risk form's fields and model validation, with the text of a
-    spreadsheet turned into values first — choices by label or value (any case), the owner by
-    username or full name of a programme member, the workstream by name, Yes/No for flags."""
+    spreadsheet turned into values first — choices by label or value (any case; the category
+    from the council's offered ones), the owner by username or full name of a programme
+    member, the workstream by name, Yes/No for flags."""
+
+    # The category is matched here against the council's list, which RowLookups read once
+    # for the file, rather than read again for every row's form.
+    council_lists: dict[str, str] = {}
 
     def __init__(self, *args, programme: Programme, lookups: RowLookups | None = None, **kwargs):
         super().__init__(*args, programme=programme, **kwargs)
@@ -107,10 +117,11 @@ class RiskImportRowForm(RiskForm):
         if not text:
             default = Risk._meta.get_field(name).get_default()
             return default or ""
-        for value, label in CHOICE_FIELDS[name]:
+        choices = self.lookups.choices[name]
+        for value, label in choices:
             if text in (_key(value), _key(label), _key(value).replace("_", " ")):
                 return value
-        labels = ", ".join(label for _, label in CHOICE_FIELDS[name])
+        labels = ", ".join(label for _, label in choices)
         raise forms.ValidationError(f"\"{self.cleaned_data.get(name)}\" is not a {name}: use one of {labels}")
 
     def clean_category(self):

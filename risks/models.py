@@ -33,16 +33,11 @@ def rag_for(score: int | None, *, green_max: int = DEFAULT_GREEN_MAX,
     return RAG.RED
 
 
-class Category(models.TextChoices):
-    WORKFORCE = "workforce", "Workforce"
-    FINANCIAL = "financial", "Financial"
-    OPERATIONAL = "operational", "Operational"
-    REGULATORY = "regulatory", "Regulatory"
-    LEGAL = "legal", "Legal"
-    REPUTATIONAL = "reputational", "Reputational"
-    TECHNOLOGY = "technology", "Technology"
-    PARTNERSHIP = "partnership", "Partnership"
-    OTHER = "other", "Other"
+def _category_display(record) -> str:
+    """The category's label when the selector annotated it from the council's list
+    (`category_label`), otherwise its code: a risk category is a council's own list
+    (programmes.council_lists), so the model alone cannot know the label."""
+    return getattr(record, "category_label", None) or record.category
 
 
 class Risk(models.Model):
@@ -71,7 +66,8 @@ class Risk(models.Model):
     cause = models.TextField(blank=True)
     event = models.TextField(blank=True)
     effect = models.TextField(blank=True)
-    category = models.CharField(max_length=20, choices=Category.choices)
+    # A code from the council's risk categories (programmes.council_lists).
+    category = models.CharField(max_length=20)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     workstream = models.ForeignKey(Workstream, null=True, blank=True, on_delete=models.SET_NULL,
@@ -95,6 +91,7 @@ class Risk(models.Model):
     upload = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+", editable=False)
     history = HistoricalRecords()
+    get_category_display = _category_display
 
     class Meta:
         ordering = ["programme", "number"]
@@ -235,9 +232,11 @@ class RiskAppetite(models.Model):
     """How much residual risk the programme will accept in a category."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="risk_appetites")
-    category = models.CharField(max_length=20, choices=Category.choices)
+    # A code from the council's risk categories (programmes.council_lists).
+    category = models.CharField(max_length=20)
     max_residual_score = models.PositiveSmallIntegerField(validators=SCORE)
     history = HistoricalRecords()
+    get_category_display = _category_display
 
     class Meta:
         constraints = [

@@ -2,15 +2,17 @@
 scale programme (see `programmes.scale`)."""
 from datetime import timedelta
 
+from programmes.council_lists import LISTS, RISK_CATEGORY
 from programmes.scale import ScaleContext, scale_step
-from risks.models import Category, Risk, RiskAction
+from risks.models import Risk, RiskAction
 
 RISKS_PER_PROGRAMME = 60
 
 
 @scale_step
 def risks_scale(ctx: ScaleContext) -> None:
-    categories = Category.values
+    # Today's default categories, which every scale council uses.
+    categories = [value for value, _ in LISTS[RISK_CATEGORY].defaults]
     owners = list(ctx.users.values())
     for sp in ctx.programmes:
         rng = sp.rng

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 
+from programmes.council_lists import RISK_CATEGORY, council_list, label_expression
 from programmes.models import Programme
 from risks.models import Issue, Risk, RiskAction, RiskAppetite, RiskSettings
 
@@ -39,14 +40,40 @@ class RegisterFilters:
                     self.review_overdue, self.above_appetite, self.likelihood, self.impact])
 
 
+def category_label():
+    """The label of a risk's (or an appetite's) category in its council's list: a
+    subquery, no query per row."""
+    return label_expression(RISK_CATEGORY, "category")
+
+
+def register_categories(*, programme: Programme) -> list[tuple[str, str]]:
+    """(code, label) of the council's risk categories for the register's filter, in the
+    council's order. Retired ones are there too, marked, since older risks hold them. One query."""
+    return [(e.value, f"{e.label} (retired)" if e.retired else e.label)
+            for e in council_list(programme.lead_organisation_id, RISK_CATEGORY)]
+
+
+def appetite_categories(*, programme: Programme, held) -> list[tuple[str, str]]:
+    """(code, label) of the categories the settings page sets an appetite for: the
+    council's offered ones in its order, a retired one where the programme still holds an
+    appetite for it (`held`: codes), and last any held code the list no longer has, shown
+    as the code, so every appetite stays visible and can be cleared. One query."""
+    entries = council_list(programme.lead_organisation_id, RISK_CATEGORY)
+    known = {e.value for e in entries}
+    return ([(e.value, e.label) for e in entries if not e.retired or e.value in held]
+            + [(code, code) for code in sorted(held) if code not in known])
+
+
 def scored(qs: QuerySet[Risk]) -> QuerySet[Risk]:
-    """Risks with their inherent and residual scores, and the appetite of their category
-    (None when the programme has set none), worked out in the database."""
+    """Risks with their inherent and residual scores, the appetite of their category
+    (None when the programme has set none) and the category's label in the council's
+    list, worked out in the database."""
     appetite = RiskAppetite.objects.filter(programme=OuterRef("programme"), category=OuterRef("category"))
     return qs.annotate(
         inherent=F("likelihood") * F("impact"),
         residual=F("residual_likelihood") * F("residual_impact"),
         appetite=Subquery(appetite.values("max_residual_score")[:1], output_field=IntegerField()),
+        category_label=category_label(),
     )
 
 

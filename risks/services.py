@@ -1,11 +1,13 @@
 """Writes to the risk register. Each validates the whole row and records who made the
 change and why in the history (through `programmes.services.record_save`)."""
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.numbering import next_number, save_numbered
+from programmes.council_lists import RISK_CATEGORY, active_choices
 from programmes.models import Programme
 from programmes.services import record_delete, record_save
-from risks.models import Category, Risk, RiskAction, RiskAppetite, RiskSettings
+from risks.models import Risk, RiskAction, RiskAppetite, RiskSettings
 
 
 def risk_next_number(*, programme: Programme) -> int:
@@ -44,12 +46,20 @@ def risk_settings_for(*, programme: Programme) -> RiskSettings:
 @transaction.atomic
 def risk_settings_save(*, programme: Programme, green_max: int, amber_max: int,
                        appetites: dict[str, int | None], user) -> RiskSettings:
-    """Set the RAG thresholds and the appetite for each category (None removes it)."""
+    """Set the RAG thresholds and the appetite for each category (None, or a category
+    left out, removes it). The categories are the council's offered ones and any other
+    the programme already holds an appetite for (a retired one keeps it until cleared);
+    an appetite for any other code — another council's, say — is refused."""
+    existing = {a.category: a for a in RiskAppetite.objects.filter(programme=programme)}
+    offered = [value for value, _ in active_choices(programme.lead_organisation_id, RISK_CATEGORY)]
+    categories = [*offered, *sorted(set(existing) - set(offered))]
+    unknown = sorted(set(appetites) - set(categories))
+    if unknown:
+        raise ValidationError(f"The council's risk categories have no {', '.join(unknown)}.")
     settings = risk_settings_for(programme=programme)
     settings.green_max, settings.amber_max = green_max, amber_max
     record_save(instance=settings, user=user, reason="Risk thresholds set")
-    existing = {a.category: a for a in RiskAppetite.objects.filter(programme=programme)}
-    for category in Category.values:
+    for category in categories:
         value = appetites.get(category)
         current = existing.get(category)
         if value is None:

@@ -24,7 +24,7 @@ from risks.forms import IssueForm, RiskActionForm, RiskForm, RiskSettingsForm
 from risks.heatmap import heatmap_svg
 from risks.imports import KIND as IMPORT_KIND
 from risks.imports import row_form_kwargs
-from risks.models import RAG, Category, Issue, Risk, RiskAction, RiskAppetite
+from risks.models import RAG, Issue, Risk, RiskAction, RiskAppetite
 from risks.services import risk_action_save, risk_save, risk_settings_for, risk_settings_save
 
 SORT_LABELS = [("reference", "Reference"), ("residual", "Residual score"),
@@ -36,10 +36,10 @@ def _int(raw: str) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _filters(request: HttpRequest) -> selectors.RegisterFilters:
+def _filters(request: HttpRequest, categories: list[tuple[str, str]]) -> selectors.RegisterFilters:
     g = request.GET
     f = selectors.RegisterFilters()
-    f.category = g.get("category") if g.get("category") in Category.values else None
+    f.category = g.get("category") if g.get("category") in dict(categories) else None
     f.owner = _int(g.get("owner"))
     f.workstream = _int(g.get("workstream"))
     f.rag = g.get("rag") if g.get("rag") in RAG.values else None
@@ -82,7 +82,8 @@ def risk_register(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
     programme = access.programme
     settings = risk_settings_for(programme=programme)
-    filters = _filters(request)
+    categories = selectors.register_categories(programme=programme)
+    filters = _filters(request, categories)
     risks = selectors.register(programme=programme, filters=filters, settings=settings, today=today())
     trends = selectors.residual_trends(risks)
     for r in risks:
@@ -91,7 +92,7 @@ def risk_register(request: HttpRequest, slug: str) -> HttpResponse:
     query.pop("sort", None)
     return render(request, "risks/register.html", programme_context(
         access, "risks", risks=risks, filters=filters, settings=settings,
-        categories=Category.choices, members=_members(programme),
+        categories=categories, members=_members(programme),
         workstreams=list(programme.workstreams.all()), rags=RAG.choices, sorts=SORT_LABELS,
         sort_query=query.urlencode()))
 
@@ -232,7 +233,8 @@ def risk_settings(request: HttpRequest, slug: str) -> HttpResponse:
     settings = risk_settings_for(programme=programme)
     appetites = dict(RiskAppetite.objects.filter(programme=programme)
                      .values_list("category", "max_residual_score"))
-    form = RiskSettingsForm(request.POST or None, settings=settings, appetites=appetites)
+    form = RiskSettingsForm(request.POST or None, settings=settings, appetites=appetites,
+                            categories=selectors.appetite_categories(programme=programme, held=appetites))
     if request.method == "POST" and form.is_valid():
         risk_settings_save(programme=programme, green_max=form.cleaned_data["green_max"],
                            amber_max=form.cleaned_data["amber_max"], appetites=form.appetites(),

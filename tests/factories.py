@@ -23,7 +23,7 @@ from programmes.models import (
     ServiceInScope,
     Workstream,
 )
-from risks.models import Category, Risk
+from risks.models import Risk
 from workforce.models import PayScale, Team, TransferRoster
 
 
@@ -208,7 +208,7 @@ class RiskFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Risk {n}")
-    category = Category.WORKFORCE
+    category = "workforce"
     likelihood = 3
     impact = 3
     residual_likelihood = 2

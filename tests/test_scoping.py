@@ -56,6 +56,8 @@ KEYWORDS = {
     "initial_lines": lambda programme: {},
     "appetites": lambda programme: {},
     "settings": lambda programme: importlib.import_module("risks.models").RiskSettings(programme=programme),
+    "categories": lambda programme: importlib.import_module("risks.selectors").appetite_categories(
+        programme=programme, held={}),
 }
 
 

@@ -2,12 +2,12 @@
 has its history."""
 import pytest
 
-from risks.models import Category, Risk
+from risks.models import Risk
 from risks.services import risk_save
 
 
 def make_risk(programme, user=None, **kw) -> Risk:
-    fields = dict(programme=programme, title="Staff leave before transfer", category=Category.WORKFORCE,
+    fields = dict(programme=programme, title="Staff leave before transfer", category="workforce",
                   likelihood=4, impact=4, residual_likelihood=3, residual_impact=3)
     return risk_save(risk=Risk(**{**fields, **kw}), user=user, reason="Test risk")
 

@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from core.roles import Role
+from programmes.council_lists import RISK_CATEGORY
+from programmes.services import council_list_value_add
 from risks.models import Issue, RiskAction
 from tests.api_matrix import api_client, list_queries
 from tests.factories import MembershipFactory, WorkstreamFactory
@@ -13,15 +15,21 @@ from tests.risks.conftest import make_risk
 
 pytestmark = pytest.mark.django_db
 
-# list → pinned count (+ the risks list reads the programme's thresholds).
-PINNED = {"risks": 7, "risk-actions": 6, "issues": 6}
+# list → pinned count (+ the risks list reads the programme's thresholds and the council's
+# risk categories, offered by its category field; each row's label comes with the rows).
+PINNED = {"risks": 8, "risk-actions": 6, "issues": 6}
 
 
 def grow(segment: str, cast, n: int) -> None:
     p = cast.programme
     for _ in range(n):
         owner = MembershipFactory(programme=p, role=Role.VIEWER).user
-        risk = make_risk(p, cast.users["pm"], owner=owner, workstream=WorkstreamFactory(programme=p))
+        # Each risk of a category the council added, so each row has the council's label.
+        category = council_list_value_add(council=p.lead_organisation, key=RISK_CATEGORY,
+                                          value=f"cat_{owner.pk}", label=f"Category {owner.pk}",
+                                          user=cast.users["pm"]).value
+        risk = make_risk(p, cast.users["pm"], owner=owner, workstream=WorkstreamFactory(programme=p),
+                         category=category)
         if segment == "risk-actions":
             RiskAction.objects.create(programme=p, risk=risk, description="Act", owner=owner)
         elif segment == "issues":

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import Role
-from risks.models import Category, Issue, RiskAction, RiskAppetite
+from programmes.council_lists import RISK_CATEGORY
+from programmes.services import council_list_value_add, council_list_value_change
+from risks.models import Issue, RiskAction, RiskAppetite
 from risks.services import risk_save
 from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory, WorkstreamFactory
 from tests.risks.conftest import make_risk
@@ -20,11 +22,12 @@ from tests.risks.conftest import make_risk
 pytestmark = pytest.mark.django_db
 
 PAGES = {
-    # + settings, the risks (scored, with owner and workstream), their history in one
-    # query, members and workstreams for the filters.
-    "register": (lambda p, r: reverse("risks:register", args=[p.slug]), 9),
+    # + settings, the council's risk categories, the risks (scored and labelled, with
+    # owner and workstream), their history in one query, members and workstreams for the filters.
+    "register": (lambda p, r: reverse("risks:register", args=[p.slug]), 10),
     "register-filtered": (lambda p, r: reverse("risks:register", args=[p.slug])
-                          + "?above_appetite=1&review_overdue=1&sort=residual&rag=amber", 9),
+                          + "?above_appetite=1&review_overdue=1&sort=residual&rag=amber", 10),
+    "register-by-category": (lambda p, r: reverse("risks:register", args=[p.slug]) + "?category=workforce", 10),
     # + settings, the counts for both maps.
     "heatmap": (lambda p, r: reverse("risks:heatmap", args=[p.slug]), 6),
     # + the risk, settings, its residual trend, its history, the owners its history named,
@@ -42,11 +45,21 @@ def build(size: int):
     MembershipFactory(programme=programme, user=pm, role=Role.PROGRAMME_MANAGER)
     people = [pm] + [MembershipFactory(programme=programme, role=Role.VIEWER).user for _ in range(size)]
     workstreams = [WorkstreamFactory(programme=programme) for _ in range(size)]
-    RiskAppetite.objects.create(programme=programme, category=Category.WORKFORCE, max_residual_score=4)
+    RiskAppetite.objects.create(programme=programme, category="workforce", max_residual_score=4)
+    # The council's own categories, more as risks grow, one renamed: each risk's label is the council's.
+    council = programme.lead_organisation
+    categories = []
+    for i in range(size):
+        if i % 3:
+            council_list_value_add(council=council, key=RISK_CATEGORY, value=f"cat_{i}", label=f"Category {i}",
+                                   user=pm)
+        categories.append(f"cat_{i}" if i % 3 else "workforce")
+    council_list_value_change(council=council, key=RISK_CATEGORY, value="workforce", label="People", order=1,
+                              retired=False, user=pm)
     risks = []
     for i in range(size):
         risk = make_risk(programme, pm, owner=people[i % len(people)], workstream=workstreams[i],
-                         category=Category.values[i % len(Category.values)],
+                         category=categories[i],
                          next_review_date=today + timedelta(days=i - size // 2))
         for step in range(1, 4):
             risk.residual_likelihood = 1 + (i + step) % 5

@@ -13,7 +13,7 @@ from programmes.demo import DEMO_SLUG, demo_load
 from programmes.models import Programme
 from risks.demo import RISKS
 from risks.heatmap import heatmap_svg
-from risks.models import Category, Issue, Risk, RiskAction, RiskAppetite, RiskSettings, rag_for
+from risks.models import Issue, Risk, RiskAction, RiskAppetite, RiskSettings, rag_for
 from risks.selectors import RegisterFilters, register, residual_trends
 from risks.services import risk_save, risk_settings_for
 from tests.risks.conftest import make_risk
@@ -48,7 +48,7 @@ def test_appetite_breach_is_flagged(cast, risk):
     settings = risk_settings_for(programme=cast.programme)
     [row] = register(programme=cast.programme, filters=RegisterFilters(), settings=settings, today=today)
     assert row.above_appetite is False  # no appetite set
-    RiskAppetite.objects.create(programme=cast.programme, category=Category.WORKFORCE, max_residual_score=6)
+    RiskAppetite.objects.create(programme=cast.programme, category="workforce", max_residual_score=6)
     [row] = register(programme=cast.programme, filters=RegisterFilters(), settings=settings, today=today)
     assert row.above_appetite is True
     make_risk(cast.programme, residual_likelihood=2, residual_impact=2, title="Within appetite")
@@ -111,7 +111,7 @@ def test_heatmap_drawing_on_its_own():
 
 def test_register_filters_and_sorts(cast, risk):
     low = make_risk(cast.programme, title="Low one", likelihood=1, impact=2, residual_likelihood=1,
-                    residual_impact=1, category=Category.LEGAL,
+                    residual_impact=1, category="legal",
                     next_review_date=timezone.localdate() - timedelta(days=1), escalated=True,
                     escalated_on=timezone.localdate())
     url = reverse("risks:register", args=[cast.programme.slug])
