@@ -18,7 +18,7 @@ from core.concurrency import VersionedSchema, as_stored, if_match_conflict, lock
 from core.protection import DeleteRefused, refusal_message
 from core.roles import Capability
 from core.scoping import scope_serializer
-from programmes.access import programme_access, programme_members
+from programmes.access import councils_administered, programme_access, programme_members
 from programmes.council_lists import ENGAGEMENT_KIND, active_choices
 from programmes.forms import LOOP_MESSAGE
 from programmes.models import (
@@ -28,6 +28,7 @@ from programmes.models import (
     EngagementEvent,
     Lesson,
     Milestone,
+    Organisation,
     Programme,
     Rag,
     ServiceInScope,
@@ -81,6 +82,28 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             instance.__dict__.update(figures)
         instance.days_left = instance.days_to_transfer(today)  # as the list page sets it
         return super().to_representation(instance)
+
+
+class ProgrammeCreateSerializer(ProgrammeSerializer):
+    """A new programme, set up by an administrator of its lead council (`council`: the id
+    of a council they administer), with its own slug; the rest as the set-up page has it.
+    Its contracts, workstreams and members come next, under its own URLs."""
+
+    council = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.none(), write_only=True,
+        help_text="The id of the council that leads the programme: one you administer.")
+
+    class Meta(ProgrammeSerializer.Meta):
+        fields = ["council", *ProgrammeSerializer.Meta.fields]
+        read_only_fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        # Only the councils the caller administers can be chosen (none, without a request).
+        user = getattr(request, "user", None)
+        self.fields["council"].queryset = (councils_administered(user) if user is not None
+                                           else Organisation.objects.none())
 
 
 class ProgrammeScopedSerializer(serializers.ModelSerializer):
@@ -245,6 +268,25 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get_serializer_class(self):
+        return ProgrammeCreateSerializer if self.action == "create" else ProgrammeSerializer
+
+    def create(self, request):
+        """Set up a programme: for a council's administrators only (403 for anyone else, who
+        administers no council). The programme starts with no members; add them under
+        /members/."""
+        if not councils_administered(request.user).exists():
+            return Response({"detail": "Only a council's administrators can set up a programme."},
+                            status=status.HTTP_403_FORBIDDEN)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        council = data.pop("council")
+        instance = Programme(lead_organisation=council, **data)
+        _save(instance, request.user, f"Programme set up through the API by an administrator of {council.name}")
+        return Response(ProgrammeSerializer(instance, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, slug=None):
         programme_access(request.user, slug)

@@ -50,6 +50,7 @@ SIGNED_IN = "signed_in"  # any signed-in user: the list of their own programmes
 # a member gets 403, the outsider 404; the administrators are tried in
 # tests/programmes/test_members_api.py).
 PROGRAMME_ADMIN = "programme_admin"
+COUNCIL_ADMIN = "council_admin"  # an administrator of some council
 
 
 def _day(n: int) -> str:
@@ -118,8 +119,12 @@ def _programme(cast, records):
 
 
 ENDPOINTS: dict[str, Endpoint] = {
-    "programme-list": Endpoint({"get": (SIGNED_IN, 200), "post": (SIGNED_IN, 405)},
-                               kwargs=lambda cast, records: {}),
+    # Setting up a programme is a council administrator's (none in the cast: test_programme_setup_api).
+    "programme-list": Endpoint({"get": (SIGNED_IN, 200), "post": (COUNCIL_ADMIN, 201)},
+                               kwargs=lambda cast, records: {},
+                               body=lambda cast, records: {"council": cast.programme.lead_organisation_id,
+                                                           "name": "Day services review", "slug": "day-services",
+                                                           "kind": "transformation"}),
     "programme-detail": Endpoint(
         {"get": (Capability.VIEW, 200), "patch": (Capability.EDIT_PROGRAMME, 200),
          "put": (SIGNED_IN, 405), "delete": (SIGNED_IN, 405)},
@@ -202,6 +207,8 @@ def expected_status(endpoint: Endpoint, who: str, method: str) -> int:
         return 405
     if rule == SIGNED_IN:
         return allowed
+    if rule == COUNCIL_ADMIN:
+        return 403  # no one in the cast administers a council
     if who == "outsider":
         return 404
     if rule == PROGRAMME_ADMIN:
