@@ -272,6 +272,11 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
     def get_serializer_class(self):
         return ProgrammeCreateSerializer if self.action == "create" else ProgrammeSerializer
 
+    @property
+    def api_error_statuses(self) -> tuple:
+        # Setting up is refused (403) to anyone who administers no council (core.schema).
+        return (403,) if getattr(self, "action", None) == "create" else ()
+
     def create(self, request):
         """Set up a programme: for a council's administrators only (403 for anyone else, who
         administers no council). The programme starts with no members; add them under

@@ -54,9 +54,10 @@ def history_entries(instance: models.Model, *, limit: int = 100) -> list[History
         for name, ids in fk_ids.items()
     }
     # A code of the council's own list reads as the council's label for it.
-    council = getattr(getattr(instance, "programme", None), "lead_organisation_id", None)
-    by_key = {key: labels(council, key) for key in set(list_fields.values())}
-    names.update({name: by_key[key] for name, key in list_fields.items()})
+    if list_fields:  # read only when a history shows a change of one
+        council = getattr(getattr(instance, "programme", None), "lead_organisation_id", None)
+        by_key = {key: labels(council, key) for key in set(list_fields.values())}
+        names.update({name: by_key[key] for name, key in list_fields.items()})
     entries = []
     for rec, changes in raw:
         out = []

@@ -256,7 +256,10 @@ SPECTACULAR_SETTINGS = {
     # One name for the red/amber/green a risk answers twice (inherent and residual), and
     # for a delivery-confidence rating (an assessment's, and a programme's latest).
     "ENUM_NAME_OVERRIDES": {"RagEnum": "risks.models.RAG",
-                            "ConfidenceRatingEnum": "programmes.models.ConfidenceAssessment.Rating"},
+                            "ConfidenceRatingEnum": "programmes.models.ConfidenceAssessment.Rating",
+                            # A programme's kind and status, read and written by two serializers.
+                            "ProgrammeKindEnum": "programmes.models.Programme.Kind",
+                            "ProgrammeStatusEnum": "programmes.models.Programme.Status"},
 }
 
 # Background work. Without a broker, tasks run in-process (eagerly) so that the default
