@@ -111,7 +111,7 @@ class UploadPages:
     # Where several kinds share one set of URL names, the URL argument after the slug that
     # names this kind; the list of uploads and the rollback serve every kind and take none.
     kind_arg: str = ""
-    # (data or None) → the form of what the file itself does not say (a roster's as-at
+    # (data or None, programme) → the form of what the file itself does not say (a roster's as-at
     # date), shown beside the Load button; what it cleans goes to the kind's write.
     details_form: Callable | None = None
     # (request, access, upload, what) → None, for a kind whose rows are people: the rows
@@ -206,7 +206,7 @@ class UploadPages:
             messages.error(request, e.message)
             return self._redirect("receive", slug)
         if details is None and self.details_form is not None:
-            details = self.details_form(None)
+            details = self.details_form(None, access.programme)
         return render(request, self.templates[2], self._ctx(
             access, upload=upload, preview=preview, commit_action=self.url("commit", slug, upload.pk),
             mapping_url=self.url("mapping", slug, upload.pk), errors_url=self.url("errors", slug, upload.pk),
@@ -223,7 +223,7 @@ class UploadPages:
         upload = self.upload_for(access, upload_pk)
         write_ctx = {"programme": access.programme}
         if self.details_form is not None:
-            details = self.details_form(request.POST)
+            details = self.details_form(request.POST, access.programme)
             if not details.is_valid():
                 return self.preview_page(request, access, upload, details=details)
             write_ctx |= details.cleaned_data

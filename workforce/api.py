@@ -78,6 +78,7 @@ class VersionsView(WorkforceAPIView):
         rows = reporting.version_rows(rosters, selectors.version_counts(rosters), personal=self.personal(access))
         return Response({"eli_deadline": access.programme.eli_deadline, "versions": [
             {"version": v.roster.version, "as_at": v.roster.as_at, "received_on": v.roster.received_on,
+             "contract": v.roster.contract_id, "eli_deadline": v.roster.eli_deadline,
              "days_late": v.roster.days_late, "late": v.roster.is_late, **_cell(v.people), "vacancies": v.vacancies}
             for v in rows]})
 

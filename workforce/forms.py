@@ -89,8 +89,21 @@ class RosterDetailsForm(forms.Form):
     received_on = forms.DateField(label="Date received", help_text="The date the provider sent it")
     note = forms.CharField(label="Note", required=False, max_length=300)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, programme=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Where staff transfer under more than one contract (phased transfers), the list may
+        # be one contract's: its lateness is then measured against that contract's deadline.
+        phased = (programme.contracts.filter(staff_transfer=True, transfer_date__isnull=False)
+                  .order_by("transfer_date", "pk") if programme is not None else None)
+        if phased is not None and len(phased) > 1:
+            self.fields["contract"] = forms.ModelChoiceField(
+                queryset=phased, required=False, label="Contract",
+                empty_label="Every transfer: one list for all the contracts",
+                help_text="Whose staff the list covers. It is on time or late against that contract's "
+                          "ELI deadline; a list for every transfer, against the first.")
+            self.fields["contract"].label_from_instance = (
+                lambda c: f"{c.title}: staff transfer {c.transfer_date:%-d %B %Y}, "
+                          f"ELI due by {c.eli_deadline:%-d %B %Y}")
         govuk_date_fields(self)
         govuk_messages(self)
 

@@ -455,12 +455,13 @@ def roster_next_version(*, programme: Programme) -> int:
 
 
 @transaction.atomic
-def write_roster(*, upload, rows, user, programme: Programme, as_at, received_on, note: str = "") -> int:
+def write_roster(*, upload, rows, user, programme: Programme, as_at, received_on, note: str = "",
+                 contract=None) -> int:
     """A new roster version holding every row of the file, with each record's history
     saying who loaded it and from which file. Rows are created in bulk (with their
     history rows), since an ELI file may hold thousands of people."""
     roster = TransferRoster(programme=programme, version=roster_next_version(programme=programme),
-                            as_at=as_at, received_on=received_on, note=note, upload=upload)
+                            as_at=as_at, received_on=received_on, note=note, upload=upload, contract=contract)
     record_save(instance=roster, user=user, reason=f"Loaded from {upload.original_name}"[:100])
     records = [EmployeeRecord(programme=programme, roster=roster, **row) for row in rows]
     # COPY on PostgreSQL, records and their history rows alike (core.bulk).

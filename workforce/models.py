@@ -91,6 +91,12 @@ class TransferRoster(models.Model):
     upload = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+", editable=False)
     note = models.CharField(max_length=300, blank=True)
+    # Where transfers are phased (two agreements, two transfer days), a list may cover the
+    # staff of one contract only; it is then on time or late against that contract's ELI
+    # deadline. Blank: one list for every transfer, measured against the first.
+    contract = models.ForeignKey("programmes.Contract", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="transfer_rosters",
+                                 help_text="The contract whose staff the list covers, where transfers are phased")
     # Set by `purge_workforce_personal_data`: the names and personal fields are gone.
     personal_data_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
@@ -109,9 +115,17 @@ class TransferRoster(models.Model):
             raise ValidationError({"received_on": "The date received must be on or after the as-at date"})
 
     @property
+    def eli_deadline(self):
+        """The ELI deadline (28 days before transfer) this list answers: its contract's,
+        or the programme's first where it covers every transfer."""
+        own = self.contract.eli_deadline if self.contract_id else None
+        return own or self.programme.eli_deadline
+
+    @property
     def days_late(self) -> int:
-        """Days after the ELI deadline (28 days before transfer) it arrived; 0 if on time."""
-        return max(0, (self.received_on - self.programme.eli_deadline).days)
+        """Days after its ELI deadline it arrived; 0 if on time (or with no deadline)."""
+        deadline = self.eli_deadline
+        return max(0, (self.received_on - deadline).days) if deadline else 0
 
     @property
     def is_late(self) -> bool:

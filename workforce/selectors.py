@@ -20,9 +20,14 @@ from workforce.models import (
 
 def _sharing(programme: Programme, rosters_: list[TransferRoster]) -> list[TransferRoster]:
     """The caller's copy of the programme on every roster, so that their lateness against
-    its ELI deadline (read from its contracts) is worked out once, not once a roster."""
+    its ELI deadline (read from its contracts) is worked out once, not once a roster; and
+    the contract of each list that covers one contract's staff, read once for them all."""
+    contracts = ({c.pk: c for c in programme.contracts.all()}
+                 if any(r.contract_id for r in rosters_) else {})
     for r in rosters_:
         r.programme = programme
+        if r.contract_id:
+            r.contract = contracts[r.contract_id]
     return rosters_
 
 

@@ -7,6 +7,7 @@ other page shows aggregates, with small groups suppressed (see `workforce.report
 every page that shows a person logs the look (`services.personal_data_viewed`)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -94,10 +95,15 @@ def breakdowns(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def versions(request: HttpRequest, slug: str) -> HttpResponse:
     access = workforce_access(request.user, slug)
+    # The contracts once, for the ELI deadlines of the programme, of each phase and of each version.
+    prefetch_related_objects([access.programme], "contracts")
     rosters = selectors.rosters(programme=access.programme)
     rows = reporting.version_rows(rosters, selectors.version_counts(rosters), personal=_personal(access))
     return render(request, "workforce/versions.html", _ctx(
-        access, "versions", rows=rows, eli_deadline=access.programme.eli_deadline))
+        access, "versions", rows=rows, eli_deadline=access.programme.eli_deadline,
+        phased=any(r.contract_id for r in rosters),
+        deadlines=[(c.title, c.transfer_date, c.eli_deadline) for c in access.programme.contracts.all()
+                   if c.eli_deadline]))
 
 
 def _int(raw) -> int | None:
@@ -415,8 +421,8 @@ UPLOAD_PAGES = {
     "roster": _upload_pages(
         "roster", KIND_TITLES["roster"], done="workforce:versions",
         written=lambda n, upload: f"{n} rows loaded from {upload.original_name} as a new roster version.",
-        details_form=lambda data: RosterDetailsForm(data) if data is not None else RosterDetailsForm(
-            initial={"received_on": today()}),
+        details_form=lambda data, programme: RosterDetailsForm(data, programme=programme) if data is not None
+        else RosterDetailsForm(initial={"received_on": today()}, programme=programme),
         # The rows are people: the preview shows counts and errors, and no one's details.
         preview_extra=lambda preview: {"hide_rows": True, "load_suffix": " as a new version"}),
     "readiness": _upload_pages(
