@@ -29,6 +29,7 @@ class ProgrammesConfig(AppConfig):
         # The council area (programmes.council_views); other apps add theirs between.
         council_nav_section("programmes", "Programmes", "programmes:council_home", order=10)
         council_nav_section("access", "Who has access", "programmes:council_access", order=20)
+        council_nav_section("organisations", "Organisations", "programmes:council_organisations", order=25)
         council_nav_section("administrators", "Administrators", "programmes:council_administrators",
                             order=30)
         council_nav_section("log", "Access log", "programmes:council_log", order=90)

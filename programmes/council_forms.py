@@ -7,6 +7,7 @@ from core.forms import govuk_messages
 from core.roles import Role
 from programmes.councils import person_label
 from programmes.forms import ProgrammeCreateForm
+from programmes.models import Organisation
 
 
 class CouncilProgrammeForm(ProgrammeCreateForm):
@@ -55,3 +56,28 @@ class InviteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         govuk_messages(self)
+
+
+class OrganisationAddForm(forms.ModelForm):
+    """A provider, partner, company or mutual that contracts and programmes can name. Councils
+    that use the service are set up by the site, not here."""
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind"]
+        labels = {"name": "Name", "short_name": "Short name", "kind": "Kind of organisation"}
+        help_texts = {"name": "Its full name, as contracts give it.",
+                      "short_name": "What officers call it, if shorter."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.COUNCIL]
+        self.fields["kind"].widget = forms.RadioSelect(choices=self.fields["kind"].choices)
+        govuk_messages(self)
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        existing = Organisation.objects.filter(name__iexact=name).first()
+        if existing is not None:
+            raise forms.ValidationError(f"{existing.name} is already in the list: choose it on the contract form.")
+        return name

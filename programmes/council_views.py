@@ -28,6 +28,7 @@ from programmes.council_forms import (
     InviteForm,
     MemberAddForm,
     MemberRoleForm,
+    OrganisationAddForm,
     PersonSearchForm,
 )
 from programmes.membership import (
@@ -95,6 +96,23 @@ def council_programme_create(request: HttpRequest, organisation_id: int) -> Http
         submit="Set up programme", cancel_url=reverse("programmes:council_home", args=[council.pk]),
         breadcrumbs=[(council.name, reverse("programmes:council_home", args=[council.pk])),
                      ("New programme", None)]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def council_organisations(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The organisations the council's programmes deal with, and a new one to add: a
+    provider or partner that a contract or a programme can then name."""
+    council = council_access(request.user, organisation_id)
+    form = OrganisationAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        added = record_save(instance=form.save(commit=False), user=request.user,
+                            reason=f"Added by an administrator of {council.name}"[:100])
+        messages.success(request, f"{added.name} has been added. Its programmes' contracts can now name it.")
+        return redirect("programmes:council_organisations", council.pk)
+    return render(request, "programmes/council/organisations.html", council_context(
+        council, "organisations", form=form, organisations=councils.organisations_used(council)),
+        status=400 if form.errors else 200)
 
 
 @login_required

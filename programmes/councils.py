@@ -150,3 +150,14 @@ def access_log(council: Organisation, *, page: int = 1, per_page: int = 50) -> t
 
     merged = merge(*(entries(what, qs) for what, qs in sources), key=lambda e: e.when, reverse=True)
     return list(merged)[(page - 1) * per_page:wanted], pages
+
+
+def organisations_used(council):
+    """The organisations the council's programmes name, as a counterparty or a partner,
+    each with how many of its contracts are with it: one query."""
+    return (Organisation.objects
+            .filter(Q(contracts__programme__lead_organisation=council)
+                    | Q(partner_programmes__lead_organisation=council))
+            .annotate(contract_count=Count("contracts", filter=Q(contracts__programme__lead_organisation=council),
+                                           distinct=True))
+            .distinct().order_by("name"))

@@ -155,6 +155,9 @@ class ContractForm(ProgrammeScopedForm):
         super().__init__(*args, **kwargs)
         self.fields["counterparty"].required = True
         self.fields["counterparty"].empty_label = "Choose an organisation"
+        self.fields["counterparty"].help_text = (
+            f"{self.fields['counterparty'].help_text} Not in the list? The council's administrator adds it "
+            "on the council's Organisations page.")
 
 
 class ServiceForm(ProgrammeScopedForm):

@@ -43,6 +43,8 @@ urlpatterns = [
     path("councils/<int:organisation_id>/", council_views.council_home, name="council_home"),
     path("councils/<int:organisation_id>/programmes/new/", council_views.council_programme_create,
          name="council_programme_create"),
+    path("councils/<int:organisation_id>/organisations/", council_views.council_organisations,
+         name="council_organisations"),
     path("councils/<int:organisation_id>/access/", council_views.council_access_page,
          name="council_access"),
     path("councils/<int:organisation_id>/administrators/", council_views.council_administrators,

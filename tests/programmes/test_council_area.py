@@ -201,3 +201,38 @@ def test_who_has_access_lists_every_person_and_programme(world):
     assert rows["hr"].roles[names.index(world.cast.programme.name)] == "HR lead"
     assert rows["council-admin"].administrator and set(rows["council-admin"].roles) == {""}
     assert "outsider" not in rows
+
+
+def test_an_administrator_adds_an_organisation_that_a_contract_then_names(world):
+    from programmes.models import Organisation
+
+    council = world.cast.programme.lead_organisation
+    admin = _client(world.council_admin)
+    url = reverse("programmes:council_organisations", args=[council.pk])
+    page = admin.get(url).content.decode()
+    provider = world.cast.programme.contracts.get().counterparty
+    assert provider.name in page  # what its programmes already name
+    assert world.cast.other_programme.contracts.get().counterparty.name not in page
+    response = admin.post(url, {"name": "  Sirona care   and health CIC ", "short_name": "Sirona",
+                                "kind": "outgoing_provider"})
+    assert response.status_code == 302
+    added = Organisation.objects.get(name="Sirona care and health CIC")
+    assert added.history.get().history_user == world.council_admin
+    # The same name again, in another case, is refused and names the field.
+    response = admin.post(url, {"name": "SIRONA CARE AND HEALTH CIC", "kind": "other"})
+    assert response.status_code == 400
+    assert "is already in the list" in " ".join(response.context["form"].errors["name"])
+    assert Organisation.objects.filter(name__iexact="sirona care and health cic").count() == 1
+    # A council is not added here.
+    response = admin.post(url, {"name": "Somewhere Council", "kind": "council"})
+    assert response.status_code == 400 and "kind" in response.context["form"].errors
+    # The programme manager's contract form offers it, and a contract with it is saved.
+    pm = world.cast.client("pm")
+    form = pm.get(reverse("programmes:contract_create", args=[world.slug])).content.decode()
+    assert f'value="{added.pk}"' in form and "Organisations page" in form
+    response = pm.post(reverse("programmes:contract_create", args=[world.slug]), {
+        "title": "Reablement agreement", "counterparty": added.pk, "end_date": "2027-03-31",
+        "annual_value": "£31,000", "staff_transfer": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert world.cast.programme.contracts.filter(counterparty=added).exists()
+    assert "Sirona care and health CIC" in admin.get(url).content.decode()

@@ -37,6 +37,8 @@ def build(size: int):
     for _ in range(size - 1):
         CouncilAdministratorFactory(organisation=council)
     programmes = [ProgrammeFactory(lead_organisation=council) for _ in range(size)]
+    for p in programmes:  # each with a partner of its own, besides its contract's counterparty
+        p.partners.add(OrganisationFactory())
     first = programmes[0]
     for i in range(size):
         user = UserFactory()
@@ -57,6 +59,8 @@ def test_council_pages_run_a_pinned_number_of_queries(size, django_assert_num_qu
         "council_home": (reverse("programmes:council_home", args=[council.pk]), 5),
         # + the programmes, the memberships with their people, the administrators.
         "council_access": (reverse("programmes:council_access", args=[council.pk]), 6),
+        # + the organisations its programmes name, with their contract counts.
+        "council_organisations": (reverse("programmes:council_organisations", args=[council.pk]), 4),
         # + the administrators (no search).
         "council_administrators": (reverse("programmes:council_administrators", args=[council.pk]), 4),
         # + the administrators and the people found.

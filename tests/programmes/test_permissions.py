@@ -30,6 +30,7 @@ from programmes.models import (
     Lesson,
     Membership,
     Milestone,
+    Organisation,
     Programme,
     ServiceInScope,
     Workstream,
@@ -181,6 +182,8 @@ PAGES: dict[str, Page] = {
         "name": "Day services review", "slug": "day-services", "status": "planning",
         "kind": "in_house", "transfer_date": day(201)}),
     "council_access": Page(COUNCIL_ADMIN, **READ, kwargs=_council),
+    "council_organisations": Page(COUNCIL_ADMIN, **FORM, kwargs=_council, data=lambda w: {
+        "name": "Sirona care and health CIC", "kind": "outgoing_provider"}),
     "council_administrators": Page(COUNCIL_ADMIN, **FORM, kwargs=_council,
                                    data=lambda w: {"user": w.cast.users["pm"].pk}),
     "council_administrator_remove": Page(COUNCIL_ADMIN, **FORM, kwargs=lambda w: {
@@ -272,7 +275,7 @@ def test_matrix_covers_every_url_name():
 # request adds a Job.
 FINGERPRINT_TABLES = history_tables((
     Programme, Membership, Workstream, ServiceInScope, Contract, Milestone, Decision, Lesson, EngagementEvent,
-    ConfidenceAssessment, CouncilAdministrator, Invitation)) + [Job._meta.db_table]
+    ConfidenceAssessment, CouncilAdministrator, Invitation, Organisation)) + [Job._meta.db_table]
 
 
 # Parametrised by URL name; each test goes through the whole cast with GET and POST
