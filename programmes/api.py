@@ -20,6 +20,7 @@ from core.roles import Capability
 from core.scoping import scope_serializer
 from programmes.access import councils_administered, programme_access, programme_members
 from programmes.council_lists import ENGAGEMENT_KIND, active_choices
+from programmes.councils import ADDABLE_ORGANISATION_KINDS, organisation_name_problem
 from programmes.forms import LOOP_MESSAGE
 from programmes.models import (
     ConfidenceAssessment,
@@ -104,6 +105,26 @@ class ProgrammeCreateSerializer(ProgrammeSerializer):
         user = getattr(request, "user", None)
         self.fields["council"].queryset = (councils_administered(user) if user is not None
                                            else Organisation.objects.none())
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    """An organisation a contract or a programme can name (the id a contract's
+    `counterparty` takes). A council's administrator adds one; a council is never added."""
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "short_name", "kind"]
+
+    def validate_kind(self, value):
+        if value not in dict(ADDABLE_ORGANISATION_KINDS):
+            raise serializers.ValidationError("A council that uses the service is set up by the site, not added here.")
+        return value
+
+    def validate_name(self, value):
+        name, problem = organisation_name_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return name
 
 
 class ProgrammeScopedSerializer(serializers.ModelSerializer):
@@ -314,6 +335,35 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
         _save(instance, request.user, "Programme details edited through the API")
         instance = as_stored(instance)
         return with_etag(Response(self.get_serializer(instance).data), instance)
+
+
+class OrganisationViewSet(viewsets.GenericViewSet):
+    """Every organisation, for any signed-in user (their ids are what contracts and
+    programmes name); adding one is for a council's administrators (403 for anyone else)."""
+
+    serializer_class = OrganisationSerializer
+    queryset = Organisation.objects.order_by("name")
+
+    @property
+    def api_error_statuses(self) -> tuple:
+        return (403,) if getattr(self, "action", None) == "create" else ()
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def create(self, request):
+        councils = councils_administered(request.user)
+        council = councils.first()
+        if council is None:
+            return Response({"detail": "Only a council's administrators can add an organisation."},
+                            status=status.HTTP_403_FORBIDDEN)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = Organisation(**serializer.validated_data)
+        record_save(instance=instance, user=request.user,
+                    reason=f"Added through the API by an administrator of {council.name}"[:100])
+        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
 
 def _save(instance, user, reason, m2m=None, *, service=None):

@@ -18,6 +18,7 @@ CHILDREN = {
 
 router = SimpleRouter(use_regex_path=False)
 router.register("programmes", api.ProgrammeViewSet, basename="programme")
+router.register("organisations", api.OrganisationViewSet, basename="organisation")
 for segment, viewset in CHILDREN.items():
     router.register(f"programmes/<slug:programme_slug>/{segment}", viewset, basename=segment)
 # A programme's members, for the council's administrators (programmes.members_api).

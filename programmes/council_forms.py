@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from core.forms import govuk_messages
 from core.roles import Role
-from programmes.councils import person_label
+from programmes.councils import ADDABLE_ORGANISATION_KINDS, organisation_name_problem, person_label
 from programmes.forms import ProgrammeCreateForm
 from programmes.models import Organisation
 
@@ -71,13 +71,12 @@ class OrganisationAddForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.COUNCIL]
-        self.fields["kind"].widget = forms.RadioSelect(choices=self.fields["kind"].choices)
+        self.fields["kind"].choices = ADDABLE_ORGANISATION_KINDS
+        self.fields["kind"].widget = forms.RadioSelect(choices=ADDABLE_ORGANISATION_KINDS)
         govuk_messages(self)
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        existing = Organisation.objects.filter(name__iexact=name).first()
-        if existing is not None:
-            raise forms.ValidationError(f"{existing.name} is already in the list: choose it on the contract form.")
+        name, problem = organisation_name_problem(self.cleaned_data["name"])
+        if problem:
+            raise forms.ValidationError(problem)
         return name

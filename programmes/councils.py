@@ -161,3 +161,18 @@ def organisations_used(council):
             .annotate(contract_count=Count("contracts", filter=Q(contracts__programme__lead_organisation=council),
                                            distinct=True))
             .distinct().order_by("name"))
+
+
+# The kinds of organisation a council's administrator may add: a council that uses the
+# service is set up by the site, never here.
+ADDABLE_ORGANISATION_KINDS = [c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.COUNCIL]
+
+
+def organisation_name_problem(name: str) -> tuple[str, str | None]:
+    """The name as stored (spaces squeezed), and why it cannot be added, or None: an
+    organisation of that name, in any case, is already in the list."""
+    name = " ".join(name.split())
+    existing = Organisation.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return name, f"{existing.name} is already in the list: choose it on the contract form."
+    return name, None

@@ -27,6 +27,7 @@ from programmes.models import (
     Lesson,
     Membership,
     Milestone,
+    Organisation,
     Programme,
     Workstream,
 )
@@ -125,6 +126,10 @@ ENDPOINTS: dict[str, Endpoint] = {
                                body=lambda cast, records: {"council": cast.programme.lead_organisation_id,
                                                            "name": "Day services review", "slug": "day-services",
                                                            "kind": "transformation"}),
+    "organisation-list": Endpoint({"get": (SIGNED_IN, 200), "post": (COUNCIL_ADMIN, 201)},
+                                  kwargs=lambda cast, records: {},
+                                  body=lambda cast, records: {"name": "Sirona care and health CIC",
+                                                              "kind": "outgoing_provider"}),
     "programme-detail": Endpoint(
         {"get": (Capability.VIEW, 200), "patch": (Capability.EDIT_PROGRAMME, 200),
          "put": (SIGNED_IN, 405), "delete": (SIGNED_IN, 405)},
@@ -217,7 +222,8 @@ def expected_status(endpoint: Endpoint, who: str, method: str) -> int:
 
 
 HISTORY_TABLES = [m.history.model._meta.db_table for m in (
-    Programme, Workstream, Contract, Milestone, Decision, Lesson, EngagementEvent, ConfidenceAssessment)]
+    Programme, Workstream, Contract, Milestone, Decision, Lesson, EngagementEvent, ConfidenceAssessment,
+    Organisation)]
 
 
 def fingerprint() -> tuple:

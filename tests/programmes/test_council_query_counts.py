@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from core.roles import Role
 from programmes.membership import invitation_send, member_change_role
-from programmes.models import Membership
+from programmes.models import Membership, Organisation
 from tests.factories import (
     CouncilAdministratorFactory,
     MembershipFactory,
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 SIZES = [3, 30]
 ROLES = list(Role)
 # The API lists of tests/test_api_matrix_coverage.py's rule: pinned below.
-PINNED = ["members"]
+PINNED = ["members", "organisation"]
 
 
 def build(size: int):
@@ -86,3 +86,15 @@ def test_members_api_list_runs_a_pinned_number_of_queries(size, django_assert_nu
         response = client.get(url)
     assert response.status_code == 200
     assert response.json()["count"] == Membership.objects.filter(programme=first).count() == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_organisations_api_list_runs_a_pinned_number_of_queries(size, django_assert_num_queries):
+    council, admin, first = build(size)
+    client = APIClient()
+    client.force_login(admin)
+    # Session, user, the count and the page, however many organisations there are.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("api:organisation-list"))
+    assert response.status_code == 200
+    assert response.json()["count"] == Organisation.objects.count() >= 2 * size

@@ -88,3 +88,23 @@ def test_only_for_a_council_the_caller_administers(cast, council_admin):
         assert "administrators" in response.json()["detail"]
     assert APIClient().post(reverse("api:programme-list"), body, format="json").status_code == 401
     assert not Programme.objects.filter(slug="not-ours").exists()
+
+
+def test_an_administrator_adds_an_organisation_that_a_contract_then_names(cast, council_admin):
+    admin = _client(council_admin)
+    url = reverse("api:organisation-list")
+    response = admin.post(url, {"name": " Sirona  care and health CIC", "kind": "outgoing_provider"}, format="json")
+    assert response.status_code == 201, response.json()
+    added = Organisation.objects.get(pk=response.json()["id"])
+    assert added.name == "Sirona care and health CIC" and added.history.get().history_user == council_admin
+    again = admin.post(url, {"name": "sirona CARE and health cic", "kind": "other"}, format="json")
+    assert again.status_code == 400 and "already in the list" in str(again.json()["name"])
+    assert admin.post(url, {"name": "Elsewhere Council", "kind": "council"}, format="json").status_code == 400
+    # Anyone signed in reads the list, to find the id a contract names; only administrators add.
+    pm = _client(cast.users["pm"])
+    assert added.pk in {o["id"] for o in pm.get(url).json()["results"]}
+    refused = pm.post(url, {"name": "Another provider", "kind": "other"}, format="json")
+    assert refused.status_code == 403 and not Organisation.objects.filter(name="Another provider").exists()
+    response = pm.post(reverse("api:contracts-list", kwargs={"programme_slug": cast.programme.slug}), {
+        "title": "Reablement agreement", "counterparty": added.pk, "end_date": _day(300)}, format="json")
+    assert response.status_code == 201, response.json()
