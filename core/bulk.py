@@ -111,10 +111,26 @@ def _insert_many(connection, cursor, table: str, fields, rows) -> None:
                        list(rows))
 
 
+# Django's own field classes whose preparing hands a value of this exact type (or None)
+# back as it is: text, a bool, an int. A roster row is mostly such values,
+# and going through get_db_prep_save for each was most of the preparing. Subclasses are
+# not in it, since they may prepare differently.
+_AS_IS = {models.CharField: str, models.TextField: str, models.BooleanField: bool, models.IntegerField: int}
+
+
+def _preparer(field, connection):
+    """A function preparing one value for `field` as get_db_prep_save would."""
+    prep = field.get_db_prep_save
+    kind = _AS_IS.get(type(field))
+    if kind is None:
+        return lambda value: prep(value, connection)
+    return lambda value: value if value is None or type(value) is kind else prep(value, connection)
+
+
 def _rows(connection, fields, objects) -> list[list]:
     """Each object's values for `fields`, prepared for the database as save() would."""
-    preps = [(f.attname, f.get_db_prep_save) for f in fields]
-    return [[prep(values.get(name), connection) for name, prep in preps]
+    preps = [(f.attname, _preparer(f, connection)) for f in fields]
+    return [[prep(values.get(name)) for name, prep in preps]
             for values in (obj.__dict__ for obj in objects)]
 
 
@@ -132,7 +148,7 @@ def _history_rows(connection, h_fields, objects, extra: dict, fields, rows: list
         elif f.attname in own and own[f.attname][1] == f.get_internal_type():
             plan.append(("same", own[f.attname][0]))
         else:
-            plan.append(("prep", (f.attname, f.get_db_prep_save)))
+            plan.append(("prep", (f.attname, _preparer(f, connection))))
     for obj, row in zip(objects, rows, strict=True):
         values = obj.__dict__
         out = []
@@ -142,7 +158,7 @@ def _history_rows(connection, h_fields, objects, extra: dict, fields, rows: list
             elif how == "fixed":
                 out.append(what)
             else:
-                out.append(what[1](values.get(what[0]), connection))
+                out.append(what[1](values.get(what[0])))
         yield out
 
 
