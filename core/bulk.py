@@ -52,12 +52,13 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model], *, h
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [meta.db_table, pk.column, len(objects)])
         fields = _with_ids(meta, objects, [new_id for (new_id,) in cursor.fetchall()])
-        _copy(connection, cursor, meta.db_table, [f.column for f in fields], _rows(connection, fields, objects))
+        rows = _rows(connection, fields, objects)
+        _copy(connection, cursor, meta.db_table, [f.column for f in fields], rows)
         if historical is None:
             return
         h_fields, extra = _history_fields(historical, objects, history_user, history_reason)
         _copy(connection, cursor, historical._meta.db_table, [f.column for f in h_fields],
-              _rows(connection, h_fields, objects, extra))
+              _history_rows(connection, h_fields, objects, extra, fields, rows))
 
 
 def _with_ids(meta, objects: Sequence[models.Model], ids: list[int]) -> list:
@@ -94,12 +95,13 @@ def _sqlite_insert(connection, model, objects: Sequence[models.Model], historica
         cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(meta.db_table)}")
         top = max(counter[0] if counter else 0, cursor.fetchone()[0] or 0)
         fields = _with_ids(meta, objects, list(range(top + 1, top + 1 + len(objects))))
-        _insert_many(connection, cursor, meta.db_table, fields, _rows(connection, fields, objects))
+        rows = _rows(connection, fields, objects)
+        _insert_many(connection, cursor, meta.db_table, fields, rows)
         if historical is None:
             return
         h_fields, extra = _history_fields(historical, objects, history_user, history_reason)
         _insert_many(connection, cursor, historical._meta.db_table, h_fields,
-                     _rows(connection, h_fields, objects, extra))
+                     _history_rows(connection, h_fields, objects, extra, fields, rows))
 
 
 def _insert_many(connection, cursor, table: str, fields, rows) -> None:
@@ -109,14 +111,55 @@ def _insert_many(connection, cursor, table: str, fields, rows) -> None:
                        list(rows))
 
 
-def _rows(connection, fields, objects, extra: dict | None = None):
+# Django's own field classes whose preparing hands a value of this exact type (or None)
+# back as it is: text, a bool, an int. A roster row is mostly such values,
+# and going through get_db_prep_save for each was most of the preparing. Subclasses are
+# not in it, since they may prepare differently.
+_AS_IS = {models.CharField: str, models.TextField: str, models.BooleanField: bool, models.IntegerField: int}
+
+
+def _preparer(field, connection):
+    """A function preparing one value for `field` as get_db_prep_save would."""
+    prep = field.get_db_prep_save
+    kind = _AS_IS.get(type(field))
+    if kind is None:
+        return lambda value: prep(value, connection)
+    return lambda value: value if value is None or type(value) is kind else prep(value, connection)
+
+
+def _rows(connection, fields, objects) -> list[list]:
     """Each object's values for `fields`, prepared for the database as save() would."""
-    extra = extra or {}
-    preps = [(f.attname, f.get_db_prep_save) for f in fields]
-    fixed = {name: prep(extra[name], connection) for name, prep in preps if name in extra}
-    for obj in objects:
+    preps = [(f.attname, _preparer(f, connection)) for f in fields]
+    return [[prep(values.get(name)) for name, prep in preps]
+            for values in (obj.__dict__ for obj in objects)]
+
+
+def _history_rows(connection, h_fields, objects, extra: dict, fields, rows: list[list]):
+    """Each object's "created" history row: the values every row shares (`extra`), and the
+    object's own values as they were prepared for its own row (`rows`, for `fields`) where
+    the history field is of the same kind as the model's — a history row copies the
+    record, so preparing every value a second time would give the same thing. A field of
+    another kind (the history's plain integer id for an AutoField) is prepared afresh."""
+    own = {f.attname: (i, f.get_internal_type()) for i, f in enumerate(fields)}
+    plan = []
+    for f in h_fields:
+        if f.attname in extra:
+            plan.append(("fixed", f.get_db_prep_save(extra[f.attname], connection)))
+        elif f.attname in own and own[f.attname][1] == f.get_internal_type():
+            plan.append(("same", own[f.attname][0]))
+        else:
+            plan.append(("prep", (f.attname, _preparer(f, connection))))
+    for obj, row in zip(objects, rows, strict=True):
         values = obj.__dict__
-        yield [fixed[name] if name in fixed else prep(values.get(name), connection) for name, prep in preps]
+        out = []
+        for how, what in plan:
+            if how == "same":
+                out.append(row[what])
+            elif how == "fixed":
+                out.append(what)
+            else:
+                out.append(what[1](values.get(what[0])))
+        yield out
 
 
 def _copy(connection, cursor, table: str, columns: list[str], rows) -> None:

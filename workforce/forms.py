@@ -48,9 +48,13 @@ class EmployeeRecordForm(ProgrammeScopedForm):
         super().__init__(*args, **kwargs)
         self.standard_week = standard_week
 
+    def today(self):
+        """The day a continuous service date may not be after."""
+        return timezone.localdate()
+
     def clean_continuous_service_date(self):
         value = self.cleaned_data.get("continuous_service_date")
-        if value and value > timezone.localdate():
+        if value and value > self.today():
             raise forms.ValidationError("The continuous service date must be today or in the past")
         return value
 

@@ -178,6 +178,11 @@ class RosterLookups:
         # written, the service line on that row): offered for creation on the preview.
         self.unknown_teams: dict[str, tuple[str, str]] = {}
         self.row_fields: SharedFields | None = None
+        # (field, cell text) → the field's cleaned value, for the cells of this file that
+        # cleaned without error: a field's own cleaning depends on nothing but the text
+        # (the lookups come in later, in the form's clean_<field>), and most columns of an
+        # ELI file repeat a few values (teams, grades, terms, hours) on thousands of rows.
+        self.clean_cells: dict[tuple[str, str], object] = {}
         self.blank_record = EmployeeRecord(programme=programme)
         self._people: set[str] | None = None
 
@@ -297,16 +302,30 @@ class EliRowForm(EmployeeRecordForm):
     def _clean_fields(self):
         """Django's own field cleaning, without making a BoundField for every cell: an ELI
         file runs two dozen fields for each of thousands of rows, and the BoundFields were
-        a third of the time. No field of this form is disabled, so `data` is all it reads."""
+        a third of the time. No field of this form is disabled, so `data` is all it reads.
+        A cell's text that a field has cleaned before, on an earlier row of the file, is
+        not cleaned again (`RosterLookups.clean_cells`)."""
+        cells = self.lookups.clean_cells
         for name, field in self.fields.items():
             try:
                 value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
-                self.cleaned_data[name] = field.clean(value)
+                if type(value) is str:
+                    key = (name, value)
+                    cleaned = cells.get(key, cells)
+                    if cleaned is cells:  # not seen yet (a cell that fails is never kept)
+                        cleaned = cells[key] = field.clean(value)
+                    self.cleaned_data[name] = cleaned
+                else:
+                    self.cleaned_data[name] = field.clean(value)
                 clean = getattr(self, f"clean_{name}", None)
                 if clean is not None:
                     self.cleaned_data[name] = clean()
             except forms.ValidationError as e:
                 self.add_error(name, e)
+
+    def today(self):
+        # The day the file is checked on, read once for it (and part of its fingerprint).
+        return self.lookups.today
 
     def clean_employee_ref(self):
         ref = self.cleaned_data["employee_ref"].strip()

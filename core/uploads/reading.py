@@ -53,6 +53,8 @@ class RawTable:
 
 def _text(value) -> str:
     """A cell as the text a form field expects."""
+    if type(value) is str:  # most cells, so looked at first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float):
