@@ -152,8 +152,9 @@ def council_administrator_remove(request: HttpRequest, organisation_id: int, pk:
                                       organisation=council, pk=pk)
     if request.method == "GET":
         return render(request, "programmes/council/remove.html", council_context(
-            council, "administrators",
-            heading=f"Remove {councils.person_label(administrator.user)} as an administrator of {council.name}?",
+            council, "administrators", person=councils.person_label(administrator.user),
+            heading=f"Remove {administrator.user.get_full_name() or administrator.user.username} "
+                    "as an administrator?",
             consequence="They can no longer set up the council's programmes, change who has access, or see "
                         "the council's access log. Their own programme roles stay as they are.",
             button="Remove administrator",
@@ -255,7 +256,8 @@ def member_remove_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         council = programme.lead_organisation
         return render(request, "programmes/council/remove.html", council_context(
             council, "programmes", programme=programme,
-            heading=f"Remove {councils.person_label(membership.user)} from {programme.name}?",
+            person=councils.person_label(membership.user),
+            heading=f"Remove {membership.user.get_full_name() or membership.user.username} from the programme?",
             consequence=f"Their role is {membership.get_role_display()}. Removed, they lose every page of "
                         "the programme at once. You can add them again later.",
             button="Remove member", cancel_url=reverse("programmes:members", args=[programme.slug]),
