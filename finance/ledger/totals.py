@@ -9,7 +9,11 @@ from finance.ledger.columns import TOLERANCE_PENCE
 from finance.ledger.parsing import parse_date
 
 _TOTAL = re.compile(r"^\s*(grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE)
-_TOTAL_ANYWHERE = re.compile(r"^[ \t]*(grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE | re.MULTILINE)
+# A cell starting as _TOTAL says, searched for in a column's cells joined by newlines. It
+# is anchored on the newline itself rather than on ^ under MULTILINE, so the search jumps
+# from newline to newline instead of trying every character; \s* may run on into the next
+# cell, which only lets a cell through to the check cell by cell, never keeps one out.
+_TOTAL_ANYWHERE = re.compile(r"\n\s*(?:grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE)
 _LABEL_FIELDS = ("description", "reference", "cost_centre", "account_code", "transaction_date")
 
 
@@ -35,7 +39,7 @@ def _total_rows(label_cols: dict, n: int) -> set[int]:
         texts = col if kinds == {str} else [v if type(v) is str else "" for v in col]
         # One search over the whole column (case-insensitive, so no lowercased copy is made)
         # finds out whether any cell could be a total; only then is it looked at cell by cell.
-        if not _TOTAL_ANYWHERE.search("\n".join(texts)):
+        if not _TOTAL_ANYWHERE.search("\n" + "\n".join(texts)):
             continue
         candidates |= {i for i, v in enumerate(texts) if v and _TOTAL.match(v)}
     return {i for i in candidates if is_total_row({name: col[i] for name, col in label_cols.items()})}

@@ -3,6 +3,7 @@ removing everything an upload wrote."""
 from datetime import date
 
 import numpy as np
+import pandas as pd
 from django.db import connection
 
 from finance.ledger.batch import LedgerBatch
@@ -61,23 +62,35 @@ def _summaries(years: list[int], centres: list[str], accounts: list[str],
     """(year, cost centre, account code, pence, lines) for each of the batch's keys, in the
     order they first appear. A ledger has a few hundred keys in 100,000 lines, so each line
     is given its key's number and numpy adds up by number, in whole pence (exactly: int64,
-    unless the amounts are so large that the sum could pass it, when Python adds them)."""
-    keys = list(zip(years, centres, accounts, strict=True))
-    number = {key: k for k, key in enumerate(dict.fromkeys(keys))}
-    if not keys:
+    unless the amounts are so large that the sum could pass it, when Python adds them).
+    The numbers come from pandas' factorize, a hash table in C, column by column: hashing
+    a tuple of three for every line in Python cost ten times as much."""
+    if not years:
         return []
+    codes, uniques = [], []
+    for column in (years, centres, accounts):
+        code, unique = pd.factorize(np.array(column, dtype=object), sort=False)
+        codes.append(code.astype(np.int64))
+        uniques.append(unique.tolist())
+    n_centres, n_accounts = len(uniques[1]), len(uniques[2])
+    # One number per (year, centre, account), then numbered again in first-seen order.
+    index, keys = pd.factorize((codes[0] * n_centres + codes[1]) * n_accounts + codes[2], sort=False)
+    count = len(keys)
     largest = max(map(abs, pence))
     if largest * len(pence) >= 2 ** 62:
-        sums, counts = [0] * len(number), [0] * len(number)
-        for key, p in zip(keys, pence, strict=True):
-            sums[number[key]] += p
-            counts[number[key]] += 1
+        sums = [0] * count
+        for k, p in zip(index.tolist(), pence, strict=True):
+            sums[k] += p
     else:
-        index = np.fromiter(map(number.__getitem__, keys), dtype=np.int64, count=len(keys))
-        sums_array = np.zeros(len(number), dtype=np.int64)
+        sums_array = np.zeros(count, dtype=np.int64)
         np.add.at(sums_array, index, np.asarray(pence, dtype=np.int64))
-        sums, counts = sums_array.tolist(), np.bincount(index, minlength=len(number)).tolist()
-    return [(y, cc, ac, sums[k], counts[k]) for k, (y, cc, ac) in enumerate(number)]
+        sums = sums_array.tolist()
+    counts = np.bincount(index, minlength=count).tolist()
+    year_of, rest = np.divmod(keys, n_centres * n_accounts)
+    centre_of, account_of = np.divmod(rest, n_accounts)
+    years_u, centres_u, accounts_u = uniques
+    return [(years_u[y], centres_u[c], accounts_u[a], sums[k], counts[k]) for k, (y, c, a) in
+            enumerate(zip(year_of.tolist(), centre_of.tolist(), account_of.tolist(), strict=True))]
 
 
 def _escaped(values: list[str]) -> list[str]:
