@@ -11,9 +11,10 @@ from finance.ledger.parsing import parse_date
 _TOTAL = re.compile(r"^\s*(grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE)
 # A cell starting as _TOTAL says, searched for in a column's cells joined by newlines. It
 # is anchored on the newline itself rather than on ^ under MULTILINE, so the search jumps
-# from newline to newline instead of trying every character; \s* may run on into the next
-# cell, which only lets a cell through to the check cell by cell, never keeps one out.
-_TOTAL_ANYWHERE = re.compile(r"\n\s*(?:grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE)
+# from newline to newline instead of trying every character. Only spaces and tabs may
+# stand before the word: \s* would run on over a column of empty cells (newline after
+# newline) from every newline, which takes time in the square of the column's length.
+_TOTAL_ANYWHERE = re.compile(r"\n[ \t]*(?:grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE)
 _LABEL_FIELDS = ("description", "reference", "cost_centre", "account_code", "transaction_date")
 
 
