@@ -13,6 +13,7 @@ answer on stdout, either {"error": message} or the sheet's metadata and, when as
 its used area as rows of Python values. Only the standard library, defusedxml and
 python-calamine are imported, so the process starts in a few tens of milliseconds.
 """
+import datetime
 import io
 import math
 import pickle
@@ -187,22 +188,30 @@ def _extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
     return max_row, max_column
 
 
+# Rows looked at together, column by column, by _may_have_problems: one zip(*rows) over a
+# whole 100,000-row sheet costs more than twice what the same work in blocks does.
+BLOCK_ROWS = 1000
+
+
 def _may_have_problems(rows: list, longest: int) -> bool:
     """Whether any cell could be a number that is not a number or text longer than
     `longest`, found column by column in C (a column is nearly always of one kind); False
     means none is, True that `_cells_problems` must look cell by cell."""
     if len(set(map(len, rows))) > 1:
         return True
-    for column in zip(*rows, strict=True):
-        kinds = set(map(type, column))
-        if str in kinds:
-            texts = column if len(kinds) == 1 else [v for v in column if type(v) is str]
-            if max(map(len, texts)) > longest:
-                return True
-        if float in kinds:
-            numbers = column if len(kinds) == 1 else [v for v in column if type(v) is float]
-            if not all(map(math.isfinite, numbers)):
-                return True
+    for start in range(0, len(rows), BLOCK_ROWS):
+        for column in zip(*rows[start:start + BLOCK_ROWS], strict=True):
+            kinds = set(map(type, column))
+            if str in kinds:
+                texts = column if len(kinds) == 1 else [v for v in column if type(v) is str]
+                if max(map(len, texts)) > longest:
+                    return True
+            if float in kinds:
+                numbers = column if len(kinds) == 1 else [v for v in column if type(v) is float]
+                # The sum of finite numbers is finite unless it overflows, and then the
+                # cells are looked at one by one: a NaN or an infinity is never missed.
+                if not math.isfinite(sum(numbers)) and not all(map(math.isfinite, numbers)):
+                    return True
     return False
 
 
@@ -223,6 +232,23 @@ def _cells_problems(rows: list, first_row: int, first_column: int, sheet: str, l
                 raise Refusal(f"The sheet '{sheet}', cell {cell_name(first_row + i, first_column + j)}, "
                               "holds a number that is not a real number (NaN or infinity). Enter the amount "
                               "or leave the cell empty.")
+
+
+def _share_equal_dates(rows: list) -> None:
+    """Make equal dates in a column one object. A ledger has a few hundred dates in
+    100,000 lines, and pickle sends an object it has sent before as a short reference: this
+    halves the time the answer takes to pickle, and to unpickle in the parent."""
+    if len(set(map(len, rows))) > 1:
+        return  # calamine's rows are all as wide as the sheet; anything else is left as it is
+    kinds = {datetime.date, datetime.datetime}
+    shared: dict = {}
+    for start in range(0, len(rows), BLOCK_ROWS):
+        block = rows[start:start + BLOCK_ROWS]
+        for j, column in enumerate(zip(*block, strict=True)):
+            if kinds.isdisjoint(map(type, column)):
+                continue
+            for row, value in zip(block, map(shared.setdefault, column, column), strict=True):
+                row[j] = value
 
 
 def read(request: dict) -> dict:
@@ -275,6 +301,7 @@ def read(request: dict) -> dict:
         rows = sheet.to_python(skip_empty_area=True) if height and width else []
         _cells_problems(rows, row0 + 1, col0 + 1, name, limits)
         if request.get("rows"):
+            _share_equal_dates(rows)
             answer["rows"] = rows
         return answer
     except Refusal:

@@ -160,6 +160,22 @@ def _is_blank(value) -> bool:
     return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
 
 
+# Rows turned into columns a block at a time: one zip(*rows) over 100,000 rows takes more
+# than twice as long as the same work done in blocks (it builds a 100,000-argument call
+# and steps 100,000 iterators side by side).
+TRANSPOSE_BLOCK_ROWS = 1000
+
+
+def _columns_of(body: list, width: int) -> list[list]:
+    """The columns of rows that are all `width` cells long."""
+    columns: list[list] = [[] for _ in range(width)]
+    for start in range(0, len(body), TRANSPOSE_BLOCK_ROWS):
+        for column, part in zip(columns, zip(*body[start:start + TRANSPOSE_BLOCK_ROWS], strict=True),
+                                strict=True):
+            column.extend(part)
+    return columns
+
+
 def read_raw_table(name: str, data: bytes, *, sheet: str | None = None) -> RawTable:
     """Read the first visible sheet (or `sheet`) of an xlsx, or a csv, column by column,
     leaving each cell as the file has it (see RawTable). The same rows as read_table, with
@@ -188,6 +204,6 @@ def read_raw_table(name: str, data: bytes, *, sheet: str | None = None) -> RawTa
         numbers = list(range(first, first + len(body)))
     if set(map(len, body)) - {width}:
         body = [(list(values) + [""] * width)[:width] for values in body]
-    columns = list(zip(*body, strict=True)) if body else [()] * width
+    columns = _columns_of(body, width)
     return RawTable(headers=headers, columns=dict(zip(headers, columns, strict=True)), numbers=numbers,
                     sheet=grid.sheet, sheets=grid.sheets, notes=grid.notes)

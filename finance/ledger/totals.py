@@ -9,7 +9,12 @@ from finance.ledger.columns import TOLERANCE_PENCE
 from finance.ledger.parsing import parse_date
 
 _TOTAL = re.compile(r"^\s*(grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE)
-_TOTAL_ANYWHERE = re.compile(r"^[ \t]*(grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE | re.MULTILINE)
+# A cell starting as _TOTAL says, searched for in a column's cells joined by newlines. It
+# is anchored on the newline itself rather than on ^ under MULTILINE, so the search jumps
+# from newline to newline instead of trying every character. Only spaces and tabs may
+# stand before the word: \s* would run on over a column of empty cells (newline after
+# newline) from every newline, which takes time in the square of the column's length.
+_TOTAL_ANYWHERE = re.compile(r"\n[ \t]*(?:grand\s+|sub-?\s*)?totals?\b", re.IGNORECASE)
 _LABEL_FIELDS = ("description", "reference", "cost_centre", "account_code", "transaction_date")
 
 
@@ -29,13 +34,17 @@ def _total_rows(label_cols: dict, n: int) -> set[int]:
     """Rows whose label cells say "Total" and which have no transaction date."""
     candidates = set()
     for col in label_cols.values():
-        kinds = set(map(type, col))
-        if str not in kinds:
-            continue
-        texts = col if kinds == {str} else [v if type(v) is str else "" for v in col]
         # One search over the whole column (case-insensitive, so no lowercased copy is made)
         # finds out whether any cell could be a total; only then is it looked at cell by cell.
-        if not _TOTAL_ANYWHERE.search("\n".join(texts)):
+        # A column of text joins as it is; only one with other cells (dates, numbers) is
+        # copied first, with those cells blank (looking at every cell's type cost more
+        # than the search).
+        try:
+            texts, blob = col, "\n".join(col)
+        except TypeError:
+            texts = [v if type(v) is str else "" for v in col]
+            blob = "\n".join(texts)
+        if not _TOTAL_ANYWHERE.search("\n" + blob):
             continue
         candidates |= {i for i, v in enumerate(texts) if v and _TOTAL.match(v)}
     return {i for i in candidates if is_total_row({name: col[i] for name, col in label_cols.items()})}
