@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from core.financial_year import FinancialYearField
 from core.formats import measure, money
 from core.models import MoneyField
+from programmes.council_lists import list_display
 from programmes.models import Programme, Workstream
 
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"), "Enter an amount of £0 or more")]
@@ -31,13 +32,6 @@ class Category(models.TextChoices):
 # A cost type is a code from the council's cost types (programmes.council_lists); "other"
 # is one of that list's defaults, what a record holds when nobody chose.
 COST_TYPE_DEFAULT = "other"
-
-
-def _cost_type_display(record) -> str:
-    """The cost type's label when the selector annotated it from the council's list
-    (`cost_type_label`), otherwise its code: a cost type is a council's own list
-    (programmes.council_lists), so the model alone cannot know the label."""
-    return getattr(record, "cost_type_label", None) or record.cost_type
 
 
 class FundingSource(models.Model):
@@ -121,7 +115,7 @@ class BudgetLine(models.Model):
     description = models.CharField(max_length=200, blank=True)
     amount = MoneyField(sign="A cost is a positive amount; enter a credit or a refund as a negative amount.")
     history = HistoricalRecords()
-    get_cost_type_display = _cost_type_display
+    get_cost_type_display = list_display("cost_type")
 
     class Meta:
         ordering = ["financial_year", "category", "pk"]
@@ -157,7 +151,7 @@ class Forecast(models.Model):
     amount = MoneyField(sign="Expected spending is a positive amount; enter an expected credit as a negative amount.")
     note = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
-    get_cost_type_display = _cost_type_display
+    get_cost_type_display = list_display("cost_type")
 
     class Meta:
         ordering = ["financial_year", "category", "pk"]
@@ -203,7 +197,7 @@ class AccountCode(models.Model):
     cost_type = models.CharField(max_length=20, default=COST_TYPE_DEFAULT)
     category = models.CharField(max_length=10, choices=Category.choices, default=Category.REVENUE)
     history = HistoricalRecords()
-    get_cost_type_display = _cost_type_display
+    get_cost_type_display = list_display("cost_type")
 
     class Meta:
         ordering = ["code"]
@@ -304,13 +298,6 @@ class LedgerStatedTotal(models.Model):
         return self.stated - self.rows_sum
 
 
-def _category_display(record) -> str:
-    """The category's label when the selector annotated it from the council's list
-    (`category_label`), otherwise its code: a savings category is a council's own list
-    (programmes.council_lists), so the model alone cannot know the label."""
-    return getattr(record, "category_label", None) or record.category
-
-
 class SavingsLine(models.Model):
     """A planned saving for one year and category, recurrent (it repeats each year once
     made) or one-off."""
@@ -327,7 +314,7 @@ class SavingsLine(models.Model):
     description = models.CharField(max_length=200, blank=True)
     amount = MoneyField(sign="A saving is a positive amount (£0 or more).", validators=NOT_NEGATIVE)
     history = HistoricalRecords()
-    get_category_display = _category_display
+    get_category_display = list_display("category")
 
     class Meta:
         ordering = ["financial_year", "category", "pk"]
@@ -369,7 +356,7 @@ class RealisedSaving(models.Model):
     amount = MoneyField(sign="A saving made is a positive amount (£0 or more).", validators=NOT_NEGATIVE)
     note = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
-    get_category_display = _category_display
+    get_category_display = list_display("category")
 
     class Meta:
         ordering = ["financial_year", "category", "pk"]

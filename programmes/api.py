@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.relations import MANY_RELATION_KWARGS, PKOnlyObject
 from rest_framework.response import Response
@@ -275,7 +275,22 @@ class ConfidenceAssessmentSerializer(ProgrammeScopedSerializer):
         fields = ["id", "period_end", "scale", "rating", "commentary", "assessed_by"]
 
 
-class ProgrammeViewSet(viewsets.GenericViewSet):
+class AdministratorsCreate:
+    """A viewset whose create is a council administrator's: refused (403) to anyone who
+    administers no council, and the schema says so (core.schema's api_error_statuses)."""
+
+    @property
+    def api_error_statuses(self) -> tuple:
+        return (403,) if getattr(self, "action", None) == "create" else ()
+
+    def create_refusal(self, request, what: str) -> Response | None:
+        if councils_administered(request.user).exists():
+            return None
+        return Response({"detail": f"Only a council's administrators can {what}."},
+                        status=status.HTTP_403_FORBIDDEN)
+
+
+class ProgrammeViewSet(AdministratorsCreate, viewsets.GenericViewSet):
     """Programmes the user belongs to. Programme managers and directors may edit details."""
 
     serializer_class = ProgrammeSerializer
@@ -293,18 +308,13 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
     def get_serializer_class(self):
         return ProgrammeCreateSerializer if self.action == "create" else ProgrammeSerializer
 
-    @property
-    def api_error_statuses(self) -> tuple:
-        # Setting up is refused (403) to anyone who administers no council (core.schema).
-        return (403,) if getattr(self, "action", None) == "create" else ()
 
     def create(self, request):
         """Set up a programme: for a council's administrators only (403 for anyone else, who
         administers no council). The programme starts with no members; add them under
         /members/."""
-        if not councils_administered(request.user).exists():
-            return Response({"detail": "Only a council's administrators can set up a programme."},
-                            status=status.HTTP_403_FORBIDDEN)
+        if refused := self.create_refusal(request, "set up a programme"):
+            return refused
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -337,32 +347,20 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
         return with_etag(Response(self.get_serializer(instance).data), instance)
 
 
-class OrganisationViewSet(viewsets.GenericViewSet):
+class OrganisationViewSet(AdministratorsCreate, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every organisation, for any signed-in user (their ids are what contracts and
     programmes name); adding one is for a council's administrators (403 for anyone else)."""
 
     serializer_class = OrganisationSerializer
     queryset = Organisation.objects.order_by("name")
 
-    @property
-    def api_error_statuses(self) -> tuple:
-        return (403,) if getattr(self, "action", None) == "create" else ()
-
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
     def create(self, request):
-        councils = councils_administered(request.user)
-        council = councils.first()
-        if council is None:
-            return Response({"detail": "Only a council's administrators can add an organisation."},
-                            status=status.HTTP_403_FORBIDDEN)
+        if refused := self.create_refusal(request, "add an organisation"):
+            return refused
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         instance = Organisation(**serializer.validated_data)
-        record_save(instance=instance, user=request.user,
-                    reason=f"Added through the API by an administrator of {council.name}"[:100])
+        record_save(instance=instance, user=request.user, reason="Added through the API by a council's administrator")
         return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
 

@@ -82,6 +82,19 @@ LISTS: dict[str, CouncilList] = {
 }
 
 
+def list_display(field_name: str):
+    """A model's `get_<field_name>_display` for a field that holds a council list's code:
+    the label a selector annotated as `<field_name>_label` (label_expression), else the
+    code. The model alone cannot know the label: it is the record's council's."""
+    label_attr = f"{field_name}_label"
+
+    def display(record) -> str:
+        return getattr(record, label_attr, None) or getattr(record, field_name)
+
+    display.__name__ = f"get_{field_name}_display"
+    return display
+
+
 def list_used_by(key: str, model_label: str, field_name: str) -> None:
     """Record that `model_label`'s `field_name` stores codes of list `key` (called once
     per use from the owning app's AppConfig.ready)."""

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from core.models import MoneyField, TimeStampedModel
 from core.roles import Role
 from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE, contract_notice
+from programmes.council_lists import list_display
 
 
 class Organisation(TimeStampedModel):
@@ -786,11 +787,7 @@ class EngagementEvent(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.date:%d %b %Y} {self.title}"
 
-    def get_kind_display(self) -> str:
-        """The kind's label when the selector annotated it from the council's list
-        (`kind_label`), otherwise its code: an engagement kind is a council's own list
-        (programmes.council_lists), so the model alone cannot know the label."""
-        return getattr(self, "kind_label", None) or self.kind
+    get_kind_display = list_display("kind")
 
 
 class ConfidenceAssessment(TimeStampedModel):

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from programmes.council_lists import list_display
 from programmes.models import Programme, Workstream
 
 SCALE = [MinValueValidator(1, "Enter a whole number from 1 to 5"),
@@ -31,13 +32,6 @@ def rag_for(score: int | None, *, green_max: int = DEFAULT_GREEN_MAX,
     if score <= amber_max:
         return RAG.AMBER
     return RAG.RED
-
-
-def _category_display(record) -> str:
-    """The category's label when the selector annotated it from the council's list
-    (`category_label`), otherwise its code: a risk category is a council's own list
-    (programmes.council_lists), so the model alone cannot know the label."""
-    return getattr(record, "category_label", None) or record.category
 
 
 class Risk(models.Model):
@@ -91,7 +85,7 @@ class Risk(models.Model):
     upload = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+", editable=False)
     history = HistoricalRecords()
-    get_category_display = _category_display
+    get_category_display = list_display("category")
 
     class Meta:
         ordering = ["programme", "number"]
@@ -236,7 +230,7 @@ class RiskAppetite(models.Model):
     category = models.CharField(max_length=20)
     max_residual_score = models.PositiveSmallIntegerField(validators=SCORE)
     history = HistoricalRecords()
-    get_category_display = _category_display
+    get_category_display = list_display("category")
 
     class Meta:
         constraints = [
