@@ -217,7 +217,8 @@ class RestructuresView(WorkforceAPIView):
     def get(self, request, programme_slug: str):
         access = self.access(request, programme_slug)
         return Response({"establishments": [
-            {"id": e.pk, "name": e.name, "baseline_version": e.baseline.version, "posts": e.posts or 0,
+            {"id": e.pk, "name": e.name, "baseline_version": e.baseline.version, "site": e.site,
+             "first_dismissal_date": e.first_dismissal_date, "posts": e.posts or 0,
              "fte": _figure(e.fte or Decimal("0"))} for e in selectors.establishments(programme=access.programme)]})
 
 
@@ -234,4 +235,5 @@ class EstablishmentView(WorkforceAPIView):
             return {k: _figure(v) for k, v in r.__dict__.items()}
 
         return Response({"name": found.name, "baseline_version": found.baseline.version,
+                         "site": found.site, "first_dismissal_date": found.first_dismissal_date,
                          "teams": [row(r) for r in c.rows], "total": row(c.total)})

@@ -155,7 +155,7 @@ class WorkforceSettingsForm(VersionedForm):
 class EstablishmentForm(ProgrammeScopedForm):
     class Meta:
         model = Establishment
-        fields = ["name", "baseline", "note"]
+        fields = ["name", "baseline", "site", "first_dismissal_date", "note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -273,6 +273,15 @@ class Establishment(models.Model):
     baseline = models.ForeignKey(TransferRoster, on_delete=models.PROTECT, related_name="+",
                                  verbose_name="Baseline roster version")
     note = models.TextField(blank=True)
+    # What the collective-redundancy duties (TULRCA 1992 s188 and s193) are worked from: the
+    # establishment the proposed redundancies are at and when the first of them takes effect.
+    site = models.CharField(
+        "Establishment", max_length=120, blank=True,
+        help_text="Where the people whose posts would go work, for example Keynsham Civic Centre. "
+                  "Redundancies proposed at one establishment within 90 days are counted together.")
+    first_dismissal_date = models.DateField(
+        "Proposed first dismissal date", null=True, blank=True,
+        help_text="The day the first proposed redundancy would take effect.")
     history = HistoricalRecords()
 
     class Meta:
