@@ -6,9 +6,11 @@ without the right role gets 403, exactly as on the pages.
 """
 from django.db import models, transaction
 from django.db.models import ProtectedError
+from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.relations import MANY_RELATION_KWARGS, PKOnlyObject
 from rest_framework.response import Response
@@ -21,6 +23,7 @@ from core.scoping import scope_serializer
 from programmes.access import councils_administered, programme_access, programme_members
 from programmes.council_lists import ENGAGEMENT_KIND, active_choices
 from programmes.councils import ADDABLE_ORGANISATION_KINDS, organisation_name_problem
+from programmes.deadlines import derived_deadlines
 from programmes.forms import LOOP_MESSAGE
 from programmes.models import (
     ConfidenceAssessment,
@@ -36,7 +39,13 @@ from programmes.models import (
     Workstream,
 )
 from programmes.selectors import CARD_FIGURES, programme_cards, with_card_figures
-from programmes.services import milestone_save, record_delete, record_save
+from programmes.services import (
+    deadline_mark_done,
+    deadline_mark_not_done,
+    milestone_save,
+    record_delete,
+    record_save,
+)
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -69,7 +78,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         model = Programme
         fields = ["slug", "name", "kind", "summary", "status", "lead_organisation", "outgoing_provider",
                   "contract_end_date", "transfer_date", "has_staff_transfer", "eli_deadline", "days_to_transfer",
-                  "director",
+                  "director", "reg13_information_days", "reg13_measures_days", "call_in_working_days",
                   "services", "late_count", "due_soon_count", "milestone_count", "latest_confidence",
                   "latest_confidence_period"]
         read_only_fields = ["slug"]
@@ -207,6 +216,13 @@ class PageIdsRelatedField(serializers.PrimaryKeyRelatedField):
                                 **{k: v for k, v in kwargs.items() if k in MANY_RELATION_KWARGS})
 
 
+def _holds_up(milestone: Milestone, forecast, status) -> bool:
+    """The tracker's warning (selectors.dependency_warnings): an open milestone depends on an
+    open one forecast after it."""
+    return (not milestone.is_closed and status not in Milestone.CLOSED_STATUSES
+            and forecast > milestone.forecast_date)
+
+
 class MilestoneSerializer(ProgrammeScopedSerializer):
     serializer_related_field = PageIdsRelatedField
     # What the tracker shows of each milestone: its slip against the baseline, whether it
@@ -221,14 +237,28 @@ class MilestoneSerializer(ProgrammeScopedSerializer):
     rag_label = serializers.CharField(source="rag_shown_label", read_only=True)
     rag_derived = serializers.ChoiceField(choices=Rag.choices, source="rag_from_dates", read_only=True)
     rag_overridden = serializers.BooleanField(read_only=True)
+    # False: typed by a person. The dates worked out from others are under milestones/derived/.
+    derived = serializers.SerializerMethodField()
+    # The tracker's "behind" warning: the open milestones it depends on that are forecast after it.
+    behind = serializers.SerializerMethodField()
 
     class Meta:
         model = Milestone
         fields = ["id", "kind", "title", "workstream", "owner", "baseline_start_date", "baseline_date",
                   "forecast_start_date", "forecast_date", "actual_date", "slippage_days", "late", "status",
                   "status_label", "rag", "rag_label", "rag_derived", "rag_overridden", "rag_override",
-                  "rag_override_reason", "rag_override_by", "rag_override_at", "depends_on", "notes"]
+                  "rag_override_reason", "rag_override_by", "rag_override_at", "depends_on", "behind", "notes",
+                  "derived"]
         read_only_fields = ["rag_override_by", "rag_override_at"]
+
+    def get_derived(self, obj) -> bool:
+        return False
+
+    def get_behind(self, obj) -> list[int]:
+        known = obj.__dict__.get("behind_ids")
+        if known is not None:
+            return known
+        return [d.pk for d in obj.depends_on.all() if _holds_up(obj, d.forecast_date, d.status)]
 
     def to_representation(self, instance):
         today = timezone.localdate()
@@ -247,11 +277,13 @@ class MilestoneSerializer(ProgrammeScopedSerializer):
 
 class DecisionSerializer(ProgrammeScopedSerializer):
     forward_plan_deadline = serializers.DateField(read_only=True)
+    private_meeting = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Decision
         fields = ["id", "body", "meeting_date", "title", "key_decision", "forward_plan_ref",
-                  "forward_plan_deadline", "classification", "wards", "decision", "delegations"]
+                  "forward_plan_deadline", "classification", "private_meeting", "wards", "decision",
+                  "delegations", "published_on"]
 
 
 class LessonSerializer(ProgrammeScopedSerializer):
@@ -507,14 +539,107 @@ class MilestoneViewSet(ProgrammeChildViewSet):
         if page is None:
             return super().list(request, *args, **kwargs)
         ids = {m.pk: [] for m in page}
+        behind = {m.pk: [] for m in page}
+        by_pk = {m.pk: m for m in page}
         links = (Milestone.depends_on.through.objects.filter(from_milestone_id__in=list(ids))
                  .order_by("to_milestone__forecast_date", "to_milestone__title")
-                 .values_list("from_milestone_id", "to_milestone_id"))
-        for from_id, to_id in links:
+                 .values_list("from_milestone_id", "to_milestone_id", "to_milestone__forecast_date",
+                              "to_milestone__status"))
+        for from_id, to_id, forecast, to_status in links:
             ids[from_id].append(to_id)
+            if _holds_up(by_pk[from_id], forecast, to_status):
+                behind[from_id].append(to_id)
         for m in page:
             m.depends_on_ids = ids[m.pk]
+            m.behind_ids = behind[m.pk]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class DerivedDeadlineSerializer(serializers.Serializer):
+    """A derived deadline (programmes.deadlines) as the tracker shows it: worked out, never
+    typed, with the rule that made it and whether it is done."""
+
+    key = serializers.CharField(read_only=True, help_text="The rule and the source record; stays when the date moves")
+    title = serializers.CharField(read_only=True)
+    date = serializers.DateField(read_only=True)
+    derived = serializers.SerializerMethodField(help_text="Always true: worked out from another date")
+    rule = serializers.CharField(read_only=True, help_text="Which rule made it, as eli or forward-plan")
+    rule_words = serializers.CharField(source="source", read_only=True,
+                                       help_text="The rule in words, with its legal reference")
+    reference = serializers.CharField(read_only=True)
+    source_date = serializers.DateField(source="event_date", read_only=True, allow_null=True,
+                                        help_text="The date it is worked out from, where it comes before it")
+    workstream_kind = serializers.ChoiceField(choices=Workstream.Kind.choices, read_only=True)
+    workstream_label = serializers.CharField(read_only=True)
+    state = serializers.ChoiceField(choices=[("done", "Done"), ("late", "Late"), ("passed", "Passed"),
+                                             ("due", "Due")], read_only=True)
+    late = serializers.SerializerMethodField()
+    done_on = serializers.DateField(read_only=True, allow_null=True)
+    warning = serializers.CharField(read_only=True, help_text="What the law allows now that it has passed undone")
+
+    def get_derived(self, obj) -> bool:
+        return True
+
+    def get_late(self, obj) -> bool:
+        return obj.state == "late"
+
+
+class DeadlineDoneSerializer(serializers.Serializer):
+    done_on = serializers.DateField()
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def validate_done_on(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError("The day it was done must be today or earlier.")
+        return value
+
+
+class DerivedDeadlineViewSet(viewsets.ViewSet):
+    """The programme's derived deadlines, beside its milestones: read for every member;
+    marking one done (with the day), or taking the mark back, for those who update a
+    milestone's status. Their dates cannot be written: they follow their sources."""
+
+    lookup_field = "key"
+    lookup_value_converter = "slug"
+    serializer_class = DerivedDeadlineSerializer
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        needs = Capability.VIEW if request.method in SAFE_METHODS else Capability.UPDATE_MILESTONE_STATUS
+        self.access = programme_access(request.user, kwargs["programme_slug"], needs)
+
+    def _all(self):
+        return derived_deadlines(programme=self.access.programme, today=timezone.localdate())
+
+    def _one(self, key: str):
+        found = next((d for d in self._all() if d.key == key), None)
+        if found is None:
+            raise Http404("No such derived deadline")
+        return found
+
+    @extend_schema(responses=DerivedDeadlineSerializer(many=True))
+    def list(self, request, programme_slug: str):
+        return Response(DerivedDeadlineSerializer(self._all(), many=True).data)
+
+    @extend_schema(responses=DerivedDeadlineSerializer)
+    def retrieve(self, request, programme_slug: str, key: str):
+        return Response(DerivedDeadlineSerializer(self._one(key)).data)
+
+    @extend_schema(methods=["POST"], request=DeadlineDoneSerializer, responses=DerivedDeadlineSerializer)
+    @extend_schema(methods=["DELETE"], request=None, responses={200: DerivedDeadlineSerializer})
+    @action(detail=True, methods=["post", "delete"])
+    def done(self, request, programme_slug: str, key: str):
+        """POST marks the deadline done on `done_on`; DELETE takes the mark back."""
+        deadline = self._one(key)
+        programme = self.access.programme
+        if request.method == "DELETE":
+            deadline_mark_not_done(programme=programme, key=key, title=deadline.title, user=request.user)
+        else:
+            body = DeadlineDoneSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            deadline_mark_done(programme=programme, key=key, title=deadline.title, user=request.user,
+                               **body.validated_data)
+        return Response(DerivedDeadlineSerializer(self._one(key)).data)
 
 
 class ContractViewSet(ProgrammeChildViewSet):

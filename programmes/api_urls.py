@@ -22,6 +22,9 @@ router.register("organisations", api.OrganisationViewSet, basename="organisation
 for segment, viewset in CHILDREN.items():
     router.register(f"programmes/<slug:programme_slug>/{segment}", viewset, basename=segment)
 # A programme's members, for the council's administrators (programmes.members_api).
+# Beside the milestones, the dates worked out from other dates (programmes.deadlines).
+router.register("programmes/<slug:programme_slug>/milestones/derived", api.DerivedDeadlineViewSet,
+                basename="derived-deadlines")
 router.register("programmes/<slug:programme_slug>/members", members_api.MemberViewSet, basename="members")
 
 urlpatterns = router.urls

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core.financial_year import FinancialYear
 from core.roles import Role
+from programmes.deadlines import derived_deadlines
 from programmes.models import (
     ConfidenceAssessment,
     Contract,
@@ -32,6 +33,7 @@ from programmes.models import (
     ServiceInScope,
     Workstream,
 )
+from programmes.services import deadline_mark_done
 
 DEMO_SLUG = "bnes-asc-transfer"
 OTHER_SLUG = "northmoor-reablement"
@@ -169,6 +171,7 @@ DECISIONS = [
          decision="Meeting cancelled; the update was carried into the November report.",
          wards="All"),
     dict(body="Cabinet", meeting_date=date(2022, 11, 10), key_decision=True, forward_plan_ref="E3393",
+         published_on=date(2022, 11, 14),
          title="Strategic Outline Case for adult social care services",
          decision="To proceed to Outline and Full Business Cases on the basis of bringing "
                   "PD01 and SD43 in-house.",
@@ -410,7 +413,8 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
     for d in DECISIONS:
         if not s.happened(s(d["meeting_date"])):
             continue  # a decision not yet taken is not in the log
-        _save(Decision(programme=programme, **{**d, "meeting_date": s(d["meeting_date"])}))
+        dates = {k: s(d[k]) for k in ("meeting_date", "published_on") if d.get(k)}
+        _save(Decision(programme=programme, **{**d, **dates}))
     for title, kind, when, ws, detail, action in LESSONS:
         if not s.happened(s(when)):
             continue
@@ -430,6 +434,13 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
     _other_council(outsider=outsider, shift=s)
     for step in _demo_steps:
         step(programme, users, s)
+    # The council met every statutory date that has passed: each is marked done on its day.
+    # Those still to come stay open (the restructure's consultation and HR1 among them).
+    today = timezone.localdate()
+    for d in derived_deadlines(programme=programme, today=today):
+        if d.action and d.date < today:
+            deadline_mark_done(programme=programme, key=d.key, title=d.title, done_on=d.date, note="",
+                               user=users["demo-pm"])
     return True
 
 

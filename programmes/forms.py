@@ -1,10 +1,12 @@
 """Forms for the programme pages. The API's serializers apply the same model rules
 through full_clean in the services."""
+from datetime import date
+
 from django import forms
 from django.contrib.auth import get_user_model
 
 from core.concurrency import VersionedForm
-from core.forms import govuk_date_fields, govuk_messages
+from core.forms import GovukDateField, govuk_date_fields, govuk_messages
 from core.scoping import scope_form
 from programmes.access import programme_members
 from programmes.council_lists import ENGAGEMENT_KIND, LISTS, active_choices
@@ -75,8 +77,13 @@ class ProgrammeForm(VersionedForm):
     class Meta:
         model = Programme
         fields = ["name", "kind", "summary", "status", "transfer_date", "director",
-                  "contract_share", "partners"]
+                  "contract_share", "partners", "reg13_information_days", "reg13_measures_days",
+                  "call_in_working_days"]
         widgets = {"partners": forms.CheckboxSelectMultiple, "kind": forms.RadioSelect}
+
+    # Lead times and the call-in period: left empty, they keep what the programme has (a new
+    # one, the defaults), so a form that does not show them changes nothing.
+    OPTIONAL_SETTINGS = ("reg13_information_days", "reg13_measures_days", "call_in_working_days")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +91,15 @@ class ProgrammeForm(VersionedForm):
         govuk_messages(self)
         self.fields["partners"].queryset = Organisation.objects.exclude(
             kind=Organisation.Kind.OUTGOING_PROVIDER)
+        for name in self.OPTIONAL_SETTINGS:
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.OPTIONAL_SETTINGS:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
 
 
 class ProgrammeCreateForm(ProgrammeForm):
@@ -170,7 +186,7 @@ class DecisionForm(ProgrammeScopedForm):
     class Meta:
         model = Decision
         fields = ["body", "meeting_date", "title", "key_decision", "forward_plan_ref",
-                  "classification", "wards", "decision", "delegations"]
+                  "classification", "wards", "decision", "delegations", "published_on"]
 
 
 class LessonForm(ProgrammeScopedForm):
@@ -223,3 +239,24 @@ class CouncilListValueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["order"].widget.attrs["class"] = "govuk-input--width-3"
         govuk_messages(self)
+
+
+class DeadlineDoneForm(forms.Form):
+    """That a derived deadline was met: the day (not after today) and an optional note. The
+    deadline's date itself is worked out and cannot be changed here or anywhere."""
+
+    done_on = GovukDateField(label="Done on", help_text="For example, 27 3 2027")
+    note = forms.CharField(max_length=300, required=False, label="Note (optional)",
+                           help_text="For example, where the notice was published.")
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        govuk_messages(self)
+        self.fields["done_on"].error_messages["required"] = "Enter the day it was done"
+
+    def clean_done_on(self):
+        done_on = self.cleaned_data["done_on"]
+        if done_on > self.today:
+            raise forms.ValidationError("The day it was done must be today or earlier")
+        return done_on

@@ -12,7 +12,14 @@ from simple_history.models import HistoricalRecords
 
 from core.models import MoneyField, TimeStampedModel
 from core.roles import Role
-from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE, contract_notice
+from core.statutory import (
+    DEFAULT_CALL_IN_WORKING_DAYS,
+    DEFAULT_REG13_INFORMATION_DAYS,
+    DEFAULT_REG13_MEASURES_DAYS,
+    ELI_BEFORE_TRANSFER,
+    KEY_DECISION_NOTICE,
+    contract_notice,
+)
 from programmes.council_lists import list_display
 
 
@@ -83,6 +90,26 @@ class Programme(TimeStampedModel):
         help_text="Percentage of the outgoing contract's value that the services in scope make up.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNING)
+    # The lead times TUPE reg. 13 leaves to the employers ("long enough before" the transfer):
+    # the programme's own, which its derived deadlines say they are.
+    reg13_information_days = models.PositiveSmallIntegerField(
+        "Informing the staff representatives (days before each transfer)",
+        default=DEFAULT_REG13_INFORMATION_DAYS,
+        validators=[MinValueValidator(1, "Enter at least 1 day"), MaxValueValidator(365, "Enter at most 365 days")],
+        help_text="TUPE regulation 13 asks for this long enough before the transfer for consultation to happen; "
+                  "the law sets no number of days, so the programme sets its own.")
+    reg13_measures_days = models.PositiveSmallIntegerField(
+        "Measures information from the incoming employer (days before each transfer)",
+        default=DEFAULT_REG13_MEASURES_DAYS,
+        validators=[MinValueValidator(1, "Enter at least 1 day"), MaxValueValidator(365, "Enter at most 365 days")],
+        help_text="What the incoming employer plans to change, given to the outgoing employer in time for it "
+                  "to inform the representatives.")
+    call_in_working_days = models.PositiveSmallIntegerField(
+        "Call-in period (working days)", default=DEFAULT_CALL_IN_WORKING_DAYS,
+        validators=[MinValueValidator(1, "Enter at least 1 working day"),
+                    MaxValueValidator(30, "Enter at most 30 working days")],
+        help_text="How long after a decision is published it can be called in, as the council's constitution "
+                  "sets it (usually 5 working days).")
     history = HistoricalRecords()
 
     class Meta:
@@ -96,6 +123,10 @@ class Programme(TimeStampedModel):
         if self.kind in self.KINDS_WITH_TRANSFER_DAY and not self.transfer_date:
             errors["transfer_date"] = (f"Enter the go-live day: a programme {self.get_kind_display()[0].lower()}"
                                        f"{self.get_kind_display()[1:]} needs one.")
+        if (self.reg13_measures_days or 0) < (self.reg13_information_days or 0):
+            errors["reg13_measures_days"] = (
+                "Ask for the measures information at least as many days before the transfer as the "
+                "representatives are informed: the outgoing employer needs it to inform them.")
         if self.pk and self.kind not in self.KINDS_WITH_STAFF_TRANSFER:
             moving = [c.title for c in self.contracts.all() if c.staff_transfer]
             if moving:
@@ -728,10 +759,18 @@ class Decision(TimeStampedModel):
         max_length=10, choices=Classification.choices, default=Classification.OPEN
     )
     wards = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(
+        "Decision published on", null=True, blank=True,
+        help_text="The day the decision was published; the call-in period runs from it.")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting_date", "pk"]
+
+    @property
+    def private_meeting(self) -> bool:
+        """An exempt item is taken with the public excluded: the meeting is (partly) private."""
+        return self.classification == self.Classification.EXEMPT
 
     def __str__(self) -> str:
         return f"{self.body}, {self.meeting_date:%d %b %Y}: {self.title}"
@@ -739,6 +778,27 @@ class Decision(TimeStampedModel):
     @property
     def forward_plan_deadline(self) -> date:
         return KEY_DECISION_NOTICE.latest_date(self.meeting_date)
+
+
+class DeadlineDone(TimeStampedModel):
+    """That a derived deadline (programmes.deadlines) has been met, and on which day. A
+    derived deadline's date is never typed and never edited; marking it done is the one thing
+    a person records about it. Keyed by the deadline's key, which names its rule and its
+    source record, so the mark stays when the source's date moves."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="deadlines_done")
+    key = models.CharField(max_length=80)
+    done_on = models.DateField("Done on")
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+", editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme", "key"], name="deadline_done_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key} done on {self.done_on:%d %b %Y}"
 
 
 class Lesson(TimeStampedModel):

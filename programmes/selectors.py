@@ -19,11 +19,11 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
-from core.formats import long_date
-from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE, contract_notice
 from programmes.access import programmes_for_user
 from programmes.council_lists import ENGAGEMENT_KIND, LISTS, council_list, label_expression, use_counts
+from programmes.deadlines import DerivedMilestone, derived_deadlines
 from programmes.models import (
     ConfidenceAssessment,
     Contract,
@@ -34,18 +34,8 @@ from programmes.models import (
 )
 
 DUE_SOON_DAYS = 30
-
-
-@dataclass(frozen=True)
-class DerivedMilestone:
-    """A date the law or the council's rules fix from another date: computed, never typed,
-    so it moves when its source moves."""
-
-    key: str
-    title: str
-    date: date
-    workstream_kind: str
-    source: str
+# The overview lists this many open derived deadlines; the deadlines page has them all.
+OVERVIEW_DEADLINES = 8
 
 
 def _latest_confidence():
@@ -109,55 +99,11 @@ def contract_register(*, programme: Programme) -> list[Contract]:
     return contracts
 
 
-def contract_dates(contracts, *, staff_transfer: bool = True) -> list[DerivedMilestone]:
-    """Each contract's dates to act by: the last day to give notice to end it and to take
-    up an extension, and, where staff transfer under it, the ELI deadline (TUPE reg. 11).
-    `staff_transfer` False (a transformation) leaves out every TUPE date."""
-    items = []
-    for c in contracts:
-        if c.notice_deadline:
-            items.append(DerivedMilestone(
-                key=f"contract-notice-{c.pk}", title=f"Last day to give notice to end: {c.title}",
-                date=c.notice_deadline, workstream_kind=Workstream.Kind.PROCUREMENT,
-                source=f"{c.notice_days} days before the contract ends on {long_date(c.end_date)}, "
-                       f"{contract_notice(c.notice_days).reference}"))
-        if c.extension_deadline:
-            items.append(DerivedMilestone(
-                key=f"contract-extension-{c.pk}", title=f"Last day to extend: {c.title}",
-                date=c.extension_deadline, workstream_kind=Workstream.Kind.PROCUREMENT,
-                source=f"{c.extension_notice_days} days before the contract ends on {long_date(c.end_date)} "
-                       f"({c.extension_options}), {contract_notice(c.extension_notice_days).reference}"))
-        if staff_transfer and c.eli_deadline:
-            items.append(DerivedMilestone(
-                key=f"eli-deadline-{c.pk}", title=f"TUPE Employee Liability Information due: {c.title}",
-                date=c.eli_deadline, workstream_kind=Workstream.Kind.HR,
-                source=f"{ELI_BEFORE_TRANSFER.words} before staff transfer under it "
-                       f"({long_date(c.transfer_date)}), {ELI_BEFORE_TRANSFER.reference}"))
-    return items
-
-
-def derived_milestones(*, programme: Programme, decisions=None, contracts=None) -> list[DerivedMilestone]:
-    """Every date worked out from another: each contract's notice, extension and (where
-    staff transfer) ELI deadlines, and, for each key decision, the last day to publish it
-    on the forward plan."""
-    if contracts is None:
-        contracts = list(programme.contracts.all())
-    items = contract_dates(contracts, staff_transfer=programme.kind in Programme.KINDS_WITH_STAFF_TRANSFER)
-    if decisions is None:
-        decisions = programme.decisions.filter(key_decision=True)
-    for d in decisions:
-        if not d.key_decision:
-            continue
-        items.append(
-            DerivedMilestone(
-                key=f"forward-plan-{d.pk}",
-                title=f"Publish on forward plan: {d.body}, {d.title}",
-                date=d.forward_plan_deadline,
-                workstream_kind=Workstream.Kind.GOVERNANCE,
-                source=f"{KEY_DECISION_NOTICE.words} before the meeting on {long_date(d.meeting_date)}",
-            )
-        )
-    return sorted(items, key=lambda m: m.date)
+def derived_milestones(*, programme: Programme, today: date | None = None, decisions=None,
+                       contracts=None) -> list[DerivedMilestone]:
+    """Every derived deadline of the programme (programmes.deadlines), in date order."""
+    return derived_deadlines(programme=programme, today=today or timezone.localdate(), decisions=decisions,
+                             contracts=contracts)
 
 
 @dataclass(frozen=True)
@@ -334,6 +280,10 @@ class Overview:
     late: list
     due_soon: list
     derived: list
+    derived_late: list  # derived deadlines passed undone while their event is still to come
+    derived_due: list  # derived deadlines due in the next DUE_SOON_DAYS, not yet done
+    notice_warnings: list  # key decisions that now need the general exception or special urgency
+    derived_open: list  # the first OVERVIEW_DEADLINES derived deadlines still to meet (late or due)
     latest_confidence: ConfidenceAssessment | None
     confidence_history: list
     decisions: list
@@ -356,7 +306,6 @@ def programme_overview(*, programme: Programme, today: date) -> Overview:
     due = list(ms.due_within(today, DUE_SOON_DAYS).select_related("workstream").only(*listed)
                .order_by("forecast_date")[:10])
     decisions = list(programme.decisions.order_by("-meeting_date")[:5])
-    all_key = list(key_decisions(programme=programme))
     confidence = list(programme.confidence_assessments.select_related("assessed_by")
                       .order_by("-period_end")[:6])
     workstreams = list(
@@ -371,6 +320,7 @@ def programme_overview(*, programme: Programme, today: date) -> Overview:
     )
     counts = {name: sum(getattr(w, name) for w in workstreams) for name in ("total", "done", "late", "due")}
     contracts = contract_register(programme=programme)
+    derived = derived_milestones(programme=programme, today=today, contracts=contracts)
     return Overview(
         milestone_total=counts["total"],
         complete=counts["done"],
@@ -378,7 +328,11 @@ def programme_overview(*, programme: Programme, today: date) -> Overview:
         due_soon_count=counts["due"],
         late=late,
         due_soon=due,
-        derived=derived_milestones(programme=programme, decisions=all_key, contracts=contracts),
+        derived=derived,
+        derived_late=[d for d in derived if d.late(today)],
+        derived_due=[d for d in derived if d.due_within(today, DUE_SOON_DAYS)],
+        notice_warnings=[d for d in derived if d.warning],
+        derived_open=[d for d in derived if d.state in ("late", "due")][:OVERVIEW_DEADLINES],
         latest_confidence=confidence[0] if confidence else None,
         confidence_history=confidence,
         decisions=decisions,
@@ -391,7 +345,7 @@ def programme_overview(*, programme: Programme, today: date) -> Overview:
     )
 
 
-def plan_rows(*, programme: Programme):
+def plan_rows(*, programme: Programme, today: date | None = None):
     """Milestones and derived dates together, in date order, for exports."""
     milestones = list(
         Milestone.objects.filter(programme=programme)
@@ -400,8 +354,7 @@ def plan_rows(*, programme: Programme):
         .order_by("forecast_date", "title")
     )
     read_contracts(programme)
-    derived = derived_milestones(programme=programme, decisions=list(key_decisions(programme=programme)))
-    return milestones, derived
+    return milestones, derived_milestones(programme=programme, today=today)
 
 
 def council_lists_overview(council) -> list[tuple]:

@@ -6,7 +6,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from programmes.council_lists import LISTS, council_list, values_in_use
-from programmes.models import CouncilListValue, Milestone, Organisation, Rag
+from programmes.models import CouncilListValue, DeadlineDone, Milestone, Organisation, Rag
 
 
 def _save_with_history(instance: Model, *, user, reason: str) -> None:
@@ -137,3 +137,24 @@ def milestone_save(*, instance: Milestone, user, reason: str, m2m: dict | None =
             instance.rag_override_by = user
             instance.rag_override_at = timezone.now()
     return record_save(instance=instance, user=user, reason=reason, m2m=m2m)
+
+
+@transaction.atomic
+def deadline_mark_done(*, programme, key: str, title: str, done_on, note: str, user) -> DeadlineDone:
+    """Record that the derived deadline `key` was met on `done_on` (or change the day), with
+    the user and a reason in the history. The deadline's own date is never touched: it is
+    worked out, not stored."""
+    mark = DeadlineDone.objects.select_for_update().filter(programme=programme, key=key).first()
+    if mark is None:
+        mark = DeadlineDone(programme=programme, key=key)
+    mark.done_on, mark.note, mark.recorded_by = done_on, note, user
+    _save_with_history(mark, user=user, reason=f"Marked done: {title}"[:100])
+    return mark
+
+
+@transaction.atomic
+def deadline_mark_not_done(*, programme, key: str, title: str, user) -> None:
+    """Take back a done mark (recorded in error): the deadline is open again."""
+    mark = DeadlineDone.objects.filter(programme=programme, key=key).first()
+    if mark is not None:
+        record_delete(instance=mark, user=user, reason=f"No longer marked done: {title}"[:100])

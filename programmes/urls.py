@@ -21,6 +21,8 @@ urlpatterns = [
          name="milestone_status"),
     path("programmes/<slug:slug>/milestones/<int:pk>/delete/", views.milestone_delete,
          name="milestone_delete"),
+    path("programmes/<slug:slug>/deadlines/", views.deadlines, name="deadlines"),
+    path("programmes/<slug:slug>/deadlines/<slug:key>/done/", views.deadline_done, name="deadline_done"),
     path("programmes/<slug:slug>/exports/", views.exports_page, name="exports"),
     path("programmes/<slug:slug>/exports/plan.xlsx", views.plan_xlsx, name="plan_xlsx"),
     path("programmes/<slug:slug>/exports/plan-pdf/", views.plan_pdf_request, name="plan_pdf"),

@@ -20,10 +20,12 @@ from core.roles import Capability
 from programmes import exports, job_pages, selectors
 from programmes.access import ProgrammeAccess, council_access, councils_administered, programme_access
 from programmes.council_lists import LISTS, council_list, use_counts
+from programmes.deadlines import derived_deadlines, find_deadline
 from programmes.feeds import calendar_feed_for, calendar_feed_issue, calendar_feed_revoke
 from programmes.forms import (
     CouncilListAddForm,
     CouncilListValueForm,
+    DeadlineDoneForm,
     MilestoneForm,
     MilestoneStatusForm,
     ProgrammeCreateForm,
@@ -37,6 +39,8 @@ from programmes.services import (
     council_list_value_add,
     council_list_value_change,
     council_list_value_remove,
+    deadline_mark_done,
+    deadline_mark_not_done,
     milestone_save,
     milestone_set_status,
     record_delete,
@@ -218,6 +222,46 @@ def _milestone(access: ProgrammeAccess, pk: int) -> Milestone:
     return get_object_or_404(
         Milestone.objects.select_related("workstream", "owner", "rag_override_by"), pk=pk,
         programme=access.programme)
+
+
+@login_required
+@require_safe
+def deadlines(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every derived deadline of the programme with its rule and whether it is done."""
+    access = programme_access(request.user, slug)
+    now = today()
+    selectors.read_contracts(access.programme)
+    found = derived_deadlines(programme=access.programme, today=now)
+    return render(request, "programmes/deadlines.html", programme_context(
+        access, "milestones", deadlines=found, late=[d for d in found if d.state == "late"],
+        warnings=[d for d in found if d.warning]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deadline_done(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Mark a derived deadline done, with the day; or take the mark back. Its date is never
+    edited: it follows its source."""
+    access = programme_access(request.user, slug, Capability.UPDATE_MILESTONE_STATUS)
+    now = today()
+    selectors.read_contracts(access.programme)
+    deadline = find_deadline(programme=access.programme, key=key, today=now)
+    if deadline is None:
+        raise Http404("No such derived deadline")
+    back = f"{reverse('programmes:deadlines', args=[slug])}#{deadline.key}"
+    if request.method == "POST" and request.POST.get("action") == "clear":
+        deadline_mark_not_done(programme=access.programme, key=key, title=deadline.title, user=request.user)
+        messages.success(request, f"“{deadline.title}” is no longer marked done.")
+        return redirect(back)
+    initial = {"done_on": deadline.done_on or now}
+    form = DeadlineDoneForm(request.POST or None, initial=initial, today=now)
+    if request.method == "POST" and form.is_valid():
+        deadline_mark_done(programme=access.programme, key=key, title=deadline.title,
+                           done_on=form.cleaned_data["done_on"], note=form.cleaned_data["note"], user=request.user)
+        messages.success(request, f"“{deadline.title}” is marked done.")
+        return redirect(back)
+    return render(request, "programmes/deadline_done.html", programme_context(
+        access, "milestones", deadline=deadline, form=form, cancel_url=back))
 
 
 @login_required

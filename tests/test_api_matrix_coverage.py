@@ -67,6 +67,7 @@ def test_every_api_list_has_a_pinned_query_count():
     """Every router list (`<segment>-list`) under /api/ has its count pinned at 3 rows and 30
     in its app's test_api_query_counts.py (the programmes' in tests/programmes/test_api.py)."""
     pinned = {"api:programme-list", *(f"api:{s}-list" for s in programme_api_urls.CHILDREN),
+              "api:derived-deadlines-list",  # in tests/programmes/test_api.py
               *(f"api:{s}-list" for s in council_counts.PINNED),
               "business_cases_api:business-cases-list",
               *(f"risks_api:{s}-list" for s in risk_counts.PINNED),

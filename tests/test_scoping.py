@@ -50,6 +50,7 @@ UNSCOPED: dict[str, str] = {
 # How to make the other keyword arguments some forms need, by name.
 KEYWORDS = {
     "standard_week": lambda programme: Decimal("37"),
+    "today": lambda programme: importlib.import_module("django.utils.timezone").localdate(),
     "criteria": lambda programme: [],
     "cells": lambda programme: {},
     "teams": lambda programme: [],

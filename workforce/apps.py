@@ -9,12 +9,16 @@ class WorkforceConfig(AppConfig):
         # Registers the upload kinds, the overview panel, the demo step and the navigation
         # section with core and programmes, which cannot import this app.
         from core.uploads import upload_spec
+        from programmes.deadlines import deadline_source
         from programmes.navigation import nav_section
         from workforce import demo, panels  # noqa: F401
+        from workforce.deadlines import collective_redundancy_deadlines
         from workforce.imports import READINESS_SPEC, ROSTER_SPEC
 
         upload_spec(ROSTER_SPEC)
         upload_spec(READINESS_SPEC)
+        # A restructure's collective-redundancy dates, among the programme's derived deadlines.
+        deadline_source("collective-redundancy", collective_redundancy_deadlines)
         # The team summary, which every member may see (its people pages are HR's only),
         # where staff transfer at all.
         nav_section("workforce", "Workforce", "workforce:summary", order=110, requires="has_staff_transfer")

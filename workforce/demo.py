@@ -11,6 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from core.uploads import upload_commit, upload_receive
 from programmes.demo import REAL_TRANSFER, demo_step
@@ -60,7 +61,14 @@ def workforce_demo_load(programme, users, shift) -> None:
     baseline = TransferRoster.objects.get(programme=programme, version=2)
     establishment = record_save(instance=Establishment(
         programme=programme, name="Post-transfer structure (draft)", baseline=baseline,
-        note="Business support brought together; Connections day service reshaped."), user=hr, reason=REASON)
+        note="Business support brought together; Connections and Carrswood day services reshaped.",
+        # Enough proposed redundancies at one establishment (23) for the collective consultation
+        # and the HR1 notice to be among the programme's derived deadlines (TULRCA s188, s193).
+        # The first dismissal 50 days from the day the demo is loaded (and after transfer), so that
+        # both dates are still to come, 20 days away.
+        site="Lewis House, Bath",
+        first_dismissal_date=max(transfer + timedelta(days=120), timezone.localdate() + timedelta(days=50))),
+        user=hr, reason=REASON)
     teams = {t.name: t for t in Team.objects.filter(programme=programme)}
     counts: dict[int, list] = {}
     for r in baseline.records.all():
@@ -68,7 +76,8 @@ def workforce_demo_load(programme, users, shift) -> None:
         c[0] += 1
         c[1] += r.fte
     changes = {"Social Care Business Support": (-2, Decimal("-1.60"), 2, 0),
-               "LD Connections": (-4, Decimal("-2.50"), 3, 1),
+               "LD Connections": (-12, Decimal("-8.00"), 7, 5),
+               "LD Carrswood": (-9, Decimal("-7.00"), 5, 4),
                "First Response": (2, Decimal("2.00"), 0, 0)}
     lines = {}
     for name, team in teams.items():

@@ -84,7 +84,7 @@ def paper_data(*, paper: CabinetPaper, today: date) -> PaperData:
         open_risks = list(scored(Risk.objects.filter(programme=programme, status=Risk.Status.OPEN))
                           .select_related("workstream").order_by("-residual", "-inherent", "number"))
         decorate(open_risks, settings=settings, today=today)
-        milestones, derived = plan_rows(programme=programme)
+        milestones, derived = plan_rows(programme=programme, today=today)
         contracts = contract_register(programme=programme)
         staff_transfer = (programme.kind in Programme.KINDS_WITH_STAFF_TRANSFER
                           and any(c.staff_transfer for c in contracts))

@@ -10,12 +10,14 @@ from business_cases.papers.data import PaperData
 from business_cases.papers.formatting import paragraphs
 from business_cases.papers.sections import (
     _front,
+    _notice_route_paras,
     _options_section,
     _other_options_section,
     _programme_paras,
     _prose,
     _resources_section,
     _risks_section,
+    _statutory_deadline_paras,
 )
 from core.documents import Document, Items, Para
 
@@ -46,7 +48,10 @@ def paper_document(data: PaperData, *, full: bool) -> Document:
     background.add(*_programme_paras(data))
     for p in paragraphs(paper.background):
         background.add(Para(p))
-    _prose(doc.section("Statutory considerations"), paper.statutory_considerations)
+    statutory = doc.section("Statutory considerations")
+    statutory.add(*_notice_route_paras(paper, data))
+    _prose(statutory, paper.statutory_considerations)
+    statutory.add(*_statutory_deadline_paras(data))
     _options_section(doc, data)
     _resources_section(doc, data)
     _risks_section(doc, data)

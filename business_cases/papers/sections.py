@@ -9,13 +9,22 @@ from business_cases.papers.data import PaperData
 from business_cases.papers.formatting import NOT_WRITTEN, OUTCOME_TONE, TONE, _difference, _suppression_note, paragraphs
 from core.documents import Cell, Document, Figure, Items, Para, Section, Table
 from core.formats import long_date, measure, money, number, percent
-from core.statutory import ELI_BEFORE_TRANSFER, KEY_DECISION_NOTICE
+from core.statutory import (
+    ELI_BEFORE_TRANSFER,
+    GENERAL_EXCEPTION_NOTICE,
+    GENERAL_EXCEPTION_WORDS,
+    KEY_DECISION_NOTICE,
+    SPECIAL_URGENCY_WORDS,
+)
 from finance import reporting as finance
 from programmes.models import Milestone
 from risks.heatmap import heatmap_svg
 from risks.models import Risk
 
 TOP_RISKS = 5
+# The open deadlines the statutory section lists (every late one, then the next due): the
+# rest are on the programme's deadlines page and in Appendix F's timeline.
+PAPER_DEADLINES = 8
 
 
 def _front(paper: CabinetPaper, data: PaperData) -> list[tuple[str, str]]:
@@ -101,6 +110,44 @@ def _programme_paras(data: PaperData) -> list:
             text += f" (status: {v.get_status_display().lower()})"
         blocks.append(Para(text + "."))
     return blocks
+
+
+def _notice_route_paras(paper: CabinetPaper, data: PaperData) -> list:
+    """Where this paper's key decision missed its forward-plan date (and the meeting is still
+    to come), what the regulations allow instead. A programme decision at the same meeting
+    whose forward-plan deadline is marked done in time settles it."""
+    if not (paper.key_decision and paper.meeting_date and paper.notice_date < data.today <= paper.meeting_date):
+        return []
+    in_time = any(d.rule == "forward-plan" and d.event_date == paper.meeting_date and d.done_on
+                  and d.done_on <= d.date for d in data.derived)
+    if in_time:
+        return []
+    blocks = [Para(f"The forward-plan notice of this key decision was due by {long_date(paper.notice_date)} "
+                   f"({KEY_DECISION_NOTICE.words} before the meeting, {KEY_DECISION_NOTICE.reference}) and was "
+                   "not given in time, so the decision can only be taken by another route.", strong=True)]
+    if GENERAL_EXCEPTION_NOTICE.latest_date(paper.meeting_date) >= data.today:
+        blocks.append(Para(GENERAL_EXCEPTION_WORDS))
+    blocks.append(Para(SPECIAL_URGENCY_WORDS))
+    return blocks
+
+
+def _statutory_deadline_paras(data: PaperData) -> list:
+    """The programme's derived deadlines still open (due or late), each with its rule: the
+    dates the law sets, worked out from the contracts, the decisions and the restructures."""
+    open_ = [d for d in data.derived if d.state in ("due", "late")]
+    done = sum(1 for d in data.derived if d.state == "done")
+    if not open_:
+        return [Para("No statutory or governance deadline is open" + (f"; {done} have been met." if done else "."))]
+    late = sum(1 for d in open_ if d.state == "late")
+    shown = [d for d in open_ if d.state == "late"] + [d for d in open_ if d.state == "due"]
+    shown = shown[:max(PAPER_DEADLINES, late)]
+    lead = (f"{len(open_)} statutory and governance deadline{'s are' if len(open_) != 1 else ' is'} still open"
+            + (f", {late} of them late" if late else "") + (f"; {done} have been met" if done else "")
+            + ". Each is worked out from another date, so it moves when that date moves. "
+            + ("They are:" if len(shown) == len(open_) else f"The late ones and the next due, {len(shown)} in all:"))
+    return [Para(lead), Items(tuple(
+        f"{long_date(d.date)}{' (late)' if d.state == 'late' else ''}: {d.title}. {d.source[0].upper()}{d.source[1:]}."
+        for d in shown))]
 
 
 def _options_section(doc: Document, data: PaperData) -> None:

@@ -259,7 +259,9 @@ SPECTACULAR_SETTINGS = {
                             "ConfidenceRatingEnum": "programmes.models.ConfidenceAssessment.Rating",
                             # A programme's kind and status, read and written by two serializers.
                             "ProgrammeKindEnum": "programmes.models.Programme.Kind",
-                            "ProgrammeStatusEnum": "programmes.models.Programme.Status"},
+                            "ProgrammeStatusEnum": "programmes.models.Programme.Status",
+                            # A workstream's kind, and the kind a derived deadline belongs to.
+                            "WorkstreamKindEnum": "programmes.models.Workstream.Kind"},
 }
 
 # Background work. Without a broker, tasks run in-process (eagerly) so that the default

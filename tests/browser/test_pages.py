@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from programmes.deadlines import derived_deadlines
 from programmes.models import Milestone, Workstream
 from programmes.resources import RESOURCES
 from tests.browser.conftest import login
@@ -87,8 +88,18 @@ def test_programme_and_milestone_pages_are_accessible(site, demo, axe_audit):
         programme_path(demo, m + "?tab=history"),
         programme_path(demo, m + "delete/"),
         programme_path(demo, "milestones/new/"),
+        programme_path(demo, "deadlines/"),
     ]:
         open_and_check(page, axe_audit, path)
+
+    # Marking a derived deadline done: the form, and its errors (a day not yet come).
+    open_deadline = next(d for d in derived_deadlines(programme=demo, today=timezone.localdate())
+                         if d.state == "due")
+    open_and_check(page, axe_audit, programme_path(demo, f"deadlines/{open_deadline.key}/done/"))
+    page.fill("#id_done_on_year", str(timezone.localdate().year + 1))
+    page.locator("main button[type=submit]").first.click()
+    expect(page.get_by_text("The day it was done must be today or earlier").first).to_be_visible()
+    axe_audit.check(page, "deadline done form with an error")
 
     page.goto(programme_path(demo, f"milestones/?due_within=soon&workstream={hr.pk}"))
     expect(page.get_by_text("There is a problem with the filters")).to_be_visible()

@@ -7,7 +7,7 @@ The expected statuses are written out per endpoint here (not read from the views
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection, transaction
@@ -22,6 +22,7 @@ from programmes import api_urls
 from programmes.models import (
     ConfidenceAssessment,
     Contract,
+    DeadlineDone,
     Decision,
     EngagementEvent,
     Lesson,
@@ -184,6 +185,26 @@ ENDPOINTS["members-detail"] = Endpoint(
     kwargs=_viewer_membership, body=lambda cast, records: {"role": "director"})
 
 
+def _deadline(cast, records):
+    """The programme's first derived deadline, marked done a week ago: a POST moves the day
+    and a DELETE takes the mark back, so each allowed write changes something."""
+    from programmes.selectors import derived_milestones
+    key = derived_milestones(programme=cast.programme)[0].key
+    DeadlineDone.objects.get_or_create(programme=cast.programme, key=key,
+                                       defaults={"done_on": date.today() - timedelta(days=7)})
+    return {"programme_slug": cast.programme.slug, "key": key}
+
+
+# The derived deadlines beside the milestones: read by every member, marked done by those who
+# update a milestone's status (as on the pages); never written otherwise.
+ENDPOINTS["derived-deadlines-list"] = Endpoint(
+    {"get": (Capability.VIEW, 200)}, kwargs=lambda cast, records: {"programme_slug": cast.programme.slug})
+ENDPOINTS["derived-deadlines-detail"] = Endpoint({"get": (Capability.VIEW, 200)}, kwargs=_deadline)
+ENDPOINTS["derived-deadlines-done"] = Endpoint(
+    {"post": (Capability.UPDATE_MILESTONE_STATUS, 200), "delete": (Capability.UPDATE_MILESTONE_STATUS, 200)},
+    kwargs=_deadline, body=lambda cast, records: {"done_on": str(date.today()), "note": "Published"})
+
+
 def _url_names(patterns) -> set[str]:
     names = set()
     for p in patterns:
@@ -223,7 +244,7 @@ def expected_status(endpoint: Endpoint, who: str, method: str) -> int:
 
 HISTORY_TABLES = [m.history.model._meta.db_table for m in (
     Programme, Workstream, Contract, Milestone, Decision, Lesson, EngagementEvent, ConfidenceAssessment,
-    Organisation)]
+    Organisation, DeadlineDone)]
 
 
 def fingerprint() -> tuple:
@@ -626,6 +647,49 @@ def test_milestone_list_query_count(cast, django_assert_num_queries):
     assert any(len(m["depends_on"]) == 2 for m in results)
 
 
+def test_derived_deadline_list_query_count_is_pinned_and_does_not_grow(cast):
+    """Session, user, programme, membership, then the contracts, the decisions, the done marks
+    and each registered source's one query (the restructures), whatever their number."""
+    from tests.factories import DecisionFactory
+    client = api_client(cast, "pm")
+    url = reverse("api:derived-deadlines-list", kwargs={"programme_slug": "home"})
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries), len(response.json())
+
+    for i in range(3):
+        DecisionFactory(programme=cast.programme, title=f"Decision {i}", key_decision=True)
+    few, items = count()
+    for i in range(3, 30):
+        DecisionFactory(programme=cast.programme, title=f"Decision {i}", key_decision=True)
+    many, more = count()
+    assert more == items + 27 * 2  # each key decision: its agenda and its forward-plan notice
+    assert many == few == 8
+
+
+def test_a_derived_deadline_is_marked_done_through_the_api_and_its_date_never_changes(cast):
+    client = api_client(cast, "hr")
+    listed = client.get(reverse("api:derived-deadlines-list", kwargs={"programme_slug": "home"})).json()
+    eli = next(d for d in listed if d["rule"] == "eli")
+    assert eli["derived"] is True and eli["done_on"] is None
+    assert "TUPE 2006 reg. 11" in eli["rule_words"] and eli["reference"] == "TUPE 2006 reg. 11"
+    url = reverse("api:derived-deadlines-done", kwargs={"programme_slug": "home", "key": eli["key"]})
+    tomorrow = date.today() + timedelta(days=1)
+    refused = client.post(url, {"done_on": str(tomorrow)}, format="json")
+    assert refused.status_code == 400 and "done_on" in refused.json()
+    done = client.post(url, {"done_on": str(date.today()), "note": "Received from the provider"}, format="json")
+    assert done.status_code == 200
+    assert done.json()["done_on"] == str(date.today()) and done.json()["state"] == "done"
+    assert done.json()["date"] == eli["date"]
+    again = client.delete(url)
+    assert again.status_code == 200 and again.json()["done_on"] is None
+    missing = reverse("api:derived-deadlines-detail", kwargs={"programme_slug": "home", "key": "eli-deadline-0"})
+    assert client.get(missing).status_code == 404
+
+
 def test_programme_list_query_count_does_not_grow(cast):
     client = api_client(cast, "pm")
     url = reverse("api:programme-list")
@@ -717,3 +781,29 @@ def test_api_says_what_the_programme_list_and_overview_say(cast):
     edited = api_client(cast, "director").patch("/api/v1/programmes/home/", {"summary": "Changed"}, format="json")
     assert edited.status_code == 200
     assert {k: edited.json()[k] for k in keys} == {k: one[k] for k in keys}
+
+
+def test_the_api_gives_the_trackers_behind_warning(cast):
+    """An open milestone that depends on an open one forecast after it is "behind" on both
+    the tracker and in the API, in the list and in one milestone's answer."""
+    from programmes import selectors
+    today = date.today()
+    hub = MilestoneFactory(programme=cast.programme, workstream=cast.workstream, title="Hub",
+                           forecast_date=today + timedelta(days=10))
+    later = MilestoneFactory(programme=cast.programme, workstream=cast.workstream, title="Later",
+                             forecast_date=today + timedelta(days=20))
+    earlier = MilestoneFactory(programme=cast.programme, workstream=cast.workstream, title="Earlier",
+                               forecast_date=today + timedelta(days=5))
+    done_later = MilestoneFactory(programme=cast.programme, workstream=cast.workstream, title="Done later",
+                                  forecast_date=today + timedelta(days=30), status="complete",
+                                  actual_date=today)
+    hub.depends_on.set([later, earlier, done_later])
+    tracker = selectors.dependency_warnings([hub, later, earlier, done_later])
+    assert [m.pk for m in tracker[hub.pk]] == [later.pk]
+    client = api_client(cast, "pm")
+    listed = client.get(reverse("api:milestones-list", kwargs={"programme_slug": "home"}),
+                        {"page_size": 100}).json()["results"]
+    by_title = {m["title"]: m for m in listed}
+    assert by_title["Hub"]["behind"] == [later.pk] and by_title["Later"]["behind"] == []
+    one = client.get(reverse("api:milestones-detail", kwargs={"programme_slug": "home", "pk": hub.pk})).json()
+    assert one["behind"] == [later.pk]

@@ -34,17 +34,23 @@ def test_each_contracts_dates_to_act_by_are_worked_out_from_its_dates_and_move_w
     assert c.extension_deadline == date(2026, 12, 31)
     # TUPE reg. 11: at least 28 days before transfer; 4 March is 27 days of March and 1 April.
     assert c.eli_deadline == date(2027, 3, 4)
+    # TUPE reg. 13: the programme's own lead times, 42 and 56 days unless it sets others.
     assert _derived(programme) == {f"contract-notice-{c.pk}": date(2026, 10, 2),
                                    f"contract-extension-{c.pk}": date(2026, 12, 31),
-                                   f"eli-deadline-{c.pk}": date(2027, 3, 4)}
+                                   f"eli-deadline-{c.pk}": date(2027, 3, 4),
+                                   f"reg13-information-{c.pk}": date(2027, 2, 18),
+                                   f"reg13-measures-{c.pk}": date(2027, 2, 4)}
 
     c.end_date, c.transfer_date = date(2027, 6, 30), date(2027, 7, 1)
     c.save()
     # 1 Jan to 30 Jun 2027: 30 + 28 + 31 + 30 + 31 + 30 = 180 days; 90 days before 30 June
     # is 1 April (29 + 31 + 30); 28 days before 1 July is 3 June.
+    # 42 days before 1 July is 20 May; 56 days is 6 May.
     assert _derived(programme) == {f"contract-notice-{c.pk}": date(2027, 1, 1),
                                    f"contract-extension-{c.pk}": date(2027, 4, 1),
-                                   f"eli-deadline-{c.pk}": date(2027, 6, 3)}
+                                   f"eli-deadline-{c.pk}": date(2027, 6, 3),
+                                   f"reg13-information-{c.pk}": date(2027, 5, 20),
+                                   f"reg13-measures-{c.pk}": date(2027, 5, 6)}
 
 
 def test_each_derived_date_says_its_rule_and_reference():
@@ -53,9 +59,12 @@ def test_each_derived_date_says_its_rule_and_reference():
                     notice_days=180, staff_transfer=True, transfer_date=date(2027, 4, 1))
     sources = {d.title: d.source for d in selectors.derived_milestones(programme=programme)}
     assert sources["Last day to give notice to end: Community services contract"] == (
-        "180 days before the contract ends on 31 March 2027, the contract's notice terms")
+        "180 days before the contract ends on 31 March 2027 (the contract's notice terms)")
     assert sources["TUPE Employee Liability Information due: Community services contract"] == (
-        "28 days before staff transfer under it (1 April 2027), TUPE 2006 reg. 11")
+        "28 days before staff transfer under it on 1 April 2027 (TUPE 2006 reg. 11)")
+    assert sources["Inform the staff representatives (TUPE reg. 13): Community services contract"] == (
+        "42 days before staff transfer under it on 1 April 2027 (TUPE 2006 reg. 13(2); the law sets no "
+        "number of days, so this is the programme's own lead time)")
 
 
 def test_phased_transfers_give_each_contract_its_own_eli_deadline(cast, pm_client):

@@ -57,13 +57,14 @@ def test_the_spreadsheet_has_one_row_per_milestone_and_derived_date(plan, cast):
     assert list(rows[0]) == PLAN_HEADERS
     assert PLAN_HEADERS[:3] == ["Workstream", "Milestone", "Owner"]
     body = rows[1:]
-    # Three milestones, the ELI deadline and the forward plan date of the one key decision.
-    assert len(body) == 3 + 2
+    # Three milestones; the contract's ELI deadline and its two TUPE reg. 13 dates; the forward
+    # plan date of the one key decision; and each decision's agenda inspection date.
+    assert len(body) == 3 + 3 + 1 + 2
     titles = [r[1] for r in body]
     assert "Consultation" in titles and "Staff told of the transfer" in titles
     assert f"TUPE Employee Liability Information due: {plan.contracts.get().title}" in titles
     assert "Publish on forward plan: Cabinet, Approve the transfer" in titles
-    assert not any("Not a key decision" in str(t) for t in titles)
+    assert not any("forward plan" in str(t) and "Not a key decision" in str(t) for t in titles)
     # In forecast date order.
     forecasts = [r[4] for r in body]
     assert forecasts == sorted(forecasts)
@@ -78,7 +79,7 @@ def test_the_spreadsheet_has_one_row_per_milestone_and_derived_date(plan, cast):
     eli = body[titles.index(f"TUPE Employee Liability Information due: {plan.contracts.get().title}")]
     assert eli[4] == datetime(2026, 9, 3)
     assert eli[7] == "Derived"
-    assert eli[10].startswith("28 days before staff transfer under it (1 October 2026)")
+    assert eli[10].startswith("28 days before staff transfer under it on 1 October 2026 (TUPE 2006 reg. 11)")
     facts = dict(wb["Programme"].iter_rows(min_row=2, values_only=True))
     assert facts["Programme"] == "Home Care Insourcing"
     assert facts["First ELI deadline"] == datetime(2026, 9, 3)
@@ -134,8 +135,9 @@ def test_the_calendar_feed_has_every_date(plan, cast, client):
     assert feed["Content-Type"] == "text/calendar; charset=utf-8"
     cal = Calendar.from_ical(feed.content)
     events = cal.walk("VEVENT")
-    # Three milestones, ELI deadline, one forward plan date and transfer day.
-    assert len(events) == 3 + 2 + 1
+    # Three milestones, the ELI and reg. 13 dates, one forward plan date, two agenda dates and
+    # transfer day.
+    assert len(events) == 3 + 3 + 1 + 2 + 1
     assert len({str(e["UID"]) for e in events}) == len(events)
     by_summary = {str(e["SUMMARY"]): e for e in events}
     eli = by_summary[f"TUPE Employee Liability Information due: {plan.contracts.get().title}"]

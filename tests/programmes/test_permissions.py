@@ -24,6 +24,7 @@ from programmes.models import (
     ConfidenceAssessment,
     Contract,
     CouncilAdministrator,
+    DeadlineDone,
     Decision,
     EngagementEvent,
     Invitation,
@@ -146,6 +147,11 @@ def _invitation(w: World) -> dict:
     return {"slug": w.slug, "pk": w.invitation.pk}
 
 
+def _deadline(w: World) -> dict:
+    from programmes.selectors import derived_milestones
+    return {"slug": w.slug, "key": derived_milestones(programme=w.cast.programme)[0].key}
+
+
 def _milestone_data(w: World) -> dict:
     return {"title": "Staff consultation starts", "workstream": w.cast.workstream.pk,
             "baseline_date": day(20), "forecast_date": day(25), "status": "in_progress",
@@ -162,6 +168,9 @@ PAGES: dict[str, Page] = {
     "history": Page(Capability.VIEW, **READ),
     "tracker": Page(Capability.VIEW, **READ),
     "milestone_create": Page(Capability.EDIT_PLAN, **FORM, data=_milestone_data),
+    "deadlines": Page(Capability.VIEW, **READ),
+    "deadline_done": Page(Capability.UPDATE_MILESTONE_STATUS, **FORM, kwargs=_deadline,
+                          data=lambda w: {"done_on": day(-1), "note": "Published on the website"}),
     "milestone_detail": Page(Capability.VIEW, **READ, kwargs=_milestone),
     "milestone_edit": Page(Capability.EDIT_PLAN, **FORM, kwargs=_milestone, data=_milestone_data),
     "milestone_status": Page(Capability.UPDATE_MILESTONE_STATUS, **ACTION, kwargs=_milestone,
@@ -275,7 +284,7 @@ def test_matrix_covers_every_url_name():
 # request adds a Job.
 FINGERPRINT_TABLES = history_tables((
     Programme, Membership, Workstream, ServiceInScope, Contract, Milestone, Decision, Lesson, EngagementEvent,
-    ConfidenceAssessment, CouncilAdministrator, Invitation, Organisation)) + [Job._meta.db_table]
+    ConfidenceAssessment, CouncilAdministrator, Invitation, Organisation, DeadlineDone)) + [Job._meta.db_table]
 
 
 # Parametrised by URL name; each test goes through the whole cast with GET and POST

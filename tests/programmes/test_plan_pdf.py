@@ -79,7 +79,7 @@ def test_template_shows_milestones_the_eli_deadline_and_lateness(plan):
     assert f"TUPE Employee Liability Information due: {plan.contracts.get().title} (derived)" in html
     assert "ELI deadline 3 September 2026" in html
     assert "3 Sep 2026" in html  # the ELI row's dates
-    assert "28 days before staff transfer under it (1 October 2026)" in html
+    assert "28 days before staff transfer under it on 1 October 2026 (TUPE 2006 reg. 11)" in html
     assert "4 milestones, 1 late at 1 May 2026" in html
     assert html.count('<span class="late">LATE</span>') == 1
     row = next(line for line in html.splitlines() if line.startswith("<tr><td>Staff consultation opens"))

@@ -164,26 +164,29 @@ def _workstream(w: World) -> str:
 
 
 PAGES = {
-    # + key decisions, the 6 latest confidence assessments, late and due-soon lists, recent
-    # decisions, workstream counts (the programme's milestone counts are their sums),
-    # members, services, partners, the contracts with their counterparties and the
-    # services each covers;
+    # + the decisions and the done marks (for the derived deadlines), the 6 latest confidence
+    # assessments, late and due-soon lists, recent decisions, workstream counts (the
+    # programme's milestone counts are their sums), members, services, partners, the
+    # contracts with their counterparties and the services each covers;
     # + the panels other apps register (risks: open risks and overdue reviews, overdue actions;
-    # workforce: latest roster version, its rows, people on payroll (3); finance (2)).
-    "overview": (lambda w: reverse("programmes:overview", args=[w.programme.slug]), 22),
+    # workforce: latest roster version, its rows, people on payroll (3); finance (2); the
+    # restructures with their proposed redundancies, a registered deadline source).
+    "overview": (lambda w: reverse("programmes:overview", args=[w.programme.slug]), 24),
     # + the workstreams with their counts, the rows shown with their workstream and owner
-    # (joined: a page shows a few rows of each workstream), the dependency warnings, key
-    # decisions (for derived dates), the contracts (for derived dates and the timeline's
-    # ELI line) and members (the owner filter).
-    "tracker": (_tracker(), 10),
-    "tracker-whole": (_tracker("?window=all"), 10),
-    # Filtered, the tracker shows no derived dates, so it does not read key decisions.
+    # (joined: a page shows a few rows of each workstream), the dependency warnings, the
+    # decisions, the done marks and the restructures (for derived dates), the contracts (for
+    # derived dates and the timeline's ELI line) and members (the owner filter).
+    "tracker": (_tracker(), 12),
+    "tracker-whole": (_tracker("?window=all"), 12),
+    # Filtered, the tracker shows no derived dates, so it reads none of their sources.
     "tracker-late": (_tracker("?late=1"), 9),
     "tracker-due": (_tracker("?due_within=30"), 9),
     "tracker-status": (_tracker("?status=in_progress"), 9),
     "tracker-owner": (lambda w: _tracker(f"?owner={w.pm.pk}")(w), 9),
     "tracker-workstream": (lambda w: _tracker(_workstream(w))(w), 9),
     "tracker-workstream-page": (lambda w: _tracker(_workstream(w) + "&page=2")(w), 9),
+    # + the contracts, the decisions, the done marks and the restructures.
+    "deadlines": (lambda w: reverse("programmes:deadlines", args=[w.programme.slug]), 8),
     # + the milestone, its dependencies, its dependents, its history, the owners it had.
     "milestone_detail": (lambda w: reverse("programmes:milestone_detail",
                                            args=[w.programme.slug, w.hub.pk]), 9),
