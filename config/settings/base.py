@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "workforce",
     "risks",
     "finance",
+    "consultations",
     "business_cases",
     "sso",
 ]
@@ -259,7 +260,10 @@ SPECTACULAR_SETTINGS = {
                             "ConfidenceRatingEnum": "programmes.models.ConfidenceAssessment.Rating",
                             # A programme's kind and status, read and written by two serializers.
                             "ProgrammeKindEnum": "programmes.models.Programme.Kind",
-                            "ProgrammeStatusEnum": "programmes.models.Programme.Status"},
+                            "ProgrammeStatusEnum": "programmes.models.Programme.Status",
+                            # Two consultation records have a kind, each its own.
+                            "StaffRepresentativeKindEnum": "consultations.models.StaffRepresentative.Kind",
+                            "ProposalKindEnum": "consultations.models.Proposal.Kind"},
 }
 
 # Background work. Without a broker, tasks run in-process (eagerly) so that the default
