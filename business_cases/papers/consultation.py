@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from business_cases.papers.formatting import NOT_WRITTEN, paragraphs
 from consultations.models import Proposal, PublicConsultation, StaffConsultation
-from core.documents import Cell, Document, Items, Para, Table
+from core.documents import Cell, Document, Para, Table
 from core.formats import long_date, number
 
 
@@ -23,9 +23,8 @@ def _staff_blocks(c: StaffConsultation, today) -> list:
                          f"from {_period(c, today)}.")]
     reps = list(c.representatives.all())
     if reps:
-        bodies = [f"{r.body} ({r.get_kind_display().lower()})" for r in reps]
-        blocks.append(Para(f"The appropriate representatives consulted ({len(reps)}):", numbered=False))
-        blocks.append(Items(tuple(bodies)))
+        bodies = "; ".join(f"{r.body} ({r.get_kind_display().lower()})" for r in reps)
+        blocks.append(Para(f"The appropriate representatives consulted ({len(reps)}): {bodies}."))
     else:
         blocks.append(Para("No appropriate representatives are recorded for it."))
     meetings = list(c.meetings.all())
@@ -72,12 +71,14 @@ def _public_blocks(c: PublicConsultation, today) -> list:
                                        for f in findings)))
     else:
         blocks.append(Para("No findings are recorded yet."))
-    blocks.append(Table(caption=f"The Gunning principles: {c.title}", headers=("Principle", "Met", "Evidence"),
-                        rows=tuple((g["principle"], Cell("Met", "good") if g["met"] else Cell("Not met", "bad"),
-                                    g["note"] or "—") for g in c.gunning())))
     missing = c.gunning_not_evidenced()
-    blocks.append(Para("All four Gunning principles are evidenced." if not missing else
-                       f"Not yet evidenced: {'; '.join(m[:1].lower() + m[1:] for m in missing)}."))
+    met = [g for g in c.gunning() if g["met"]]
+    text = (f"The Gunning principles: {len(met)} of 4 evidenced"
+            + "".join(f"; {g['principle'][:1].lower()}{g['principle'][1:]}" + (f" ({g['note']})" if g["note"] else "")
+                      for g in met) + ". ")
+    text += ("All four are evidenced." if not missing else
+             f"Not yet evidenced: {'; '.join(m[:1].lower() + m[1:] for m in missing)}.")
+    blocks.append(Para(text))
     return blocks
 
 
