@@ -26,6 +26,7 @@ class Capability(models.TextChoices):
     EDIT_WORKFORCE = "edit_workforce", "Load rosters and change workforce records"
     VIEW_PERSONAL_DATA = "view_personal_data", "See staff names and personal fields"
     EDIT_RISKS = "edit_risks", "Change the risk and issue register"
+    EDIT_STAFF_CONSULTATION = "edit_staff_consultation", "Record staff consultations"
     EDIT_BUSINESS_CASE = "edit_business_case", "Write business cases and appraisals"
     APPROVE_BUSINESS_CASE = "approve_business_case", "Approve a business-case stage"
     GENERATE_PAPER = "generate_paper", "Generate Cabinet papers"
@@ -49,6 +50,9 @@ RULES: dict[Capability, frozenset[Role]] = {
     Capability.EDIT_WORKFORCE: frozenset({_HR}),
     Capability.VIEW_PERSONAL_DATA: frozenset({_HR}),
     Capability.EDIT_RISKS: frozenset({_PM, _DIR}),
+    # A collective consultation is run by the programme with HR: HR holds the
+    # representatives and the meetings, the programme manager the proposals and letters.
+    Capability.EDIT_STAFF_CONSULTATION: frozenset({_PM, _HR}),
     Capability.EDIT_BUSINESS_CASE: frozenset({_PM, _DIR}),
     Capability.APPROVE_BUSINESS_CASE: frozenset({_DIR}),
     Capability.GENERATE_PAPER: frozenset({_PM, _DIR}),

@@ -23,10 +23,15 @@ class HistoryEntry:
 _KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
-def history_entries(instance: models.Model, *, limit: int = 100) -> list[HistoryEntry]:
+HIDDEN = "Hidden (personal data)"
+
+
+def history_entries(instance: models.Model, *, limit: int = 100,
+                    hidden: tuple[str, ...] = ()) -> list[HistoryEntry]:
     """Newest first: who changed what, when and why. Runs one query for the records and
     one per foreign key and one per council list (programmes.council_lists) whose field
-    changed, however long the history."""
+    changed, however long the history. A change of a field in `hidden` (personal data the
+    reader may not see) says that it changed, never what it was or became."""
     from programmes.council_lists import labels, list_of
 
     records = list(instance.history.select_related("history_user").order_by("-history_date",
@@ -63,6 +68,9 @@ def history_entries(instance: models.Model, *, limit: int = 100) -> list[History
         out = []
         for c in changes:
             f = model._meta.get_field(c.field)
+            if c.field in hidden:
+                out.append(Change(str(f.verbose_name).capitalize(), HIDDEN, HIDDEN))
+                continue
             out.append(Change(str(f.verbose_name).capitalize(),
                               _show(f, c.old, names.get(c.field)),
                               _show(f, c.new, names.get(c.field))))

@@ -75,6 +75,9 @@ class RecordPages:
     save: Callable[..., Model] = record_save
     # The form's many-to-many fields, saved by the service with the record (record_save's m2m).
     m2m: tuple[str, ...] = ()
+    # Fields that may name a member of staff: a role without VIEW_PERSONAL_DATA neither sees
+    # them in the form (nor can change them) nor reads their values in the history.
+    personal: tuple[str, ...] = ()
 
     def url_name(self, step: str) -> str:
         return f"{self.namespace}:{self.key}_{step}"
@@ -93,6 +96,9 @@ class RecordPages:
     def _noun(self) -> str:
         return self.singular.capitalize()
 
+    def _hidden(self, access: ProgrammeAccess) -> tuple[str, ...]:
+        return () if access.can(Capability.VIEW_PERSONAL_DATA) else self.personal
+
     # The views -------------------------------------------------------------------------
 
     def index(self, request: HttpRequest, slug: str) -> HttpResponse:
@@ -106,6 +112,9 @@ class RecordPages:
         instance = self.record(access, pk) if pk else None
         form = self.form(request.POST or None, instance=instance, programme=access.programme,
                          initial=None if instance else self.initial(request, access))
+        for name in self._hidden(access):
+            # Left out of the form, the field keeps the value it has (a ModelForm saves only its fields).
+            form.fields.pop(name, None)
         done = self._done(slug)
         if request.method == "POST" and form.is_valid():
             reason = request.POST.get("change_reason") or f"{self._noun()} {'edited' if instance else 'added'}"
@@ -142,7 +151,8 @@ class RecordPages:
         access = programme_access(request.user, slug)
         obj = self.record(access, pk)
         return render(request, "programmes/history.html", self.context(
-            access, object=obj, entries=history_entries(obj), heading=self._noun(), back_url=self._done(slug)))
+            access, object=obj, entries=history_entries(obj, hidden=self._hidden(access)), heading=self._noun(),
+            back_url=self._done(slug)))
 
     def views(self) -> dict[str, Callable]:
         """Each page's view, signed-in only and limited to its HTTP methods; the edit's POST

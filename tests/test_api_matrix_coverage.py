@@ -8,6 +8,8 @@ from programmes import api_urls as programme_api_urls
 from tests.api_matrix import SIGNED_IN, Endpoint, api_routes, run_row
 from tests.business_cases import test_api_matrix as business_cases
 from tests.business_cases import test_api_query_counts as business_case_counts
+from tests.consultations import test_api_matrix as consultations
+from tests.consultations import test_api_query_counts as consultation_counts
 from tests.finance import test_api_matrix as finance
 from tests.finance import test_api_query_counts as finance_counts
 from tests.programmes import test_api as programmes
@@ -26,7 +28,7 @@ def matrices() -> dict[str, dict]:
     """Every matrix entry by full URL name → its methods and their (rule, status)."""
     out = {name: e.methods for name, e in CORE.items()}
     out.update({f"api:{name}": e.methods for name, e in programmes.ENDPOINTS.items()})
-    for app in (risks, finance, workforce, business_cases):
+    for app in (risks, finance, workforce, business_cases, consultations):
         out.update({f"{app.NAMESPACE}:{name}": e.methods for name, e in app.ENDPOINTS.items()})
     return out
 
@@ -74,7 +76,8 @@ def test_every_api_list_has_a_pinned_query_count():
               *(f"business_cases_api:{s}-list" for s in business_case_counts.PINNED),
               *(f"finance_api:{s}" if s == "ledger-uploads" else f"finance_api:{s}-list"
                 for s in finance_counts.PINNED),
-              *(f"workforce_api:{s}" for s in workforce_counts.PINNED)}
+              *(f"workforce_api:{s}" for s in workforce_counts.PINNED),
+              *(f"consultations_api:{s}-list" for s in consultation_counts.PINNED)}
     lists = {name for name in api_routes() if name.endswith("-list")}
     assert sorted(lists - pinned) == []
     assert sorted(pinned - set(api_routes())) == []

@@ -12,6 +12,7 @@ LAYERS = {
     "workforce": 2,
     "risks": 2,
     "finance": 2,
+    "consultations": 2,
     "business_cases": 3,
     # Sign-in with a council's own accounts: needs the councils (programmes), nothing above.
     "sso": 2,

@@ -33,10 +33,13 @@ HAPPENED = re.compile(r"(actual|approved|received|recorded|decided|raised|resolv
 # Fields whose plain name does not say so, but which record an event: a decision's meeting,
 # an engagement event's day, a KPI's reading.
 ALSO_HAPPENED = {("programmes", "decision", "meeting_date"), ("programmes", "engagementevent", "date"),
+                 # A consultation's meetings, the proposals put and answered, the letters sent.
+                 ("consultations", "consultationmeeting", "date"), ("consultations", "proposal", "put_on"),
+                 ("consultations", "proposal", "responded_on"), ("consultations", "measuresletter", "sent_on"),
                  ("finance", "kpireading", "date")}
 # Records of money spent or saved, whose financial year must have begun.
 HAPPENED_YEARS = {("finance", "ledgertransaction"), ("finance", "ledgersummary"), ("finance", "realisedsaving")}
-PROJECT_APPS = {"core", "programmes", "workforce", "risks", "finance", "business_cases"}
+PROJECT_APPS = {"core", "programmes", "workforce", "risks", "finance", "consultations", "business_cases"}
 
 TODAY = timezone.localdate()
 # Loading the demo takes about a minute, so a few days that matter: a year on, and the

@@ -16,6 +16,7 @@ One concern a module, each importing only those before it:
                    and dates are core.formats')
     data.py        PaperData and paper_data, the one snapshot of the figures
     sections.py    the front sheet and the numbered sections of the body
+    consultation.py  the Consultation section, from the consultation records
     appendices.py  appendices A to F (APPENDIX_BUILDERS)
     document.py    paper_document: the full or the public copy as a Document
     rendering.py   paper_render: the PDF and the .docx, timed

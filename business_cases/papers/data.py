@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from business_cases import reporting, selectors
 from business_cases.models import CabinetPaper
+from consultations import selectors as consultations
 from finance import reporting as finance
 from programmes.models import ConfidenceAssessment, Programme
 from programmes.selectors import contract_register, plan_rows
@@ -48,6 +49,9 @@ class PaperData:
     # Whether staff transfer under any contract: without, the paper leaves out the TUPE
     # deadlines, the workforce figures and their appendix.
     staff_transfer: bool
+    # The staff and public consultations, each with its records (consultations.selectors).
+    staff_consultations: list
+    public_consultations: list
 
     @property
     def programme(self):
@@ -104,4 +108,6 @@ def paper_data(*, paper: CabinetPaper, today: date) -> PaperData:
             confidence=programme.confidence_assessments.order_by("-period_end").first(),
             services=list(programme.services.all()),
             contracts=contracts, staff_transfer=staff_transfer,
+            staff_consultations=consultations.staff_consultations_in_full(programme=programme),
+            public_consultations=consultations.public_consultations_in_full(programme=programme),
         )

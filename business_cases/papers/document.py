@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from business_cases.models import APPENDICES, EXEMPT_PARAGRAPHS, CabinetPaper, Classification
 from business_cases.papers.appendices import APPENDIX_BUILDERS
+from business_cases.papers.consultation import consultation_section
 from business_cases.papers.data import PaperData
 from business_cases.papers.formatting import paragraphs
 from business_cases.papers.sections import (
@@ -58,7 +59,8 @@ def paper_document(data: PaperData, *, full: bool) -> Document:
     _prose(doc.section("Equalities"), paper.equalities)
     _prose(doc.section("Climate change"), paper.climate_change)
     _other_options_section(doc, data, paper.other_options)
-    _prose(doc.section("Consultation"), paper.consultation)
+    consultation_section(doc, text=paper.consultation, staff=data.staff_consultations,
+                         public=data.public_consultations, today=data.today)
     doc.section("Contact").add(Para(f"Contact: {paper.contact}"), Para(f"Report author: {paper.author}"))
     papers = [line.strip() for line in paper.background_papers.splitlines() if line.strip()]
     doc.section("Background papers").add(Items(tuple(papers)) if papers else Para("None."))

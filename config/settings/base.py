@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "workforce",
     "risks",
     "finance",
+    "consultations",
     "business_cases",
     "sso",
 ]
@@ -261,7 +262,10 @@ SPECTACULAR_SETTINGS = {
                             "ProgrammeKindEnum": "programmes.models.Programme.Kind",
                             "ProgrammeStatusEnum": "programmes.models.Programme.Status",
                             # A workstream's kind, and the kind a derived deadline belongs to.
-                            "WorkstreamKindEnum": "programmes.models.Workstream.Kind"},
+                            "WorkstreamKindEnum": "programmes.models.Workstream.Kind",
+                            # Two consultation records have a kind, each its own.
+                            "StaffRepresentativeKindEnum": "consultations.models.StaffRepresentative.Kind",
+                            "ProposalKindEnum": "consultations.models.Proposal.Kind"},
 }
 
 # Background work. Without a broker, tasks run in-process (eagerly) so that the default

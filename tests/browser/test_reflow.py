@@ -25,7 +25,7 @@ from tests.browser.test_finance_pages import _one_new_line as one_new_line
 from tests.permissions import SUPERUSER
 
 WIDTH = 320
-PAGE_APPS = ("programmes", "risks", "workforce", "finance", "business_cases", "sso")
+PAGE_APPS = ("programmes", "risks", "workforce", "finance", "consultations", "business_cases", "sso")
 
 # Files, not pages: nothing to reflow.
 DOWNLOADS = {
@@ -278,7 +278,7 @@ def failed_jobs(programme) -> None:
 # one app (its URL namespace) and fails for any of them it neither visited nor excluded.
 # The programme's own pages are the rest of /programmes/<slug>/, the site's and the council's.
 APP_PATHS = {"risks": "risks/", "finance": "finance/", "business_cases": "business-case/",
-             "workforce": "workforce/"}
+             "workforce": "workforce/", "consultations": "consultations/"}
 PARTS = ("programmes", *APP_PATHS)
 
 
@@ -327,6 +327,11 @@ def test_every_page_reflows_at_320px(part, browser, live_server, demo, monkeypat
             version_create(programme=demo, stage="obc", user=demo.memberships.get(user__username="demo-pm").user,
                            summary="Revised after the first year")
         reflow.crawl(page, "demo-pm", within, within=within)
+        if part == "consultations":
+            # The HR lead's consultation pages show who attended and who the representatives are.
+            context.close()
+            context, page = signed_in("demo-hr")
+            reflow.crawl(page, "demo-hr", within, within=within)
         if part == "risks":
             reflow.upload(page, "demo-pm", base + "risks/import/", "register.csv", RISKS_CSV, "text/csv")
         if part == "business_cases":

@@ -13,14 +13,15 @@ from programmes.navigation import nav_section, nav_sections
 
 pytestmark = pytest.mark.django_db
 
-# The sections as the header listed them before the apps declared their own, and the
-# contract register after the services.
+# The sections as the header listed them before the apps declared their own, the
+# contract register after the services, and the consultations after the engagement log.
 SECTIONS = [
     ("Overview", "programmes:overview"),
     ("Milestones", "programmes:tracker"),
     ("Decisions", "programmes:decisions_list"),
     ("Lessons", "programmes:lessons_list"),
     ("Engagement", "programmes:engagement_list"),
+    ("Consultations", "consultations:home"),
     ("Confidence", "programmes:confidence_list"),
     ("Workstreams", "programmes:workstreams_list"),
     ("Services", "programmes:services_list"),
@@ -73,7 +74,7 @@ def test_a_section_for_a_capability_is_shown_only_to_roles_that_have_it(cast, is
     for who in ("pm", "finance", "director", "viewer"):
         assert people not in dict(drawn_sections(cast.client(who).get(url).content.decode())), who
     drawn = drawn_sections(cast.client("hr").get(url).content.decode())
-    assert [label for _, label in drawn][11:14] == ["Workforce", "People", "Finance"]
+    assert [label for _, label in drawn][12:15] == ["Workforce", "People", "Finance"]
 
 
 def test_declaring_a_section_again_is_harmless_but_a_different_one_under_its_key_is_refused(isolated_sections):

@@ -83,13 +83,29 @@ def canary(hr_programme, settings, tmp_path):
 
     # A paper whose workforce table counts the roster holding the canary.
     make_paper(cast.programme, cast.users["pm"], title="Canary paper")
+    # The canary is an elected representative and attends a consultation meeting too (the
+    # consultations pages, their API and the paper's Consultation section are walked).
+    from tests.consultations.conftest import consultation_records
+
+    consultation_records(cast.programme, hr, name=NAME)
     return cast
 
 
 def _extra_urls(cast) -> list[str]:
     from business_cases.models import CabinetPaper
+    from consultations.models import ConsultationMeeting, StaffConsultation, StaffRepresentative
 
     slug = cast.programme.slug
+    consultation = StaffConsultation.objects.get(programme=cast.programme)
+    representative = StaffRepresentative.objects.get(programme=cast.programme, name=NAME)
+    meeting = ConsultationMeeting.objects.get(programme=cast.programme)
+    consultations = [reverse("consultations:staff_detail", args=[slug, consultation.pk]),
+                     reverse("consultations:representatives_edit", args=[slug, representative.pk]),
+                     reverse("consultations:representatives_history", args=[slug, representative.pk]),
+                     reverse("consultations:meetings_edit", args=[slug, meeting.pk]),
+                     reverse("consultations:meetings_history", args=[slug, meeting.pk]),
+                     reverse("consultations_api:staff-representatives-detail", args=[slug, representative.pk]),
+                     reverse("consultations_api:consultation-meetings-detail", args=[slug, meeting.pk])]
     est = Establishment.objects.get()
     paper = CabinetPaper.objects.get(programme=cast.programme)
     return [reverse("business_cases:paper", args=[slug, paper.pk]),
@@ -99,7 +115,7 @@ def _extra_urls(cast) -> list[str]:
             reverse("workforce:difference", args=[slug]) + "?from=1&to=2",
             reverse("workforce:difference", args=[slug]) + "?from=2&to=1",
             reverse("workforce_api:establishment", args=[slug, est.pk]),
-            reverse("workforce_api:difference", args=[slug]) + "?from=1&to=2"]
+            reverse("workforce_api:difference", args=[slug]) + "?from=1&to=2", *consultations]
 
 
 def _plan_pdf(cast, client, django_capture_on_commit_callbacks) -> str:
@@ -134,13 +150,16 @@ def _cabinet_paper(cast, client, django_capture_on_commit_callbacks) -> str:
         assert response.status_code == 200
         texts.append(text_of(response))
     assert "Staff transferring by team" in texts[0], "the paper has no workforce table to search"
+    assert "consultation meeting was held" in texts[1], "the paper has no consultation records to search"
     return "\n".join(texts)
 
 
 def test_no_page_api_export_or_pdf_shows_the_canary_outside_hr(canary, django_capture_on_commit_callbacks):
     cast = canary
     urls = programme_urls(cast.programme.slug) + _extra_urls(cast)
-    for must in ("workforce:summary", "workforce:export", "workforce_api:summary", "programmes:overview"):
+    for must in ("workforce:summary", "workforce:export", "workforce_api:summary", "programmes:overview",
+                 "consultations:home", "consultations_api:staff-representatives-list",
+                 "consultations_api:consultation-meetings-list"):
         assert reverse(must, args=[cast.programme.slug]) in urls, f"{must} was not walked"
     hits, fetched = [], 0
     for who in NON_HR:
@@ -172,3 +191,9 @@ def test_hr_sees_the_canary_on_the_person_pages(canary):
     assert NAME in text_of(client.get(reverse("workforce_api:people", args=[slug, 2])))
     diff = text_of(client.get(reverse("workforce:difference", args=[slug]) + "?from=1&to=2"))
     assert NAME in diff and "Someone New" in diff
+    from consultations.models import StaffConsultation
+
+    consultation = StaffConsultation.objects.get(programme=cast.programme)
+    assert NAME in text_of(client.get(reverse("consultations:staff_detail", args=[slug, consultation.pk])))
+    assert NAME in text_of(client.get(reverse("consultations_api:staff-representatives-list", args=[slug])))
+    assert NAME in text_of(client.get(reverse("consultations_api:consultation-meetings-list", args=[slug])))
