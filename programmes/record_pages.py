@@ -75,6 +75,10 @@ class RecordPages:
     save: Callable[..., Model] = record_save
     # The form's many-to-many fields, saved by the service with the record (record_save's m2m).
     m2m: tuple[str, ...] = ()
+    # record → the URL of the page that shows it, for a record shown on its parent's page
+    # (a line of an assessment): where a save or a delete of it leads, and Cancel when
+    # editing it, instead of `done`.
+    back: Callable[[Model], str] | None = None
 
     def url_name(self, step: str) -> str:
         return f"{self.namespace}:{self.key}_{step}"
@@ -89,6 +93,9 @@ class RecordPages:
 
     def _done(self, slug: str) -> str:
         return reverse(self.done, args=[slug])
+
+    def _back(self, slug: str, obj: Model | None) -> str:
+        return self.back(obj) if self.back and obj is not None else self._done(slug)
 
     def _noun(self) -> str:
         return self.singular.capitalize()
@@ -106,7 +113,7 @@ class RecordPages:
         instance = self.record(access, pk) if pk else None
         form = self.form(request.POST or None, instance=instance, programme=access.programme,
                          initial=None if instance else self.initial(request, access))
-        done = self._done(slug)
+        done = self._back(slug, instance)
         if request.method == "POST" and form.is_valid():
             reason = request.POST.get("change_reason") or f"{self._noun()} {'edited' if instance else 'added'}"
             links = {"m2m": {name: form.cleaned_data[name] for name in self.m2m}} if self.m2m else {}
@@ -114,7 +121,7 @@ class RecordPages:
                               **links)
             messages.success(request, self.saved_message(saved) if self.saved_message
                              else f"The {self.singular} has been saved.")
-            return redirect(done)
+            return redirect(self._back(slug, saved))
         if instance is None:
             heading = f"Add {self.article} {self.singular}"
         else:
@@ -125,7 +132,7 @@ class RecordPages:
     def delete(self, request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         access = programme_access(request.user, slug, self.capability)
         obj = self.record(access, pk)
-        done = self._done(slug)
+        done = self._back(slug, obj)
         if request.method == "POST":
             try:
                 record_delete(instance=obj, user=request.user, reason=self.delete_reason or f"{self._noun()} deleted")
@@ -142,7 +149,7 @@ class RecordPages:
         access = programme_access(request.user, slug)
         obj = self.record(access, pk)
         return render(request, "programmes/history.html", self.context(
-            access, object=obj, entries=history_entries(obj), heading=self._noun(), back_url=self._done(slug)))
+            access, object=obj, entries=history_entries(obj), heading=self._noun(), back_url=self._back(slug, obj)))
 
     def views(self) -> dict[str, Callable]:
         """Each page's view, signed-in only and limited to its HTTP methods; the edit's POST

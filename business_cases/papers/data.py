@@ -48,6 +48,14 @@ class PaperData:
     # Whether staff transfer under any contract: without, the paper leaves out the TUPE
     # deadlines, the workforce figures and their appendix.
     staff_transfer: bool
+    # The equality impact assessments (selectors.AssessmentView), the programme's first.
+    equality: list
+
+    @property
+    def unmitigated_by_option(self) -> dict[int, list[str]]:
+        """Option id → the characteristics its assessment finds harmed with no mitigation."""
+        return {v.assessment.option_id: [i.label for i in v.unmitigated] for v in self.equality
+                if v.assessment.option_id and v.unmitigated}
 
     @property
     def programme(self):
@@ -104,4 +112,5 @@ def paper_data(*, paper: CabinetPaper, today: date) -> PaperData:
             confidence=programme.confidence_assessments.order_by("-period_end").first(),
             services=list(programme.services.all()),
             contracts=contracts, staff_transfer=staff_transfer,
+            equality=selectors.equality_views(programme=programme),
         )

@@ -9,6 +9,7 @@ from business_cases.papers.appendices import APPENDIX_BUILDERS
 from business_cases.papers.data import PaperData
 from business_cases.papers.formatting import paragraphs
 from business_cases.papers.sections import (
+    _equalities_section,
     _front,
     _options_section,
     _other_options_section,
@@ -50,7 +51,7 @@ def paper_document(data: PaperData, *, full: bool) -> Document:
     _options_section(doc, data)
     _resources_section(doc, data)
     _risks_section(doc, data)
-    _prose(doc.section("Equalities"), paper.equalities)
+    _equalities_section(doc, data, paper.equalities)
     _prose(doc.section("Climate change"), paper.climate_change)
     _other_options_section(doc, data, paper.other_options)
     _prose(doc.section("Consultation"), paper.consultation)
