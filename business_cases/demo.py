@@ -350,6 +350,10 @@ def _equality(programme, users, shift) -> None:
         status=EqualityAssessment.Status.SIGNED_OFF, signed_off_by=users["demo-director"],
         signed_off_on=shift(EIA_SIGNED_OFF), review_date=shift(EIA_REVIEW)), user=pm, reason=REASON)
     lines(whole, EIA_LINES)
+    record_save(instance=EqualityImpact(
+        programme=programme, assessment=whole, characteristic="other", other_name="People in rural areas",
+        impact="neutral", evidence="Teams keep their bases and home visits carry on as they are, so travel to "
+                                  "services does not change."), user=pm, reason=REASON)
     option = Option.objects.get(programme=programme, code="Op.1")
     outline = assessment_save(instance=EqualityAssessment(
         programme=programme, option=option, title="Re-commissioning service delivery (outline)",
