@@ -289,3 +289,31 @@ def test_a_review_past_its_date_is_overdue_in_the_paper(cast):
     assert "its review was due on 1 January 2026 and is overdue" in text
 
 
+
+
+# --- The API ------------------------------------------------------------------------------
+
+def test_the_api_starts_an_assessment_with_its_lines_and_names_the_field_it_refuses(cast):
+    from tests.api_matrix import api_client
+
+    pm = cast.users["pm"]
+    client = api_client(cast, "pm")
+    url = "/api/v1/programmes/home/equality-assessments/"
+    response = client.post(url, {"title": "Whole programme"}, format="json")
+    assert response.status_code == 201, response.json()
+    a = EqualityAssessment.objects.get(pk=response.json()["id"])
+    assert a.impacts.count() == len(DEFAULT_CHARACTERISTICS)
+    assert a.history.get().history_user == pm
+    again = client.post(url, {"title": "Another"}, format="json")
+    assert again.status_code == 400 and "option" in again.json()
+    signed = client.patch(f"{url}{a.pk}/", {"status": "signed_off"}, format="json")
+    assert signed.status_code == 400 and {"signed_off_by", "signed_off_on"} <= set(signed.json())
+    age = line(a, "age")
+    client.patch(f"/api/v1/programmes/home/equality-impacts/{age.pk}/", {"impact": "negative"}, format="json")
+    assert client.get(f"{url}{a.pk}/").json()["unmitigated"] == ["Age"]
+    assert client.get(url).json()["results"][0]["unmitigated"] == ["Age"]
+    # A mitigation's owner must be one of the programme's members.
+    response = client.post("/api/v1/programmes/home/equality-mitigations/",
+                           {"impact": age.pk, "action": "Act", "owner": cast.users["outsider"].pk,
+                            "due_date": "2027-01-31"}, format="json")
+    assert response.status_code == 400 and "owner" in response.json()
