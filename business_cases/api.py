@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.drainage import set_override
@@ -26,6 +27,10 @@ from business_cases.models import (
     CabinetPaper,
     Criterion,
     CriticalSuccessFactor,
+    EqualityAssessment,
+    EqualityImpact,
+    EqualityMitigation,
+    Impact,
     MatrixCell,
     Option,
     PaperVersion,
@@ -34,6 +39,7 @@ from business_cases.models import (
 from business_cases.papers import KIND as PAPER_KIND
 from business_cases.papers import paper_generate
 from business_cases.services import (
+    assessment_save,
     stage_delete,
     statement_save,
     version_create,
@@ -134,6 +140,45 @@ class AppraisalLineSerializer(_Scoped):
         fields = ["id", "option", "category", "year", "financial_year", "description", "amount", "final"]
 
 
+class EqualityAssessmentSerializer(_Scoped):
+    """An assessment; a new one comes with a line for each protected characteristic and
+    the council's usual two groups (as on the page). `unmitigated` names the negative
+    impacts with no mitigation."""
+
+    unmitigated = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EqualityAssessment
+        fields = ["id", "title", "option", "scope", "summary", "status", "signed_off_by", "signed_off_on",
+                  "review_date", "unmitigated"]
+        # The one-per-programme and one-per-option rules are the model's constraints,
+        # checked by full_clean in the service as a 400.
+        validators = []
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"},
+                          "description": "The characteristics with a negative impact and no mitigation"})
+    def get_unmitigated(self, assessment) -> list[str]:
+        impacts = getattr(assessment, "unmitigated_impacts", None)  # the list's prefetch
+        if impacts is None:
+            impacts = EqualityImpact.objects.filter(assessment=assessment, impact=Impact.NEGATIVE,
+                                                    mitigations__isnull=True)
+        return [i.label for i in selectors.in_act_order(impacts)]
+
+
+class EqualityImpactSerializer(_Scoped):
+    class Meta:
+        model = EqualityImpact
+        fields = ["id", "assessment", "characteristic", "other_name", "impact", "evidence"]
+        validators = []
+
+
+class EqualityMitigationSerializer(_Scoped):
+    class Meta:
+        model = EqualityMitigation
+        fields = ["id", "impact", "action", "owner", "due_date", "done"]
+        extra_kwargs = {"owner": {"required": True, "allow_null": False}}
+
+
 class _Child(ProgrammeChildViewSet):
     edit_capability = Capability.EDIT_BUSINESS_CASE
 
@@ -216,6 +261,32 @@ class AppraisalLineViewSet(_Child):
     serializer_class = AppraisalLineSerializer
 
 
+class EqualityAssessmentViewSet(_Child):
+    model = EqualityAssessment
+    serializer_class = EqualityAssessmentSerializer
+    select_related = ("option",)
+    save_service = staticmethod(assessment_save)
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):
+            return qs
+        # Each listed assessment's unmitigated impacts, read for the whole page at once.
+        return qs.prefetch_related(models.Prefetch(
+            "impacts", to_attr="unmitigated_impacts",
+            queryset=EqualityImpact.objects.filter(impact=Impact.NEGATIVE, mitigations__isnull=True)))
+
+
+class EqualityImpactViewSet(_Child):
+    model = EqualityImpact
+    serializer_class = EqualityImpactSerializer
+
+
+class EqualityMitigationViewSet(_Child):
+    model = EqualityMitigation
+    serializer_class = EqualityMitigationSerializer
+
+
 class VersionSubmitView(APIView):
     """POST: send a draft to review (refused with what is missing)."""
 
@@ -284,7 +355,7 @@ class AppraisalView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, programme_slug: str):
         access = programme_access(request.user, programme_slug)
-        return Response(_plain(selectors.appraisal(programme=access.programme).as_dict()))
+        return Response(_plain(selectors.appraisal(programme=access.programme, equality=True).as_dict()))
 
 
 # --- Cabinet papers ---------------------------------------------------------------------------

@@ -16,6 +16,9 @@ CHILDREN = {
     "matrix-cells": api.MatrixCellViewSet,
     "appraisal-lines": api.AppraisalLineViewSet,
     "cabinet-papers": api.CabinetPaperViewSet,
+    "equality-assessments": api.EqualityAssessmentViewSet,
+    "equality-impacts": api.EqualityImpactViewSet,
+    "equality-mitigations": api.EqualityMitigationViewSet,
 }
 
 router = SimpleRouter(use_regex_path=False)

@@ -16,4 +16,5 @@ class BusinessCasesConfig(AppConfig):
 
         upload_spec(SPEC)
         nav_section("business_cases", "Business case", "business_cases:home", order=90)
+        nav_section("equality", "Equality", "business_cases:equality", order=95)
         nav_section("papers", "Cabinet papers", "business_cases:papers", order=100)

@@ -21,7 +21,13 @@ from business_cases.models import (
     Stage,
     StrategicObjective,
 )
-from business_cases.services import version_create, version_decide, version_save, version_submit
+from business_cases.services import (
+    assessment_save,
+    version_create,
+    version_decide,
+    version_save,
+    version_submit,
+)
 from core.financial_year import FinancialYear
 from programmes.demo import FBC_SIGNED_OFF, MILESTONES, OBC_SIGNED_OFF, demo_step
 from programmes.services import record_save
@@ -204,6 +210,7 @@ def business_cases_demo_load(programme, users, shift) -> None:
         BusinessCaseVersion.objects.filter(pk=version.pk).update(
             created_at=timezone.make_aware(datetime.combine(signed_off - timedelta(weeks=6), time(9))))
     _paper(programme, director, shift)
+    _equality(programme, users, shift)
 
 
 def _milestone_date(title: str) -> date:
@@ -273,3 +280,83 @@ def _write(version: BusinessCaseVersion, sections: dict, user) -> None:
     for name, text in sections.items():
         setattr(version, name, text)
     version_save(version=version, user=user, reason=REASON)
+
+
+# The programme's equality impact assessment, signed off before the Outline Business Case:
+# characteristic → (impact, evidence, [(mitigation, owner, due (reference date), done)]).
+EIA_SIGNED_OFF = date(2023, 6, 14)
+EIA_REVIEW = date(2025, 6, 30)  # a year after transfer day, later than any demo "today"
+EIA_LINES = {
+    "age": ("negative", "Most people who use the services are over 65, and a break or change in their care "
+                        "during the transfer would fall hardest on them.",
+            [("Carry every person's care and support plan across unchanged on transfer day, with the same "
+              "workers wherever possible", "demo-pm", date(2024, 3, 29), True)]),
+    "disability": ("negative", "Everyone using the learning disability services, and many using the community "
+                               "teams, is disabled; changes of routine and of letters from a new organisation "
+                               "can cause real distress.",
+                   [("Write to each person and family in easy read, with a named contact, before the change",
+                     "demo-pm", date(2024, 2, 29), True),
+                    ("Review each learning disability placement in the first three months after transfer",
+                     "demo-director", date(2024, 6, 28), False)]),
+    "gender_reassignment": ("neutral", "No effect is expected: services and staff terms carry on as they are.", []),
+    "marriage_civil_partnership": ("neutral", "No effect is expected.", []),
+    "pregnancy_maternity": ("negative", "Staff on maternity leave could miss the consultation meetings and the "
+                                        "measures letters about their transfer.",
+                            [("Post every consultation paper to staff on leave and offer each a keeping-in-touch "
+                              "meeting", "demo-hr", date(2024, 1, 31), True)]),
+    "race": ("neutral", "The people using the services and the staff reflect the area's population; nothing in "
+                        "the change treats any group differently.", []),
+    "religion_belief": ("neutral", "No effect is expected.", []),
+    "sex": ("neutral", "Four in five of the transferring staff are women; TUPE keeps their terms and "
+                       "conditions, so the change of employer does not disadvantage them.", []),
+    "sexual_orientation": ("neutral", "No effect is expected.", []),
+    "carers": ("positive", "Unpaid carers will deal with one organisation, the council, for the assessment of the "
+                           "person they care for and for their own carer's assessment.", []),
+    "socio_economic": ("positive", "Charging stays as it is, and the jobs stay in the area, employed by the "
+                                   "council on protected terms.", []),
+}
+# Op.1 (re-commissioning) was assessed in outline only; its negative impact has no
+# mitigation, which the appraisal shows.
+OPTION_EIA_LINES = {
+    "age": ("negative", "A second change of provider within a few years would unsettle older people's care "
+                        "again, and a new provider's workers would not know them.", []),
+    "disability": ("neutral", "The service specification would carry over the same standards.", []),
+}
+
+
+def _equality(programme, users, shift) -> None:
+    from business_cases.models import EqualityAssessment, EqualityImpact, EqualityMitigation
+
+    pm = users["demo-pm"]
+
+    def lines(assessment, spec):
+        for impact in EqualityImpact.objects.filter(assessment=assessment):
+            if impact.characteristic not in spec:
+                continue
+            impact.impact, impact.evidence, mitigations = spec[impact.characteristic]
+            record_save(instance=impact, user=pm, reason=REASON)
+            for action, owner, due, done in mitigations:
+                record_save(instance=EqualityMitigation(
+                    programme=programme, impact=impact, action=action, owner=users[owner], due_date=shift(due),
+                    done=done and shift.happened(shift(due))), user=pm, reason=REASON)
+
+    whole = assessment_save(instance=EqualityAssessment(
+        programme=programme, title="Bringing community services in-house",
+        scope="The transfer of adult social work and the learning disability services to the council: the "
+              "people who use them, their carers and the staff who transfer.",
+        summary="The change mostly keeps things as they are. The risks are to older and disabled people if their "
+                "care is disturbed at transfer, and to staff on maternity leave who could miss the consultation; "
+                "each has a mitigation with an owner and a date.",
+        status=EqualityAssessment.Status.SIGNED_OFF, signed_off_by=users["demo-director"],
+        signed_off_on=shift(EIA_SIGNED_OFF), review_date=shift(EIA_REVIEW)), user=pm, reason=REASON)
+    lines(whole, EIA_LINES)
+    record_save(instance=EqualityImpact(
+        programme=programme, assessment=whole, characteristic="other", other_name="People in rural areas",
+        impact="neutral", evidence="Teams keep their bases and home visits carry on as they are, so travel to "
+                                  "services does not change."), user=pm, reason=REASON)
+    option = Option.objects.get(programme=programme, code="Op.1")
+    outline = assessment_save(instance=EqualityAssessment(
+        programme=programme, option=option, title="Re-commissioning service delivery (outline)",
+        scope="The effect of a procurement for a new provider, as the option appraisal needed it.",
+        status=EqualityAssessment.Status.DRAFT), user=pm, reason=REASON)
+    lines(outline, OPTION_EIA_LINES)

@@ -14,6 +14,9 @@ from business_cases.models import (
     CabinetPaper,
     Criterion,
     CriticalSuccessFactor,
+    EqualityAssessment,
+    EqualityImpact,
+    EqualityMitigation,
     Level,
     MatrixCell,
     MatrixSettings,
@@ -235,3 +238,46 @@ class CabinetPaperForm(ProgrammeScopedForm):
 
     def clean_exempt_appendices(self):
         return list(self.cleaned_data.get("exempt_appendices") or [])
+
+
+# --- Equality impact assessments ---------------------------------------------------------------
+
+class EqualityAssessmentForm(ProgrammeScopedForm):
+    class Meta:
+        model = EqualityAssessment
+        fields = ["title", "option", "scope", "summary", "status", "signed_off_by", "signed_off_on", "review_date"]
+        widgets = {"scope": forms.Textarea(attrs={"rows": 3}), "summary": forms.Textarea(attrs={"rows": 4})}
+        labels = {"option": "Option assessed", "signed_off_by": "Signed off by"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["option"].empty_label = "None: the whole programme"
+        self.fields["signed_off_by"].empty_label = "Not signed off yet"
+
+
+class EqualityImpactForm(ProgrammeScopedForm):
+    class Meta:
+        model = EqualityImpact
+        fields = ["assessment", "characteristic", "other_name", "impact", "evidence"]
+        widgets = {"evidence": forms.Textarea(attrs={"rows": 4})}
+        labels = {"characteristic": "Characteristic or group"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].empty_label = "Choose an assessment"
+
+
+class EqualityMitigationForm(ProgrammeScopedForm):
+    class Meta:
+        model = EqualityMitigation
+        fields = ["impact", "action", "owner", "due_date", "done"]
+        labels = {"impact": "Impact it mitigates", "action": "Mitigation"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["impact"]
+        # Named with its assessment, since every assessment has a line for, say, age.
+        field.queryset = field.queryset.select_related("assessment").order_by("assessment_id", "pk")
+        field.label_from_instance = lambda i: f"{i.assessment}: {i.label} ({i.get_impact_display().lower()})"
+        field.empty_label = "Choose an impact"
+        self.fields["owner"].empty_label = "Choose an owner"

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from core.financial_year import FinancialYearField
@@ -629,3 +630,201 @@ class PaperVersion(models.Model):
         if full or not self.exempt:
             return self.pdf if fmt == "pdf" else self.docx
         return self.public_pdf if fmt == "pdf" else self.public_docx
+
+
+# --- Equality impact assessments -----------------------------------------------------------------
+
+class Characteristic(models.TextChoices):
+    """What an equality impact assessment looks at: the nine protected characteristics of
+    the Equality Act 2010 (s4), then the groups councils add of their own accord."""
+
+    AGE = "age", "Age"
+    DISABILITY = "disability", "Disability"
+    GENDER_REASSIGNMENT = "gender_reassignment", "Gender reassignment"
+    MARRIAGE = "marriage_civil_partnership", "Marriage and civil partnership"
+    PREGNANCY = "pregnancy_maternity", "Pregnancy and maternity"
+    RACE = "race", "Race"
+    RELIGION = "religion_belief", "Religion or belief"
+    SEX = "sex", "Sex"
+    SEXUAL_ORIENTATION = "sexual_orientation", "Sexual orientation"
+    CARERS = "carers", "Carers"
+    SOCIO_ECONOMIC = "socio_economic", "Socio-economic disadvantage"
+    OTHER = "other", "Another group the council considers"
+
+
+# The nine the Act protects, in the Act's order.
+PROTECTED_CHARACTERISTICS = tuple(Characteristic)[:9]
+# What a new assessment starts with: the nine, and the two groups most councils add.
+DEFAULT_CHARACTERISTICS = (*PROTECTED_CHARACTERISTICS, Characteristic.CARERS, Characteristic.SOCIO_ECONOMIC)
+CHARACTERISTIC_ORDER = {c: n for n, c in enumerate(Characteristic)}
+
+
+class Impact(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", "Negative"
+    NEUTRAL = "neutral", "Neutral"
+    UNKNOWN = "unknown", "Not known yet"
+
+
+class EqualityAssessment(models.Model):
+    """An equality impact assessment: the programme's own (no option), or one option's. It
+    is the evidence that the council had due regard to the public sector equality duty
+    (Equality Act 2010 s149) before deciding. One programme-wide assessment at most, and
+    one per option."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
+        SIGNED_OFF = "signed_off", "Signed off"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="equality_assessments")
+    option = models.ForeignKey(Option, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="equality_assessments",
+                               help_text="Leave empty for the assessment of the whole programme")
+    title = models.CharField(max_length=200)
+    scope = models.TextField(blank=True, help_text="What the assessment covers: the proposal, the services and "
+                                                   "the people it affects")
+    summary = models.TextField(blank=True, help_text="What it found, in a few sentences")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+", help_text="The member of the programme who signed it off")
+    signed_off_on = models.DateField("Date signed off", null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True, help_text="When it is to be looked at again")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "option__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme"], condition=models.Q(option__isnull=True),
+                                    name="equality_assessment_one_per_programme",
+                                    violation_error_message="The programme already has its own equality impact "
+                                                            "assessment: choose an option, or edit that one"),
+            models.UniqueConstraint(fields=["option"], name="equality_assessment_one_per_option",
+                                    violation_error_message="That option already has an equality impact "
+                                                            "assessment: edit that one"),
+            models.CheckConstraint(
+                condition=~models.Q(status="signed_off")
+                | models.Q(signed_off_by__isnull=False, signed_off_on__isnull=False),
+                name="equality_assessment_signed_off_says_who_and_when"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def subject(self) -> str:
+        """What is assessed: the programme, or an option."""
+        return f"Option {self.option}" if self.option_id else "The whole programme"
+
+    def review_overdue(self, today) -> bool:
+        return self.review_date is not None and self.review_date < today
+
+    def clean(self):
+        errors = {}
+        if self.option_id and self.programme_id and self.option.programme_id != self.programme_id:
+            errors["option"] = "Choose an option of this programme"
+        elif self.programme_id:
+            # The constraints' rules, checked here too so that the message names the field.
+            others = EqualityAssessment.objects.filter(programme_id=self.programme_id, option_id=self.option_id)
+            if self.pk:
+                others = others.exclude(pk=self.pk)
+            if others.exists():
+                errors["option"] = ("That option already has an equality impact assessment: edit that one"
+                                    if self.option_id else "The programme already has its own equality impact "
+                                                           "assessment: choose an option, or edit that one")
+        signed = self.status == self.Status.SIGNED_OFF
+        if signed:
+            if self.signed_off_by_id is None:
+                errors["signed_off_by"] = "Choose who signed the assessment off"
+            if self.signed_off_on is None:
+                errors["signed_off_on"] = "Enter the date the assessment was signed off"
+        else:
+            if self.signed_off_by_id is not None:
+                errors["signed_off_by"] = "Set the status to signed off, or leave who signed it off empty"
+            if self.signed_off_on is not None:
+                errors["signed_off_on"] = "Set the status to signed off, or leave the date signed off empty"
+        if (self.review_date and self.signed_off_on and self.review_date <= self.signed_off_on
+                and "signed_off_on" not in errors):
+            errors["review_date"] = "The review date must be after the date it was signed off"
+        if errors:
+            raise ValidationError(errors)
+
+
+class EqualityImpact(models.Model):
+    """How the proposal bears on one characteristic (or one group the council adds): the
+    impact, the evidence for it, and (through its mitigations) what will be done about a
+    negative one. A negative impact with no mitigation is unmitigated."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="equality_impacts")
+    assessment = models.ForeignKey(EqualityAssessment, on_delete=models.CASCADE, related_name="impacts",
+                                   verbose_name="equality impact assessment")
+    characteristic = models.CharField(max_length=30, choices=Characteristic.choices)
+    other_name = models.CharField("Name of the group", max_length=100, blank=True,
+                                  help_text="For another group the council considers: for example care leavers")
+    impact = models.CharField(max_length=10, choices=Impact.choices, default=Impact.UNKNOWN)
+    evidence = models.TextField(blank=True, help_text="What the impact is judged from: data, engagement, research")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "pk"]
+        verbose_name = "equality impact"
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "characteristic"],
+                                    condition=~models.Q(characteristic="other"),
+                                    name="equality_impact_one_per_characteristic",
+                                    violation_error_message="The assessment already has a line for that "
+                                                            "characteristic: edit that one"),
+            models.UniqueConstraint(Lower("other_name"), "assessment", condition=models.Q(characteristic="other"),
+                                    name="equality_impact_unique_group",
+                                    violation_error_message="The assessment already has a line for that group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.get_impact_display().lower()}"
+
+    @property
+    def label(self) -> str:
+        return self.other_name if self.characteristic == Characteristic.OTHER else self.get_characteristic_display()
+
+    @property
+    def is_protected(self) -> bool:
+        return self.characteristic in PROTECTED_CHARACTERISTICS
+
+    def clean(self):
+        errors = {}
+        if self.assessment_id and self.programme_id and self.assessment.programme_id != self.programme_id:
+            errors["assessment"] = "Choose an equality impact assessment of this programme"
+        self.other_name = (self.other_name or "").strip()
+        if self.characteristic == Characteristic.OTHER:
+            if not self.other_name:
+                errors["other_name"] = "Enter the name of the group"
+        else:
+            self.other_name = ""  # a name belongs only to a group of the council's own
+        if errors:
+            raise ValidationError(errors)
+
+
+class EqualityMitigation(models.Model):
+    """An action that reduces or removes a negative impact, with who owns it and by when."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="equality_mitigations")
+    impact = models.ForeignKey(EqualityImpact, on_delete=models.CASCADE, related_name="mitigations",
+                               verbose_name="equality impact")
+    action = models.CharField(max_length=300, help_text="What will be done")
+    # Required on the form; kept (empty) if the person later leaves the service.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                              help_text="The member of the programme who sees it done")
+    due_date = models.DateField()
+    done = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["impact", "due_date", "pk"]
+        verbose_name = "equality mitigation"
+
+    def __str__(self) -> str:
+        return self.action
+
+    def clean(self):
+        if self.impact_id and self.programme_id and self.impact.programme_id != self.programme_id:
+            raise ValidationError({"impact": "Choose an impact of this programme's assessments"})

@@ -2,14 +2,21 @@
 fixed number of queries however many options, criteria, cells or lines there are."""
 from dataclasses import dataclass, field
 
+from django.db import models
+
 from business_cases.appraisal import Line, OptionAppraisal, SwitchingValue, appraise, switching_value
 from business_cases.models import (
+    CHARACTERISTIC_ORDER,
     STAGE_ORDER,
     AppraisalLine,
     BusinessCase,
     BusinessCaseVersion,
     Criterion,
     CriticalSuccessFactor,
+    EqualityAssessment,
+    EqualityImpact,
+    EqualityMitigation,
+    Impact,
     MatrixCell,
     MatrixSettings,
     Option,
@@ -93,17 +100,30 @@ class AppraisalResults:
     switching: SwitchingValue | None
     lines_by_option: dict[int, list[LineRow]] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # shortlisted options with no lines
+    # Option id → the characteristics its equality impact assessment finds a negative
+    # impact on with no mitigation (unmitigated_by_option); None when not read.
+    unmitigated: dict[int, list[str]] | None = None
+
+    def unmitigated_for(self, option_id: int) -> list[str]:
+        return (self.unmitigated or {}).get(option_id, [])
+
+    def _equality(self, a: OptionAppraisal) -> dict:
+        if self.unmitigated is None:
+            return {}
+        return {"unmitigated_equality_impacts": self.unmitigated_for(a.option_id)}
 
     def as_dict(self) -> dict:
-        return {"options": [{**a.as_dict(), "preferred": a is self.preferred} for a in self.appraisals],
+        return {"options": [{**a.as_dict(), "preferred": a is self.preferred, **self._equality(a)}
+                            for a in self.appraisals],
                 "preferred": self.preferred.code if self.preferred else None,
                 "switching_value": self.switching.as_dict() if self.switching else None,
                 "not_appraised": self.missing}
 
 
-def appraisal(*, programme: Programme, rank: Ranking | None = None) -> AppraisalResults:
+def appraisal(*, programme: Programme, rank: Ranking | None = None, equality: bool = False) -> AppraisalResults:
     """Every shortlisted option's appraisal (the options, their outcomes and all lines: five
-    queries with the ranking, or one more than `rank` already cost)."""
+    queries with the ranking, or one more than `rank` already cost), and with `equality`
+    the options' unmitigated negative equality impacts (one query more)."""
     rank = rank or ranking(programme=programme)
     lines: dict[int, list[LineRow]] = {}
     for values in (AppraisalLine.objects.filter(programme=programme).order_by("option_id", "year", "category", "pk")
@@ -125,7 +145,8 @@ def appraisal(*, programme: Programme, rank: Ranking | None = None) -> Appraisal
         if r.outcome == Outcome.PREFERRED:
             preferred = a
     sv = switching_value(preferred, results) if preferred and preferred.has_lines else None
-    return AppraisalResults(results, preferred, sv, lines, missing)
+    unmitigated = unmitigated_by_option(programme=programme) if equality else None
+    return AppraisalResults(results, preferred, sv, lines, missing, unmitigated)
 
 
 @dataclass
@@ -182,3 +203,83 @@ def stage_views(*, programme: Programme, rank: Ranking | None = None,
 def stage_is_approved(*, business_case: BusinessCase | None) -> bool:
     """Whether any version of the stage was approved (a later version does not undo it)."""
     return business_case is not None and business_case.versions.filter(was_approved=True).exists()
+
+
+# --- Equality impact assessments -------------------------------------------------------------
+
+@dataclass
+class AssessmentView:
+    """An equality impact assessment with its lines in the order the Act lists the
+    characteristics (the council's own groups after them), each line's mitigations on it
+    as `mitigation_list`, and what the pages and the paper say about them."""
+
+    assessment: EqualityAssessment
+    impacts: list[EqualityImpact]
+
+    @property
+    def protected(self) -> list[EqualityImpact]:
+        return [i for i in self.impacts if i.is_protected]
+
+    @property
+    def council_groups(self) -> list[EqualityImpact]:
+        return [i for i in self.impacts if not i.is_protected]
+
+    @property
+    def counts(self) -> list[tuple[str, str, int]]:
+        """(impact, its label, how many lines have it), for every kind of impact."""
+        return [(value, label, sum(1 for i in self.impacts if i.impact == value)) for value, label in Impact.choices]
+
+    @property
+    def negative(self) -> list[EqualityImpact]:
+        return [i for i in self.impacts if i.impact == Impact.NEGATIVE]
+
+    @property
+    def unmitigated(self) -> list[EqualityImpact]:
+        """Negative impacts with no mitigation at all."""
+        return [i for i in self.negative if not i.mitigation_list]
+
+    def review_overdue(self, today) -> bool:
+        return self.assessment.review_overdue(today)
+
+
+def in_act_order(impacts) -> list[EqualityImpact]:
+    """Lines in the order the Act lists the characteristics, the council's groups after."""
+    return sorted(impacts, key=lambda i: (CHARACTERISTIC_ORDER[i.characteristic], i.other_name.lower(), i.pk))
+
+
+def equality_views(*, programme: Programme, assessment: EqualityAssessment | None = None) -> list[AssessmentView]:
+    """The programme's equality impact assessments (the programme's own first, then each
+    option's in the options' order), or just `assessment`, each with its lines and their
+    mitigations and owners: three queries however many there are."""
+    if assessment is None:
+        assessments = list(EqualityAssessment.objects.filter(programme=programme)
+                           .select_related("option", "signed_off_by")
+                           .order_by(models.F("option__order").asc(nulls_first=True), "option__code", "pk"))
+    else:
+        assessments = [assessment]
+    ids = [a.pk for a in assessments]
+    impacts: dict[int, list[EqualityImpact]] = {pk: [] for pk in ids}
+    by_pk = {}
+    for i in EqualityImpact.objects.filter(programme=programme, assessment_id__in=ids):
+        i.mitigation_list = []
+        impacts[i.assessment_id].append(i)
+        by_pk[i.pk] = i
+    for m in (EqualityMitigation.objects.filter(programme=programme, impact_id__in=list(by_pk))
+              .select_related("owner").order_by("due_date", "pk")):
+        by_pk[m.impact_id].mitigation_list.append(m)
+    return [AssessmentView(a, in_act_order(impacts[a.pk])) for a in assessments]
+
+
+def unmitigated_by_option(*, programme: Programme) -> dict[int, list[str]]:
+    """Option id → the characteristics (in the Act's order) on which the option's equality
+    impact assessment finds a negative impact with no mitigation; one query. Options
+    without such an impact are left out."""
+    found: dict[int, list[tuple]] = {}
+    for option_id, characteristic, other_name, pk in (
+            EqualityImpact.objects.filter(programme=programme, assessment__option__isnull=False,
+                                          impact=Impact.NEGATIVE, mitigations__isnull=True)
+            .values_list("assessment__option_id", "characteristic", "other_name", "pk")):
+        found.setdefault(option_id, []).append((CHARACTERISTIC_ORDER[characteristic], other_name.lower(), pk,
+                                                EqualityImpact(characteristic=characteristic,
+                                                               other_name=other_name).label))
+    return {option_id: [row[-1] for row in sorted(rows)] for option_id, rows in found.items()}

@@ -9,12 +9,15 @@ from django.utils import timezone
 
 from business_cases import selectors
 from business_cases.models import (
+    DEFAULT_CHARACTERISTICS,
     SECTIONS,
     STAGE_ORDER,
     STAGE_SHORT,
     BusinessCase,
     BusinessCaseVersion,
     Criterion,
+    EqualityAssessment,
+    EqualityImpact,
     MatrixCell,
     Option,
 )
@@ -210,3 +213,19 @@ def cells_save(*, option: Option, values: dict[int, dict], user) -> int:
         record_save(instance=cell, user=user, reason=f"Matrix scores of {option.code} set")
         changed += 1
     return changed
+
+
+@transaction.atomic
+def assessment_save(*, instance: EqualityAssessment, user, reason: str) -> EqualityAssessment:
+    """Save an equality impact assessment. A new one starts with a line for each of the
+    nine protected characteristics and the two groups councils usually add (carers and
+    socio-economic disadvantage), each with its impact not known yet, so that none is
+    forgotten; every line is in the history, with the user."""
+    new = instance.pk is None
+    record_save(instance=instance, user=user, reason=reason)
+    if new:
+        for characteristic in DEFAULT_CHARACTERISTICS:
+            record_save(instance=EqualityImpact(programme=instance.programme, assessment=instance,
+                                                characteristic=characteristic),
+                        user=user, reason="Line started with the assessment")
+    return instance

@@ -18,6 +18,9 @@ from business_cases.forms import (
     CriterionForm,
     CsfForm,
     DecisionForm,
+    EqualityAssessmentForm,
+    EqualityImpactForm,
+    EqualityMitigationForm,
     MatrixSettingsForm,
     ObjectiveForm,
     OptionCellsForm,
@@ -32,12 +35,16 @@ from business_cases.models import (
     BusinessCaseVersion,
     Criterion,
     CriticalSuccessFactor,
+    EqualityAssessment,
+    EqualityImpact,
+    EqualityMitigation,
     MatrixCell,
     Option,
     Stage,
     StrategicObjective,
 )
 from business_cases.services import (
+    assessment_save,
     cells_save,
     snapshot_build,
     statement_next_number,
@@ -331,12 +338,13 @@ CRITERIA = _record("criterion", Criterion, CriterionForm, "criterion", "matrix")
 @require_safe
 def appraisal(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
-    results = selectors.appraisal(programme=access.programme)
+    results = selectors.appraisal(programme=access.programme, equality=True)
     # Reversing two URLs for each of hundreds of lines is most of the page's time, so the
     # lines' URLs are built from one reversed prefix.
     lines_url = reverse("business_cases:line_create", args=[slug]).removesuffix("new/")
     for a in results.appraisals:
         a.lines = results.lines_by_option.get(a.option_id, [])
+        a.unmitigated = results.unmitigated_for(a.option_id)
         for line in a.lines:
             line.edit_url, line.delete_url = f"{lines_url}{line.pk}/edit/", f"{lines_url}{line.pk}/delete/"
     return render(request, "business_cases/appraisal.html", _ctx(
@@ -375,3 +383,69 @@ UPLOADS = UploadPages(
            "template": "import_template", "errors": "import_errors"})
 
 
+
+
+# --- Equality impact assessments -------------------------------------------------------------
+
+@login_required
+@require_safe
+def equality(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's equality impact assessments and each option's, and the options
+    that have none yet."""
+    access = programme_access(request.user, slug)
+    views = selectors.equality_views(programme=access.programme)
+    assessed = {v.assessment.option_id for v in views}
+    return render(request, "business_cases/equality.html", _equality_ctx(
+        access, views=views, has_programme_wide=None in assessed,
+        unassessed=[o for o in selectors.options(programme=access.programme) if o.pk not in assessed]))
+
+
+@login_required
+@require_safe
+def equality_assessment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    assessment = get_object_or_404(EqualityAssessment.objects.select_related("option", "signed_off_by"),
+                                   programme=access.programme, pk=pk)
+    (view,) = selectors.equality_views(programme=access.programme, assessment=assessment)
+    groups = [("The protected characteristics (Equality Act 2010)", view.protected),
+              ("The council's own additions", view.council_groups)]
+    return render(request, "business_cases/equality_assessment.html", _equality_ctx(access, view=view,
+                                                                                      groups=groups))
+
+
+def _assessment_url(assessment_id: int, slug: str) -> str:
+    return reverse("business_cases:eia", args=[slug, assessment_id])
+
+
+def _from_query(*names: str):
+    """A new record's first values from the query string (?assessment=3 on a line added
+    from an assessment's page), for the named foreign keys."""
+    def initial(request: HttpRequest, access: ProgrammeAccess) -> dict:
+        return {name: int(request.GET[name]) for name in names if request.GET.get(name, "").isdigit()}
+    return initial
+
+
+def _equality_ctx(access: ProgrammeAccess, **extra) -> dict:
+    return programme_context(access, "equality", **extra)
+
+
+def _equality_record(key: str, model, form, singular: str, **kw) -> RecordPages:
+    """An assessment, or a line or mitigation of one, on the shared record pages, framed
+    by the Equality section; written by those who write the business case."""
+    return RecordPages(key=key, model=model, form=form, singular=singular, capability=Capability.EDIT_BUSINESS_CASE,
+                       namespace="business_cases", done="business_cases:equality", context=_equality_ctx, **kw)
+
+
+EIAS = _equality_record(
+    "eia", EqualityAssessment, EqualityAssessmentForm, "equality impact assessment", article="an",
+    initial=_from_query("option"), save=assessment_save,
+    saved_message=lambda a: f"The equality impact assessment “{a.title}” has been saved.")
+# A line and a mitigation are shown on their assessment's page, and lead back to it.
+EIA_IMPACTS = _equality_record(
+    "eia_impact", EqualityImpact, EqualityImpactForm, "characteristic", initial=_from_query("assessment"),
+    back=lambda i: _assessment_url(i.assessment_id, i.programme.slug),
+    edit_heading=lambda i: f"Edit the impact on {i.label}",
+    saved_message=lambda i: f"The line for {i.label} has been saved.")
+EIA_MITIGATIONS = _equality_record(
+    "eia_mitigation", EqualityMitigation, EqualityMitigationForm, "mitigation", initial=_from_query("impact"),
+    back=lambda m: _assessment_url(m.impact.assessment_id, m.programme.slug))

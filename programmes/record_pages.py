@@ -78,6 +78,10 @@ class RecordPages:
     # Fields that may name a member of staff: a role without VIEW_PERSONAL_DATA neither sees
     # them in the form (nor can change them) nor reads their values in the history.
     personal: tuple[str, ...] = ()
+    # record → the URL of the page that shows it, for a record shown on its parent's page
+    # (a line of an assessment): where a save or a delete of it leads, and Cancel when
+    # editing it, instead of `done`.
+    back: Callable[[Model], str] | None = None
 
     def url_name(self, step: str) -> str:
         return f"{self.namespace}:{self.key}_{step}"
@@ -92,6 +96,9 @@ class RecordPages:
 
     def _done(self, slug: str) -> str:
         return reverse(self.done, args=[slug])
+
+    def _back(self, slug: str, obj: Model | None) -> str:
+        return self.back(obj) if self.back and obj is not None else self._done(slug)
 
     def _noun(self) -> str:
         return self.singular.capitalize()
@@ -115,7 +122,7 @@ class RecordPages:
         for name in self._hidden(access):
             # Left out of the form, the field keeps the value it has (a ModelForm saves only its fields).
             form.fields.pop(name, None)
-        done = self._done(slug)
+        done = self._back(slug, instance)
         if request.method == "POST" and form.is_valid():
             reason = request.POST.get("change_reason") or f"{self._noun()} {'edited' if instance else 'added'}"
             links = {"m2m": {name: form.cleaned_data[name] for name in self.m2m}} if self.m2m else {}
@@ -123,7 +130,7 @@ class RecordPages:
                               **links)
             messages.success(request, self.saved_message(saved) if self.saved_message
                              else f"The {self.singular} has been saved.")
-            return redirect(done)
+            return redirect(self._back(slug, saved))
         if instance is None:
             heading = f"Add {self.article} {self.singular}"
         else:
@@ -134,7 +141,7 @@ class RecordPages:
     def delete(self, request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         access = programme_access(request.user, slug, self.capability)
         obj = self.record(access, pk)
-        done = self._done(slug)
+        done = self._back(slug, obj)
         if request.method == "POST":
             try:
                 record_delete(instance=obj, user=request.user, reason=self.delete_reason or f"{self._noun()} deleted")
@@ -152,7 +159,7 @@ class RecordPages:
         obj = self.record(access, pk)
         return render(request, "programmes/history.html", self.context(
             access, object=obj, entries=history_entries(obj, hidden=self._hidden(access)), heading=self._noun(),
-            back_url=self._done(slug)))
+            back_url=self._back(slug, obj)))
 
     def views(self) -> dict[str, Callable]:
         """Each page's view, signed-in only and limited to its HTTP methods; the edit's POST

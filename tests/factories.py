@@ -5,7 +5,16 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from business_cases.models import BusinessCase, Criterion, CriticalSuccessFactor, Option, Stage, StrategicObjective
+from business_cases.models import (
+    BusinessCase,
+    Criterion,
+    CriticalSuccessFactor,
+    EqualityAssessment,
+    EqualityImpact,
+    Option,
+    Stage,
+    StrategicObjective,
+)
 from core.models import User
 from core.roles import Role
 from finance.models import BudgetVersion, FundingSource, Kpi
@@ -284,3 +293,25 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     title = factory.Sequence(lambda n: f"Criterion {n}")
     kind = Criterion.Kind.LEVELS
+
+
+class EqualityAssessmentFactory(factory.django.DjangoModelFactory):
+    """An option's assessment (a programme has only one of its own), without the lines the
+    service starts one with."""
+
+    class Meta:
+        model = EqualityAssessment
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    option = factory.SubFactory(OptionFactory, programme=factory.SelfAttribute("..programme"))
+    title = factory.Sequence(lambda n: f"Equality impact assessment {n}")
+
+
+class EqualityImpactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EqualityImpact
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    assessment = factory.SubFactory(EqualityAssessmentFactory, programme=factory.SelfAttribute("..programme"))
+    characteristic = "age"
+    impact = "negative"

@@ -52,6 +52,14 @@ class PaperData:
     # The staff and public consultations, each with its records (consultations.selectors).
     staff_consultations: list
     public_consultations: list
+    # The equality impact assessments (selectors.AssessmentView), the programme's first.
+    equality: list
+
+    @property
+    def unmitigated_by_option(self) -> dict[int, list[str]]:
+        """Option id → the characteristics its assessment finds harmed with no mitigation."""
+        return {v.assessment.option_id: [i.label for i in v.unmitigated] for v in self.equality
+                if v.assessment.option_id and v.unmitigated}
 
     @property
     def programme(self):
@@ -110,4 +118,5 @@ def paper_data(*, paper: CabinetPaper, today: date) -> PaperData:
             contracts=contracts, staff_transfer=staff_transfer,
             staff_consultations=consultations.staff_consultations_in_full(programme=programme),
             public_consultations=consultations.public_consultations_in_full(programme=programme),
+            equality=selectors.equality_views(programme=programme),
         )

@@ -10,6 +10,7 @@ from business_cases.papers.consultation import consultation_section
 from business_cases.papers.data import PaperData
 from business_cases.papers.formatting import paragraphs
 from business_cases.papers.sections import (
+    _equalities_section,
     _front,
     _notice_route_paras,
     _options_section,
@@ -56,7 +57,7 @@ def paper_document(data: PaperData, *, full: bool) -> Document:
     _options_section(doc, data)
     _resources_section(doc, data)
     _risks_section(doc, data)
-    _prose(doc.section("Equalities"), paper.equalities)
+    _equalities_section(doc, data, paper.equalities)
     _prose(doc.section("Climate change"), paper.climate_change)
     _other_options_section(doc, data, paper.other_options)
     consultation_section(doc, text=paper.consultation, staff=data.staff_consultations,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from business_cases.models import CabinetPaper, Outcome
+from business_cases.models import PROTECTED_CHARACTERISTICS, CabinetPaper, Characteristic, Outcome
 from business_cases.papers.data import PaperData
 from business_cases.papers.formatting import NOT_WRITTEN, OUTCOME_TONE, TONE, _difference, _suppression_note, paragraphs
 from core.documents import Cell, Document, Figure, Items, Para, Section, Table
@@ -174,6 +174,11 @@ def _options_section(doc: Document, data: PaperData) -> None:
                    f"{preferred[0]['explanation']}"))
     for warning in m["green_book"]:
         s.add(Para(f"Short list check: {warning[:1].lower()}{warning[1:]}"))
+    unmitigated = data.unmitigated_by_option
+    for r in m["rows"]:
+        if r["id"] in unmitigated:
+            s.add(Para(f"Equality: the equality impact assessment of {r['code']} {r['title']} finds a negative "
+                       f"impact with no mitigation on {_and(unmitigated[r['id']])}.", strong=True))
     a = data.appraisal
     appraised = [o for o in a["options"] if o["has_lines"]]
     if appraised:
@@ -340,3 +345,71 @@ def _other_options_section(doc: Document, data: PaperData, text: str) -> None:
         s.add(Para(f"{r['code']} {r['title']}: {r['outcome_label'].lower()}. {r['justification'] or r['explanation']}"))
     if not others and not paragraphs(text):
         s.add(Para(NOT_WRITTEN))
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+# The public sector equality duty, Equality Act 2010 s149(1), in our own words.
+EQUALITY_DUTY = (
+    "In making this decision the council must have due regard to the public sector equality duty in section 149 "
+    "of the Equality Act 2010: the need to",
+    ("do away with unlawful discrimination, harassment and victimisation, and any other conduct the Act forbids",
+     "advance equality of opportunity between people who share a protected characteristic and people who do not",
+     "foster good relations between people who share a protected characteristic and people who do not"),
+)
+
+
+def _assessment_blocks(s: Section, view, today) -> None:
+    a = view.assessment
+    counts = ", ".join(f"{n} {label.lower()}" for _value, label, n in view.counts)
+    s.add(Para(f"The equality impact assessment “{a.title}” ({a.subject[:1].lower()}{a.subject[1:]}) looks at "
+               f"{len(view.impacts)} characteristics and groups. Impacts found: {counts}."))
+    if a.signed_off_on:
+        text = f"It was signed off by {a.signed_off_by or 'a former member of the programme'} on " \
+               f"{long_date(a.signed_off_on)}"
+    else:
+        text = f"It has not been signed off yet (status: {a.get_status_display().lower()})"
+    if a.review_date:
+        text += (f"; its review was due on {long_date(a.review_date)} and is overdue" if a.review_overdue(today)
+                 else f"; it is to be reviewed by {long_date(a.review_date)}")
+    else:
+        text += "; no review date is set"
+    s.add(Para(text + "."))
+    negative = view.negative
+    if not negative:
+        s.add(Para("It finds no negative impact."))
+        return
+    rows = []
+    for i in negative:
+        if not i.mitigation_list:
+            rows.append((i.label, Cell("No mitigation recorded", "bad"), "—", Cell("Unmitigated", "bad")))
+        for m in i.mitigation_list:
+            rows.append((i.label, m.action, long_date(m.due_date),
+                         Cell("Done", "good") if m.done else Cell("Open", "partial")))
+    s.add(Table(caption=f"Negative impacts and their mitigations: {a.title}",
+                headers=("Characteristic or group", "Mitigation", "By", "Done"), rows=tuple(rows)))
+    if view.unmitigated:
+        s.add(Para(f"No mitigation is recorded for the negative impact on {_and([i.label for i in view.unmitigated])}.",
+                   strong=True))
+
+
+def _equalities_section(doc: Document, data: PaperData, text: str) -> None:
+    """The duty, each equality impact assessment in summary (the programme's first), then
+    the author's own words. Mitigations are shown without their owners' names, as risks
+    are shown with their workstream, not their owner."""
+    s = doc.section("Equalities")
+    lead, duties = EQUALITY_DUTY
+    s.add(Para(lead + ":"), Items(duties))
+    protected = ", ".join(Characteristic(c).label.lower() for c in PROTECTED_CHARACTERISTICS)
+    s.add(Para(f"The characteristics the Act protects are {protected}. The council also looks at carers, "
+               "socio-economic disadvantage and any other group an assessment names."))
+    if not data.equality:
+        s.add(Para("No equality impact assessment has been recorded for this programme yet."))
+    elif data.equality[0].assessment.option_id is not None:
+        s.add(Para("The programme has no equality impact assessment of its own yet; its options' are below."))
+    for view in data.equality:
+        _assessment_blocks(s, view, data.today)
+    for p in paragraphs(text):
+        s.add(Para(p))

@@ -95,3 +95,30 @@ def test_matrix_cells_carry_words_and_symbols_not_colour_alone(only_these_demo_s
         symbol, _, words = text.partition(" ")
         assert symbol in "✓◐✗▲◆▼–" and words.strip(), text
     expect(page.get_by_role("link", name="Add an option")).to_have_count(0)
+
+
+def test_equality_pages_are_accessible(only_these_demo_steps, site, demo, axe_audit):
+    from business_cases.models import EqualityAssessment, EqualityMitigation
+
+    page = site.page("demo-pm")
+    base = f"/programmes/{demo.slug}/business-case/equality/"
+    whole = EqualityAssessment.objects.get(programme=demo, option=None)
+    outline = EqualityAssessment.objects.get(programme=demo, option__code="Op.1")
+    group = whole.impacts.get(characteristic="other")
+    mitigation = EqualityMitigation.objects.filter(programme=demo).first()
+    for path in ("", f"{whole.pk}/", f"{outline.pk}/", f"{whole.pk}/edit/", f"{whole.pk}/history/",
+                 f"{outline.pk}/delete/", f"lines/{group.pk}/edit/", f"lines/{group.pk}/history/",
+                 f"lines/{group.pk}/delete/", f"mitigations/{mitigation.pk}/edit/",
+                 f"mitigations/{mitigation.pk}/history/", f"mitigations/{mitigation.pk}/delete/"):
+        open_and_check(page, axe_audit, base + path)
+    # The warning of an unmitigated negative impact is on the option's assessment.
+    page.goto(base + f"{outline.pk}/")
+    expect(page.locator("#unmitigated")).to_contain_text("Age")
+    open_and_check(page, axe_audit, base + "new/")
+    submit_with_errors(page, axe_audit, "equality impact assessment form after an empty submit")
+    open_and_check(page, axe_audit, base + f"lines/new/?assessment={whole.pk}")
+    page.get_by_label("Characteristic or group").select_option("other")
+    submit_with_errors(page, axe_audit, "a group with no name")
+    open_and_check(page, axe_audit, base + "mitigations/new/")
+    submit_with_errors(page, axe_audit, "mitigation form after an empty submit")
+    axe_audit.assert_clean()

@@ -16,13 +16,16 @@ from business_cases.models import (
     CabinetPaper,
     Criterion,
     CriticalSuccessFactor,
+    EqualityAssessment,
+    EqualityImpact,
+    EqualityMitigation,
     MatrixCell,
     Option,
     Stage,
     StrategicObjective,
 )
 from business_cases.papers import KIND as PAPER_KIND
-from business_cases.services import version_create
+from business_cases.services import assessment_save, version_create
 from core.models import Job
 from core.roles import Capability
 from tests.api_matrix import Endpoint, run_row
@@ -61,7 +64,13 @@ def world(soc_ready) -> World:
     job = Job.objects.create(kind=PAPER_KIND, created_by=cast.users["director"], status=Job.Status.FAILED,
                              target_type=ContentType.objects.get_for_model(paper), target_id=paper.pk,
                              params={"today": "2026-09-01"}, error="The worker stopped. Press Try again.")
+    eia = assessment_save(instance=EqualityAssessment(programme=p, title="Whole programme"), user=pm, reason="Test")
+    age = eia.impacts.get(characteristic="age")
     records = {
+        "equality-assessments": eia,
+        "equality-impacts": age,
+        "equality-mitigations": save(EqualityMitigation(programme=p, impact=age, action="Same workers", owner=pm,
+                                                        due_date="2027-01-31"), pm),
         "business-cases": draft.business_case,
         "business-case-versions": draft,
         "strategic-objectives": p.strategic_objectives.get(number=1),
@@ -87,7 +96,20 @@ def _op1(w):
 PAPER = {"title": "Bringing care in-house", "meeting_date": "2026-12-01", "author": "A Director",
          "contact": "a.director@example.org", "issue": "What to decide", "recommendations": "Agree it"}
 # segment → (a new record's body for POST, the record's own body for PUT and PATCH)
+def _mitigation(w, **extra):
+    return {"impact": w.records["equality-impacts"].pk, "action": "Keep the same workers",
+            "owner": w.cast.users["hr"].pk, "due_date": "2027-02-28", **extra}
+
+
 BODIES = {
+    "equality-assessments": (lambda w: {"title": "Op.1", "option": _op1(w)},
+                             lambda w: {"title": "Whole programme, revised", "option": None, "status": "draft"}),
+    "equality-impacts": (
+        lambda w: {"assessment": w.records["equality-assessments"].pk, "characteristic": "other",
+                   "other_name": "Veterans", "impact": "neutral"},
+        lambda w: {"assessment": w.records["equality-assessments"].pk, "characteristic": "age",
+                   "impact": "negative", "evidence": "Census"}),
+    "equality-mitigations": (lambda w: _mitigation(w), lambda w: _mitigation(w, done=True)),
     "business-cases": (lambda w: {"stage": "fbc"}, lambda w: {"stage": "soc"}),
     "business-case-versions": (
         lambda w: {"business_case": w.records["business-cases"].pk, "strategic_case": "Why now"},
@@ -149,7 +171,8 @@ def _endpoints() -> dict[str, Endpoint]:
 
 ENDPOINTS = _endpoints()
 TABLES = [*history_tables([BusinessCase, BusinessCaseVersion, StrategicObjective, CriticalSuccessFactor, Option,
-                           Criterion, MatrixCell, AppraisalLine, CabinetPaper]),
+                           Criterion, MatrixCell, AppraisalLine, CabinetPaper, EqualityAssessment,
+                           EqualityImpact, EqualityMitigation]),
           Job._meta.db_table]
 
 

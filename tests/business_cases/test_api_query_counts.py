@@ -17,6 +17,9 @@ from business_cases.models import (
     BusinessCaseVersion,
     Criterion,
     CriticalSuccessFactor,
+    EqualityAssessment,
+    EqualityImpact,
+    EqualityMitigation,
     MatrixCell,
     Option,
     Stage,
@@ -31,7 +34,9 @@ pytestmark = pytest.mark.django_db
 
 # + the papers' versions and who made them (two prefetches).
 PINNED = {"business-case-versions": 6, "strategic-objectives": 6, "critical-success-factors": 6, "options": 6,
-          "appraisal-criteria": 6, "matrix-cells": 6, "appraisal-lines": 6, "cabinet-papers": 8}
+          "appraisal-criteria": 6, "matrix-cells": 6, "appraisal-lines": 6, "cabinet-papers": 8,
+          # + the assessments' unmitigated impacts (one prefetch).
+          "equality-assessments": 7, "equality-impacts": 6, "equality-mitigations": 6}
 _serial = count(1)
 
 
@@ -68,6 +73,14 @@ def grow(segment: str, cast, n: int) -> None:
                                meeting_date=timezone.localdate() + timedelta(days=60 + k))
             make_version(paper, user)
             make_version(paper, cast.users["pm"])
+        elif segment.startswith("equality-"):
+            option = Option.objects.create(programme=p, code=f"Op.{k}", title=f"Option {k}", order=k)
+            eia = EqualityAssessment.objects.create(programme=p, option=option, title=f"EIA {k}")
+            age = EqualityImpact.objects.create(programme=p, assessment=eia, characteristic="age", impact="negative")
+            EqualityImpact.objects.create(programme=p, assessment=eia, characteristic="sex", impact="negative")
+            EqualityMitigation.objects.create(programme=p, impact=age, action="Act", owner=user, due_date="2027-01-31")
+            if segment == "equality-impacts":  # one row each, as for the others
+                age.delete()
         else:
             raise AssertionError(segment)
 

@@ -71,3 +71,25 @@ def test_loading_twice_changes_nothing(loaded):
     assert programmes_demo.demo_load(today=timezone.localdate()) is False
     assert (BusinessCaseVersion.objects.count(), AppraisalLine.objects.count(),
             AppraisalLine.history.count()) == before
+
+
+def test_demo_equality_impact_assessment_is_signed_off_with_its_negative_impacts_mitigated(loaded):
+    p = loaded
+    whole, option = selectors.equality_views(programme=p)
+    a = whole.assessment
+    assert a.option is None and a.status == "signed_off" and a.signed_off_by.username == "demo-director"
+    assert a.signed_off_on <= timezone.localdate() < a.review_date
+    assert not a.review_overdue(timezone.localdate())
+    negative = whole.negative
+    assert len(negative) >= 1 and not whole.unmitigated
+    for impact in negative:
+        for m in impact.mitigation_list:
+            assert m.owner.memberships.filter(programme=p).exists() and m.due_date
+    assert {i.impact for i in whole.impacts} <= {"positive", "negative", "neutral"}
+    assert {"positive", "neutral"} <= {i.impact for i in whole.impacts}
+    assert [i.label for i in whole.council_groups] == ["Carers", "Socio-economic disadvantage",
+                                                       "People in rural areas"]
+    # The option's outline assessment has an unmitigated negative impact, which the appraisal shows.
+    assert option.assessment.option.code == "Op.1" and [i.label for i in option.unmitigated] == ["Age"]
+    results = selectors.appraisal(programme=p, equality=True)
+    assert results.unmitigated_for(option.assessment.option_id) == ["Age"]

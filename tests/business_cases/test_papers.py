@@ -384,6 +384,10 @@ def test_the_demo_paper_holds_the_reference_figures_in_the_pdf_and_the_docx(demo
         for code, rank, outcome in (("Op.1", "2nd", "Alternative"), ("Op.2", "1st", "Preferred"),
                                     ("Op.3", "3rd", "Discounted")):
             assert re.search(rf"{re.escape(code)} \D+ {rank} .{{0,25}}? {outcome} ", cells), (code, outcome)
+        # The equality duty and the demo's signed-off assessment, with a mitigation of its own.
+        assert "section 149 of the Equality Act 2010" in flat and "signed off by Graham Ellis on" in flat
+        assert "Post every consultation paper to staff on leave" in flat
+        assert "No mitigation is recorded for the negative impact on Age." in flat  # Op.1's outline one
     # The statutory section lists the open derived deadlines, Appendix F every one, and the
     # Consultation and Equalities sections report the demo's records: about 4 pages in all.
     assert 15 <= out.pages <= 24

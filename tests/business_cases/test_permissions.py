@@ -23,6 +23,9 @@ from business_cases.models import (
     CabinetPaper,
     Criterion,
     CriticalSuccessFactor,
+    EqualityAssessment,
+    EqualityImpact,
+    EqualityMitigation,
     MatrixCell,
     MatrixSettings,
     Option,
@@ -65,6 +68,9 @@ class World:
     version: PaperVersion
     job: Job
     failed_job: Job | None = None  # a paper job the director asked for, which failed
+    eia: EqualityAssessment | None = None  # the programme's own
+    impact: EqualityImpact | None = None  # its line for age, negative
+    mitigation: EqualityMitigation | None = None  # of that line
 
     @property
     def slug(self) -> str:
@@ -125,8 +131,18 @@ def world(soc_ready, settings, tmp_path) -> World:
     failed = Job.objects.create(kind=PAPER_KIND, created_by=cast.users["director"], status=Job.Status.FAILED,
                                 target_type_id=job.target_type_id, target_id=paper.pk,
                                 error="The worker running this stopped before it finished.")
+    from business_cases.services import assessment_save
+    from programmes.services import record_save
+
+    eia = assessment_save(instance=EqualityAssessment(programme=p, title="Whole programme"), user=pm, reason="Test")
+    impact = eia.impacts.get(characteristic="age")
+    impact.impact = "negative"
+    record_save(instance=impact, user=pm, reason="Test")
+    mitigation = record_save(instance=EqualityMitigation(programme=p, impact=impact, action="Same workers", owner=pm,
+                                                         due_date="2027-01-31"), user=pm, reason="Test")
     return World(cast, p.strategic_objectives.get(), p.critical_success_factors.get(), op1,
-                 p.appraisal_criteria.get(), line, soc, obc, upload, loaded, paper, version, job, failed)
+                 p.appraisal_criteria.get(), line, soc, obc, upload, loaded, paper, version, job, failed,
+                 eia, impact, mitigation)
 
 
 def _pk(attr):
@@ -178,7 +194,38 @@ def _paper_data(w):
             "recommendations": "Agree the OBC\nDelegate the FBC"}
 
 
+def _mitigation_data(w):
+    return {"impact": w.impact.pk, "action": "Keep the same workers", "owner": w.cast.users["hr"].pk,
+            "due_date_day": "28", "due_date_month": "2", "due_date_year": "2027", "done": "on"}
+
+
+EQUALITY_PAGES = {
+    "equality": Page(Capability.VIEW, **READ),
+    "eia": Page(Capability.VIEW, **READ, kwargs=_pk("eia")),
+    "eia_create": Page(Capability.EDIT_BUSINESS_CASE, **FORM, data=lambda w: {
+        "title": "Op.1", "option": w.option.pk, "status": "draft"}),
+    "eia_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("eia"), data=lambda w: {
+        "title": "Signed", "status": "signed_off", "signed_off_by": w.cast.users["director"].pk,
+        "signed_off_on_day": "1", "signed_off_on_month": "6", "signed_off_on_year": "2026",
+        "review_date_day": "1", "review_date_month": "6", "review_date_year": "2027"}),
+    "eia_delete": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("eia")),
+    "eia_history": Page(Capability.VIEW, **READ, kwargs=_pk("eia")),
+    "eia_impact_create": Page(Capability.EDIT_BUSINESS_CASE, **FORM, data=lambda w: {
+        "assessment": w.eia.pk, "characteristic": "other", "other_name": "Veterans", "impact": "neutral"}),
+    "eia_impact_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("impact"), data=lambda w: {
+        "assessment": w.eia.pk, "characteristic": "age", "impact": "negative", "evidence": "Census"}),
+    "eia_impact_delete": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("impact")),
+    "eia_impact_history": Page(Capability.VIEW, **READ, kwargs=_pk("impact")),
+    "eia_mitigation_create": Page(Capability.EDIT_BUSINESS_CASE, **FORM, data=_mitigation_data),
+    "eia_mitigation_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("mitigation"),
+                                data=_mitigation_data),
+    "eia_mitigation_delete": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("mitigation")),
+    "eia_mitigation_history": Page(Capability.VIEW, **READ, kwargs=_pk("mitigation")),
+}
+
+
 PAGES = {
+    **EQUALITY_PAGES,
     "home": Page(Capability.VIEW, **READ),
     "objective_create": Page(Capability.EDIT_BUSINESS_CASE, **FORM, data=lambda w: {"number": "2", "text": "Redesign"}),
     "objective_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("objective"),
@@ -254,7 +301,8 @@ def test_the_rules_the_matrix_relies_on():
 
 TABLES = history_tables((BusinessCase, BusinessCaseVersion, StrategicObjective, CriticalSuccessFactor, Option,
                          Criterion, MatrixCell, MatrixSettings, AppraisalLine, Upload, ColumnMapping,
-                         CabinetPaper)) + [Job._meta.db_table, PaperVersion._meta.db_table]
+                         CabinetPaper, EqualityAssessment, EqualityImpact, EqualityMitigation)) + [
+    Job._meta.db_table, PaperVersion._meta.db_table]
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -314,3 +362,15 @@ def test_paper_urls_of_another_programme_are_404_even_with_a_real_paper_id(world
     url = reverse("business_cases:paper_job_retry", args=[other, world.paper.pk, world.failed_job.uuid])
     assert client.post(url).status_code == 404
     assert not Job.objects.exclude(pk__in=[world.job.pk, world.failed_job.pk]).exists()
+
+
+def test_outsider_cannot_reach_home_assessments_through_their_own_programme(world):
+    client = world.cast.client("outsider")
+    other = world.cast.other_programme.slug
+    assert client.get(reverse("business_cases:eia", args=[other, world.eia.pk])).status_code == 404
+    assert client.post(reverse("business_cases:eia_impact_edit", args=[other, world.impact.pk]),
+                       {"assessment": world.eia.pk, "characteristic": "age", "impact": "positive"}).status_code == 404
+    assert client.post(reverse("business_cases:eia_mitigation_delete", args=[other, world.mitigation.pk])
+                       ).status_code == 404
+    world.impact.refresh_from_db()
+    assert world.impact.impact == "negative" and world.impact.mitigations.exists()

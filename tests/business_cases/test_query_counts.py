@@ -3,6 +3,7 @@ criteria, appraisal lines and versions as for 30.
 
 Each count is: the session and the user (2), the programme and the membership (2), then
 what the page reads."""
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
-from business_cases.models import Criterion, Stage
+from business_cases.models import Criterion, EqualityAssessment, EqualityImpact, EqualityMitigation, Stage
 from business_cases.services import version_create, version_save
 from core.roles import Role
 from tests.business_cases.conftest import add_line, make_criterion, make_option, save, set_cell
@@ -26,8 +27,13 @@ PAGES = {
     "home": (lambda p: reverse("business_cases:home", args=[p.slug]), 15),
     # + ranking (4).
     "matrix": (lambda p: reverse("business_cases:matrix", args=[p.slug]), 8),
-    # + ranking (4), lines.
-    "appraisal": (lambda p: reverse("business_cases:appraisal", args=[p.slug]), 9),
+    # + ranking (4), lines, the options' unmitigated equality impacts.
+    "appraisal": (lambda p: reverse("business_cases:appraisal", args=[p.slug]), 10),
+    # + the assessments with their options and signers, their lines, the lines' mitigations
+    # with their owners, the options.
+    "equality": (lambda p: reverse("business_cases:equality", args=[p.slug]), 8),
+    # + the assessment, its lines, their mitigations with owners.
+    "eia": (lambda p: reverse("business_cases:eia", args=[p.slug, p.equality_assessments.get(option=None).pk]), 7),
     # + ranking (4), lines, cases, versions, objective and CSF counts.
     "stage": (lambda p: reverse("business_cases:stage", args=[p.slug, "soc"]), 13),
     # + the version, then as the stage page, then its history (one query, no foreign key
@@ -63,6 +69,16 @@ def build(size: int):
         for year in range(size):
             add_line(o, "revenue", year, "100", pm)
             add_line(o, "cash_releasing", year, "150", pm)
+    whole = EqualityAssessment.objects.create(programme=programme, title="Whole programme")
+    for n in range(size):
+        group = EqualityImpact.objects.create(programme=programme, assessment=whole, characteristic="other",
+                                              other_name=f"Group {n}", impact="negative")
+        EqualityMitigation.objects.create(programme=programme, impact=group, action="Act", owner=pm,
+                                          due_date=date(2027, 1, 31))
+    for o in options:
+        eia = EqualityAssessment.objects.create(programme=programme, option=o, title=f"EIA {o.code}",
+                                                status="signed_off", signed_off_by=pm, signed_off_on=date(2026, 1, 1))
+        EqualityImpact.objects.create(programme=programme, assessment=eia, characteristic="age", impact="negative")
     for _ in range(size):
         v = version_create(programme=programme, stage=Stage.SOC, user=pm)
         v.strategic_case = f"Text {v.number}"
@@ -78,9 +94,10 @@ def test_business_case_pages_run_a_pinned_number_of_queries(size, django_assert_
         client = Client()
         client.force_login(pm)
         ContentType.objects.clear_cache()
+        target = url(programme)
         try:
             with django_assert_num_queries(expected):
-                response = client.get(url(programme))
+                response = client.get(target)
         except pytest.fail.Exception as failed:
             wrong.append(f"{name}: {str(failed)[:3000]}")
             continue

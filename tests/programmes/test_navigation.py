@@ -14,7 +14,8 @@ from programmes.navigation import nav_section, nav_sections
 pytestmark = pytest.mark.django_db
 
 # The sections as the header listed them before the apps declared their own, the
-# contract register after the services, and the consultations after the engagement log.
+# contract register after the services, the consultations after the engagement log, and the
+# equality impact assessments after the business case.
 SECTIONS = [
     ("Overview", "programmes:overview"),
     ("Milestones", "programmes:tracker"),
@@ -27,6 +28,7 @@ SECTIONS = [
     ("Services", "programmes:services_list"),
     ("Contracts", "programmes:contract_list"),
     ("Business case", "business_cases:home"),
+    ("Equality", "business_cases:equality"),
     ("Cabinet papers", "business_cases:papers"),
     ("Workforce", "workforce:summary"),
     ("Finance", "finance:home"),
@@ -57,6 +59,7 @@ def test_every_role_sees_the_programmes_sections_in_their_order(cast, who):
 @pytest.mark.parametrize(("url_name", "current"), [
     ("workforce:summary", "Workforce"),
     ("business_cases:papers", "Cabinet papers"),
+    ("business_cases:equality", "Equality"),
     ("finance:home", "Finance"),
     ("programmes:exports", "Exports"),
 ])
@@ -74,7 +77,9 @@ def test_a_section_for_a_capability_is_shown_only_to_roles_that_have_it(cast, is
     for who in ("pm", "finance", "director", "viewer"):
         assert people not in dict(drawn_sections(cast.client(who).get(url).content.decode())), who
     drawn = drawn_sections(cast.client("hr").get(url).content.decode())
-    assert [label for _, label in drawn][12:15] == ["Workforce", "People", "Finance"]
+    labels = [label for _, label in drawn]
+    at = labels.index("Workforce")
+    assert labels[at:at + 3] == ["Workforce", "People", "Finance"]
 
 
 def test_declaring_a_section_again_is_harmless_but_a_different_one_under_its_key_is_refused(isolated_sections):

@@ -27,7 +27,8 @@ def _routed(pages: RecordPages) -> set[str]:
 
 
 def test_the_business_cases_records_are_found():
-    assert {p.key for p in BUSINESS_CASES.values()} == {"objective", "csf", "option", "criterion", "line"}
+    assert {p.key for p in BUSINESS_CASES.values()} == {"objective", "csf", "option", "criterion", "line", "eia",
+                                                      "eia_impact", "eia_mitigation"}
 
 
 @pytest.mark.parametrize("pages", EVERY, ids=lambda p: f"{p.namespace}:{p.key}")
