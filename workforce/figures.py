@@ -18,6 +18,9 @@ def pension_cost(programme) -> FigureValue:
     if total.hidden:
         return FigureValue(None, f"Fewer than {reporting.THRESHOLD} people are costed on roster version "
                                  f"{versions}, so the total is not shown outside HR.")
+    if not total.costed:
+        # Never £0 for a cost nobody could be given: say why instead.
+        return FigureValue(None, f"Nobody on roster version {versions} could be costed", tuple(total.gaps))
     basis = (f"{total.costed} of {total.people} people on roster version{'s' if len(rosters) > 1 else ''} "
              f"{versions}, at the employer rates set on the pension costs page")
     return FigureValue(total.cost, basis, tuple(total.gaps))
