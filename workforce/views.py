@@ -223,12 +223,22 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
     version_rows = [[v.roster.version, v.roster.as_at, v.roster.received_on, v.roster.days_late,
                      v.people.shown_headcount, v.people.shown_fte, v.vacancies]
                     for v in reporting.version_rows(rosters, selectors.version_counts(rosters), personal=personal)]
+    costs = reporting.pension_costs(selectors.pension_rosters(programme=access.programme),
+                                    selectors.pension_rates(programme=access.programme), personal=personal)
+    pension_rows = [[phase.roster.version, by, label, cell.shown_people, cell.shown_cost, cell.shown_no_pay,
+                     cell.shown_no_rate]
+                    for phase in costs.phases
+                    for by, label, cell in [*(("Scheme", r.label, r.cell) for r in phase.schemes),
+                                            *(("Team", r.team, r.cell) for r in phase.teams),
+                                            ("Total", "Total", phase.total)]]
     content = xlsx_bytes([
         ("Teams", ["Team", "Service line", "Headcount", "FTE", "Vacancies", "Vacancy FTE"], team_rows),
         ("Service lines", ["Service line", "Headcount", "FTE", "Vacancies"], lines),
         ("Breakdowns", ["Breakdown", "Group", "Headcount", "FTE"], breakdown_rows),
         ("Readiness", ["Team", "People", *_check_labels()], ready_rows),
         ("Versions", ["Version", "As at", "Received on", "Days late", "Headcount", "FTE", "Vacancies"], version_rows),
+        ("Pension costs", ["Version", "By", "Group", "People", "Employer cost a year", "No pay", "No rate"],
+         pension_rows),
     ])
     return _xlsx(content, f"{slug}-workforce-{today():%Y-%m-%d}.xlsx")
 

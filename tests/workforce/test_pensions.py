@@ -158,3 +158,18 @@ def test_the_api_gives_the_same_figures_and_people_only_to_hr(loaded):
 
 def test_pension_scheme_choice_of_not_in_a_scheme_takes_no_rate():
     assert PensionScheme.NONE not in dict(PensionRate._meta.get_field("scheme").choices)
+
+
+def test_the_workforce_export_carries_the_pension_costs_as_shown(loaded):
+    import io
+
+    import openpyxl
+
+    cast = loaded
+    _rates(cast.programme, nhs=("20", ""))
+    content = cast.client("viewer").get(reverse("workforce:export", args=[cast.programme.slug])).content
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Pension costs"]
+    rows = {(r[1], r[2]): r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[("Scheme", "NHS Pension Scheme")][3:5] == (6, "£36,000.00")
+    assert rows[("Scheme", LGPS)][4] == reporting.NOT_SHOWN  # hidden with the small group beside it
+    assert rows[("Total", "Total")][3] == 13
