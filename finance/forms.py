@@ -1,6 +1,8 @@
 """Forms for the finance pages. The API applies the same model rules through full_clean in
 the services."""
+from django import forms
 
+from core.figures import offered_figures
 from finance.models import (
     AccountCode,
     BudgetLine,
@@ -54,6 +56,23 @@ class BudgetLineForm(_FinanceForm):
         model = BudgetLine
         fields = ["version", "financial_year", "category", "cost_type", "workstream", "funding_source",
                   "description", "amount"]
+
+
+class BudgetLineFromFigureForm(BudgetLineForm):
+    """A budget line whose amount is a figure another app offers (core.figures), such as
+    the transfer's pension cost: the officer chooses the figure, and the line's year,
+    category, cost type, workstream and funding source; the amount is the figure's value
+    when the line is made."""
+
+    figure = forms.ChoiceField(label="Figure", help_text="The amount is this figure as it stands today")
+
+    class Meta(BudgetLineForm.Meta):
+        fields = ["version", "financial_year", "category", "cost_type", "workstream", "funding_source"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["figure"].choices = [(f.key, f.label) for f in offered_figures(self.programme)]
+        self.order_fields(["figure", *self.Meta.fields])
 
 
 class ForecastForm(_FinanceForm):

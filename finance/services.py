@@ -5,14 +5,38 @@ import gc
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.figures import figure_value, offered_figure
 from core.jobs import JobError, JobOutput, job_handler, job_request
 from core.models import Job, Upload
 from core.uploads import UploadError, upload_commit
-from finance.models import BudgetVersion, LedgerStatedTotal
+from finance.models import BudgetLine, BudgetVersion, LedgerStatedTotal
 from programmes.models import Programme
 from programmes.services import record_save
+
+DESCRIPTION_LENGTH = BudgetLine._meta.get_field("description").max_length
+
+
+@transaction.atomic
+def budget_line_from_figure(*, line: BudgetLine, figure_key: str, user) -> BudgetLine:
+    """Save `line` (its year, category, cost type, workstream and funding source set) with
+    the amount of the figure `figure_key` that another app offers (core.figures), as it
+    stands now, and say in its description and history where the amount came from.
+    Refused, naming the field, where the figure is not offered here or has no amount."""
+    figure = offered_figure(figure_key)
+    value = figure_value(figure_key, line.programme)
+    if figure is None or value is None:
+        raise ValidationError({"figure": "Choose a figure this programme has"})
+    if value.amount is None:
+        raise ValidationError({"figure": f"{figure.label} has no amount yet: {value.basis}"})
+    line.amount = value.amount
+    gaps = f" Leaves out {'; '.join(value.gaps)}." if value.gaps else ""
+    line.description = f"{figure.label}: {value.basis}.{gaps}"[:DESCRIPTION_LENGTH]
+    return record_save(instance=line, user=user, reason=f"Budget line from the {figure.label[0].lower()}"
+                                                        f"{figure.label[1:]}"[:100])
+
 
 LEDGER_COMMIT_KIND = "finance.ledger_commit"
 # Above this many lines a commit runs as a background job with its progress on the page:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("finance.xlsx", views.export, name="export"),
     path("budget/", views.budget, name="budget"),
+    path("budget/from-figure/", views.budget_line_from_figure_view, name="budget_line_from_figure"),
     path("codes/", views.codes, name="codes"),
     path("benefits/", views.benefits, name="benefits"),
     path("kpis/", views.kpis, name="kpis"),

@@ -3,13 +3,17 @@ for outsiders, 403 for a role that may not edit finance), bind a form, call a se
 reporting function or service, render or redirect."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.charts import bar_chart, line_chart
+from core.concurrency import atomic_post
 from core.exports import xlsx_bytes
+from core.figures import figure_value, offered_figures
+from core.formats import money
 from core.jobs import jobs_for
 from core.roles import Capability
 from core.uploads import (
@@ -19,10 +23,12 @@ from core.uploads import (
     warnings_key,
 )
 from finance import reporting, selectors
+from finance.forms import BudgetLineFromFigureForm
 from finance.ledger import KIND as LEDGER_KIND
 from finance.ledger import ledger_form_kwargs
 from finance.services import (
     LEDGER_COMMIT_KIND,
+    budget_line_from_figure,
     ledger_commit,
     ledger_commit_as_job,
     ledger_commit_request,
@@ -118,6 +124,33 @@ def budget(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "finance/budget.html", _context(
         access, "budget", versions=selectors.budget_versions(programme=p),
         reserves=reporting.reserve_positions(programme=p), forecasts=selectors.forecasts(programme=p)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@atomic_post
+def budget_line_from_figure_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """A budget line made from a figure another app offers (core.figures), such as the
+    transfer's annual employer pension cost: each figure shown with what it is made of and
+    what it leaves out, then the line's year, cost type and workstream chosen."""
+    access = programme_access(request.user, slug, Capability.EDIT_FINANCE)
+    p = access.programme
+    form = BudgetLineFromFigureForm(request.POST or None, programme=p)
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = budget_line_from_figure(line=form.save(commit=False), figure_key=form.cleaned_data["figure"],
+                                           user=request.user)
+        except ValidationError as e:
+            for field_name, errors in e.message_dict.items():
+                for error in errors:
+                    form.add_error(field_name if field_name in form.fields else None, error)
+        else:
+            messages.success(request, f"A budget line of {money(line.amount, pence=True)} for "
+                                      f"{line.financial_year} has been added.")
+            return redirect("finance:budget", slug)
+    figures = [(f, figure_value(f.key, p)) for f in offered_figures(p)]
+    return render(request, "finance/budget_line_from_figure.html", _context(
+        access, "budget", form=form, figures=figures))
 
 
 @login_required

@@ -211,6 +211,49 @@ class PersonReadinessView(WorkforceAPIView):
         return with_etag(Response({"employee_ref": record.employee_ref, **ReadinessSerializer(item).data}), item)
 
 
+def _cost(cell: reporting.CostCell) -> dict:
+    """A pension cost cell: the cost as a plain figure, or null with the reason there is
+    none (suppressed, or nobody costed); the people left out are counted, never as £0."""
+    shown = not cell.hidden and (cell.costed or not cell.people)
+    return {"people": cell.shown_people, "annual_employer_cost": _figure(cell.cost) if shown else None,
+            "no_pay": cell.shown_no_pay, "no_rate": cell.shown_no_rate, "not_in_a_scheme": cell.shown_no_scheme,
+            "suppressed": cell.hidden, "shown_as": cell.shown_cost}
+
+
+@AGGREGATE
+class PensionsView(WorkforceAPIView):
+    """The annual employer pension cost by scheme and team per phase, and the rates it is
+    worked from; each person's line for HR only (logged)."""
+
+    def get(self, request, programme_slug: str):
+        access = self.access(request, programme_slug)
+        personal = self.personal(access)
+        rosters = selectors.pension_rosters(programme=access.programme)
+        costs = reporting.pension_costs(rosters, selectors.pension_rates(programme=access.programme),
+                                        personal=personal)
+        if personal and rosters:
+            personal_data_viewed(programme=access.programme, user=request.user, roster=rosters[-1],
+                                 what="Employer pension cost by person (API)")
+
+        def phase(p: reporting.PensionPhase) -> dict:
+            data = {"version": p.roster.version, "contract": p.roster.contract_id, "total": _cost(p.total),
+                    "schemes": [{"scheme": r.scheme, "label": r.label, "fund": r.fund,
+                                 "employer_rate": _figure(r.rate), **_cost(r.cell)} for r in p.schemes],
+                    "teams": [{"team": r.team, "service_line": r.service_line, **_cost(r.cell)} for r in p.teams]}
+            if personal:
+                data["people"] = [{"id": x.record_id, "employee_ref": x.employee_ref, "name": x.name,
+                                   "team": x.team, "scheme": x.scheme, "annual_pay": _figure(x.annual_pay),
+                                   "employer_rate": _figure(x.rate), "annual_employer_cost": _figure(x.cost),
+                                   "no_cost_because": x.why_none or None} for x in p.people]
+            return data
+
+        return Response({
+            "rates": [{"id": r.pk, "scheme": r.scheme, "label": r.get_scheme_display(), "fund": r.fund,
+                       "employer_rate": _figure(r.employer_rate)} for r in costs.rates],
+            "unrated_schemes": costs.unrated, "phases": [phase(p) for p in costs.phases],
+            "total": _cost(costs.total)})
+
+
 @extend_schema_view(get=extend_schema(responses=OpenApiTypes.OBJECT,
                                       operation_id="programmes_workforce_restructures_list"))
 class RestructuresView(WorkforceAPIView):

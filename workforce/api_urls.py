@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{P}/difference/", api.DifferenceView.as_view(), name="difference"),
     path(f"{P}/readiness/", api.ReadinessView.as_view(), name="readiness"),
     path(f"{P}/people/<int:pk>/readiness/", api.PersonReadinessView.as_view(), name="person_readiness"),
+    path(f"{P}/pensions/", api.PensionsView.as_view(), name="pensions"),
     path(f"{P}/restructures/", api.RestructuresView.as_view(), name="restructures"),
     path(f"{P}/restructures/<int:pk>/", api.EstablishmentView.as_view(), name="establishment"),
 ]

@@ -6,19 +6,24 @@ class WorkforceConfig(AppConfig):
     verbose_name = "Workforce"
 
     def ready(self) -> None:
-        # Registers the upload kinds, the overview panel, the demo step and the navigation
+        # Registers the upload kinds, the overview panel, the demo step, the offered figures and the navigation
         # section with core and programmes, which cannot import this app.
+        from core.figures import offer_figure
         from core.uploads import upload_spec
         from programmes.deadlines import deadline_source
         from programmes.navigation import nav_section
         from workforce import demo, panels  # noqa: F401
         from workforce.deadlines import collective_redundancy_deadlines
+        from workforce.figures import FIGURES
         from workforce.imports import READINESS_SPEC, ROSTER_SPEC
 
         upload_spec(ROSTER_SPEC)
         upload_spec(READINESS_SPEC)
         # A restructure's collective-redundancy dates, among the programme's derived deadlines.
         deadline_source("collective-redundancy", collective_redundancy_deadlines)
+        # The pension cost, for finance to carry into the budget (core.figures).
+        for figure in FIGURES:
+            offer_figure(figure)
         # The team summary, which every member may see (its people pages are HR's only),
         # where staff transfer at all.
         nav_section("workforce", "Workforce", "workforce:summary", order=110, requires="has_staff_transfer")

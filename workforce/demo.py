@@ -18,10 +18,16 @@ from programmes.demo import REAL_TRANSFER, demo_step
 from programmes.services import record_save
 from workforce import eli_workbook
 from workforce.imports import READINESS_KIND, ROSTER_KIND, roster_form_kwargs
-from workforce.models import Establishment, PayScale, Team, TransferRoster
+from workforce.models import Establishment, PayScale, PensionRate, PensionScheme, Team, TransferRoster
 from workforce.services import establishment_lines_save
 
 REASON = "Demo data loaded"
+# Employer contribution rates (% of pay) the council's staff costing uses: the NHS Pension
+# Scheme's employer rate, the Avon Pension Fund's primary rate for the council, and the
+# provider's defined-contribution scheme.
+DEMO_PENSION_RATES = ((PensionScheme.NHS, "", Decimal("23.70")),
+                      (PensionScheme.LGPS, "Avon Pension Fund", Decimal("16.90")),
+                      (PensionScheme.PROVIDER, "HCRG Care Group pension plan", Decimal("5.00")))
 
 
 def load_roster(*, programme, user, name: str, content: bytes, as_at, received_on, note: str = ""):
@@ -38,13 +44,17 @@ def load_roster(*, programme, user, name: str, content: bytes, as_at, received_o
 
 @demo_step
 def workforce_demo_load(programme, users, shift) -> None:
-    """Add the demo transfer roster, readiness and a restructure (called by `demo_load`)."""
+    """Add the demo transfer roster, readiness, pension rates and a restructure (called by
+    `demo_load`)."""
     hr = users["demo-hr"]
     transfer = shift(REAL_TRANSFER)
     for name, line, *_ in eli_workbook.TEAMS:
         record_save(instance=Team(programme=programme, name=name, service_line=line), user=hr, reason=REASON)
     for code, name in eli_workbook.PAY_SCALES:
         record_save(instance=PayScale(programme=programme, code=code, name=name), user=hr, reason=REASON)
+    for scheme, fund, rate in DEMO_PENSION_RATES:
+        record_save(instance=PensionRate(programme=programme, scheme=scheme, fund=fund, employer_rate=rate),
+                    user=hr, reason=REASON)
     first = eli_workbook.first_version(transfer)
     load_roster(programme=programme, user=hr, name="HCRG ELI draft.xlsx",
                 content=eli_workbook.workbook_bytes(first), as_at=transfer - timedelta(days=35),

@@ -15,6 +15,7 @@ from workforce.models import (
     EmployeeRecord,
     Establishment,
     PayScale,
+    PensionRate,
     Readiness,
     Team,
     WorkforceSettings,
@@ -215,3 +216,18 @@ class EstablishmentLinesForm(VersionedRecordsForm):
             if posts is not None and fte is not None and fte > posts * Decimal("1.5"):
                 self.add_error(f"fte_{team.pk}", f"The FTE of {team.name} cannot be more than 1.5 a post")
         return data
+
+
+class PensionRateForm(ProgrammeScopedForm):
+    """A scheme's employer contribution rate; one rate a scheme."""
+
+    class Meta:
+        model = PensionRate
+        fields = ["scheme", "fund", "employer_rate"]
+
+    def clean_scheme(self):
+        scheme = self.cleaned_data["scheme"]
+        taken = PensionRate.objects.filter(programme=self.programme, scheme=scheme).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("This scheme already has a rate: change that one instead")
+        return scheme

@@ -146,6 +146,40 @@ class PensionScheme(models.TextChoices):
     NONE = "none", "Not in a scheme"
 
 
+# The schemes an employer pays into; "not in a scheme" has no employer rate.
+SCHEMES_WITH_RATES = [(value, label) for value, label in PensionScheme.choices if value != PensionScheme.NONE]
+
+
+class PensionRate(models.Model):
+    """The employer contribution rate the council will pay into one pension scheme for the
+    staff who transfer in it, as a percentage of pay: the NHS Pension Scheme's, the LGPS
+    fund's (named, since each fund sets its own), or the provider's own scheme's where it
+    stays open to them. The transfer's annual employer pension cost is worked from these and
+    the roster's pay (`workforce.reporting.pension_costs`)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="pension_rates")
+    scheme = models.CharField("Pension scheme", max_length=20, choices=SCHEMES_WITH_RATES)
+    fund = models.CharField("Fund", max_length=120, blank=True,
+                            help_text="For the LGPS, the fund the staff will be in, for example Avon Pension Fund")
+    employer_rate = models.DecimalField(
+        "Employer contribution rate (%)", max_digits=5, decimal_places=2,
+        help_text="The percentage of pay the employer pays, for example 23.7",
+        validators=[MinValueValidator(Decimal("0"), "Enter a rate from 0 to 100 per cent"),
+                    MaxValueValidator(Decimal("100"), "Enter a rate from 0 to 100 per cent")])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme"]
+        constraints = [models.UniqueConstraint(fields=["programme", "scheme"], name="pension_rate_unique_per_scheme")]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()}{f' ({self.fund})' if self.fund else ''}: {self.employer_rate}%"
+
+    def clean(self):
+        if self.scheme == PensionScheme.LGPS and not self.fund.strip():
+            raise ValidationError({"fund": "Enter the LGPS fund"})
+
+
 class ContractType(models.TextChoices):
     PERMANENT = "permanent", "Permanent"
     FIXED_TERM = "fixed_term", "Fixed term"

@@ -14,7 +14,7 @@ versions' headcounts give their difference. Zero is shown: it describes nobody.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -466,3 +466,228 @@ def team_chart(summary: TeamSummary) -> Chart:
         width = 0 if r.people.hidden else max(1, bar_length(r.people.headcount, top, 330))
         bars.append(Bar(r.team, r.people.shown_headcount, 8 + i * 26, width))
     return Chart("Headcount by team", bars, 16 + len(bars) * 26)
+
+
+# --- The transfer's employer pension cost ----------------------------------------------------
+
+NO_PAY = "no pay"
+NO_RATE = "no rate"
+NOT_IN_SCHEME = "not in a scheme"
+PENCE = Decimal("0.01")
+
+
+def employer_cost(pay: Decimal, rate: Decimal) -> Decimal:
+    """A year's employer contribution on `pay` at `rate` per cent, to the penny (half up)."""
+    return (Decimal(pay) * Decimal(rate) / 100).quantize(PENCE, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class CostCell:
+    """People counted in a group, and the employer cost of those whose pay and scheme's
+    rate are known. The others are counted as `no_pay` or `no_rate` (and those not in a
+    scheme as `no_scheme`, who cost the employer nothing and say so), never as £0 in the
+    cost. Outside HR a small group is `hidden` whole, and a small `no_pay`/`no_rate` count
+    on its own (`hidden_counts`)."""
+
+    people: int = 0
+    costed: int = 0
+    no_pay: int = 0
+    no_rate: int = 0
+    no_scheme: int = 0
+    cost: Decimal = ZERO
+    hidden: bool = False
+    hidden_counts: frozenset = frozenset()
+
+    def add(self, other: "CostCell") -> None:
+        self.people += other.people
+        self.costed += other.costed
+        self.no_pay += other.no_pay
+        self.no_rate += other.no_rate
+        self.no_scheme += other.no_scheme
+        self.cost += other.cost
+
+    def _count(self, name: str):
+        return SUPPRESSED if self.hidden or name in self.hidden_counts else getattr(self, name)
+
+    @property
+    def shown_people(self):
+        return SUPPRESSED if self.hidden else self.people
+
+    @property
+    def shown_cost(self):
+        """The cost as money, or why there is none to show."""
+        if self.hidden:
+            return NOT_SHOWN
+        if not self.costed and self.people:
+            return NOT_IN_SCHEME if self.no_scheme == self.people else (
+                NO_RATE if self.no_rate and not self.no_pay else NO_PAY if self.no_pay and not self.no_rate
+                else f"{NO_PAY} or {NO_RATE}")
+        return money(self.cost, pence=True)
+
+    @property
+    def shown_no_pay(self):
+        return self._count("no_pay")
+
+    @property
+    def shown_no_rate(self):
+        return self._count("no_rate")
+
+    @property
+    def shown_no_scheme(self):
+        return self._count("no_scheme")
+
+    @property
+    def gaps(self) -> list[str]:
+        """What the cost leaves out, in words, as the page says it under the figure."""
+        out = []
+        for name, words in (("no_pay", "with no pay on the roster"),
+                            ("no_rate", "in a scheme with no employer rate set")):
+            n = self._count(name)
+            if n:
+                out.append(f"{n} {'person' if n == 1 else 'people'} {words}")
+        return out
+
+
+def _suppress(cells: dict, groups_of: list[list] | None = None) -> None:
+    """Hide, outside HR, small groups and what would give them away (as `hidden_teams`
+    does for headcounts): a group of 1–4 people, one whose cost rests on 1–4 people's
+    pay, and then enough others that no total gives one back; then small counts of people
+    with no pay or no rate, completed the same way."""
+    keys = list(cells)
+    groups = [keys, *(groups_of or [])]
+    people = {k: c.people for k, c in cells.items()}
+    hidden = complete_suppression(people, {k for k, n in people.items() if is_small(n)}, groups)
+    costed = {k: c.costed for k, c in cells.items()}
+    hidden = complete_suppression(costed, hidden | {k for k, n in costed.items() if is_small(n)}, groups)
+    for k in hidden:
+        cells[k].hidden = True
+    for name in ("no_pay", "no_rate"):
+        counts = {k: getattr(c, name) for k, c in cells.items()}
+        small = complete_suppression(counts, {k for k, n in counts.items() if is_small(n)} | hidden, [keys]) - hidden
+        for k in small:
+            cells[k].hidden_counts = cells[k].hidden_counts | {name}
+
+
+@dataclass
+class SchemeCost:
+    scheme: str
+    label: str
+    fund: str
+    rate: Decimal | None
+    cell: CostCell
+
+
+@dataclass
+class TeamCost:
+    team: str
+    service_line: str
+    cell: CostCell
+
+
+@dataclass
+class PersonCost:
+    """One person's line, for HR only."""
+
+    record_id: int
+    employee_ref: str
+    name: str
+    team: str
+    scheme: str
+    annual_pay: Decimal | None
+    rate: Decimal | None
+    cost: Decimal | None
+    why_none: str  # "no pay", "no rate", "not in a scheme" or ""
+
+
+@dataclass
+class PensionPhase:
+    roster: TransferRoster
+    schemes: list[SchemeCost]
+    teams: list[TeamCost]
+    total: CostCell
+    people: list[PersonCost] = field(default_factory=list)
+
+    @property
+    def contract(self):
+        return self.roster.contract if self.roster.contract_id else None
+
+
+@dataclass
+class PensionCosts:
+    phases: list[PensionPhase]
+    total: CostCell  # every phase together
+    rates: list  # the programme's PensionRate rows
+    unrated: list[str]  # labels of the schemes people are in that have no rate set
+    personal: bool = False
+
+
+PENSION_COLUMNS = ("id", "roster_id", "employee_ref", "team_id", "team__name", "team__service_line",
+                   "pension_scheme", "annual_pay")
+
+
+def pension_costs(rosters: list[TransferRoster], rates: list, *, personal: bool) -> PensionCosts:
+    """The annual employer pension cost of the people on `rosters` (one per phase), by
+    scheme and by team, each phase and in total, from each scheme's employer rate (`rates`,
+    the programme's PensionRate rows). One query for every phase's people; names (and each
+    person's line) only when `personal`."""
+    rate_of = {r.scheme: r for r in rates}
+    columns = PENSION_COLUMNS + (("name",) if personal else ())
+    by_roster: dict[int, list[dict]] = defaultdict(list)
+    if rosters:
+        for values in (EmployeeRecord.objects.filter(roster__in=rosters, is_vacancy=False).order_by()
+                       .values_list(*columns)):
+            row = dict(zip(columns, values, strict=True))
+            by_roster[row["roster_id"]].append(row)
+    labels = dict(PensionScheme.choices)
+    phases = []
+    grand = CostCell()
+    unrated: set[str] = set()
+    for roster in rosters:
+        schemes: dict[str, CostCell] = {}
+        teams: dict[int, CostCell] = {}
+        team_names: dict[int, tuple[str, str]] = {}
+        people = []
+        for r in sorted(by_roster[roster.pk], key=lambda r: (r["team__name"], r.get("name", ""), r["employee_ref"])):
+            one = CostCell(people=1)
+            scheme = r["pension_scheme"]
+            found = rate_of.get(scheme)
+            cost, why = None, ""
+            if scheme == PensionScheme.NONE:
+                one.no_scheme, why = 1, NOT_IN_SCHEME
+            elif found is None:
+                one.no_rate, why = 1, NO_RATE
+                unrated.add(labels.get(scheme, scheme))
+            elif r["annual_pay"] is None:
+                one.no_pay, why = 1, NO_PAY
+            else:
+                cost = employer_cost(r["annual_pay"], found.employer_rate)
+                one.costed, one.cost = 1, cost
+            schemes.setdefault(scheme, CostCell()).add(one)
+            teams.setdefault(r["team_id"], CostCell()).add(one)
+            team_names[r["team_id"]] = (r["team__name"], r["team__service_line"])
+            if personal:
+                people.append(PersonCost(r["id"], r["employee_ref"], r["name"], r["team__name"],
+                                         labels.get(scheme, scheme), r["annual_pay"],
+                                         found.employer_rate if found else None, cost, why))
+        total = CostCell()
+        for cell in teams.values():
+            total.add(cell)
+        if not personal:
+            by_line: dict[str, list[int]] = defaultdict(list)
+            for pk, (_, line) in team_names.items():
+                by_line[line].append(pk)
+            _suppress(teams, list(by_line.values()))
+            _suppress(schemes)
+            total.hidden = is_small(total.people) or is_small(total.costed)
+        grand.add(total)
+        scheme_rows = [SchemeCost(k, labels.get(k, k), rate_of[k].fund if k in rate_of else "",
+                                  rate_of[k].employer_rate if k in rate_of else None, schemes[k])
+                       for k in labels if k in schemes]
+        team_rows = [TeamCost(team_names[pk][0], team_names[pk][1], teams[pk])
+                     for pk in sorted(teams, key=lambda k: (team_names[k][1], team_names[k][0]))]
+        phases.append(PensionPhase(roster, scheme_rows, team_rows, total, people))
+    if not personal:
+        # With one phase hidden, the whole less the others would give it back.
+        grand.hidden = (is_small(grand.people) or is_small(grand.costed)
+                        or sum(p.total.hidden for p in phases) == 1 < len(phases))
+    return PensionCosts(phases, grand, list(rates), sorted(unrated), personal)

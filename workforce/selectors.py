@@ -11,6 +11,7 @@ from workforce.models import (
     EmployeeRecord,
     Establishment,
     PayScale,
+    PensionRate,
     Readiness,
     Team,
     TransferRoster,
@@ -103,3 +104,22 @@ def establishments(*, programme: Programme) -> list[Establishment]:
 def establishment_for(*, programme: Programme, pk: int) -> Establishment | None:
     return (Establishment.objects.filter(programme=programme, pk=pk)
             .select_related("baseline", "baseline__programme").first())
+
+
+def pension_rates(*, programme: Programme) -> list[PensionRate]:
+    return list(PensionRate.objects.filter(programme=programme).order_by("scheme"))
+
+
+def pension_rosters(*, programme: Programme) -> list[TransferRoster]:
+    """The versions the pension cost is worked from, one per phase: the latest version if
+    it covers every transfer (or no version names a contract); otherwise, where transfers
+    are phased, the latest version of each contract with a list of its own, in the order
+    its staff transfer. Two queries at most."""
+    versions = roster_versions(programme=programme)
+    if not versions or not versions[0].contract_id:
+        return versions[:1]
+    latest: dict[int, TransferRoster] = {}
+    for r in versions:  # newest first
+        if r.contract_id and r.contract_id not in latest:
+            latest[r.contract_id] = r
+    return sorted(latest.values(), key=lambda r: (r.contract.transfer_date or r.as_at, r.contract_id))

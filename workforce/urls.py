@@ -19,6 +19,7 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/readiness/", views.readiness_edit, name="readiness_edit"),
     path("readiness/", views.readiness, name="readiness"),
+    path("pensions/", views.pensions, name="pensions"),
     path("restructures/", views.restructures, name="restructures"),
     path("restructures/new/", views.establishment_create, name="establishment_create"),
     path("restructures/<int:pk>/", views.establishment, name="establishment"),
@@ -39,4 +40,5 @@ urlpatterns = [
     path("teams/new/", views.team_create, name="team_create"),
     path("pay-scales/new/", views.pay_scale_create, name="pay_scale_create"),
     path("access-log/", views.access_log, name="access_log"),
+    *views.PENSION_RATES.urls("pensions/rates/", steps=("create", "edit", "delete", "history")),
 ]

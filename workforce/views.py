@@ -19,6 +19,7 @@ from core.models import Upload
 from core.roles import Capability
 from core.uploads import UploadError, upload_inspect, uploads_for
 from programmes.access import ProgrammeAccess
+from programmes.record_pages import RecordPages
 from programmes.services import record_save
 from programmes.upload_pages import UploadPages, views_by_kind
 from programmes.views import programme_context, today
@@ -29,13 +30,14 @@ from workforce.forms import (
     EstablishmentForm,
     EstablishmentLinesForm,
     PayScaleForm,
+    PensionRateForm,
     ReadinessForm,
     RosterDetailsForm,
     TeamForm,
     WorkforceSettingsForm,
 )
 from workforce.imports import READINESS_KIND, ROSTER_KIND, offered_teams, roster_form_kwargs
-from workforce.models import PersonalDataView, Readiness, WorkforceSettings
+from workforce.models import PensionRate, PersonalDataView, Readiness, WorkforceSettings
 from workforce.services import (
     establishment_lines_save,
     personal_data_viewed,
@@ -155,6 +157,32 @@ def _check_labels() -> list[str]:
 
 @login_required
 @require_safe
+def pensions(request: HttpRequest, slug: str) -> HttpResponse:
+    """The transfer's annual employer pension cost by scheme and by team, per phase; the
+    rates it is worked from; and, for HR, each person's line (the look logged)."""
+    access = workforce_access(request.user, slug)
+    personal = _personal(access)
+    rosters = selectors.pension_rosters(programme=access.programme)
+    costs = reporting.pension_costs(rosters, selectors.pension_rates(programme=access.programme), personal=personal)
+    if personal and rosters:
+        personal_data_viewed(programme=access.programme, user=request.user, roster=rosters[-1],
+                             what="Employer pension cost by person")
+    return render(request, "workforce/pensions.html", _ctx(access, "pensions", costs=costs))
+
+
+# A scheme's employer rate: added, changed and removed by HR on the record pages
+# (programmes.record_pages), listed on the pensions page.
+PENSION_RATES = RecordPages(
+    key="pension_rates", model=PensionRate, form=PensionRateForm, singular="pension rate",
+    capability=Capability.EDIT_WORKFORCE, namespace="workforce", done="workforce:pensions",
+    context=lambda access, **extra: _ctx(access, "pensions", **extra), access=workforce_access,
+    edit_heading=lambda rate: f"Change the employer rate of the {rate.get_scheme_display()}",
+    saved_message=lambda rate: f"The employer rate of the {rate.get_scheme_display()} has been saved.",
+    delete_reason="Pension rate removed")
+
+
+@login_required
+@require_safe
 def restructures(request: HttpRequest, slug: str) -> HttpResponse:
     access = workforce_access(request.user, slug)
     return render(request, "workforce/restructures.html", _ctx(
@@ -195,12 +223,22 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
     version_rows = [[v.roster.version, v.roster.as_at, v.roster.received_on, v.roster.days_late,
                      v.people.shown_headcount, v.people.shown_fte, v.vacancies]
                     for v in reporting.version_rows(rosters, selectors.version_counts(rosters), personal=personal)]
+    costs = reporting.pension_costs(selectors.pension_rosters(programme=access.programme),
+                                    selectors.pension_rates(programme=access.programme), personal=personal)
+    pension_rows = [[phase.roster.version, by, label, cell.shown_people, cell.shown_cost, cell.shown_no_pay,
+                     cell.shown_no_rate]
+                    for phase in costs.phases
+                    for by, label, cell in [*(("Scheme", r.label, r.cell) for r in phase.schemes),
+                                            *(("Team", r.team, r.cell) for r in phase.teams),
+                                            ("Total", "Total", phase.total)]]
     content = xlsx_bytes([
         ("Teams", ["Team", "Service line", "Headcount", "FTE", "Vacancies", "Vacancy FTE"], team_rows),
         ("Service lines", ["Service line", "Headcount", "FTE", "Vacancies"], lines),
         ("Breakdowns", ["Breakdown", "Group", "Headcount", "FTE"], breakdown_rows),
         ("Readiness", ["Team", "People", *_check_labels()], ready_rows),
         ("Versions", ["Version", "As at", "Received on", "Days late", "Headcount", "FTE", "Vacancies"], version_rows),
+        ("Pension costs", ["Version", "By", "Group", "People", "Employer cost a year", "No pay", "No rate"],
+         pension_rows),
     ])
     return _xlsx(content, f"{slug}-workforce-{today():%Y-%m-%d}.xlsx")
 

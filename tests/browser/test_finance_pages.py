@@ -47,6 +47,9 @@ def test_finance_pages_are_accessible(site, demo, axe_audit):
     for key in RESOURCES:
         open_and_check(page, axe_audit, f"{base}{key}/new/")
         submit_with_errors(page, axe_audit, f"{key} form after an empty submit")
+    # A budget line from a figure another app offers (the pension cost), then its errors.
+    open_and_check(page, axe_audit, base + "budget/from-figure/")
+    submit_with_errors(page, axe_audit, "budget line from a figure after an empty submit")
     kpi = Kpi.objects.filter(programme=demo).first()
     open_and_check(page, axe_audit, f"{base}kpis/{kpi.pk}/edit/")
     open_and_check(page, axe_audit, f"{base}kpis/{kpi.pk}/delete/")

@@ -3,7 +3,7 @@ as the HR lead, the aggregate pages as a viewer, and the forms after an empty su
 import pytest
 
 from tests.browser.test_pages import error_summary_links_work, open_and_check, submit_with_errors
-from workforce.models import EmployeeRecord, Establishment
+from workforce.models import EmployeeRecord, Establishment, PensionRate
 
 pytestmark = pytest.mark.browser
 
@@ -13,9 +13,12 @@ def test_workforce_pages_are_accessible(site, demo, axe_audit):
     base = f"/programmes/{demo.slug}/workforce/"
     record = EmployeeRecord.objects.filter(roster__programme=demo, roster__version=2, is_vacancy=False).first()
     est = Establishment.objects.get(programme=demo)
+    rate = PensionRate.objects.filter(programme=demo, scheme="lgps").get()
     for path in ("", "breakdowns/", "versions/", "versions/2/people/", "difference/", "difference/?from=2&to=1",
                  f"people/{record.pk}/", "readiness/", "restructures/", f"restructures/{est.pk}/",
-                 "uploads/", "settings/", "access-log/", f"people/{record.pk}/readiness/"):
+                 "uploads/", "settings/", "access-log/", f"people/{record.pk}/readiness/", "pensions/",
+                 f"pensions/rates/{rate.pk}/edit/", f"pensions/rates/{rate.pk}/delete/",
+                 f"pensions/rates/{rate.pk}/history/"):
         open_and_check(page, axe_audit, base + path)
     open_and_check(page, axe_audit, base + f"people/{record.pk}/edit/")
     page.locator("#id_name").fill("")
@@ -24,7 +27,7 @@ def test_workforce_pages_are_accessible(site, demo, axe_audit):
     page.locator("input[name^=posts_]").first.fill("")
     submit_with_errors(page, axe_audit, "establishment lines after emptying a cell")
     for path, label in (("restructures/new/", "establishment form"), ("teams/new/", "team form"),
-                        ("pay-scales/new/", "pay scale form")):
+                        ("pay-scales/new/", "pay scale form"), ("pensions/rates/new/", "pension rate form")):
         open_and_check(page, axe_audit, base + path)
         submit_with_errors(page, axe_audit, f"{label} after an empty submit")
     open_and_check(page, axe_audit, base + "settings/")
@@ -50,7 +53,8 @@ def test_workforce_pages_are_accessible(site, demo, axe_audit):
     open_and_check(page, axe_audit, base + "upload/readiness/")
     open_and_check(page, axe_audit, f"/programmes/{demo.slug}/", "overview with the workforce panel")
     viewer = site.page("demo-viewer")
-    for path in ("", "breakdowns/", "versions/", "difference/", "readiness/", f"restructures/{est.pk}/"):
+    for path in ("", "breakdowns/", "versions/", "difference/", "readiness/", f"restructures/{est.pk}/",
+                 "pensions/"):
         open_and_check(viewer, axe_audit, base + path, f"{path or 'summary'} as a viewer")
     assert "fewer than 5" in viewer.content()
     axe_audit.assert_clean()

@@ -82,6 +82,13 @@ def world(cast) -> World:
     objects["kpis"] = kpi
     objects["kpi-readings"] = KpiReading.objects.create(programme=p, kpi=kpi, date=date(2024, 1, 1), value=Decimal(55))
     objects["version"] = version
+    # A roster and a pension rate, so the pension cost is a figure the budget can take.
+    from tests.workforce.conftest import load_roster, set_up_programme, staff
+    from workforce.models import PensionRate
+
+    set_up_programme(p)
+    assert load_roster(p, cast.users["hr"], staff(6)).ok
+    PensionRate.objects.create(programme=p, scheme="nhs", employer_rate=Decimal("23.7"))
     loaded = receive(cast, xlsx(good_rows(2, "L")), "loaded.xlsx")
     commit(cast, loaded)
     upload = receive(cast, xlsx(good_rows(2, "N")), "new.xlsx")
@@ -145,6 +152,9 @@ PAGES = {
     "ledger_discard": Page(EDIT, **ACTION, kwargs=_upload),
     "ledger_errors": Page(EDIT, **READ, kwargs=_upload),
     "ledger_template": Page(EDIT, **READ),
+    "budget_line_from_figure": Page(EDIT, **FORM, data=lambda w: {
+        "figure": "workforce.pension_cost", "version": w.objects["version"].pk, "financial_year": "2025/26",
+        "category": "revenue", "cost_type": "staff"}),
 }
 for key in RESOURCES:
     PAGES[f"{key}_create"] = Page(EDIT, **FORM, data=FORM_DATA[key])

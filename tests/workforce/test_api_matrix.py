@@ -48,6 +48,8 @@ ENDPOINTS = {
     # Counts for everyone; the joiners' and leavers' names for HR only.
     "difference": Endpoint(READ, kwargs=_slug, query=lambda w: {"from": 1, "to": 2}),
     "readiness": Endpoint(READ, kwargs=_slug),
+    # Costs by scheme and team for everyone; each person's line for HR only.
+    "pensions": Endpoint(READ, kwargs=_slug),
     "restructures": Endpoint(READ, kwargs=_slug),
     "establishment": Endpoint(READ, kwargs=lambda w: {**_slug(w), "pk": w.establishment.pk}),
     "people": Endpoint({"get": (Capability.VIEW_PERSONAL_DATA, 200)},

@@ -20,6 +20,9 @@ PINNED = {
     "people": 7,
     # + the establishments with their baselines and totals (one query).
     "restructures": 5,
+    # + the versions, the rates and the costed rows of every phase's people (one query each),
+    # and for HR the personal-data log's row: (as a viewer, as HR).
+    "pensions": (7, 8),
 }
 
 
@@ -74,3 +77,18 @@ def test_restructures_list_query_count_is_pinned(hr_programme):
     assert len(client.get(_url("restructures", cast)).json()["establishments"]) == 30
     assert (few, many) == (PINNED["restructures"],) * 2
 
+
+
+def test_pensions_query_count_is_pinned(hr_programme):
+    from workforce.models import PensionRate
+
+    cast = hr_programme
+    PensionRate.objects.create(programme=cast.programme, scheme="nhs", employer_rate="23.7")
+    load_roster(cast.programme, cast.users["hr"], staff(3))
+    viewer, hr = api_client(cast, "viewer"), api_client(cast, "hr")
+    few = (_queries(viewer, _url("pensions", cast)), _queries(hr, _url("pensions", cast)))
+    assert len(hr.get(_url("pensions", cast)).json()["phases"][0]["people"]) == 3
+    load_roster(cast.programme, cast.users["hr"], staff(30, start=100), name="v2.xlsx")
+    many = (_queries(viewer, _url("pensions", cast)), _queries(hr, _url("pensions", cast)))
+    assert len(hr.get(_url("pensions", cast)).json()["phases"][0]["people"]) == 30
+    assert few == many == PINNED["pensions"]

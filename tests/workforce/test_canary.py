@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from core.jobs import job_run
 from core.models import Job
 from tests.workforce.conftest import load_roster, person, staff
-from workforce.models import EmployeeRecord, Establishment, Readiness, TransferRoster
+from workforce.models import EmployeeRecord, Establishment, PensionRate, Readiness, TransferRoster
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +77,8 @@ def canary(hr_programme, settings, tmp_path):
              person("E0500", name="Someone New")]
     assert load_roster(cast.programme, hr, rows2, name="v2.xlsx").ok
     Readiness.objects.create(programme=cast.programme, employee_ref="E0999", laptop=True)
+    # A rate, so the pension cost pages cost the canary's pay (and could give it away).
+    PensionRate.objects.create(programme=cast.programme, scheme="nhs", employer_rate="23.70")
     Establishment.objects.create(programme=cast.programme, name="Proposed",
                                  baseline=TransferRoster.objects.get(version=2))
     from tests.business_cases.test_permissions import make_paper
@@ -159,7 +161,8 @@ def test_no_page_api_export_or_pdf_shows_the_canary_outside_hr(canary, django_ca
     urls = programme_urls(cast.programme.slug) + _extra_urls(cast)
     for must in ("workforce:summary", "workforce:export", "workforce_api:summary", "programmes:overview",
                  "consultations:home", "consultations_api:staff-representatives-list",
-                 "consultations_api:consultation-meetings-list"):
+                 "consultations_api:consultation-meetings-list",
+                 "workforce:pensions", "workforce_api:pensions"):
         assert reverse(must, args=[cast.programme.slug]) in urls, f"{must} was not walked"
     hits, fetched = [], 0
     for who in NON_HR:
@@ -197,3 +200,7 @@ def test_hr_sees_the_canary_on_the_person_pages(canary):
     assert NAME in text_of(client.get(reverse("consultations:staff_detail", args=[slug, consultation.pk])))
     assert NAME in text_of(client.get(reverse("consultations_api:staff-representatives-list", args=[slug])))
     assert NAME in text_of(client.get(reverse("consultations_api:consultation-meetings-list", args=[slug])))
+    # The pension cost by person: the name and pay (as money) on the page, and in the API.
+    pensions = text_of(client.get(reverse("workforce:pensions", args=[slug])))
+    assert NAME in pensions and "£98,765.43" in pensions
+    assert NAME in text_of(client.get(reverse("workforce_api:pensions", args=[slug])))

@@ -84,3 +84,18 @@ def test_the_template_download_is_the_generated_workbook(demo):
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert ws.title == "ELI" and [c.value for c in ws[1]] == eli_workbook.HEADERS
     assert sum(1 for row in ws.iter_rows(min_row=2, values_only=True) if row[1] == "No") == 281
+
+
+def test_the_demo_pension_cost_is_every_persons_pay_at_their_schemes_rate(demo):
+    from workforce import selectors
+    from workforce.demo import DEMO_PENSION_RATES
+
+    rosters = selectors.pension_rosters(programme=demo)
+    costs = reporting.pension_costs(rosters, selectors.pension_rates(programme=demo), personal=False)
+    assert [r.version for r in rosters] == [2]
+    rates = {scheme: rate for scheme, _, rate in DEMO_PENSION_RATES}
+    expected = sum((reporting.employer_cost(r.annual_pay, rates[r.pension_scheme])
+                    for r in rosters[0].records.filter(is_vacancy=False) if r.pension_scheme in rates), Decimal("0"))
+    assert costs.total.cost == expected and costs.unrated == []
+    # Plausible for 237 people on £22k–£54k: between £1m and £3m a year.
+    assert Decimal("1000000") < costs.total.cost < Decimal("3000000")

@@ -30,6 +30,7 @@ from workforce.models import (
     Establishment,
     EstablishmentLine,
     PayScale,
+    PensionRate,
     Readiness,
     Team,
     TransferRoster,
@@ -45,6 +46,7 @@ class World:
     upload: Upload  # previewed and valid
     teams_upload: Upload  # previewed, naming a team the programme lacks
     loaded: Upload
+    rate: PensionRate
 
     @property
     def slug(self) -> str:
@@ -60,9 +62,11 @@ def world(cast) -> World:
     record = EmployeeRecord.objects.filter(roster__version=2).order_by("employee_ref").first()
     establishment = Establishment.objects.create(programme=cast.programme, name="Proposed",
                                                  baseline=TransferRoster.objects.get(version=2))
+    rate = PensionRate.objects.create(programme=cast.programme, scheme="lgps", fund="Avon Pension Fund",
+                                      employer_rate="19.50")
     upload = receive(cast.programme, hr, xlsx(staff(3, start=50)), "v3.xlsx")
     teams_upload = receive(cast.programme, hr, xlsx([person("E77", team="Night Owls")]), "v4.xlsx")
-    return World(cast, record, establishment, upload, teams_upload, loaded)
+    return World(cast, record, establishment, upload, teams_upload, loaded, rate)
 
 
 def _slug(w):
@@ -106,6 +110,14 @@ PAGES = {
     "versions": Page(Capability.VIEW, **READ),
     "difference": Page(Capability.VIEW, **READ),
     "readiness": Page(Capability.VIEW, **READ),
+    "pensions": Page(Capability.VIEW, **READ),
+    "pension_rates_history": Page(Capability.VIEW, **READ, kwargs=lambda w: {"slug": w.slug, "pk": w.rate.pk}),
+    "pension_rates_create": Page(Capability.EDIT_WORKFORCE, **FORM,
+                                 data=lambda w: {"scheme": "nhs", "employer_rate": "23.7"}),
+    "pension_rates_edit": Page(Capability.EDIT_WORKFORCE, **FORM, kwargs=lambda w: {"slug": w.slug, "pk": w.rate.pk},
+                               data=lambda w: {"scheme": "lgps", "fund": "Avon Pension Fund", "employer_rate": "21",
+                                               "change_reason": "Valuation"}),
+    "pension_rates_delete": Page(Capability.EDIT_WORKFORCE, **FORM, kwargs=lambda w: {"slug": w.slug, "pk": w.rate.pk}),
     "restructures": Page(Capability.VIEW, **READ),
     "establishment": Page(Capability.VIEW, **READ, kwargs=lambda w: {"slug": w.slug, "pk": w.establishment.pk}),
     "export": Page(Capability.EXPORT, **READ),
@@ -153,7 +165,7 @@ def test_the_rules_the_matrix_relies_on():
     assert {u for u, r in ROLE_OF.items() if role_can(r, Capability.VIEW_PERSONAL_DATA)} == {"hr"}
 
 
-TABLES = history_tables((TransferRoster, EmployeeRecord, Readiness, Team, PayScale, WorkforceSettings,
+TABLES = history_tables((TransferRoster, EmployeeRecord, Readiness, Team, PayScale, WorkforceSettings, PensionRate,
                          Establishment, EstablishmentLine, Upload, ColumnMapping))
 
 

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from tests.workforce.conftest import load_roster, staff
-from workforce.models import Establishment, EstablishmentLine, Readiness, Team, TransferRoster
+from workforce.models import Establishment, EstablishmentLine, PensionRate, Readiness, Team, TransferRoster
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,9 @@ PAGES = {
     "difference-hr": ("hr", lambda s, e: reverse("workforce:difference", args=[s]), 7),
     "readiness": ("viewer", lambda s, e: reverse("workforce:readiness", args=[s]), 7),
     "readiness-hr": ("hr", lambda s, e: reverse("workforce:readiness", args=[s]), 10),
+    # + the versions and the rates, and the people's costed rows in one query.
+    "pensions": ("viewer", lambda s, e: reverse("workforce:pensions", args=[s]), 7),
+    "pensions-hr": ("hr", lambda s, e: reverse("workforce:pensions", args=[s]), 8),
     "restructures": ("viewer", lambda s, e: reverse("workforce:restructures", args=[s]), 5),
     "establishment": ("viewer", lambda s, e: reverse("workforce:establishment", args=[s, e.pk]), 7),
     "people": ("hr", lambda s, e: reverse("workforce:people", args=[s, 2]), 8),
@@ -47,6 +50,7 @@ def build(cast, size: int):
         Readiness.objects.create(programme=cast.programme, employee_ref=r["Employee No"], laptop=True)
     est = Establishment.objects.create(programme=cast.programme, name="Proposed",
                                        baseline=TransferRoster.objects.get(version=2))
+    PensionRate.objects.create(programme=cast.programme, scheme="nhs", employer_rate=Decimal("23.7"))
     for team in Team.objects.filter(programme=cast.programme):
         EstablishmentLine.objects.create(programme=cast.programme, establishment=est, team=team, posts=4,
                                          fte=Decimal("3.5"), voluntary_redundancies=1)
