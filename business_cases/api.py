@@ -40,6 +40,7 @@ from business_cases.papers import KIND as PAPER_KIND
 from business_cases.papers import paper_generate
 from business_cases.services import (
     assessment_save,
+    equality_impact_delete,
     stage_delete,
     statement_save,
     version_create,
@@ -280,6 +281,7 @@ class EqualityAssessmentViewSet(_Child):
 class EqualityImpactViewSet(_Child):
     model = EqualityImpact
     serializer_class = EqualityImpactSerializer
+    delete_service = staticmethod(equality_impact_delete)  # a protected characteristic's line stays (409)
 
 
 class EqualityMitigationViewSet(_Child):

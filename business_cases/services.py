@@ -216,6 +216,17 @@ def cells_save(*, option: Option, values: dict[int, dict], user) -> int:
 
 
 @transaction.atomic
+def equality_impact_delete(*, instance: EqualityImpact, user, reason: str) -> None:
+    """Delete a line of an assessment, or refuse (DeleteRefused) one of the nine protected
+    characteristics: the Equality Act 2010 asks about each, so each keeps its line (its
+    impact may be neutral)."""
+    if instance.is_protected:
+        raise DeleteRefused(f"{instance.label} is a protected characteristic under the Equality Act 2010, so "
+                            "the assessment keeps its line: record its impact as neutral if there is none.")
+    record_delete(instance=instance, user=user, reason=reason)
+
+
+@transaction.atomic
 def assessment_save(*, instance: EqualityAssessment, user, reason: str) -> EqualityAssessment:
     """Save an equality impact assessment. A new one starts with a line for each of the
     nine protected characteristics and the two groups councils usually add (carers and

@@ -46,6 +46,7 @@ from business_cases.models import (
 from business_cases.services import (
     assessment_save,
     cells_save,
+    equality_impact_delete,
     snapshot_build,
     statement_next_number,
     statement_save,
@@ -443,7 +444,7 @@ EIAS = _equality_record(
 # A line and a mitigation are shown on their assessment's page, and lead back to it.
 EIA_IMPACTS = _equality_record(
     "eia_impact", EqualityImpact, EqualityImpactForm, "characteristic", initial=_from_query("assessment"),
-    back=lambda i: _assessment_url(i.assessment_id, i.programme.slug),
+    back=lambda i: _assessment_url(i.assessment_id, i.programme.slug), remove=equality_impact_delete,
     edit_heading=lambda i: f"Edit the impact on {i.label}",
     saved_message=lambda i: f"The line for {i.label} has been saved.")
 EIA_MITIGATIONS = _equality_record(

@@ -21,6 +21,7 @@ from consultations.models import (
 )
 from core.roles import Capability
 from programmes.api import ProgrammeChildViewSet, ProgrammeScopedSerializer
+from programmes.personal_data import personal_data_looked_at
 
 
 class _PersonalSerializer(ProgrammeScopedSerializer):
@@ -89,6 +90,22 @@ class _ConsultationViewSet(ProgrammeChildViewSet):
         if hasattr(self, "access"):
             ctx["access"] = self.access
         return ctx
+
+    def _log_look(self, request):
+        """An answer with staff names in it (for a role that sees them) is a logged look."""
+        if PERSONAL_FIELDS.get(self.model) and self.access.can(Capability.VIEW_PERSONAL_DATA):
+            personal_data_looked_at(programme=self.access.programme, user=request.user,
+                                    what=f"{self.model._meta.verbose_name_plural.capitalize()} (API)")
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        self._log_look(request)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        self._log_look(request)
+        return response
 
 
 def _viewset(model_, serializer_class, capability, **extra):

@@ -7,6 +7,8 @@ Who writes: staff consultations are run by the programme manager with HR
 (EDIT_STAFF_CONSULTATION); public ones are part of the programme's engagement, kept like
 its logs by the programme manager and the director (EDIT_PLAN). Every member reads; the
 fields that may name a member of staff (models.PERSONAL_FIELDS) only HR sees."""
+from django.urls import reverse
+
 from consultations import forms as cf
 from consultations.models import (
     PERSONAL_FIELDS,
@@ -39,8 +41,17 @@ def _parent_from_query(request, access) -> dict:
     return {"consultation": int(pk)} if pk.isdigit() else {}
 
 
+def _on_its_consultation(detail: str):
+    """A record kept within a consultation goes back to that consultation's page after a
+    save or a delete (and Cancel leads there)."""
+    return lambda record: reverse(detail, args=[record.programme.slug, record.consultation_id])
+
+
 def _record(key: str, model, form, singular: str, capability: Capability, **kw) -> RecordPages:
     child = "consultation" in form.base_fields
+    if child:
+        kw.setdefault("back", _on_its_consultation(
+            "consultations:public_detail" if capability == PUBLIC else "consultations:staff_detail"))
     return RecordPages(key=key, model=model, form=form, singular=singular, capability=capability,
                        namespace="consultations", done="consultations:home", context=context,
                        personal=PERSONAL_FIELDS.get(model, ()),

@@ -11,6 +11,7 @@ from consultations.models import STATE_TONE
 from consultations.resources import context
 from core.roles import Capability
 from programmes.access import programme_access
+from programmes.personal_data import personal_data_looked_at
 from programmes.views import today
 
 
@@ -39,8 +40,12 @@ def staff_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         selectors.staff_consultations(programme=access.programme).prefetch_related(
             "representatives", "meetings", "proposals", "letters"), pk=pk)
     _stated([consultation], today())
+    personal = access.can(Capability.VIEW_PERSONAL_DATA)
+    if personal:
+        personal_data_looked_at(programme=access.programme, user=request.user,
+                                what=f"Staff consultation {consultation.pk}: representatives and attendees")
     return render(request, "consultations/staff_detail.html", context(
-        access, consultation=consultation, personal=access.can(Capability.VIEW_PERSONAL_DATA)))
+        access, consultation=consultation, personal=personal))
 
 
 @login_required

@@ -94,7 +94,9 @@ def atomic_post(view):
 def locked_copy(model: type[models.Model], pk) -> models.Model | None:
     """A fresh copy of the row, locked until the surrounding transaction ends (no lock
     outside one, nor on SQLite, which serialises writers anyway)."""
-    qs = model._base_manager.filter(pk=pk)
+    # By the key alone: a model ordered by a related field would join it, and PostgreSQL
+    # refuses FOR UPDATE on the nullable side of an outer join.
+    qs = model._base_manager.filter(pk=pk).order_by("pk")
     if transaction.get_connection().in_atomic_block:
         qs = qs.select_for_update()
     return qs.first()

@@ -23,7 +23,7 @@ from core.scoping import scope_serializer
 from programmes.access import councils_administered, programme_access, programme_members
 from programmes.council_lists import ENGAGEMENT_KIND, active_choices
 from programmes.councils import ADDABLE_ORGANISATION_KINDS, organisation_name_problem
-from programmes.deadlines import derived_deadlines
+from programmes.deadlines import DeadlineState, derived_deadlines
 from programmes.forms import LOOP_MESSAGE
 from programmes.models import (
     ConfidenceAssessment,
@@ -571,8 +571,7 @@ class DerivedDeadlineSerializer(serializers.Serializer):
                                         help_text="The date it is worked out from, where it comes before it")
     workstream_kind = serializers.ChoiceField(choices=Workstream.Kind.choices, read_only=True)
     workstream_label = serializers.CharField(read_only=True)
-    state = serializers.ChoiceField(choices=[("done", "Done"), ("late", "Late"), ("passed", "Passed"),
-                                             ("due", "Due")], read_only=True)
+    state = serializers.ChoiceField(choices=DeadlineState.choices, read_only=True)
     late = serializers.SerializerMethodField()
     done_on = serializers.DateField(read_only=True, allow_null=True)
     warning = serializers.CharField(read_only=True, help_text="What the law allows now that it has passed undone")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 
 from core.formats import long_date
 from core.statutory import (
@@ -38,6 +39,13 @@ from core.statutory import (
     programme_lead_time,
 )
 from programmes.models import DeadlineDone, Decision, Programme, Workstream
+
+
+class DeadlineState(models.TextChoices):
+    DONE = "done", "Done"
+    LATE = "late", "Late"
+    PASSED = "passed", "Passed"
+    DUE = "due", "Due"
 
 
 @dataclass(frozen=True)

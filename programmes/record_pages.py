@@ -23,10 +23,11 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.concurrency import atomic_post
-from core.protection import refusal_message
+from core.protection import DeleteRefused, refusal_message
 from core.roles import Capability
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.history import history_entries
+from programmes.personal_data import personal_data_looked_at
 from programmes.services import record_delete, record_save
 
 STEPS = ("list", "create", "edit", "delete", "history")
@@ -73,6 +74,9 @@ class RecordPages:
     # The write service, taking (instance=, user=, reason=), for a record whose saving
     # does more than record_save.
     save: Callable[..., Model] = record_save
+    # A delete service taking (instance=, user=, reason=), for a record whose deleting has a
+    # rule: it may refuse with core.protection.DeleteRefused, whose words the page shows.
+    remove: Callable[..., None] = record_delete
     # The form's many-to-many fields, saved by the service with the record (record_save's m2m).
     m2m: tuple[str, ...] = ()
     # Fields that may name a member of staff: a role without VIEW_PERSONAL_DATA neither sees
@@ -109,6 +113,12 @@ class RecordPages:
     def _hidden(self, access: ProgrammeAccess) -> tuple[str, ...]:
         return () if access.can(Capability.VIEW_PERSONAL_DATA) else self.personal
 
+    def _log_look(self, access: ProgrammeAccess, user, obj, step: str) -> None:
+        """A record whose personal fields this role sees: the look is logged."""
+        if obj is not None and self.personal and access.can(Capability.VIEW_PERSONAL_DATA):
+            personal_data_looked_at(programme=access.programme, user=user,
+                                    what=f"{self._noun()} {obj.pk} ({step})")
+
     # The views -------------------------------------------------------------------------
 
     def index(self, request: HttpRequest, slug: str) -> HttpResponse:
@@ -134,6 +144,7 @@ class RecordPages:
             messages.success(request, self.saved_message(saved) if self.saved_message
                              else f"The {self.singular} has been saved.")
             return redirect(self._back(slug, saved))
+        self._log_look(access, request.user, instance, "edit form")
         if instance is None:
             heading = f"Add {self.article} {self.singular}"
         else:
@@ -147,9 +158,12 @@ class RecordPages:
         done = self._back(slug, obj)
         if request.method == "POST":
             try:
-                record_delete(instance=obj, user=request.user, reason=self.delete_reason or f"{self._noun()} deleted")
+                self.remove(instance=obj, user=request.user, reason=self.delete_reason or f"{self._noun()} deleted")
             except ProtectedError as e:
                 messages.error(request, refusal_message(e, instance=obj, what=self.singular))
+                return redirect(done)
+            except DeleteRefused as e:
+                messages.error(request, str(e))
                 return redirect(done)
             messages.success(request, self.deleted_message(obj) if self.deleted_message
                              else f"The {self.singular} has been deleted.")
@@ -160,6 +174,7 @@ class RecordPages:
     def history(self, request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         access = self.access(request.user, slug)
         obj = self.record(access, pk)
+        self._log_look(access, request.user, obj, "history")
         return render(request, "programmes/history.html", self.context(
             access, object=obj, entries=history_entries(obj, hidden=self._hidden(access)), heading=self._noun(),
             back_url=self._back(slug, obj)))

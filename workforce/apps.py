@@ -12,11 +12,15 @@ class WorkforceConfig(AppConfig):
         from core.uploads import upload_spec
         from programmes.deadlines import deadline_source
         from programmes.navigation import nav_section
+        from programmes.personal_data import personal_data_logger
         from workforce import demo, panels  # noqa: F401
         from workforce.deadlines import collective_redundancy_deadlines
         from workforce.figures import FIGURES
         from workforce.imports import READINESS_SPEC, ROSTER_SPEC
+        from workforce.services import personal_data_viewed
 
+        # The one log of looks at personal data, for the apps that cannot import this one.
+        personal_data_logger(personal_data_viewed)
         upload_spec(ROSTER_SPEC)
         upload_spec(READINESS_SPEC)
         # A restructure's collective-redundancy dates, among the programme's derived deadlines.

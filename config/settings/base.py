@@ -265,7 +265,10 @@ SPECTACULAR_SETTINGS = {
                             "WorkstreamKindEnum": "programmes.models.Workstream.Kind",
                             # Two consultation records have a kind, each its own.
                             "StaffRepresentativeKindEnum": "consultations.models.StaffRepresentative.Kind",
-                            "ProposalKindEnum": "consultations.models.Proposal.Kind"},
+                            "ProposalKindEnum": "consultations.models.Proposal.Kind",
+                            # Where a derived deadline stands, and where a consultation does.
+                            "DeadlineStateEnum": "programmes.deadlines.DeadlineState",
+                            "ConsultationStateEnum": "consultations.models.State"},
 }
 
 # Background work. Without a broker, tasks run in-process (eagerly) so that the default

@@ -65,11 +65,12 @@ def world(soc_ready) -> World:
                              target_type=ContentType.objects.get_for_model(paper), target_id=paper.pk,
                              params={"today": "2026-09-01"}, error="The worker stopped. Press Try again.")
     eia = assessment_save(instance=EqualityAssessment(programme=p, title="Whole programme"), user=pm, reason="Test")
-    age = eia.impacts.get(characteristic="age")
+    # The carers' line: one the council adds, which a DELETE may take (a protected one stays).
+    carers = eia.impacts.get(characteristic="carers")
     records = {
         "equality-assessments": eia,
-        "equality-impacts": age,
-        "equality-mitigations": save(EqualityMitigation(programme=p, impact=age, action="Same workers", owner=pm,
+        "equality-impacts": carers,
+        "equality-mitigations": save(EqualityMitigation(programme=p, impact=carers, action="Same workers", owner=pm,
                                                         due_date="2027-01-31"), pm),
         "business-cases": draft.business_case,
         "business-case-versions": draft,
@@ -107,7 +108,7 @@ BODIES = {
     "equality-impacts": (
         lambda w: {"assessment": w.records["equality-assessments"].pk, "characteristic": "other",
                    "other_name": "Veterans", "impact": "neutral"},
-        lambda w: {"assessment": w.records["equality-assessments"].pk, "characteristic": "age",
+        lambda w: {"assessment": w.records["equality-assessments"].pk, "characteristic": "carers",
                    "impact": "negative", "evidence": "Census"}),
     "equality-mitigations": (lambda w: _mitigation(w), lambda w: _mitigation(w, done=True)),
     "business-cases": (lambda w: {"stage": "fbc"}, lambda w: {"stage": "soc"}),

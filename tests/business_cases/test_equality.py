@@ -2,7 +2,6 @@
 an assessment with its lines (in the history, with the user), the pages, the appraisal's
 flag for an option with an unmitigated negative impact, the paper's Equalities section
 (HTML and Word) and the demo's assessment."""
-import io
 from datetime import date, timedelta
 
 import pytest
@@ -10,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from docx import Document as WordDocument
 
 from business_cases import selectors
 from business_cases.models import (
@@ -24,6 +22,7 @@ from business_cases.papers import paper_data, paper_document
 from business_cases.services import assessment_save
 from core.documents import document_docx, document_text
 from programmes.services import record_save
+from tests.business_cases.test_papers import docx_text
 from tests.business_cases.test_permissions import make_paper
 
 pytestmark = pytest.mark.django_db
@@ -229,14 +228,6 @@ def test_an_option_with_an_unmitigated_negative_impact_is_flagged_in_the_apprais
 
 # --- The paper ----------------------------------------------------------------------------
 
-def _word_text(content: bytes) -> str:
-    word = WordDocument(io.BytesIO(content))
-    parts = [p.text for p in word.paragraphs]
-    for table in word.tables:
-        for row in table.rows:
-            parts.append(" | ".join(c.text for c in row.cells))
-    return "\n".join(parts)
-
 
 def test_the_papers_equalities_section_states_the_duty_and_summarises_the_assessment(soc_ready):
     cast = soc_ready
@@ -267,7 +258,7 @@ def test_the_papers_equalities_section_states_the_duty_and_summarises_the_assess
     options = text[text.index("Options appraisal"):text.index("Resource implications")]
     assert "equality impact assessment of Op.1 Option Op.1 finds a negative impact with no mitigation on " \
            "Disability" in options
-    word = _word_text(document_docx(paper_document(paper_data(paper=paper, today=TODAY), full=True)))
+    word = docx_text(document_docx(paper_document(paper_data(paper=paper, today=TODAY), full=True)))
     assert "section 149 of the Equality Act 2010" in word and "Carry care plans across unchanged" in word
     assert "No mitigation recorded" in word and "Our own words on equality." in word
     html = cast.client("viewer").get(reverse("business_cases:paper_preview", args=["home", paper.pk]))
@@ -317,3 +308,21 @@ def test_the_api_starts_an_assessment_with_its_lines_and_names_the_field_it_refu
                            {"impact": age.pk, "action": "Act", "owner": cast.users["outsider"].pk,
                             "due_date": "2027-01-31"}, format="json")
     assert response.status_code == 400 and "owner" in response.json()
+
+
+def test_a_protected_characteristics_line_is_never_deleted_on_the_page_or_through_the_api(cast):
+    from rest_framework.test import APIClient
+    eia = make_assessment(cast.programme, cast.users["pm"])
+    age, carers = line(eia, "age"), line(eia, "carers")
+    client = cast.client("pm")
+    page = client.post(reverse("business_cases:eia_impact_delete", args=[cast.programme.slug, age.pk]), follow=True)
+    assert "Age is a protected characteristic under the Equality Act 2010" in page.content.decode()
+    api = APIClient()
+    api.force_login(cast.users["pm"])
+    refused = api.delete(f"/api/v1/programmes/{cast.programme.slug}/equality-impacts/{age.pk}/")
+    assert refused.status_code == 409 and "protected characteristic" in refused.json()["detail"]
+    assert eia.impacts.filter(pk=age.pk).exists()
+    # A group the council added may go.
+    assert client.post(reverse("business_cases:eia_impact_delete",
+                               args=[cast.programme.slug, carers.pk])).status_code == 302
+    assert not eia.impacts.filter(pk=carers.pk).exists()

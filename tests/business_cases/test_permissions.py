@@ -214,7 +214,9 @@ EQUALITY_PAGES = {
         "assessment": w.eia.pk, "characteristic": "other", "other_name": "Veterans", "impact": "neutral"}),
     "eia_impact_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("impact"), data=lambda w: {
         "assessment": w.eia.pk, "characteristic": "age", "impact": "negative", "evidence": "Census"}),
-    "eia_impact_delete": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("impact")),
+    # The carers' line: a protected characteristic's line is never deleted (test_equality).
+    "eia_impact_delete": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=lambda w: {
+        "slug": w.slug, "pk": w.eia.impacts.get(characteristic="carers").pk}),
     "eia_impact_history": Page(Capability.VIEW, **READ, kwargs=_pk("impact")),
     "eia_mitigation_create": Page(Capability.EDIT_BUSINESS_CASE, **FORM, data=_mitigation_data),
     "eia_mitigation_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_pk("mitigation"),

@@ -25,4 +25,6 @@ def test_api_list_query_count_is_pinned(cast, segment, who):
     consultation_records(cast.programme, cast.users["hr"], n=27)
     many, rows = list_queries(client, url)
     assert rows == 30 * ROWS.get(segment, 1)
-    assert (few, many) == (PINNED[segment], PINNED[segment])
+    # For HR, a list with staff names in it also writes its line in the personal-data log.
+    logged = 1 if who == "hr" and segment in ("staff-representatives", "consultation-meetings") else 0
+    assert (few, many) == (PINNED[segment] + logged, PINNED[segment] + logged)

@@ -108,3 +108,16 @@ def test_writes_are_in_the_history_with_user_and_reason(cast):
     gone = Finding.history.filter(id=pk).order_by("-history_id").first()
     assert (gone.history_user, gone.history_change_reason, gone.history_type) == (
         cast.users["director"], "Duplicate", "-")
+
+
+def test_a_record_within_a_consultation_leads_back_to_its_consultations_page(cast):
+    from django.urls import reverse
+
+    from tests.consultations.conftest import consultation_records
+    records = consultation_records(cast.programme, cast.users["pm"])
+    slug, meeting, finding = cast.programme.slug, records["meetings"], records["findings"]
+    staff_page = reverse("consultations:staff_detail", args=[slug, meeting.consultation_id])
+    deleted = cast.client("pm").post(reverse("consultations:meetings_delete", args=[slug, meeting.pk]))
+    assert deleted.status_code == 302 and deleted["Location"] == staff_page
+    edit = cast.client("pm").get(reverse("consultations:findings_edit", args=[slug, finding.pk])).content.decode()
+    assert reverse("consultations:public_detail", args=[slug, finding.consultation_id]) in edit

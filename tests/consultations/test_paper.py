@@ -1,32 +1,23 @@
 """The Cabinet paper's Consultation section: the director's own words, then what the
 consultation records say — in the HTML the PDF is made from and in the Word file — with
 bodies and counts, never a member of staff."""
-import io
 import re
 from datetime import date
 
 import pytest
 from django.template.loader import render_to_string
-from docx import Document as WordDocument
 
 from business_cases.papers import paper_data, paper_document
 from consultations.models import Proposal
 from core.documents import document_context, document_docx
 from programmes.services import record_save
+from tests.business_cases.test_papers import docx_text
 from tests.business_cases.test_permissions import make_paper
 from tests.consultations.conftest import STAFF_NAME, consultation_records
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2024, 2, 10)
 
-
-def docx_text(content: bytes) -> str:
-    word = WordDocument(io.BytesIO(content))
-    parts = [p.text for p in word.paragraphs]
-    for table in word.tables:
-        for row in table.rows:
-            parts.append(" | ".join(c.text for c in row.cells))
-    return "\n".join(parts)
 
 
 def _section(doc):

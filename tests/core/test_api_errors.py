@@ -85,7 +85,16 @@ def _workforce(cast):
         "induction_booked": True}, refuse
 
 
-CASES = {"programmes": _programmes, "risks": _risks, "finance": _finance,
+def _consultations(cast):
+    # No rule of a consultation is about the whole record: a stand-in clean() gives one.
+    refuse = mock.patch("consultations.models.StaffConsultation.clean",
+                        side_effect=ValidationError({NON_FIELD_ERRORS: ["The consultation overlaps another."]}))
+    return "pm", "post", "staff-consultations/", {
+        "title": "Transfer consultation", "duty": "tupe", "start_date": "2026-01-05",
+        "end_date": "2026-02-20"}, refuse
+
+
+CASES = {"programmes": _programmes, "risks": _risks, "finance": _finance, "consultations": _consultations,
          "business_cases (constraint)": _business_case_duplicate,
          "business_cases (service)": _business_case_service, "workforce": _workforce}
 
@@ -111,5 +120,6 @@ def test_every_app_with_an_api_is_driven():
     namespaces = {ns for ns in get_resolver().namespace_dict if ns.endswith("api")}
     apps = {case.split(" ")[0] for case in CASES}
     assert {"api": "programmes", "risks_api": "risks", "finance_api": "finance",
-            "business_cases_api": "business_cases", "workforce_api": "workforce"}.keys() == namespaces
-    assert apps == {"programmes", "risks", "finance", "business_cases", "workforce"}
+            "business_cases_api": "business_cases", "workforce_api": "workforce",
+            "consultations_api": "consultations"}.keys() == namespaces
+    assert apps == {"programmes", "risks", "finance", "business_cases", "workforce", "consultations"}
