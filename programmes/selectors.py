@@ -27,7 +27,6 @@ from programmes.deadlines import DerivedMilestone, derived_deadlines
 from programmes.models import (
     ConfidenceAssessment,
     Contract,
-    Decision,
     Milestone,
     Programme,
     Workstream,
@@ -265,10 +264,6 @@ def dependency_warnings(milestones) -> dict[int, list[Milestone]]:
             warnings.setdefault(from_id, []).append(
                 Milestone(pk=pk, title=title, forecast_date=forecast, status=status))
     return warnings
-
-
-def key_decisions(*, programme: Programme) -> QuerySet[Decision]:
-    return programme.decisions.filter(key_decision=True).order_by("meeting_date")
 
 
 @dataclass(frozen=True)

@@ -187,8 +187,8 @@ def milestone_tracker(request: HttpRequest, slug: str) -> HttpResponse:
                                        page=int(raw_page) if raw_page.isdigit() else 1)
     selectors.read_contracts(programme)  # once, for the derived dates and the timeline's lines
     rows = plan.rows
-    derived = [] if filters.narrowed else selectors.derived_milestones(
-        programme=programme, decisions=list(selectors.key_decisions(programme=programme)))
+    # Every decision's dates (agenda, notices, call-in), as the overview and deadlines page show.
+    derived = [] if filters.narrowed else selectors.derived_milestones(programme=programme, today=now)
     warnings = selectors.dependency_warnings(rows)
     for m in rows:
         m.behind = warnings.get(m.pk, [])

@@ -157,3 +157,10 @@ def test_the_overview_lists_late_and_due_derived_deadlines_and_the_notice_warnin
     assert late < page.index("Publish on forward plan: Cabinet, Bring it in-house") < due
     assert due < page.index("Agenda and reports open to inspection: Cabinet, Bring it in-house")
     assert "has not been given in time" in page and "General exception (reg. 10)" in page
+
+
+def test_the_tracker_shows_every_decisions_dates_as_the_deadlines_page_does(cast, pm_client):
+    DecisionFactory(programme=cast.programme, meeting_date=timezone.localdate() + timedelta(days=40),
+                    title="Not key", key_decision=False)
+    tracker = pm_client.get(reverse("programmes:tracker", args=[cast.programme.slug])).content.decode()
+    assert "Agenda and reports open to inspection: Cabinet, Not key" in tracker
