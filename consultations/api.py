@@ -38,6 +38,17 @@ class _PersonalSerializer(ProgrammeScopedSerializer):
                 fields.pop(name, None)
         return fields
 
+    def to_internal_value(self, data):
+        # A personal field sent by a role that may not write it is refused, not dropped:
+        # the client hears that the attendees it sent were not recorded.
+        access = self.context.get("access")
+        if access is not None and not access.can(Capability.VIEW_PERSONAL_DATA) and hasattr(data, "keys"):
+            sent = [name for name in PERSONAL_FIELDS.get(self.Meta.model, ()) if name in data]
+            if sent:
+                raise serializers.ValidationError({name: ["Only a role that may see staff names can set this"]
+                                                   for name in sent})
+        return super().to_internal_value(data)
+
 
 class _PeriodSerializer(ProgrammeScopedSerializer):
     length_days = serializers.IntegerField(read_only=True, help_text="Calendar days, the first and last counted")

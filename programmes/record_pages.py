@@ -67,6 +67,9 @@ class RecordPages:
     saved_message: Callable[[Model], str] | None = None
     deleted_message: Callable[[Model], str] | None = None
     delete_reason: str = ""
+    # record → what deleting it takes with it, said on the confirmation page in place of
+    # the usual warning.
+    delete_warning: Callable[[Model], str] | None = None
     # False: deleted by a POST from a button on another page, with no confirmation page.
     confirm_delete: bool = True
     # (request, access) → the form's initial values for a new record.
@@ -169,7 +172,8 @@ class RecordPages:
                              else f"The {self.singular} has been deleted.")
             return redirect(done)
         return render(request, "programmes/confirm_delete.html", self.context(
-            access, object=obj, what=self.singular, cancel_url=done))
+            access, object=obj, what=self.singular, cancel_url=done,
+            warning=self.delete_warning(obj) if self.delete_warning else ""))
 
     def history(self, request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         access = self.access(request.user, slug)

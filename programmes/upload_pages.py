@@ -158,7 +158,7 @@ class UploadPages:
     def mapping(self, request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
         access = self._access(request, slug)
         upload = self.upload_for(access, upload_pk)
-        spec = get_upload_spec(self.kind)
+        spec = get_upload_spec(self.kind, access.programme)
         kwargs = self.form_kwargs(access.programme)
         # Another sheet is chosen before the current one is read, since that one may be
         # the very sheet that cannot be (an empty front sheet before the data).
@@ -284,8 +284,8 @@ class UploadPages:
         return self._redirect("uploads", slug)
 
     def template(self, request: HttpRequest, slug: str) -> HttpResponse:
-        self._access(request, slug)
-        spec = get_upload_spec(self.kind)
+        access = self._access(request, slug)
+        spec = get_upload_spec(self.kind, access.programme)
         return xlsx_response(upload_template_xlsx(spec), f"{slugify(spec.label or self.kind)}-template.xlsx")
 
     def errors(self, request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:

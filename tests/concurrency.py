@@ -48,6 +48,8 @@ def _their_change(instance: models.Model, editable: set[str]) -> tuple[str, obje
             new = value + 1
         elif isinstance(f, models.DateField) and value is not None:
             new = value + timedelta(days=1)
+        elif isinstance(f, models.JSONField) and isinstance(value, list):
+            new = [*value, 0]  # a list of ids (a person's day-one checks): one no record has
         else:
             continue
         model._base_manager.filter(pk=instance.pk).update(**{f.attname: new})

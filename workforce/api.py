@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,10 +16,11 @@ from core.concurrency import VersionedSchema, as_stored, if_match_conflict, lock
 from core.formats import decimal_text
 from core.roles import Capability
 from programmes.access import ProgrammeAccess
+from programmes.api import ProgrammeChildViewSet, ProgrammeScopedSerializer
 from workforce import reporting, selectors
 from workforce.access import workforce_access
-from workforce.models import EmployeeRecord, Readiness
-from workforce.services import personal_data_viewed, readiness_save
+from workforce.models import EmployeeRecord, PensionRate, Readiness, ReadinessItem
+from workforce.services import personal_data_viewed, readiness_item_delete, readiness_item_save, readiness_save
 
 
 def _figure(value):
@@ -148,6 +149,9 @@ class DifferenceView(WorkforceAPIView):
 
 @AGGREGATE
 class ReadinessView(WorkforceAPIView):
+    """Day-one readiness by team: for each of the programme's checks (by its key), how
+    many of the team's people have it done, and how many have every check done."""
+
     def get(self, request, programme_slug: str):
         access = self.access(request, programme_slug)
         roster = selectors.latest_roster(programme=access.programme)
@@ -155,26 +159,32 @@ class ReadinessView(WorkforceAPIView):
                                             today=timezone.localdate())
 
         def row(r):
-            done = None if r.people.hidden else {c: {"done": r.done[c], "percent": r.percent(c)}
-                                                 for c in Readiness.CHECKS}
-            return {"team": r.team, **_cell(r.people), "checks": done}
+            hidden = r.people.hidden
+            done = None if hidden else {i.key: {"label": i.label, "done": r.done[i.pk], "percent": r.percent(i)}
+                                        for i in table.items}
+            every = None if hidden else {"done": r.ready, "percent": r.ready_percent}
+            return {"team": r.team, **_cell(r.people), "checks": done, "every_check_done": every}
 
         return Response({"transfer_date": table.transfer_date, "days_to_transfer": table.days_to_transfer,
+                         "checks": [{"id": i.pk, "key": i.key, "label": i.label} for i in table.items],
                          "teams": [row(r) for r in table.rows], "total": row(table.total)})
 
 
 class ReadinessSerializer(serializers.Serializer):
-    on_payroll = serializers.BooleanField()
-    network_account = serializers.BooleanField()
-    laptop = serializers.BooleanField()
-    phone = serializers.BooleanField()
-    induction_booked = serializers.BooleanField()
+    checks = serializers.DictField(
+        child=serializers.BooleanField(),
+        help_text="Check key → done. A PUT changes only the checks it names; the keys are the programme's "
+                  "(workforce/readiness/checks/)")
 
 
-@extend_schema_view(get=extend_schema(responses=OpenApiTypes.OBJECT),
-                    put=extend_schema(request=ReadinessSerializer, responses=OpenApiTypes.OBJECT))
+def _checks_of(item: Readiness, items) -> dict:
+    return {"employee_ref": item.employee_ref, "checks": {i.key: item.has(i) for i in items}}
+
+
+@extend_schema_view(get=extend_schema(responses=ReadinessSerializer),
+                    put=extend_schema(request=ReadinessSerializer, responses=ReadinessSerializer))
 class PersonReadinessView(WorkforceAPIView):
-    """One person's five checks: HR reads and sets them (PUT). Once set, they carry a
+    """One person's day-one checks: HR reads and sets them (PUT). Once set, they carry a
     version (ETag) that a PUT with If-Match must still match."""
 
     capability = Capability.EDIT_WORKFORCE
@@ -191,7 +201,8 @@ class PersonReadinessView(WorkforceAPIView):
         access = self.access(request, programme_slug)
         record = self._record(access, pk)
         item = selectors.readiness_of(programme=access.programme, employee_ref=record.employee_ref)
-        response = Response({"employee_ref": record.employee_ref, **ReadinessSerializer(item).data})
+        items = selectors.readiness_items(programme=access.programme)
+        response = Response({**_checks_of(item, items), "employee_ref": record.employee_ref})
         return with_etag(response, item) if item.pk else response
 
     @transaction.atomic
@@ -205,10 +216,81 @@ class PersonReadinessView(WorkforceAPIView):
                 return Response(conflict.as_data(), status=412)
         serializer = ReadinessSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        items = selectors.readiness_items(programme=access.programme)
+        by_key = {i.key: i for i in items}
+        given = serializer.validated_data["checks"]
+        unknown = sorted(set(given) - set(by_key))
+        if unknown:
+            raise serializers.ValidationError({"checks": [
+                f"The programme has no day-one check with the key {k!r}" for k in unknown]})
+        done = {pk_ for pk_ in current.done if pk_ in {i.pk for i in items}}
+        done = (done - {by_key[k].pk for k in given}) | {by_key[k].pk for k, v in given.items() if v}
         item = readiness_save(programme=access.programme, employee_ref=record.employee_ref, user=request.user,
-                              checks=serializer.validated_data, reason="Readiness updated through the API")
+                              done=sorted(done), reason="Readiness updated through the API")
         item = as_stored(item)
-        return with_etag(Response({"employee_ref": record.employee_ref, **ReadinessSerializer(item).data}), item)
+        return with_etag(Response({**_checks_of(item, items), "employee_ref": record.employee_ref}), item)
+
+
+class _WorkforceRecordViewSet(ProgrammeChildViewSet):
+    """A workforce record kept by HR: read by every member where staff transfer, written
+    by EDIT_WORKFORCE; 404 where the programme has no staff transfer, as the pages."""
+
+    edit_capability = Capability.EDIT_WORKFORCE
+
+    def initial(self, request, *args, **kwargs):
+        viewsets.ModelViewSet.initial(self, request, *args, **kwargs)
+        self.access = workforce_access(request.user, kwargs["programme_slug"], self.required_capability(request))
+
+
+class ReadinessItemSerializer(ProgrammeScopedSerializer):
+    key = serializers.CharField(read_only=True, help_text="Made from the first label; never changes")
+
+    class Meta:
+        model = ReadinessItem
+        fields = ["id", "key", "label", "position"]
+        read_only_fields = ["position"]
+
+    def validate_label(self, value):
+        label = " ".join(value.split())
+        taken = ReadinessItem.objects.filter(programme=self.context["programme"], label__iexact=label)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError("The list already has a check with this name")
+        return label
+
+
+class ReadinessItemViewSet(_WorkforceRecordViewSet):
+    """The programme's own day-one checks. Deleting one removes every tick of it."""
+
+    model = ReadinessItem
+    serializer_class = ReadinessItemSerializer
+    save_service = staticmethod(readiness_item_save)
+    delete_service = staticmethod(readiness_item_delete)
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("position", "pk")
+
+
+class PensionRateSerializer(ProgrammeScopedSerializer):
+    class Meta:
+        model = PensionRate
+        fields = ["id", "scheme", "fund", "employer_rate"]
+
+    def validate_scheme(self, value):
+        taken = PensionRate.objects.filter(programme=self.context["programme"], scheme=value)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError("This scheme already has a rate: change that one instead")
+        return value
+
+
+class PensionRateViewSet(_WorkforceRecordViewSet):
+    """The employer contribution rate of each pension scheme, which the pension costs use."""
+
+    model = PensionRate
+    serializer_class = PensionRateSerializer
 
 
 def _cost(cell: reporting.CostCell) -> dict:

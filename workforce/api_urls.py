@@ -1,5 +1,6 @@
 """API of the workforce app, under /api/v1/programmes/<slug>/workforce/…"""
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from workforce import api
 
@@ -18,3 +19,9 @@ urlpatterns = [
     path(f"{P}/restructures/", api.RestructuresView.as_view(), name="restructures"),
     path(f"{P}/restructures/<int:pk>/", api.EstablishmentView.as_view(), name="establishment"),
 ]
+
+# The records HR keeps by hand: the programme's day-one checks and its pension rates.
+router = SimpleRouter(use_regex_path=False)
+router.register(f"{P}/readiness/checks", api.ReadinessItemViewSet, basename="readiness-checks")
+router.register(f"{P}/pensions/rates", api.PensionRateViewSet, basename="pension-rates")
+urlpatterns += router.urls

@@ -17,6 +17,7 @@ from workforce.models import (
     PayScale,
     PensionRate,
     Readiness,
+    ReadinessItem,
     Team,
     WorkforceSettings,
 )
@@ -78,11 +79,42 @@ class EmployeeRecordForm(ProgrammeScopedForm):
 
 
 class ReadinessForm(VersionedForm):
-    """The five day-one checks for one person."""
+    """Which of the programme's day-one checks one person has done (`items`: the
+    programme's list, workforce.selectors.readiness_items). A tick of a check no longer on
+    the list is dropped when the form is saved."""
+
+    done = forms.TypedMultipleChoiceField(label="Checks done", coerce=int, required=False,
+                                          widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Readiness
-        fields = list(Readiness.CHECKS)
+        fields = ["done"]
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        if "done" in self.fields:
+            self.fields["done"].choices = [(i.pk, i.label) for i in self.items]
+            self.initial["done"] = [pk for pk in (self.instance.done or []) if pk in {i.pk for i in self.items}]
+
+    def clean_done(self):
+        return sorted(self.cleaned_data["done"])
+
+
+class ReadinessItemForm(ProgrammeScopedForm):
+    """One check of the programme's day-one list: its label, unique (ignoring case)."""
+
+    class Meta:
+        model = ReadinessItem
+        fields = ["label"]
+
+    def clean_label(self):
+        label = " ".join(self.cleaned_data["label"].split())
+        taken = ReadinessItem.objects.filter(programme=self.programme, label__iexact=label).exclude(
+            pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("The list already has a check with this name")
+        return label
 
 
 class RosterDetailsForm(forms.Form):

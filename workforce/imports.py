@@ -39,6 +39,7 @@ from workforce.models import (
     PayScale,
     PensionScheme,
     Readiness,
+    ReadinessItem,
     StaffStatus,
     Team,
     Terms,
@@ -96,17 +97,31 @@ ROSTER_EXAMPLE = {
 }
 ROSTER_COLUMNS = tuple(replace(c, example=ROSTER_EXAMPLE.get(c.name, "")) for c in ROSTER_COLUMNS)
 
-READINESS_COLUMNS = (
-    ROSTER_COLUMNS[0],
-    ColumnSpec("on_payroll", "On payroll", aliases=("Payroll", "On the council's payroll", "On first payroll"),
-               display="yes_no", example="Yes"),
-    ColumnSpec("network_account", "Network account", aliases=("Network account created", "IT account", "Account"),
-               display="yes_no", example="Yes"),
-    ColumnSpec("laptop", "Laptop", aliases=("Laptop handed over",), display="yes_no", example="No"),
-    ColumnSpec("phone", "Phone", aliases=("Mobile phone", "Phone handed over", "Mobile"), display="yes_no",
-               example="No"),
-    ColumnSpec("induction_booked", "Induction booked", aliases=("Induction",), display="yes_no", example="Yes"),
-)
+# The readiness sheet's first column; a column for each of the programme's own day-one
+# checks follows (readiness_columns).
+READINESS_COLUMNS = (ROSTER_COLUMNS[0],)
+# Other headings a sheet may give a default check's column, besides its label.
+READINESS_ALIASES = {
+    "on_payroll": ("On payroll", "Payroll", "On first payroll"),
+    "network_account": ("Network account", "IT account", "Account"),
+    "laptop": ("Laptop",),
+    "phone": ("Phone", "Mobile phone", "Mobile"),
+    "induction_booked": ("Induction",),
+}
+
+
+def check_field(item) -> str:
+    """The row form's field (and the sheet's column name) of a day-one check."""
+    return f"check_{item.pk}"
+
+
+def readiness_columns(programme: Programme) -> tuple[ColumnSpec, ...]:
+    """A column for each of the programme's day-one checks: each is optional, and a check
+    whose column the sheet does not have is left as it was."""
+    return tuple(ColumnSpec(check_field(item), item.label, required=False, display="yes_no", example="Yes",
+                            aliases=(item.key, *READINESS_ALIASES.get(item.key, ())))
+                 for item in ReadinessItem.objects.filter(programme=programme))
+
 
 # Spreadsheet spellings of each choice, besides its value and label.
 SYNONYMS = {
@@ -185,6 +200,9 @@ class RosterLookups:
         self.clean_cells: dict[tuple[str, str], object] = {}
         self.blank_record = EmployeeRecord(programme=programme)
         self._people: set[str] | None = None
+        self._readiness_items: list[ReadinessItem] | None = None
+        # The readiness checks (row form fields) the file has a column for: readiness_rows.
+        self.mapped_checks: set[str] = set()
 
     @property
     def people(self) -> set[str]:
@@ -194,6 +212,13 @@ class RosterLookups:
             self._people = {r.upper() for r in EmployeeRecord.objects.filter(
                 roster=latest, is_vacancy=False).values_list("employee_ref", flat=True)} if latest else set()
         return self._people
+
+    @property
+    def readiness_items(self) -> list[ReadinessItem]:
+        """The programme's day-one checks, for a readiness sheet."""
+        if self._readiness_items is None:
+            self._readiness_items = list(ReadinessItem.objects.filter(programme=self.programme))
+        return self._readiness_items
 
     def fingerprint(self) -> str:
         """Everything a roster row's validation reads besides the row itself, as a hash:
@@ -506,17 +531,19 @@ def rollback_roster(*, upload, user) -> None:
 
 
 class ReadinessRowForm(ReadinessForm):
-    """One row of a readiness sheet: an employee reference of the latest roster and five
-    Yes/No ticks (blank is No)."""
+    """One row of a readiness sheet: an employee reference of the latest roster and a
+    Yes or No (blank is No) for each check whose column the sheet has. Its `done` is the
+    row's ticks, and `checked` the checks the sheet speaks for."""
 
     def __init__(self, *args, data=None, programme: Programme, lookups: RosterLookups, **kwargs):
-        super().__init__(*args, data=data, **kwargs)
+        super().__init__(*args, data=data, items=lookups.readiness_items, **kwargs)
         self.programme = programme
         self.lookups = lookups
+        del self.fields["done"]
         self.fields["employee_ref"] = forms.CharField(
             label="Employee reference", error_messages={"required": "Enter the employee reference"})
-        for name in Readiness.CHECKS:
-            self.fields[name] = forms.CharField(label=Readiness._meta.get_field(name).verbose_name, required=False)
+        for item in self.items:
+            self.fields[check_field(item)] = forms.CharField(label=item.label, required=False)
 
     def clean_employee_ref(self):
         ref = self.cleaned_data["employee_ref"].strip()
@@ -529,13 +556,16 @@ class ReadinessRowForm(ReadinessForm):
 
     def clean(self):
         data = super().clean()
-        for name in Readiness.CHECKS:
+        mapped = [i for i in self.items if check_field(i) in self.lookups.mapped_checks]
+        if not mapped:
+            raise forms.ValidationError("Choose the column of at least one day-one check")
+        data["done"], data["checked"] = [], [i.pk for i in mapped]
+        for item in mapped:
+            name = check_field(item)
             text = _key(self.data.get(name))
             if text in TRUE:
-                data[name] = True
-            elif text in FALSE:
-                data[name] = False
-            else:
+                data["done"].append(item.pk)
+            elif text not in FALSE:
                 self.add_error(name, "Enter Yes or No")
         return data
 
@@ -544,31 +574,38 @@ class ReadinessRowForm(ReadinessForm):
         pass
 
 
+def readiness_rows(*, rows, header_of, form_kwargs) -> None:
+    """Before a readiness sheet's rows are checked: the rows of each reference (as for a
+    roster), and which checks the sheet has a column for."""
+    rows_by_ref(rows=rows, header_of=header_of, form_kwargs=form_kwargs)
+    form_kwargs["lookups"].mapped_checks = {name for name in header_of if name.startswith("check_")}
+
+
 def _readiness_reason(upload) -> str:
     return f"Readiness sheet {upload.pk}: {upload.original_name}"[:100]
 
 
 @transaction.atomic
 def write_readiness(*, upload, rows, user, programme: Programme) -> int:
-    """Set each listed person's five checks, in bulk (with history rows naming the sheet,
-    so that rolling it back can restore what was there before). Every row was validated
-    by its form; the readiness model has no rule beyond its fields."""
+    """Set each listed person's ticks of the checks the sheet has columns for, leaving
+    their other checks as they were, in bulk (with history rows naming the sheet, so that
+    rolling it back can restore what was there before). Every row was validated by its
+    form; the readiness model has no rule beyond its fields."""
     existing = {r.employee_ref.upper(): r for r in Readiness.objects.filter(programme=programme)}
     new_items, changed = [], []
     for row in rows:
         ref = row["employee_ref"]
-        values = {name: row[name] for name in Readiness.CHECKS}
         item = existing.get(ref.upper())
+        kept = [pk for pk in (item.done if item else []) if pk not in row["checked"]]
+        done = sorted({*kept, *row["done"]})
         if item is None:
-            new_items.append(Readiness(programme=programme, employee_ref=ref, **values))
-        elif any(getattr(item, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(item, k, v)
+            new_items.append(Readiness(programme=programme, employee_ref=ref, done=done))
+        elif item.done != done:
+            item.done = done
             changed.append(item)
     reason = _readiness_reason(upload)
     bulk_create_with_history(new_items, Readiness, default_user=user, default_change_reason=reason)
-    bulk_update_with_history(changed, Readiness, list(Readiness.CHECKS), default_user=user,
-                             default_change_reason=reason)
+    bulk_update_with_history(changed, Readiness, ["done"], default_user=user, default_change_reason=reason)
     return len(new_items) + len(changed)
 
 
@@ -585,8 +622,7 @@ def rollback_readiness(*, upload, user) -> None:
         if before is None:
             record_delete(instance=item, user=user, reason="Upload rolled back")
             continue
-        for name in Readiness.CHECKS:
-            setattr(item, name, getattr(before, name))
+        item.done = before.done
         record_save(instance=item, user=user, reason="Upload rolled back")
 
 
@@ -596,5 +632,5 @@ ROSTER_SPEC = UploadSpec(kind=ROSTER_KIND, columns=ROSTER_COLUMNS, form_class=El
 # A readiness sheet is small, and checked against the latest roster's people: no reuse.
 READINESS_SPEC = UploadSpec(kind=READINESS_KIND, columns=READINESS_COLUMNS, form_class=ReadinessRowForm,
                             write=write_readiness, rollback=rollback_readiness, label="Day-one readiness sheet",
-                            prepare_rows=rows_by_ref)
+                            prepare_rows=readiness_rows, columns_for=readiness_columns)
 

@@ -273,21 +273,48 @@ def record_problems(*, programme_id, team, pay_scale, is_vacancy: bool, name: st
     return errors
 
 
+# The day-one checks every programme starts with (key, label): a programme changes its own
+# list (ReadinessItem), and these are made for it when it is created.
+DEFAULT_READINESS_ITEMS = (
+    ("on_payroll", "On the council's payroll"),
+    ("network_account", "Network account created"),
+    ("laptop", "Laptop handed over"),
+    ("phone", "Phone handed over"),
+    ("induction_booked", "Induction booked"),
+)
+
+
+class ReadinessItem(models.Model):
+    """One check on the programme's own day-one list ("DBS check", "Social Work England
+    registration checked"). Every person's tick of it is on their `Readiness`. The key is
+    made from the first label and never changes, so a sheet's remembered column and an API
+    client's name for the check survive a rename."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    key = models.SlugField(max_length=60, editable=False)
+    label = models.CharField("Check", max_length=80, help_text="As a sheet's column heading could say it")
+    position = models.PositiveSmallIntegerField(default=0, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "day-one check"
+        constraints = [models.UniqueConstraint(fields=["programme", "key"], name="readiness_item_key_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class Readiness(models.Model):
-    """Whether one transferring person is ready for day one. Keyed by the programme and the
-    provider's employee reference, so it follows the person from one roster version to the
-    next instead of starting again with each upload."""
+    """Which of the programme's day-one checks one transferring person has done. Keyed by
+    the programme and the provider's employee reference, so it follows the person from one
+    roster version to the next instead of starting again with each upload. `done` holds
+    the ids of the ReadinessItems ticked (an id of a check since removed counts for none)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
     employee_ref = models.CharField("Employee reference", max_length=40)
-    on_payroll = models.BooleanField("On the council's payroll", default=False)
-    network_account = models.BooleanField("Network account created", default=False)
-    laptop = models.BooleanField("Laptop handed over", default=False)
-    phone = models.BooleanField("Phone handed over", default=False)
-    induction_booked = models.BooleanField("Induction booked", default=False)
+    done = models.JSONField(default=list, blank=True)
     history = HistoricalRecords()
-
-    CHECKS = ("on_payroll", "network_account", "laptop", "phone", "induction_booked")
 
     class Meta:
         ordering = ["employee_ref"]
@@ -296,6 +323,9 @@ class Readiness(models.Model):
 
     def __str__(self) -> str:
         return f"Readiness of {self.employee_ref}"
+
+    def has(self, item: ReadinessItem) -> bool:
+        return item.pk in self.done
 
 
 class Establishment(models.Model):

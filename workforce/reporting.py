@@ -28,6 +28,7 @@ from workforce.models import (
     Establishment,
     PensionScheme,
     Readiness,
+    ReadinessItem,
     StaffStatus,
     Terms,
     TransferRoster,
@@ -310,19 +311,38 @@ def difference(older: TransferRoster, newer: TransferRoster, *, personal: bool) 
 class ReadinessRow:
     team: str
     people: Cell
-    done: dict[str, int]
+    done: dict[int, int]  # ReadinessItem id → how many of the people have it done
 
-    def percent(self, check: str) -> int:
-        return round(100 * self.done[check] / self.people.headcount) if self.people.headcount else 0
+    def _share(self, key: int) -> int:
+        return round(100 * self.done[key] / self.people.headcount) if self.people.headcount else 0
+
+    def percent(self, item) -> int:
+        return self._share(item.pk)
+
+    @property
+    def ready(self) -> int:
+        """How many have every check done."""
+        return self.done[ALL_DONE]
+
+    @property
+    def ready_percent(self) -> int:
+        return self._share(ALL_DONE)
 
     @property
     def cells(self) -> list[tuple[int, int]]:
-        return [(self.done[c], self.percent(c)) for c in Readiness.CHECKS]
+        return [(self.done[i.pk], self.percent(i)) for i in self.items]
+
+    items: list = field(default_factory=list, repr=False)
+
+
+# The key of ReadinessRow.done that counts the people with every check done.
+ALL_DONE = 0
 
 
 @dataclass
 class ReadinessTable:
     roster: TransferRoster | None
+    items: list  # the programme's ReadinessItems, in order
     rows: list[ReadinessRow]
     total: ReadinessRow
     days_to_transfer: int
@@ -330,12 +350,15 @@ class ReadinessTable:
 
 
 def readiness_by_team(programme, roster: TransferRoster | None, *, personal: bool, today: date) -> ReadinessTable:
-    """How many of each team's people (on the given version) have each day-one check done,
-    with percentages and the total, counting down to transfer day. Two queries."""
+    """How many of each team's people (on the given version) have each of the programme's
+    day-one checks done, and every one of them, with percentages and the total, counting
+    down to transfer day. Three queries."""
+    items = list(ReadinessItem.objects.filter(programme=programme))
     people = list(EmployeeRecord.objects.filter(roster=roster, is_vacancy=False).order_by().values_list(
         "employee_ref", "team_id", "team__name", "team__service_line")) if roster else []
-    ready = {ref.upper(): checks for ref, *checks in Readiness.objects.filter(programme=programme).values_list(
-        "employee_ref", *Readiness.CHECKS)}
+    ready = {ref.upper(): set(done) for ref, done in Readiness.objects.filter(programme=programme).values_list(
+        "employee_ref", "done")} if people else {}
+    wanted = {i.pk for i in items}
     teams: dict[int, dict] = {}
     by_line: dict[str, list[int]] = defaultdict(list)
     for ref, team_id, team_name, line in people:
@@ -343,18 +366,19 @@ def readiness_by_team(programme, roster: TransferRoster | None, *, personal: boo
             by_line[line].append(team_id)
         t = teams.setdefault(team_id, {"name": team_name, "n": 0, "done": Counter()})
         t["n"] += 1
-        checks = ready.get(ref.upper())
-        if checks:
-            t["done"].update(c for c, ok in zip(Readiness.CHECKS, checks, strict=True) if ok)
+        done = ready.get(ref.upper(), set()) & wanted
+        t["done"].update(done)
+        if done == wanted and wanted:
+            t["done"][ALL_DONE] += 1
     counts = {k: t["n"] for k, t in teams.items()}
     hidden = set() if personal else hidden_teams(counts, by_line)
-    rows = [ReadinessRow(t["name"], Cell(t["n"], hidden=k in hidden),
-                         {c: t["done"][c] for c in Readiness.CHECKS})
+    keys = [*wanted, ALL_DONE]
+    rows = [ReadinessRow(t["name"], Cell(t["n"], hidden=k in hidden), {c: t["done"][c] for c in keys}, items)
             for k, t in sorted(teams.items(), key=lambda kv: kv[1]["name"])]
     total_n = sum(counts.values())
     total = ReadinessRow("Total", Cell(total_n, hidden=not personal and is_small(total_n)),
-                         {c: sum(t["done"][c] for t in teams.values()) for c in Readiness.CHECKS})
-    return ReadinessTable(roster, rows, total, programme.days_to_transfer(today), programme.transfer_date)
+                         {c: sum(t["done"][c] for t in teams.values()) for c in keys}, items)
+    return ReadinessTable(roster, items, rows, total, programme.days_to_transfer(today), programme.transfer_date)
 
 
 # --- Restructures ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from workforce.models import (
     PayScale,
     PensionRate,
     Readiness,
+    ReadinessItem,
     Team,
     TransferRoster,
     WorkforceSettings,
@@ -77,6 +78,17 @@ def readiness_of(*, programme: Programme, employee_ref: str) -> Readiness:
     """The person's readiness, or a blank (unsaved) one."""
     found = Readiness.objects.filter(programme=programme, employee_ref__iexact=employee_ref).first()
     return found or Readiness(programme=programme, employee_ref=employee_ref)
+
+
+def readiness_items(*, programme: Programme) -> list[ReadinessItem]:
+    """The programme's own day-one checks, in their order."""
+    return list(ReadinessItem.objects.filter(programme=programme))
+
+
+def readiness_ticks(*, item: ReadinessItem) -> int:
+    """How many people of the programme have the check ticked."""
+    return sum(item.pk in done for done in Readiness.objects.filter(programme_id=item.programme_id)
+               .values_list("done", flat=True))
 
 
 def readiness_by_ref(*, programme: Programme) -> dict[str, Readiness]:

@@ -4,17 +4,22 @@ uploads are written by `workforce.imports` through the upload pipeline."""
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from programmes.models import Programme
-from programmes.services import record_save
+from programmes.services import record_delete, record_save
 from workforce.models import (
+    DEFAULT_READINESS_ITEMS,
     PERSONAL_FIELDS,
     EmployeeRecord,
     Establishment,
     EstablishmentLine,
     PersonalDataView,
     Readiness,
+    ReadinessItem,
     Team,
     TransferRoster,
     WorkforceSettings,
@@ -30,14 +35,58 @@ def personal_data_viewed(*, programme: Programme, user, what: str, roster: Trans
 
 
 @transaction.atomic
-def readiness_save(*, programme: Programme, employee_ref: str, checks: dict[str, bool], user,
+def readiness_save(*, programme: Programme, employee_ref: str, done: list[int], user,
                    reason: str = "Readiness updated") -> Readiness:
-    """Set one person's five day-one checks (creating their readiness row if need be)."""
+    """Set which of the programme's day-one checks one person has done (the ids of its
+    ReadinessItems), creating their readiness row if need be."""
     item = Readiness.objects.filter(programme=programme, employee_ref__iexact=employee_ref).first()
     item = item or Readiness(programme=programme, employee_ref=employee_ref)
-    for name in Readiness.CHECKS:
-        setattr(item, name, bool(checks.get(name)))
+    item.done = sorted(set(done))
     return record_save(instance=item, user=user, reason=reason)
+
+
+def readiness_defaults_create(*, programme: Programme, user=None) -> list[ReadinessItem]:
+    """Give a new programme the default day-one checks (models.DEFAULT_READINESS_ITEMS)."""
+    items = [ReadinessItem(programme=programme, key=key, label=label, position=n)
+             for n, (key, label) in enumerate(DEFAULT_READINESS_ITEMS)]
+    return bulk_create_with_history(items, ReadinessItem, default_user=user,
+                                    default_change_reason="The default day-one checks")
+
+
+def programme_created(sender, instance, created, raw=False, **kwargs) -> None:
+    """Connected to Programme's post_save (apps.py): every new programme starts with the
+    default day-one checks, however it was made (page, API, demo or a test's factory)."""
+    if created and not raw:
+        readiness_defaults_create(programme=instance)
+
+
+@transaction.atomic
+def readiness_item_save(*, instance: ReadinessItem, user, reason: str) -> ReadinessItem:
+    """Save a day-one check. A new one goes to the end of the list, with a key made from
+    its label (unique in the programme) that stays when it is renamed."""
+    if instance.pk is None:
+        taken = set(ReadinessItem.objects.filter(programme=instance.programme).values_list("key", flat=True))
+        stem = slugify(instance.label).replace("-", "_")[:50] or "check"
+        key, n = stem, 1
+        while key in taken:
+            n += 1
+            key = f"{stem}_{n}"
+        instance.key = key
+        last = ReadinessItem.objects.filter(programme=instance.programme).aggregate(m=Max("position"))["m"]
+        instance.position = 0 if last is None else last + 1
+    return record_save(instance=instance, user=user, reason=reason)
+
+
+@transaction.atomic
+def readiness_item_delete(*, instance: ReadinessItem, user, reason: str) -> None:
+    """Take a check off the programme's list, and every person's tick of it with it (each
+    change in their history, so the page can say who had it)."""
+    ticked = [r for r in Readiness.objects.filter(programme_id=instance.programme_id) if instance.pk in r.done]
+    for r in ticked:
+        r.done = [pk for pk in r.done if pk != instance.pk]
+    bulk_update_with_history(ticked, Readiness, ["done"], default_user=user,
+                             default_change_reason=f"Check removed from the list: {instance.label}"[:100])
+    record_delete(instance=instance, user=user, reason=reason)
 
 
 @transaction.atomic

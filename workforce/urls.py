@@ -40,5 +40,6 @@ urlpatterns = [
     path("teams/new/", views.team_create, name="team_create"),
     path("pay-scales/new/", views.pay_scale_create, name="pay_scale_create"),
     path("access-log/", views.access_log, name="access_log"),
+    *views.READINESS_ITEMS.urls("readiness/checks/", steps=("create", "edit", "delete", "history")),
     *views.PENSION_RATES.urls("pensions/rates/", steps=("create", "edit", "delete", "history")),
 ]

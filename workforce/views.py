@@ -32,15 +32,18 @@ from workforce.forms import (
     PayScaleForm,
     PensionRateForm,
     ReadinessForm,
+    ReadinessItemForm,
     RosterDetailsForm,
     TeamForm,
     WorkforceSettingsForm,
 )
 from workforce.imports import READINESS_KIND, ROSTER_KIND, offered_teams, roster_form_kwargs
-from workforce.models import PensionRate, PersonalDataView, Readiness, WorkforceSettings
+from workforce.models import PensionRate, PersonalDataView, ReadinessItem, WorkforceSettings
 from workforce.services import (
     establishment_lines_save,
     personal_data_viewed,
+    readiness_item_delete,
+    readiness_item_save,
     readiness_save,
     teams_create,
     workforce_settings_save,
@@ -144,15 +147,12 @@ def readiness(request: HttpRequest, slug: str) -> HttpResponse:
         ready = selectors.readiness_by_ref(programme=access.programme)
         for record in selectors.people(roster=roster):
             if not record.is_vacancy:
-                people.append((record, ready.get(record.employee_ref.upper())))
+                done = ready.get(record.employee_ref.upper())
+                people.append((record, [bool(done and done.has(i)) for i in table.items]))
         personal_data_viewed(programme=access.programme, user=request.user, roster=roster,
                              what="Day-one readiness by person")
     return render(request, "workforce/readiness.html", _ctx(
-        access, "readiness", roster=roster, table=table, people=people, checks=_check_labels()))
-
-
-def _check_labels() -> list[str]:
-    return [str(Readiness._meta.get_field(c).verbose_name) for c in Readiness.CHECKS]
+        access, "readiness", roster=roster, table=table, people=people))
 
 
 @login_required
@@ -168,6 +168,20 @@ def pensions(request: HttpRequest, slug: str) -> HttpResponse:
         personal_data_viewed(programme=access.programme, user=request.user, roster=rosters[-1],
                              what="Employer pension cost by person")
     return render(request, "workforce/pensions.html", _ctx(access, "pensions", costs=costs))
+
+
+# The programme's own day-one checks: added, renamed and removed by HR on the record pages
+# (programmes.record_pages), listed on the readiness page. Removing one removes its ticks.
+READINESS_ITEMS = RecordPages(
+    key="readiness_items", model=ReadinessItem, form=ReadinessItemForm, singular="day-one check",
+    capability=Capability.EDIT_WORKFORCE, namespace="workforce", done="workforce:readiness",
+    context=lambda access, **extra: _ctx(access, "readiness", **extra), access=workforce_access,
+    edit_heading=lambda item: f"Rename the check “{item.label}”",
+    saved_message=lambda item: f"The check “{item.label}” has been saved.",
+    deleted_message=lambda item: f"The check “{item.label}” has been removed, with every tick of it.",
+    delete_warning=lambda item: (f"{selectors.readiness_ticks(item=item)} of the programme's people have it ticked: "
+                                 "the ticks go with it, and stay in each person's history."),
+    save=readiness_item_save, remove=readiness_item_delete, delete_reason="Day-one check removed")
 
 
 # A scheme's employer rate: added, changed and removed by HR on the record pages
@@ -216,8 +230,8 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
     breakdown_rows = [[b.title, label, cell.shown_headcount, cell.shown_fte]
                       for b in reporting.breakdowns(roster, personal=personal, rows=rows) for label, cell in b.rows]
     table = reporting.readiness_by_team(access.programme, roster, personal=personal, today=today())
-    ready_rows = [[r.team, r.people.shown_headcount, *(r.done[c] if not r.people.hidden else "–"
-                                                       for c in Readiness.CHECKS)]
+    ready_rows = [[r.team, r.people.shown_headcount, *(done if not r.people.hidden else "–" for done, _ in r.cells),
+                   r.ready if not r.people.hidden else "–"]
                   for r in [*table.rows, table.total]]
     rosters = selectors.rosters(programme=access.programme)
     version_rows = [[v.roster.version, v.roster.as_at, v.roster.received_on, v.roster.days_late,
@@ -235,7 +249,7 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
         ("Teams", ["Team", "Service line", "Headcount", "FTE", "Vacancies", "Vacancy FTE"], team_rows),
         ("Service lines", ["Service line", "Headcount", "FTE", "Vacancies"], lines),
         ("Breakdowns", ["Breakdown", "Group", "Headcount", "FTE"], breakdown_rows),
-        ("Readiness", ["Team", "People", *_check_labels()], ready_rows),
+        ("Readiness", ["Team", "People", *(i.label for i in table.items), "Every check done"], ready_rows),
         ("Versions", ["Version", "As at", "Received on", "Days late", "Headcount", "FTE", "Vacancies"], version_rows),
         ("Pension costs", ["Version", "By", "Group", "People", "Employer cost a year", "No pay", "No rate"],
          pension_rows),
@@ -293,10 +307,10 @@ def person(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = workforce_access(request.user, slug, Capability.VIEW_PERSONAL_DATA)
     record = _record(access, pk)
     personal_data_viewed(programme=access.programme, user=request.user, record=record, what="Person's record")
+    readiness = selectors.readiness_of(programme=access.programme, employee_ref=record.employee_ref)
     return render(request, "workforce/person.html", _ctx(
         access, "versions", record=record,
-        readiness=selectors.readiness_of(programme=access.programme, employee_ref=record.employee_ref),
-        checks=list(zip(Readiness.CHECKS, _check_labels(), strict=True))))
+        checks=[(i.label, readiness.has(i)) for i in selectors.readiness_items(programme=access.programme)]))
 
 
 @login_required
@@ -328,10 +342,11 @@ def readiness_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = workforce_access(request.user, slug, Capability.EDIT_WORKFORCE)
     record = _record(access, pk)
     current = selectors.readiness_of(programme=access.programme, employee_ref=record.employee_ref)
-    form = ReadinessForm(request.POST or None, instance=current)
+    form = ReadinessForm(request.POST or None, instance=current,
+                         items=selectors.readiness_items(programme=access.programme))
     if request.method == "POST" and form.is_valid():
         readiness_save(programme=access.programme, employee_ref=record.employee_ref, user=request.user,
-                       checks={c: form.cleaned_data[c] for c in Readiness.CHECKS})
+                       done=form.cleaned_data["done"])
         messages.success(request, f"Day-one readiness of {record.employee_ref} saved.")
         return redirect("workforce:readiness", slug)
     return render(request, "programmes/form.html", _ctx(

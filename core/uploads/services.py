@@ -93,13 +93,25 @@ def _target_of(upload: Upload) -> models.Model:
     return upload.target_type.get_object_for_this_type(pk=upload.target_id)
 
 
+def _spec_of(upload: Upload) -> UploadSpec:
+    """The spec of the upload's kind, with its target's own columns where the kind has
+    them (read once for the upload)."""
+    spec = getattr(upload, "_spec", None)
+    if spec is None:
+        spec = get_upload_spec(upload.kind)
+        if spec.columns_for is not None:
+            spec = spec.for_target(_target_of(upload))
+        upload._spec = spec
+    return spec
+
+
 
 def upload_inspect(*, upload: Upload, form_kwargs: dict | None = None,
                    mapping: dict | None = None, sheet: str | None = None) -> Preview:
     """Read the stored file and validate every row, recording nothing (a page that is only
     looked at changes nothing). The mapping is the one given, else the one chosen for this
     upload, else the programme's remembered one, else a suggestion from the headers."""
-    spec = get_upload_spec(upload.kind)
+    spec = _spec_of(upload)
     if sheet is None:
         sheet = upload.sheet or None
     if spec.bulk_validate is not None:
@@ -195,7 +207,7 @@ def _effective(spec: UploadSpec, upload: Upload, mapping: dict | None, sheet: st
 def _keep_checked_rows(upload: Upload, preview: Preview, form_kwargs: dict | None, sheet: str | None) -> None:
     """Keep the rows a preview validated for the commit (a kind with `reuse`), or forget
     rows kept earlier when this preview cannot be loaded."""
-    spec = get_upload_spec(upload.kind)
+    spec = _spec_of(upload)
     if spec.reuse is None:
         return
     if not preview.can_commit:
@@ -212,7 +224,7 @@ def _checked_preview(upload: Upload, form_kwargs: dict | None, mapping: dict | N
                      sheet: str | None) -> Preview | None:
     """The preview of the rows validated earlier, when nothing they depended on has changed
     since (the key is the same); None, and the commit validates afresh, otherwise."""
-    spec = get_upload_spec(upload.kind)
+    spec = _spec_of(upload)
     if spec.reuse is None:
         return None
     checked = CheckedRows.objects.filter(upload=upload).first()
@@ -285,7 +297,7 @@ def _commit_checked(upload: Upload, preview: Preview, *, user, write_ctx: dict |
                     accept_warnings: str) -> CommitOutcome:
     """The commit's writes, in its transaction, with the upload locked and the file's
     preview made."""
-    spec = get_upload_spec(upload.kind)
+    spec = _spec_of(upload)
     upload.mapping = preview.mapping
     upload.row_count = preview.row_count
     upload.errors = [e.as_dict() for e in preview.errors[:200]]
@@ -357,7 +369,7 @@ def upload_rollback(*, upload: Upload, user) -> Upload:
     upload = Upload.objects.select_for_update().get(pk=upload.pk)
     if upload.status != Upload.Status.COMMITTED:
         raise UploadError("Only a loaded upload can be rolled back.")
-    spec = get_upload_spec(upload.kind)
+    spec = _spec_of(upload)
     try:
         spec.rollback(upload=upload, user=user)
     except (ProtectedError, RestrictedError) as e:

@@ -1,7 +1,7 @@
 """What an upload kind is: the spec a domain app registers (its columns, the row form, how
 to write and remove the rows), the problems a file can have, and the registry of kinds."""
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django import forms
@@ -63,6 +63,16 @@ class UploadSpec:
     prepare_rows: Callable[..., None] | None = None
     # Optional: lets a commit reuse the rows its preview validated (see RowReuse).
     reuse: "RowReuse | None" = None
+    # Optional: columns that depend on where the file goes (a programme's own day-one
+    # checks), as `columns_for(target) -> tuple[ColumnSpec, ...]`, after `columns`. Then
+    # the pipeline works from `for_target(target)`, never from the spec as registered.
+    columns_for: Callable[[Any], tuple[ColumnSpec, ...]] | None = None
+
+    def for_target(self, target) -> "UploadSpec":
+        """The spec with the columns of `target` (itself for a kind whose columns are fixed)."""
+        if self.columns_for is None or target is None:
+            return self
+        return replace(self, columns=(*self.columns, *self.columns_for(target)), columns_for=None)
 
     def column(self, name: str) -> ColumnSpec:
         return next(c for c in self.columns if c.name == name)
@@ -127,8 +137,11 @@ def upload_spec(spec: UploadSpec) -> UploadSpec:
     return spec
 
 
-def get_upload_spec(kind: str) -> UploadSpec:
+def get_upload_spec(kind: str, target=None) -> UploadSpec:
+    """The registered spec of `kind`; given the place a file goes (`target`), with the
+    columns that place has (UploadSpec.for_target)."""
     try:
-        return _specs[kind]
+        spec = _specs[kind]
     except KeyError:
         raise ValueError(f"No upload spec is registered for kind {kind!r}") from None
+    return spec.for_target(target)

@@ -118,9 +118,12 @@ def test_a_programme_manager_cannot_write_the_attendees(world):
     response = api_client(world.cast, "pm").patch(
         reverse(f"{NAMESPACE}:consultation-meetings-detail", args=[slug, meeting.pk]),
         {"attendees": "Overwritten", "notes": "New notes"}, format="json")
-    assert response.status_code == 200
+    # Refused, naming the field, rather than the attendees being dropped without a word.
+    assert response.status_code == 400
+    assert response.json() == {"attendees": ["Only a role that may see staff names can set this"]}
+    notes = meeting.notes
     meeting.refresh_from_db()
-    assert (meeting.notes, meeting.attendees) == ("New notes", f"{STAFF_NAME}, the HR lead")
+    assert (meeting.notes, meeting.attendees) == (notes, f"{STAFF_NAME}, the HR lead")
 
 
 def test_a_bad_period_is_a_400_naming_the_field(world):

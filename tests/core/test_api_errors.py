@@ -81,8 +81,7 @@ def _workforce(cast):
     refuse = mock.patch("workforce.api.readiness_save",
                         side_effect=ValidationError({NON_FIELD_ERRORS: ["This person has left the roster."]}))
     return "hr", "put", f"workforce/people/{record.pk}/readiness/", {
-        "on_payroll": True, "network_account": True, "laptop": False, "phone": False,
-        "induction_booked": True}, refuse
+        "checks": {"on_payroll": True, "laptop": False}}, refuse
 
 
 def _consultations(cast):

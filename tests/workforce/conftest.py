@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.uploads import upload_commit, upload_receive
 from workforce.imports import READINESS_KIND, ROSTER_KIND, roster_form_kwargs
-from workforce.models import PayScale, Team
+from workforce.models import PayScale, Readiness, ReadinessItem, Team
 
 HEADERS = ["Employee No", "Vacancy", "Name", "Job title", "Team", "Service line", "Band", "Pay scale",
            "Terms and conditions", "Annual pay", "Hours per week", "WTE", "Contract type",
@@ -70,6 +70,22 @@ def load_roster(programme, user, rows: list[dict], name: str = "eli.xlsx", as_at
     return upload_commit(upload=upload, user=user, form_kwargs=roster_form_kwargs(programme),
                          write_ctx={"programme": programme, "as_at": as_at or today - timedelta(days=3),
                                     "received_on": received_on or today, "note": ""})
+
+
+def check_ids(programme, *keys: str) -> list[int]:
+    """The ids of the programme's day-one checks with these keys (the defaults' keys are
+    on_payroll, network_account, laptop, phone and induction_booked)."""
+    found = dict(ReadinessItem.objects.filter(programme=programme, key__in=keys).values_list("key", "pk"))
+    return [found[k] for k in keys]
+
+
+def ticked(readiness) -> set[str]:
+    """The keys of the checks a person's readiness has done."""
+    return set(ReadinessItem.objects.filter(pk__in=readiness.done).values_list("key", flat=True))
+
+
+def make_ready(programme, ref: str, *keys: str) -> Readiness:
+    return Readiness.objects.create(programme=programme, employee_ref=ref, done=check_ids(programme, *keys))
 
 
 def load_readiness(programme, user, rows: list[list], name: str = "ready.csv"):

@@ -52,10 +52,12 @@ def test_every_endpoint_for_every_role(api_world, who):
         assert client.get(url).status_code == refused.get(who, 200), url
     for url in hr_only.values():
         assert client.get(url).status_code == refused.get(who, 200 if who == "hr" else 403), url
-    put = client.put(hr_only["person_readiness"], {"on_payroll": True, "network_account": True, "laptop": False,
-                                                   "phone": False, "induction_booked": True}, format="json")
+    put = client.put(hr_only["person_readiness"], {"checks": {"on_payroll": True, "laptop": False}}, format="json")
     assert put.status_code == refused.get(who, 200 if who == "hr" else 403)
-    assert Readiness.objects.filter(on_payroll=True).exists() == (who == "hr")
+    assert Readiness.objects.exists() == (who == "hr")
+    if who == "hr":
+        assert put.json()["checks"] == {"on_payroll": True, "network_account": False, "laptop": False,
+                                        "phone": False, "induction_booked": False}
 
 
 def test_aggregates_are_suppressed_for_non_hr(api_world):

@@ -11,7 +11,7 @@ from core.roles import Capability
 from tests.api_matrix import Endpoint, api_client, run_row
 from tests.permissions import history_tables
 from tests.workforce.conftest import load_roster, person, staff
-from workforce.models import EmployeeRecord, Establishment, Readiness, TransferRoster
+from workforce.models import EmployeeRecord, Establishment, PensionRate, Readiness, ReadinessItem, TransferRoster
 
 pytestmark = pytest.mark.django_db
 NAMESPACE = "workforce_api"
@@ -22,6 +22,8 @@ class World:
     cast: object
     record: EmployeeRecord
     establishment: Establishment
+    check: ReadinessItem
+    rate: PensionRate
 
 
 @pytest.fixture
@@ -34,7 +36,9 @@ def world(hr_programme) -> World:
     establishment = Establishment.objects.create(programme=cast.programme, name="Proposed",
                                                  baseline=TransferRoster.objects.get(version=2))
     record = EmployeeRecord.objects.get(roster__version=2, employee_ref="E0100")
-    return World(cast, record, establishment)
+    check = ReadinessItem.objects.get(programme=cast.programme, key="phone")
+    rate = PensionRate.objects.create(programme=cast.programme, scheme="lgps", employer_rate="19.5")
+    return World(cast, record, establishment, check, rate)
 
 
 def _slug(w) -> dict:
@@ -57,10 +61,18 @@ ENDPOINTS = {
     "person_readiness": Endpoint(
         {"get": (Capability.EDIT_WORKFORCE, 200), "put": (Capability.EDIT_WORKFORCE, 200)},
         kwargs=lambda w: {**_slug(w), "pk": w.record.pk},
-        body=lambda w: {"on_payroll": True, "network_account": True, "laptop": False, "phone": False,
-                        "induction_booked": True}),
+        body=lambda w: {"checks": {"on_payroll": True, "laptop": False}}),
 }
-TABLES = history_tables([Readiness, EmployeeRecord, TransferRoster, Establishment])
+EDIT = Capability.EDIT_WORKFORCE
+# HR keeps the programme's own day-one checks and its pension rates; every member reads them.
+for basename, attr, body in (("readiness-checks", "check", {"label": "Case system access"}),
+                             ("pension-rates", "rate", {"scheme": "provider", "employer_rate": "12.5"})):
+    ENDPOINTS[f"{basename}-list"] = Endpoint({"get": (Capability.VIEW, 200), "post": (EDIT, 201)},
+                                             kwargs=_slug, body=lambda w, b=body: b)
+    ENDPOINTS[f"{basename}-detail"] = Endpoint(
+        {"get": (Capability.VIEW, 200), "put": (EDIT, 200), "patch": (EDIT, 200), "delete": (EDIT, 204)},
+        kwargs=lambda w, a=attr: {**_slug(w), "pk": getattr(w, a).pk}, body=lambda w, b=body: b)
+TABLES = history_tables([Readiness, ReadinessItem, PensionRate, EmployeeRecord, TransferRoster, Establishment])
 # Staff names on the rosters: the joiner, a leaver (on version 1 only) and one who stays.
 NAMES = ("Zara Newcombe", "Person 1", "Person 50")
 

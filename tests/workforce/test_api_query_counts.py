@@ -23,6 +23,9 @@ PINNED = {
     # + the versions, the rates and the costed rows of every phase's people (one query each),
     # and for HR the personal-data log's row: (as a viewer, as HR).
     "pensions": (7, 8),
+    # + the programme's contracts (whether staff transfer), and the checks or the rates.
+    "readiness-checks-list": 6,
+    "pension-rates-list": 6,
 }
 
 
@@ -92,3 +95,30 @@ def test_pensions_query_count_is_pinned(hr_programme):
     many = (_queries(viewer, _url("pensions", cast)), _queries(hr, _url("pensions", cast)))
     assert len(hr.get(_url("pensions", cast)).json()["phases"][0]["people"]) == 30
     assert few == many == PINNED["pensions"]
+
+
+@pytest.mark.parametrize("name", ["readiness-checks-list", "pension-rates-list"])
+def test_hr_kept_lists_query_count_is_pinned(hr_programme, name):
+    from workforce.models import PensionRate, ReadinessItem
+    from workforce.services import readiness_item_save
+
+    cast = hr_programme
+    viewer = api_client(cast, "viewer")
+
+    def add(n: int) -> None:
+        if name == "pension-rates-list":
+            for scheme in ("nhs", "lgps", "provider")[:n]:
+                PensionRate.objects.get_or_create(programme=cast.programme, scheme=scheme, employer_rate="20")
+        else:
+            for k in range(n):
+                readiness_item_save(instance=ReadinessItem(programme=cast.programme, label=f"Check {n}-{k}"),
+                                    user=cast.users["hr"], reason="Added")
+
+    add(3 if name == "readiness-checks-list" else 1)
+    few = _queries(viewer, _url(name, cast))
+    add(25 if name == "readiness-checks-list" else 3)
+    many = _queries(viewer, _url(name, cast))
+    rows = viewer.get(_url(name, cast)).json()
+    rows = rows.get("results", rows) if isinstance(rows, dict) else rows
+    assert len(rows) == (33 if name == "readiness-checks-list" else 3)  # the five defaults, 3 and 25
+    assert few == many == PINNED[name]

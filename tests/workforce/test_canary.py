@@ -17,8 +17,8 @@ from pypdf import PdfReader
 
 from core.jobs import job_run
 from core.models import Job
-from tests.workforce.conftest import load_roster, person, staff
-from workforce.models import EmployeeRecord, Establishment, PensionRate, Readiness, TransferRoster
+from tests.workforce.conftest import load_roster, make_ready, person, staff
+from workforce.models import EmployeeRecord, Establishment, PensionRate, TransferRoster
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def canary(hr_programme, settings, tmp_path):
     rows2 = [*staff(8), person("E0999", name=NAME, pay="98765.43", grade="Band 8a"),
              person("E0500", name="Someone New")]
     assert load_roster(cast.programme, hr, rows2, name="v2.xlsx").ok
-    Readiness.objects.create(programme=cast.programme, employee_ref="E0999", laptop=True)
+    make_ready(cast.programme, "E0999", "laptop")
     # A rate, so the pension cost pages cost the canary's pay (and could give it away).
     PensionRate.objects.create(programme=cast.programme, scheme="nhs", employer_rate="23.70")
     Establishment.objects.create(programme=cast.programme, name="Proposed",

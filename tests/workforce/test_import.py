@@ -10,19 +10,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.models import Upload
-from core.uploads import get_upload_spec, upload_inspect, upload_rollback
+from core.uploads import get_upload_spec, upload_commit, upload_inspect, upload_rollback
 from tests.workforce.conftest import (
     HEADERS,
     load_readiness,
     load_roster,
+    make_ready,
     person,
     receive,
     staff,
+    ticked,
     vacancy,
     xlsx,
 )
 from workforce.imports import READINESS_KIND, READINESS_SPEC, ROSTER_KIND, ROSTER_SPEC, roster_form_kwargs
-from workforce.models import EmployeeRecord, Readiness, Team, TransferRoster, WorkforceSettings
+from workforce.models import EmployeeRecord, Readiness, ReadinessItem, Team, TransferRoster, WorkforceSettings
+from workforce.services import readiness_item_delete, readiness_item_save
 
 pytestmark = pytest.mark.django_db
 
@@ -230,17 +233,52 @@ def test_readiness_sheet_updates_in_bulk_and_rolls_back(hr_programme):
     cast = hr_programme
     hr = cast.users["hr"]
     load_roster(cast.programme, hr, staff(3))
-    Readiness.objects.create(programme=cast.programme, employee_ref="E0001", laptop=True)
+    make_ready(cast.programme, "E0001", "laptop")
     outcome = load_readiness(cast.programme, hr, [["E0001", "Yes", "yes", "No", "", "x"],
                                                   ["e0002", "No", "No", "Yes", "Yes", "No"]])
     assert outcome.ok, outcome.errors
     first = Readiness.objects.get(employee_ref="E0001")
-    assert (first.on_payroll, first.network_account, first.laptop, first.induction_booked) == (True, True, False, True)
-    assert Readiness.objects.get(employee_ref="e0002").laptop is True
+    assert ticked(first) == {"on_payroll", "network_account", "induction_booked"}
+    assert ticked(Readiness.objects.get(employee_ref="e0002")) == {"laptop", "phone"}
     upload_rollback(upload=outcome.upload, user=hr)
     first.refresh_from_db()
-    assert (first.on_payroll, first.laptop) == (False, True)
+    assert ticked(first) == {"laptop"}
     assert not Readiness.objects.filter(employee_ref="e0002").exists()
+
+
+def test_a_readiness_sheet_has_a_column_for_each_of_the_programmes_own_checks(hr_programme):
+    """A check the council added is a column; a check the sheet has no column for is left
+    as it was; a removed check is no column at all."""
+    cast = hr_programme
+    hr = cast.users["hr"]
+    load_roster(cast.programme, hr, staff(2))
+    dbs = readiness_item_save(instance=ReadinessItem(programme=cast.programme, label="DBS check renewed"),
+                              user=hr, reason="Added")
+    readiness_item_delete(instance=ReadinessItem.objects.get(programme=cast.programme, key="phone"), user=hr,
+                          reason="Not issuing phones")
+    spec = get_upload_spec(READINESS_KIND, cast.programme)
+    assert [c.label for c in spec.columns][-2:] == ["Induction booked", "DBS check renewed"]
+    assert "Phone handed over" not in [c.label for c in spec.columns]
+    make_ready(cast.programme, "E0001", "laptop", "induction_booked")
+    csv = "Employee No,DBS check renewed,On payroll\nE0001,Yes,No\nE0002,No,Yes\n"
+    upload = receive(cast.programme, hr, csv.encode(), "dbs.csv", kind=READINESS_KIND)
+    outcome = upload_commit(upload=upload, user=hr, form_kwargs=roster_form_kwargs(cast.programme),
+                            write_ctx={"programme": cast.programme})
+    assert outcome.ok, outcome.errors
+    assert ticked(Readiness.objects.get(employee_ref="E0001")) == {dbs.key, "laptop", "induction_booked"}
+    assert ticked(Readiness.objects.get(employee_ref="E0002")) == {"on_payroll"}
+
+
+def test_a_readiness_sheet_without_any_check_column_is_refused(hr_programme):
+    cast = hr_programme
+    hr = cast.users["hr"]
+    load_roster(cast.programme, hr, staff(1))
+    upload = receive(cast.programme, hr, b"Employee No,Shoe size\nE0001,9\n", "shoes.csv", kind=READINESS_KIND)
+    outcome = upload_commit(upload=upload, user=hr, form_kwargs=roster_form_kwargs(cast.programme),
+                            write_ctx={"programme": cast.programme})
+    assert not outcome.ok
+    assert [(e.row, e.message) for e in outcome.errors] == [(2, "Choose the column of at least one day-one check")]
+    assert not Readiness.objects.exists()
 
 
 def test_readiness_sheet_errors_name_rows_and_write_nothing(hr_programme):

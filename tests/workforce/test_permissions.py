@@ -23,7 +23,7 @@ from tests.permissions import (
     request,
     url_names,
 )
-from tests.workforce.conftest import load_roster, person, receive, set_up_programme, staff, xlsx
+from tests.workforce.conftest import check_ids, load_roster, person, receive, set_up_programme, staff, xlsx
 from workforce import urls as workforce_urls
 from workforce.models import (
     EmployeeRecord,
@@ -32,6 +32,7 @@ from workforce.models import (
     PayScale,
     PensionRate,
     Readiness,
+    ReadinessItem,
     Team,
     TransferRoster,
     WorkforceSettings,
@@ -47,6 +48,7 @@ class World:
     teams_upload: Upload  # previewed, naming a team the programme lacks
     loaded: Upload
     rate: PensionRate
+    check: ReadinessItem
 
     @property
     def slug(self) -> str:
@@ -66,7 +68,8 @@ def world(cast) -> World:
                                       employer_rate="19.50")
     upload = receive(cast.programme, hr, xlsx(staff(3, start=50)), "v3.xlsx")
     teams_upload = receive(cast.programme, hr, xlsx([person("E77", team="Night Owls")]), "v4.xlsx")
-    return World(cast, record, establishment, upload, teams_upload, loaded, rate)
+    check = ReadinessItem.objects.get(programme=cast.programme, key="phone")
+    return World(cast, record, establishment, upload, teams_upload, loaded, rate, check)
 
 
 def _slug(w):
@@ -127,7 +130,13 @@ PAGES = {
     "access_log": Page(Capability.VIEW_PERSONAL_DATA, **READ),
     "person_edit": Page(Capability.EDIT_WORKFORCE, **FORM, kwargs=_record, data=_record_data),
     "readiness_edit": Page(Capability.EDIT_WORKFORCE, **FORM, kwargs=_record,
-                           data=lambda w: {"on_payroll": "on", "laptop": "on"}),
+                           data=lambda w: {"done": check_ids(w.cast.programme, "on_payroll", "laptop")}),
+    "readiness_items_history": Page(Capability.VIEW, **READ, kwargs=lambda w: {"slug": w.slug, "pk": w.check.pk}),
+    "readiness_items_create": Page(Capability.EDIT_WORKFORCE, **FORM, data=lambda w: {"label": "DBS check"}),
+    "readiness_items_edit": Page(Capability.EDIT_WORKFORCE, **FORM, kwargs=lambda w: {"slug": w.slug, "pk": w.check.pk},
+                                 data=lambda w: {"label": "Work phone handed over"}),
+    "readiness_items_delete": Page(Capability.EDIT_WORKFORCE, **FORM,
+                                   kwargs=lambda w: {"slug": w.slug, "pk": w.check.pk}),
     "establishment_create": Page(Capability.EDIT_WORKFORCE, **FORM, data=lambda w: {
         "name": "Leaner", "baseline": TransferRoster.objects.get(version=1).pk}),
     "establishment_edit": Page(Capability.EDIT_WORKFORCE, **FORM, data=_lines_data,
@@ -165,8 +174,8 @@ def test_the_rules_the_matrix_relies_on():
     assert {u for u, r in ROLE_OF.items() if role_can(r, Capability.VIEW_PERSONAL_DATA)} == {"hr"}
 
 
-TABLES = history_tables((TransferRoster, EmployeeRecord, Readiness, Team, PayScale, WorkforceSettings, PensionRate,
-                         Establishment, EstablishmentLine, Upload, ColumnMapping))
+TABLES = history_tables((TransferRoster, EmployeeRecord, Readiness, ReadinessItem, Team, PayScale, WorkforceSettings,
+                         PensionRate, Establishment, EstablishmentLine, Upload, ColumnMapping))
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))

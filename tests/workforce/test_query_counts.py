@@ -11,8 +11,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from tests.workforce.conftest import load_roster, staff
-from workforce.models import Establishment, EstablishmentLine, PensionRate, Readiness, Team, TransferRoster
+from tests.workforce.conftest import load_roster, make_ready, staff
+from workforce.models import Establishment, EstablishmentLine, PensionRate, Team, TransferRoster
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,8 @@ PAGES = {
     "versions": ("viewer", lambda s, e: reverse("workforce:versions", args=[s]), 6),
     "difference": ("viewer", lambda s, e: reverse("workforce:difference", args=[s]), 6),
     "difference-hr": ("hr", lambda s, e: reverse("workforce:difference", args=[s]), 7),
-    "readiness": ("viewer", lambda s, e: reverse("workforce:readiness", args=[s]), 7),
-    "readiness-hr": ("hr", lambda s, e: reverse("workforce:readiness", args=[s]), 10),
+    "readiness": ("viewer", lambda s, e: reverse("workforce:readiness", args=[s]), 8),
+    "readiness-hr": ("hr", lambda s, e: reverse("workforce:readiness", args=[s]), 11),
     # + the versions and the rates, and the people's costed rows in one query.
     "pensions": ("viewer", lambda s, e: reverse("workforce:pensions", args=[s]), 7),
     "pensions-hr": ("hr", lambda s, e: reverse("workforce:pensions", args=[s]), 8),
@@ -47,7 +47,7 @@ def build(cast, size: int):
     assert load_roster(cast.programme, hr, rows, name="one.xlsx").ok
     assert load_roster(cast.programme, hr, rows[: len(rows) - 2], name="two.xlsx").ok
     for r in rows[::2]:
-        Readiness.objects.create(programme=cast.programme, employee_ref=r["Employee No"], laptop=True)
+        make_ready(cast.programme, r["Employee No"], "laptop")
     est = Establishment.objects.create(programme=cast.programme, name="Proposed",
                                        baseline=TransferRoster.objects.get(version=2))
     PensionRate.objects.create(programme=cast.programme, scheme="nhs", employer_rate=Decimal("23.7"))
@@ -97,7 +97,7 @@ def test_the_overview_panel_adds_the_same_queries_for_any_roster(hr_programme):
         with CaptureQueriesContext(connection) as captured:
             panel = workforce_overview_panel(programme, cast.programme.transfer_date)
         counts.append(len(captured))
-    # The latest version, its rows, and the count of its people on payroll.
-    assert counts == [3, 3, 3]
+    # The latest version, its rows, the programme's checks and its people's ticks.
+    assert counts == [4, 4, 4]
     items = dict((label, value) for label, value, _ in panel["items"])
-    assert items["on the council's payroll"] == "0%"
+    assert items["ready on every day-one check"] == "0%"

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from tests.workforce.conftest import load_roster, person, staff, vacancy
+from tests.workforce.conftest import load_roster, make_ready, person, staff, vacancy
 from workforce import reporting
-from workforce.models import Establishment, EstablishmentLine, Readiness, Team, TransferRoster
+from workforce.models import Establishment, EstablishmentLine, Team, TransferRoster
 
 pytestmark = pytest.mark.django_db
 
@@ -92,13 +92,15 @@ def test_joiners_and_leavers_are_hidden_together(rostered):
 def test_readiness_by_team_against_the_roster(rostered):
     cast, roster = rostered
     for ref in ("E0001", "E0002", "E0003"):
-        Readiness.objects.create(programme=cast.programme, employee_ref=ref, on_payroll=True, laptop=ref == "E0001")
-    Readiness.objects.create(programme=cast.programme, employee_ref="GONE", on_payroll=True)
+        make_ready(cast.programme, ref, "on_payroll", *(["laptop"] if ref == "E0001" else []))
+    make_ready(cast.programme, "GONE", "on_payroll")
     table = reporting.readiness_by_team(cast.programme, roster, personal=False, today=cast.programme.transfer_date)
+    payroll, laptop = (next(i for i in table.items if i.key == k) for k in ("on_payroll", "laptop"))
     first = next(r for r in table.rows if r.team == "LD Connections")
-    assert first.done["on_payroll"] == 0
-    assert table.total.done["on_payroll"] == 3 and table.total.percent("on_payroll") == 9  # 3 of 35
-    assert table.total.done["laptop"] == 1 and table.days_to_transfer == 0
+    assert first.done[payroll.pk] == 0
+    assert table.total.done[payroll.pk] == 3 and table.total.percent(payroll) == 9  # 3 of 35
+    assert table.total.done[laptop.pk] == 1 and table.days_to_transfer == 0
+    assert table.total.ready == 0  # nobody has all five
     tiny = next(r for r in table.rows if r.team == "Tiny")
     assert tiny.people.shown_headcount == "fewer than 5"
     # The same teams are hidden as on the team summary, so the two pages cannot be set

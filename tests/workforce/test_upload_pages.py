@@ -15,8 +15,9 @@ from openpyxl import load_workbook
 
 from core.models import Upload
 from tests.workforce.conftest import load_roster, receive, staff, xlsx
-from workforce.imports import READINESS_COLUMNS, ROSTER_COLUMNS
-from workforce.models import TransferRoster
+from workforce.imports import ROSTER_COLUMNS
+from workforce.models import ReadinessItem, TransferRoster
+from workforce.services import readiness_item_save
 
 pytestmark = pytest.mark.django_db
 
@@ -64,11 +65,17 @@ def test_the_commit_form_asks_for_the_as_at_date_in_words(hr_programme):
 def test_a_template_for_each_kind_from_its_columns(hr_programme):
     cast = hr_programme
     client = cast.client("hr")
-    for kind, columns in (("roster", ROSTER_COLUMNS), ("readiness", READINESS_COLUMNS)):
+    # The readiness template has the programme's own checks, in its order.
+    readiness_item_save(instance=ReadinessItem(programme=cast.programme, label="DBS check"), user=cast.users["hr"],
+                        reason="Added")
+    checks = ["On the council's payroll", "Network account created", "Laptop handed over", "Phone handed over",
+              "Induction booked", "DBS check"]
+    for kind, labels in (("roster", [c.label for c in ROSTER_COLUMNS]),
+                         ("readiness", ["Employee reference", *checks])):
         response = client.get(reverse("workforce:upload_template", args=[cast.programme.slug, kind]))
         assert response.status_code == 200
         first = load_workbook(io.BytesIO(response.content)).worksheets[0]
-        assert [c.value for c in first[1]] == [c.label for c in columns]
+        assert [c.value for c in first[1]] == labels
     assert client.get(reverse("workforce:upload_template", args=[cast.programme.slug, "payroll"])).status_code == 404
     page = client.get(reverse("workforce:upload", args=[cast.programme.slug, "readiness"])).content.decode()
     assert reverse("workforce:upload_template", args=[cast.programme.slug, "readiness"]) in page
