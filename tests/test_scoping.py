@@ -54,6 +54,7 @@ KEYWORDS = {
     "criteria": lambda programme: [],
     "cells": lambda programme: {},
     "teams": lambda programme: [],
+    "items": lambda programme: importlib.import_module("workforce.selectors").readiness_items(programme=programme),
     "initial_lines": lambda programme: {},
     "appetites": lambda programme: {},
     "settings": lambda programme: importlib.import_module("risks.models").RiskSettings(programme=programme),
