@@ -1,12 +1,17 @@
-"""A real S3-compatible server for the tests: moto in server mode on the loopback, which
-the test process and any worker process it starts reach over HTTP, as a hosted
-installation's processes reach its object store.
+"""Real object stores for the tests, on the loopback, which the test process and any worker
+process it starts reach over HTTP, as a hosted installation's processes reach its store:
+an S3-compatible server (moto in server mode) and Azure Blob Storage (Azurite, Microsoft's
+own emulator, from node_modules).
 
-`object_store` points the default storage at a fresh bucket of its own for one test and
-gives the environment (`env`) a worker process needs to use the same bucket."""
+`object_store` runs its test once on each: it points the default storage at a fresh bucket
+(or container) of its own for the test and gives the environment (`env`) a worker process
+needs to use the same one."""
 import socket
+import subprocess
+import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import boto3
 import pytest
@@ -23,8 +28,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# Azurite's development account: its well-known name and key, published by Microsoft for
+# the emulator (they open nothing else).
+AZURITE_ACCOUNT = "devstoreaccount1"
+AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+AZURITE = Path(__file__).resolve().parents[1] / "node_modules" / ".bin" / "azurite-blob"
+
+
 @dataclass
 class ObjectStore:
+    """An S3 bucket on the moto server."""
     endpoint: str
     bucket: str
     env: dict
@@ -42,6 +55,57 @@ class ObjectStore:
         return self.client().get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
 
+@dataclass
+class AzureContainer:
+    """A container on the Azurite server."""
+    connection_string: str
+    container: str
+    env: dict
+
+    def client(self):
+        from azure.storage.blob import BlobServiceClient
+
+        return BlobServiceClient.from_connection_string(self.connection_string).get_container_client(self.container)
+
+    def keys(self) -> list[str]:
+        return sorted(blob.name for blob in self.client().list_blobs())
+
+    def read(self, key: str) -> bytes:
+        return self.client().download_blob(key).readall()
+
+
+@pytest.fixture(scope="session")
+def azurite_endpoint(tmp_path_factory):
+    """Azurite's blob service on a free port: the connection string that reaches it."""
+    if not AZURITE.exists():
+        pytest.fail(f"{AZURITE} is missing: `make install` installs the npm packages, Azurite among them.")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("azurite") / "azurite.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(port), "--inMemoryPersistence",
+             "--disableTelemetry", "--skipApiVersionCheck", "--silent"],
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"Azurite did not start: {log.read_text()}")
+                time.sleep(0.1)
+        yield (f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
+               f"BlobEndpoint=http://127.0.0.1:{port}/{AZURITE_ACCOUNT};")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 @pytest.fixture(scope="session")
 def s3_endpoint():
     from moto.server import ThreadedMotoServer
@@ -55,10 +119,23 @@ def s3_endpoint():
         server.stop()
 
 
-@pytest.fixture
-def object_store(s3_endpoint, settings, monkeypatch, tmp_path) -> ObjectStore:
-    """The default storage on a new bucket of the moto server (and MEDIA_ROOT an empty
-    folder, so a test can tell that nothing was written to a disk)."""
+@pytest.fixture(params=["s3", "azure"])
+def object_store(request, settings, monkeypatch, tmp_path) -> ObjectStore | AzureContainer:
+    """The default storage on a new bucket of the moto server, or a new container of
+    Azurite (and MEDIA_ROOT an empty folder, so a test can tell that nothing was written to
+    a disk)."""
+    settings.MEDIA_ROOT = tmp_path / "no-media"
+    if request.param == "azure":
+        connection_string = request.getfixturevalue("azurite_endpoint")
+        container = f"insource-{uuid.uuid4().hex[:12]}"
+        env = {"INSOURCE_STORAGE": "azure", "INSOURCE_AZURE_CONTAINER": container,
+               "INSOURCE_AZURE_CONNECTION_STRING": connection_string}
+        store = AzureContainer(connection_string, container, env)
+        store.client().create_container()
+        settings.STORAGES = {**settings.STORAGES, "default": default_storage_from(env)}
+        yield store
+        return
+    s3_endpoint = request.getfixturevalue("s3_endpoint")
     for name, value in CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     bucket = f"insource-{uuid.uuid4().hex[:12]}"
@@ -67,6 +144,5 @@ def object_store(s3_endpoint, settings, monkeypatch, tmp_path) -> ObjectStore:
     store = ObjectStore(s3_endpoint, bucket, env)
     store.client().create_bucket(Bucket=bucket, CreateBucketConfiguration={
         "LocationConstraint": CREDENTIALS["AWS_DEFAULT_REGION"]})
-    settings.MEDIA_ROOT = tmp_path / "no-media"
     settings.STORAGES = {**settings.STORAGES, "default": default_storage_from(env)}
     yield store

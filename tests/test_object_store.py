@@ -1,5 +1,6 @@
-"""Files on an object store: a real S3-compatible server (moto, tests/object_store.py)
-holds everything the app stores, and nothing is written to a disk.
+"""Files on an object store: a real S3-compatible server (moto) and a real Azure Blob
+Storage emulator (Azurite), tests/object_store.py, each in turn hold everything the app
+stores, and nothing is written to a disk.
 
 Here the "worker" is the job runner in this process (tasks run in-process); the same
 journeys through a real Celery worker process are in tests/test_worker_object_store.py.
@@ -15,6 +16,7 @@ from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from storages.backends.azure_storage import AzureStorage
 from storages.backends.s3 import S3Storage
 
 from business_cases.models import PaperVersion
@@ -29,7 +31,7 @@ from tests.business_cases.conftest import soc_ready  # noqa: F401 - the fixture
 from tests.business_cases.test_permissions import make_paper
 from tests.factories import UserFactory
 from tests.finance.conftest import good_rows, make_budget, xlsx
-from tests.object_store import object_store, s3_endpoint  # noqa: F401 - the fixtures
+from tests.object_store import azurite_endpoint, object_store, s3_endpoint  # noqa: F401 - the fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +50,24 @@ def test_the_environment_chooses_the_storage():
     assert s3["OPTIONS"]["endpoint_url"] is None and s3["OPTIONS"]["addressing_style"] is None
     with pytest.raises(ImproperlyConfigured, match="INSOURCE_S3_BUCKET"):
         default_storage_from({"INSOURCE_STORAGE": "s3"})
-    with pytest.raises(ImproperlyConfigured, match="filesystem .* or s3"):
+    with pytest.raises(ImproperlyConfigured, match="filesystem .* or azure"):
         default_storage_from({"INSOURCE_STORAGE": "ftp"})
+    azure = default_storage_from({"INSOURCE_STORAGE": "azure", "INSOURCE_AZURE_CONTAINER": "council-files",
+                                  "INSOURCE_AZURE_ACCOUNT_NAME": "councilfiles", "INSOURCE_AZURE_ACCOUNT_KEY": "a2V5",
+                                  "INSOURCE_AZURE_PREFIX": "/insource/"})
+    assert azure["BACKEND"] == "storages.backends.azure_storage.AzureStorage"
+    assert azure["OPTIONS"] == {"azure_container": "council-files", "account_name": "councilfiles",
+                                "account_key": "a2V5", "location": "insource", "overwrite_files": False,
+                                "max_memory_size": 8 * 1024 * 1024, "expiration_secs": 300}
+    with pytest.raises(ImproperlyConfigured, match="INSOURCE_AZURE_CONTAINER"):
+        default_storage_from({"INSOURCE_STORAGE": "azure", "INSOURCE_AZURE_CONNECTION_STRING": "x"})
+    with pytest.raises(ImproperlyConfigured, match="INSOURCE_AZURE_ACCOUNT_KEY"):
+        default_storage_from({"INSOURCE_STORAGE": "azure", "INSOURCE_AZURE_CONTAINER": "c",
+                              "INSOURCE_AZURE_ACCOUNT_NAME": "councilfiles"})
 
 
 def test_a_stored_name_is_never_overwritten(object_store, settings):  # noqa: F811
-    assert isinstance(storages["default"], S3Storage)
+    assert isinstance(storages["default"], S3Storage if object_store.env["INSOURCE_STORAGE"] == "s3" else AzureStorage)
     first = default_storage.save("jobs/1/result.txt", ContentFile(b"first"))
     second = default_storage.save("jobs/1/result.txt", ContentFile(b"second"))
     assert first == "jobs/1/result.txt" and second != first

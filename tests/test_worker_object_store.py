@@ -23,7 +23,7 @@ from finance.services import LEDGER_COMMIT_KIND
 from tests.business_cases.conftest import soc_ready  # noqa: F401 - the fixture
 from tests.business_cases.test_permissions import make_paper
 from tests.finance.conftest import good_rows, make_budget, xlsx
-from tests.object_store import object_store, s3_endpoint  # noqa: F401 - the fixtures
+from tests.object_store import azurite_endpoint, object_store, s3_endpoint  # noqa: F401 - the fixtures
 from tests.test_worker import _finished, workers  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

@@ -7,8 +7,9 @@ from core.backups import BackupError, backup_make
 
 class Command(BaseCommand):
     help = ("Back up the database (pg_dump) and the stored files (read through the storage: the "
-            "MEDIA_ROOT folder, or the bucket when INSOURCE_STORAGE=s3) into a new folder, with a manifest "
-            "of every table's row count and every file's SHA-256. Restore it with `manage.py restore`.")
+            "MEDIA_ROOT folder, or the bucket or container of INSOURCE_STORAGE=s3 or azure) into a new "
+            "folder, with a manifest of every table's row count and every file's SHA-256. Restore it "
+            "with `manage.py restore`.")
 
     def add_arguments(self, parser):
         parser.add_argument("--out", required=True, type=Path,

@@ -7,8 +7,8 @@ from core.backups import BackupError, backup_restore
 
 class Command(BaseCommand):
     help = ("Restore a folder written by `manage.py backup` into an empty database (make one with createdb) "
-            "and an empty file store (the MEDIA_ROOT folder, or the bucket when INSOURCE_STORAGE=s3), then "
-            "check every table's row count and every file against its manifest.")
+            "and an empty file store (the MEDIA_ROOT folder, or the bucket or container of "
+            "INSOURCE_STORAGE=s3 or azure), then check every table's row count and every file against its manifest.")
 
     def add_arguments(self, parser):
         parser.add_argument("folder", type=Path, help="The backup folder.")
