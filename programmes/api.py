@@ -15,7 +15,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.relations import MANY_RELATION_KWARGS, PKOnlyObject
 from rest_framework.response import Response
 
-from core.api import VersionedRecordMixin
+from core.api import ChoiceLabelField, VersionedRecordMixin
 from core.concurrency import VersionedSchema, as_stored, if_match_conflict, locked_copy, with_etag
 from core.protection import DeleteRefused, refusal_message
 from core.roles import Capability
@@ -230,7 +230,7 @@ class MilestoneSerializer(ProgrammeScopedSerializer):
     # Milestone.is_late otherwise) and its status and RAG as the page words them.
     slippage_days = serializers.IntegerField(read_only=True)
     late = serializers.BooleanField(read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabelField("status")
     # The RAG as the tracker shows it, the one the dates and status give, and the override
     # (with its reason, who set it and when) where someone has set one: Milestone's rule.
     rag = serializers.ChoiceField(choices=Rag.choices, source="rag_shown", read_only=True)

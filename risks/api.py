@@ -3,6 +3,7 @@ as the pages: members read, programme managers and directors write, outsiders ge
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.api import ChoiceLabelField
 from core.roles import Capability
 from programmes.api import CouncilListField, ProgrammeChildViewSet, ProgrammeScopedSerializer
 from programmes.council_lists import RISK_CATEGORY
@@ -15,7 +16,7 @@ class RiskSerializer(ProgrammeScopedSerializer):
     reference = serializers.CharField(read_only=True)
     # The council's own risk categories, not a fixed list; the label is the council's too.
     category = CouncilListField(key=RISK_CATEGORY)
-    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    category_label = ChoiceLabelField("category")
     inherent_score = serializers.IntegerField(read_only=True)
     residual_score = serializers.IntegerField(read_only=True)
     # What the register shows of each risk, from the register's own rule (selectors.decorate)
