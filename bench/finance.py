@@ -1,7 +1,9 @@
 """Finance section of `make bench` (bench/run.py calls `run`): a 100,000-line ledger
 export read with python-calamine alone, then validated and committed through the upload
-pipeline, against the target of at most three times the read; the same for 10,000 lines and
-for csv; then the budget-against-actual page with 200,000 ledger lines in the programme.
+pipeline, against the targets of issue 13: a csv within three times a plain csv.reader read
+of the same file, an xlsx within 1.5 times the raw calamine read; the same for 10,000 lines
+(the targets are for 100,000); then the budget-against-actual page with 200,000 ledger
+lines in the programme.
 
 The generated files are cached under /tmp (openpyxl takes a while to write 100,000 rows).
 Prints figures; never asserts.
@@ -15,7 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-LOAD_RATIO_TARGET = 3.0
+LOAD_RATIO_TARGET = {"csv": 3.0, "xlsx": 1.5}  # times the read, for 100,000 lines
 PAGE_P95_TARGET_MS = 200
 CACHE = Path("/tmp")
 HEADERS = ["Posting date", "Period", "Cost centre", "Subjective", "Description", "Supplier", "Net", "Journal no"]
@@ -130,13 +132,14 @@ def run(*, programme, user, client, today, args) -> None:
         (100_000, "xlsx", "A"), (100_000, "csv", "B"), (10_000, "xlsx", "C"), (10_000, "csv", "D"))}
     print(f"  test files ready in {time.perf_counter() - t:.1f} s (cached in {CACHE})")
     _prepare(programme, user)
-    print(f"  {'file':<22}{'read s':>8}{'load s':>8}{'rows/s':>10}{'ratio':>7}  target <= {LOAD_RATIO_TARGET:g}x read")
+    print(f"  {'file':<22}{'read s':>8}{'load s':>8}{'rows/s':>10}{'ratio':>7}  target (100,000 lines): "
+          + ", ".join(f"{ext} <= {ratio:g}x read" for ext, ratio in LOAD_RATIO_TARGET.items()))
     keep = []
     for (n, ext), path in files.items():
         read = min(calamine_read(path) for _ in range(2))
         seconds, written, upload = _load(programme, user, path)
         ratio = seconds / read
-        verdict = "met" if ratio <= LOAD_RATIO_TARGET else "MISSED"
+        verdict = ("met" if ratio <= LOAD_RATIO_TARGET[ext] else "MISSED") if n == 100_000 else ""
         print(f"  {n:>7,} lines .{ext:<6}{read:>8.2f}{seconds:>8.2f}{written / seconds:>10,.0f}"
               f"{ratio:>6.1f}x  {verdict}")
         if n == 100_000:

@@ -39,6 +39,18 @@ def _flush(db: int) -> None:
         s.recv(64)
 
 
+def _send_to(celery_app, broker: str | None) -> None:
+    """Send this process's tasks to `broker` (None: back to the settings' own). Celery reads
+    the CELERY_BROKER_URL environment variable before its setting, and keeps the connections
+    it opened, so both are changed and the connections dropped for new ones."""
+    if broker is None:
+        os.environ.pop("CELERY_BROKER_URL", None)
+    else:
+        os.environ["CELERY_BROKER_URL"] = broker
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -142,7 +154,7 @@ def papers_per_minute(*, paper, director, today, papers: int) -> None:
              "INSOURCE_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}", "INSOURCE_S3_REGION": "eu-west-2"}
     saved_env = {k: os.environ.get(k) for k in credentials}
     os.environ.update(credentials)
-    saved_celery = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    saved_celery = os.environ.get("CELERY_BROKER_URL"), celery_app.conf.task_always_eager
     logs = Path(tempfile.mkdtemp(prefix="insource-bench-workers-"))
     try:
         boto3.client("s3", endpoint_url=store["INSOURCE_S3_ENDPOINT_URL"], region_name="eu-west-2").create_bucket(
@@ -151,7 +163,8 @@ def papers_per_minute(*, paper, director, today, papers: int) -> None:
                "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "bench.settings"),
                "PYTHONUNBUFFERED": "1"}
         # This process sends the tasks to the broker instead of running them itself.
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = broker, False
+        _send_to(celery_app, broker)
+        celery_app.conf.task_always_eager = False
         with override_settings(CELERY_TASK_ALWAYS_EAGER=False,
                                STORAGES={**settings.STORAGES, "default": default_storage_from(store)}):
             rates = {}
@@ -184,7 +197,8 @@ def papers_per_minute(*, paper, director, today, papers: int) -> None:
                       f"{response.status_code}, {len(body) // 1024} KB in {1000 * (time.perf_counter() - t):.0f} ms"
                       f"{'' if body.startswith(b'%PDF-') else ' (NOT a PDF)'}")
     finally:
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved_celery
+        _send_to(celery_app, saved_celery[0])
+        celery_app.conf.task_always_eager = saved_celery[1]
         for k, v in saved_env.items():
             if v is None:
                 os.environ.pop(k, None)
