@@ -251,12 +251,9 @@ class ReadinessItemSerializer(ProgrammeScopedSerializer):
         read_only_fields = ["position"]
 
     def validate_label(self, value):
-        label = " ".join(value.split())
-        taken = ReadinessItem.objects.filter(programme=self.context["programme"], label__iexact=label)
-        if self.instance is not None:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise serializers.ValidationError("The list already has a check with this name")
+        label = ReadinessItem.label_tidied(value)
+        if ReadinessItem.label_taken(self.context["programme"], label, instance=self.instance):
+            raise serializers.ValidationError(ReadinessItem.LABEL_TAKEN)
         return label
 
 
@@ -278,11 +275,8 @@ class PensionRateSerializer(ProgrammeScopedSerializer):
         fields = ["id", "scheme", "fund", "employer_rate"]
 
     def validate_scheme(self, value):
-        taken = PensionRate.objects.filter(programme=self.context["programme"], scheme=value)
-        if self.instance is not None:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise serializers.ValidationError("This scheme already has a rate: change that one instead")
+        if PensionRate.scheme_taken(self.context["programme"], value, instance=self.instance):
+            raise serializers.ValidationError(PensionRate.SCHEME_TAKEN)
         return value
 
 

@@ -109,11 +109,9 @@ class ReadinessItemForm(ProgrammeScopedForm):
         fields = ["label"]
 
     def clean_label(self):
-        label = " ".join(self.cleaned_data["label"].split())
-        taken = ReadinessItem.objects.filter(programme=self.programme, label__iexact=label).exclude(
-            pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError("The list already has a check with this name")
+        label = ReadinessItem.label_tidied(self.cleaned_data["label"])
+        if ReadinessItem.label_taken(self.programme, label, instance=self.instance):
+            raise forms.ValidationError(ReadinessItem.LABEL_TAKEN)
         return label
 
 
@@ -259,7 +257,6 @@ class PensionRateForm(ProgrammeScopedForm):
 
     def clean_scheme(self):
         scheme = self.cleaned_data["scheme"]
-        taken = PensionRate.objects.filter(programme=self.programme, scheme=scheme).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError("This scheme already has a rate: change that one instead")
+        if PensionRate.scheme_taken(self.programme, scheme, instance=self.instance):
+            raise forms.ValidationError(PensionRate.SCHEME_TAKEN)
         return scheme

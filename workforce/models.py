@@ -175,6 +175,15 @@ class PensionRate(models.Model):
     def __str__(self) -> str:
         return f"{self.get_scheme_display()}{f' ({self.fund})' if self.fund else ''}: {self.employer_rate}%"
 
+    SCHEME_TAKEN = "This scheme already has a rate: change that one instead"
+
+    @classmethod
+    def scheme_taken(cls, programme, scheme: str, *, instance=None) -> bool:
+        """Whether the programme has a rate for `scheme` other than `instance` (one a scheme:
+        the form and the API say so on the field, before the constraint would)."""
+        return cls.objects.filter(programme=programme, scheme=scheme).exclude(
+            pk=getattr(instance, "pk", None)).exists()
+
     def clean(self):
         if self.scheme == PensionScheme.LGPS and not self.fund.strip():
             raise ValidationError({"fund": "Enter the LGPS fund"})
@@ -301,8 +310,21 @@ class ReadinessItem(models.Model):
         verbose_name = "day-one check"
         constraints = [models.UniqueConstraint(fields=["programme", "key"], name="readiness_item_key_unique")]
 
+    LABEL_TAKEN = "The list already has a check with this name"
+
     def __str__(self) -> str:
         return self.label
+
+    @staticmethod
+    def label_tidied(label: str) -> str:
+        return " ".join(label.split())
+
+    @classmethod
+    def label_taken(cls, programme, label: str, *, instance=None) -> bool:
+        """Whether another check of the programme than `instance` has this label, ignoring
+        case (the form and the API both ask)."""
+        return cls.objects.filter(programme=programme, label__iexact=label).exclude(
+            pk=getattr(instance, "pk", None)).exists()
 
 
 class Readiness(models.Model):

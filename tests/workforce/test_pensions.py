@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.api_matrix import api_client
 from tests.factories import ContractFactory
 from tests.workforce.conftest import load_roster, staff
 from workforce import reporting, selectors
@@ -137,6 +138,21 @@ def test_rates_are_set_on_the_record_pages_with_history(loaded):
     page = cast.client("viewer").get(reverse("workforce:pensions", args=[slug])).content.decode()
     assert "Avon Pension Fund" in page and "19%" in page and "£22,800.00" in page  # 5 × 24,000 × 19%
     assert "no rate" in page and "National Health" not in page
+
+
+def test_the_api_sets_rates_one_a_scheme(loaded):
+    cast = loaded
+    hr = api_client(cast, "hr")
+    rates = reverse("workforce_api:pension-rates-list", args=[cast.programme.slug])
+    made = hr.post(rates, {"scheme": "nhs", "employer_rate": "20.6"}, format="json")
+    assert made.status_code == 201, made.content
+    clash = hr.post(rates, {"scheme": "nhs", "employer_rate": "21"}, format="json")
+    assert clash.status_code == 400 and clash.json()["scheme"] == [PensionRate.SCHEME_TAKEN]
+    # The rate itself may change its own scheme's rate.
+    one = reverse("workforce_api:pension-rates-detail", args=[cast.programme.slug, made.json()["id"]])
+    changed = hr.patch(one, {"scheme": "nhs", "employer_rate": "21"}, format="json")
+    assert changed.status_code == 200 and changed.json()["employer_rate"] == "21"
+    assert PensionRate.objects.get().employer_rate == Decimal("21")
 
 
 def test_the_api_gives_the_same_figures_and_people_only_to_hr(loaded):
