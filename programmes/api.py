@@ -23,7 +23,7 @@ from core.scoping import scope_serializer
 from programmes.access import councils_administered, programme_access, programme_members
 from programmes.council_lists import ENGAGEMENT_KIND, active_choices
 from programmes.councils import ADDABLE_ORGANISATION_KINDS, organisation_name_problem
-from programmes.deadlines import DeadlineState, derived_deadlines
+from programmes.deadlines import DeadlineState, derived_deadlines, find_deadline
 from programmes.forms import LOOP_MESSAGE
 from programmes.models import (
     ConfidenceAssessment,
@@ -611,7 +611,7 @@ class DerivedDeadlineViewSet(viewsets.ViewSet):
         return derived_deadlines(programme=self.access.programme, today=timezone.localdate())
 
     def _one(self, key: str):
-        found = next((d for d in self._all() if d.key == key), None)
+        found = find_deadline(programme=self.access.programme, key=key, today=timezone.localdate())
         if found is None:
             raise Http404("No such derived deadline")
         return found
@@ -633,12 +633,13 @@ class DerivedDeadlineViewSet(viewsets.ViewSet):
         programme = self.access.programme
         if request.method == "DELETE":
             deadline_mark_not_done(programme=programme, key=key, title=deadline.title, user=request.user)
+            done_on = None
         else:
             body = DeadlineDoneSerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            deadline_mark_done(programme=programme, key=key, title=deadline.title, user=request.user,
-                               **body.validated_data)
-        return Response(DerivedDeadlineSerializer(self._one(key)).data)
+            done_on = deadline_mark_done(programme=programme, key=key, title=deadline.title, user=request.user,
+                                         **body.validated_data).done_on
+        return Response(DerivedDeadlineSerializer(deadline.marked(done_on, timezone.localdate())).data)
 
 
 class ContractViewSet(ProgrammeChildViewSet):
