@@ -27,6 +27,7 @@ from programmes.deadlines import DerivedMilestone, derived_deadlines
 from programmes.models import (
     ConfidenceAssessment,
     Contract,
+    Decision,
     Milestone,
     Programme,
     Workstream,
@@ -300,7 +301,9 @@ def programme_overview(*, programme: Programme, today: date) -> Overview:
     late = list(ms.late(today).select_related("workstream").only(*listed).order_by("forecast_date")[:10])
     due = list(ms.due_within(today, DUE_SOON_DAYS).select_related("workstream").only(*listed)
                .order_by("forecast_date")[:10])
-    decisions = list(programme.decisions.order_by("-meeting_date")[:5])
+    # Every decision once: the derived deadlines need them all, the page the latest five.
+    all_decisions = list(Decision.objects.filter(programme=programme))
+    decisions = sorted(all_decisions, key=lambda d: d.meeting_date, reverse=True)[:5]
     confidence = list(programme.confidence_assessments.select_related("assessed_by")
                       .order_by("-period_end")[:6])
     workstreams = list(
@@ -315,7 +318,7 @@ def programme_overview(*, programme: Programme, today: date) -> Overview:
     )
     counts = {name: sum(getattr(w, name) for w in workstreams) for name in ("total", "done", "late", "due")}
     contracts = contract_register(programme=programme)
-    derived = derived_milestones(programme=programme, today=today, contracts=contracts)
+    derived = derived_milestones(programme=programme, today=today, decisions=all_decisions, contracts=contracts)
     return Overview(
         milestone_total=counts["total"],
         complete=counts["done"],

@@ -171,7 +171,7 @@ PAGES = {
     # + the panels other apps register (risks: open risks and overdue reviews, overdue actions;
     # workforce: latest roster version, its rows, the day-one checks, people's ticks (4); finance (2); the
     # restructures with their proposed redundancies, a registered deadline source).
-    "overview": (lambda w: reverse("programmes:overview", args=[w.programme.slug]), 25),
+    "overview": (lambda w: reverse("programmes:overview", args=[w.programme.slug]), 24),
     # + the workstreams with their counts, the rows shown with their workstream and owner
     # (joined: a page shows a few rows of each workstream), the dependency warnings, the
     # decisions, the done marks and the restructures (for derived dates), the contracts (for
