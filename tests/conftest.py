@@ -60,3 +60,17 @@ def cast(db) -> Cast:
 @pytest.fixture
 def pm_client(cast) -> Client:
     return cast.client("pm")
+
+
+@pytest.fixture
+def back_to_latest():
+    """For a test that migrates the database back to test a data migration: whatever it
+    does, the database ends at the latest migrations, so the tests that follow in this
+    process see every column."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -6,9 +6,7 @@ own emulator, from node_modules).
 `object_store` runs its test once on each: it points the default storage at a fresh bucket
 (or container) of its own for the test and gives the environment (`env`) a worker process
 needs to use the same one."""
-import socket
 import subprocess
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,15 +15,10 @@ import boto3
 import pytest
 
 from config.settings.storage import default_storage_from
+from tests.servers import free_port, wait_until_listening
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "insource-test", "AWS_SECRET_ACCESS_KEY": "insource-test-secret",
                "AWS_DEFAULT_REGION": "eu-west-2"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # Azurite's development account: its well-known name and key, published by Microsoft for
@@ -79,7 +72,7 @@ def azurite_endpoint(tmp_path_factory):
     """Azurite's blob service on a free port: the connection string that reaches it."""
     if not AZURITE.exists():
         pytest.fail(f"{AZURITE} is missing: `make install` installs the npm packages, Azurite among them.")
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("azurite") / "azurite.log"
     with log.open("w") as out:
         server = subprocess.Popen(
@@ -87,15 +80,7 @@ def azurite_endpoint(tmp_path_factory):
              "--disableTelemetry", "--skipApiVersionCheck", "--silent"],
             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"Azurite did not start: {log.read_text()}")
-                time.sleep(0.1)
+        wait_until_listening(port, server, log, "Azurite")
         yield (f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
                f"BlobEndpoint=http://127.0.0.1:{port}/{AZURITE_ACCOUNT};")
     finally:
@@ -110,7 +95,7 @@ def azurite_endpoint(tmp_path_factory):
 def s3_endpoint():
     from moto.server import ThreadedMotoServer
 
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:

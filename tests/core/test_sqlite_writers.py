@@ -6,17 +6,17 @@ database is in memory and the point is the file's locking between threads.
 """
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.servers import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 8
@@ -36,12 +36,6 @@ programme = Programme.objects.create(name="Writers", slug="writers", lead_organi
 Membership.objects.create(programme=programme, user=user, role=Role.PROGRAMME_MANAGER)
 print("KEY=" + api_token_issue(user=user).secret)
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _post(url: str, key: str, body: dict) -> tuple[int, str]:
@@ -66,22 +60,12 @@ def server(tmp_path):
     setup = subprocess.run([*manage, "shell", "-c", SETUP], cwd=ROOT, env=env, check=True,
                            capture_output=True, text=True, timeout=60)
     key = next(line[4:] for line in setup.stdout.splitlines() if line.startswith("KEY="))
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "server.log", "wb")
     proc = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], cwd=ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.close()
-                pytest.fail("runserver did not start:\n" + (tmp_path / "server.log").read_text())
-            time.sleep(0.2)
+    wait_until_listening(port, proc, tmp_path / "server.log", "runserver")
     yield base, key, tmp_path / "db.sqlite3"
     proc.terminate()
     proc.wait(timeout=10)

@@ -10,16 +10,6 @@ BEFORE = [("programmes", "0004_contracts_and_kinds")]
 AFTER = [("programmes", "0006_programme_dates_live_in_contracts")]
 
 
-@pytest.fixture
-def back_to_latest():
-    """Whatever the test does, the database ends at the latest migrations, so the tests that
-    follow in this process see every column."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("back_to_latest")
 def test_each_programmes_provider_and_dates_become_its_first_contract():

@@ -6,7 +6,6 @@ as a browser would; Insource is driven through the Django test client."""
 import json
 import re
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from django.urls import reverse
 
 from sso.models import CouncilSignIn
 from tests.factories import OrganisationFactory
+from tests.servers import free_port
 
 HERE = Path(__file__).resolve().parent
 CLIENT_ID = "insource-tests"
@@ -41,12 +41,6 @@ class LocalProvider:
         self.accounts_file.write_text(json.dumps(accounts))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def oidc_provider(tmp_path_factory):
     node = shutil.which("node")
@@ -55,7 +49,7 @@ def oidc_provider(tmp_path_factory):
     folder = tmp_path_factory.mktemp("oidc")
     accounts = folder / "accounts.json"
     accounts.write_text("{}")
-    port = _free_port()
+    port = free_port()
     log = (folder / "provider.log").open("w")
     process = subprocess.Popen(
         [node, str(HERE / "provider.mjs")], stdout=log, stderr=subprocess.STDOUT,

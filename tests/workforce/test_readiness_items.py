@@ -134,14 +134,6 @@ def test_the_api_reads_and_sets_checks_by_their_keys(hr_programme):
     assert ticked(Readiness.objects.get(employee_ref="E0001")) == set()
 
 
-@pytest.fixture
-def back_to_latest():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("back_to_latest")
 def test_the_five_ticks_become_the_programmes_own_list():
