@@ -633,13 +633,14 @@ class DerivedDeadlineViewSet(viewsets.ViewSet):
         programme = self.access.programme
         if request.method == "DELETE":
             deadline_mark_not_done(programme=programme, key=key, title=deadline.title, user=request.user)
-            done_on = None
         else:
             body = DeadlineDoneSerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            done_on = deadline_mark_done(programme=programme, key=key, title=deadline.title, user=request.user,
-                                         **body.validated_data).done_on
-        return Response(DerivedDeadlineSerializer(deadline.marked(done_on, timezone.localdate())).data)
+            deadline_mark_done(programme=programme, key=key, title=deadline.title, user=request.user,
+                               **body.validated_data)
+        # Worked out again: a mark changes more than its own state (a forward-plan notice
+        # given in time has no warning, and no general-exception deadline follows it).
+        return Response(DerivedDeadlineSerializer(self._one(key)).data)
 
 
 class ContractViewSet(ProgrammeChildViewSet):

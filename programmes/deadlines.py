@@ -80,11 +80,6 @@ class DerivedMilestone:
     def due_within(self, today: date, days: int) -> bool:
         return self.done_on is None and 0 <= (self.date - today).days <= days
 
-    def marked(self, done_on: date | None, today: date) -> DerivedMilestone:
-        """This deadline as it stands once marked done on `done_on` (None: not done)."""
-        marked = replace(self, done_on=done_on)
-        return replace(marked, state=marked.status(today))
-
     def status(self, today: date) -> str:
         if self.done_on:
             return "done"

@@ -690,6 +690,22 @@ def test_a_derived_deadline_is_marked_done_through_the_api_and_its_date_never_ch
     assert client.get(missing).status_code == 404
 
 
+def test_a_forward_plan_notice_marked_given_in_time_answers_with_no_warning(cast):
+    """The answer to a done mark is the deadline worked out again: a notice given in time
+    has nothing left to warn of, as the next GET says too."""
+    today = timezone.localdate()
+    decision = DecisionFactory(programme=cast.programme, meeting_date=today + timedelta(days=20), key_decision=True)
+    client = api_client(cast, "pm")
+    key = f"forward-plan-{decision.pk}"
+    detail = reverse("api:derived-deadlines-detail", kwargs={"programme_slug": "home", "key": key})
+    notice = client.get(detail).json()
+    assert notice["state"] == "late" and "has not been given in time" in notice["warning"]
+    url = reverse("api:derived-deadlines-done", kwargs={"programme_slug": "home", "key": key})
+    done = client.post(url, {"done_on": notice["date"]}, format="json")
+    assert done.status_code == 200 and done.json()["state"] == "done" and done.json()["warning"] == ""
+    assert done.json() == client.get(detail).json()
+
+
 def test_programme_list_query_count_does_not_grow(cast):
     client = api_client(cast, "pm")
     url = reverse("api:programme-list")
