@@ -136,7 +136,7 @@ def run(*, programme, user, client, today, args) -> None:
           + ", ".join(f"{ext} <= {ratio:g}x read" for ext, ratio in LOAD_RATIO_TARGET.items()))
     keep = []
     for (n, ext), path in files.items():
-        read = min(calamine_read(path) for _ in range(2))
+        read = min(calamine_read(path) for _ in range(5))  # the quickest of five: the machine is shared
         seconds, written, upload = _load(programme, user, path)
         ratio = seconds / read
         verdict = ("met" if ratio <= LOAD_RATIO_TARGET[ext] else "MISSED") if n == 100_000 else ""

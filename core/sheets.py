@@ -35,6 +35,7 @@ import subprocess
 import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,6 +91,26 @@ class Grid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row, col, row, col), from 1
     formulas_without_value: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The same cells column by column, when the reader had them so (a csv read with
+    # columns=True): every column is as long as the sheet, short rows padded with "".
+    columns: list[list[str]] | None = None
+
+
+class ColumnRows(Sequence):
+    """The rows of cells held column by column: a row is made only when asked for (finding
+    the header looks at the first few; the column path never asks for the rest)."""
+
+    def __init__(self, columns: list[list[str]]):
+        self.columns = columns
+        self.height = len(columns[0]) if columns else 0
+
+    def __len__(self) -> int:
+        return self.height
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [list(r) for r in zip(*(c[i] for c in self.columns), strict=True)]
+        return [c[i] for c in self.columns]
 
 
 def sheet_limits() -> dict:
@@ -312,7 +333,7 @@ def _delimiter(text: str) -> str:
 CSV_BLOCK_ROWS = 2000
 
 
-def _read_csv(data: bytes) -> Grid:
+def _read_csv(data: bytes, *, columns: bool = False) -> Grid:
     limits = sheet_limits()
     sources = _csv_sources(data)
     for k, (codec, encoding) in enumerate(sources):
@@ -330,14 +351,68 @@ def _read_csv(data: bytes) -> Grid:
                 # Four bytes a character at most, so this holds SNIFF_BYTES characters.
                 head = codecs.getincrementaldecoder(codec)().decode(data[:4 * SNIFF_BYTES])[:SNIFF_BYTES]
             delimiter = _delimiter(head)
-            rows = _csv_rows(stream, delimiter, limits)
+            cells = None
+            if columns:
+                source = io.StringIO(text, newline="") if codec is None else io.BytesIO(data)
+                cells = _csv_columns(source, codec, head, delimiter, limits)
+            if cells is None:
+                rows = _csv_rows(stream, delimiter, limits)
         except UnicodeDecodeError:
             if k + 1 < len(sources):
                 continue
             raise SheetError(UNKNOWN_ENCODING) from None
         notes = [f"Read as {encoding} text with columns separated by {CSV_DELIMITERS[delimiter]}."]
+        if cells is not None:
+            return Grid(rows=ColumnRows(cells), notes=notes, columns=cells)
         return Grid(rows=rows, notes=notes)
     raise SheetError(UNKNOWN_ENCODING)  # pragma: no cover - the last source answers or raises
+
+
+def _csv_columns(source, codec: str | None, head: str, delimiter: str, limits: dict) -> list[list[str]] | None:
+    """The csv's cells column by column, read by pandas' C parser: about twice as fast as
+    the csv module, and the columns need no transposing. Where the parser would read the
+    file otherwise than the csv module does (a row longer than the first, a quote left
+    open), or the file passes a limit, the answer is None: the csv module then reads it,
+    and gives the exact message. A row shorter than the first is padded with "", which is
+    what the column path does with it anyway; the columns past the header's last cell
+    (found by the csv module in the first lines, `head`) are left out, as that path leaves
+    them out."""
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(source, header=None, dtype=object, na_filter=False, skip_blank_lines=False,
+                            engine="c", sep=delimiter, quotechar='"', doublequote=True, low_memory=False,
+                            nrows=limits["rows"] + 2, encoding=codec, encoding_errors="strict")
+    except UnicodeDecodeError:
+        raise
+    except Exception:  # noqa: BLE001 - whatever the parser refuses, the csv module reads exactly
+        return None
+    height, width = frame.shape
+    header = _first_filled_record(head, delimiter)
+    if header is None or len(header) > width or head.startswith("\ufeff"):
+        return None  # no header whole in the first lines: the csv module reads the file
+    if height > limits["rows"] + 1 or width > limits["columns"] or height * width > limits["cells"]:
+        return None
+    cells = [frame[c].tolist() for c in frame.columns]
+    longest = limits["cell_characters"]
+    if any(max(map(len, column), default=0) > longest for column in cells):
+        return None
+    return cells[:len(header)]
+
+
+def _first_filled_record(head: str, delimiter: str) -> list[str] | None:
+    """The first record with something in it, as the csv module reads it from the start of
+    the file, when it is whole there (the head is the whole file, or another record
+    follows it)."""
+    records = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
+    try:
+        for record in records:
+            if any(record):
+                whole = len(head) < SNIFF_BYTES or next(records, None) is not None
+                return record if whole else None
+    except csv.Error:
+        return None
+    return None
 
 
 def _csv_rows(stream, delimiter: str, limits: dict) -> list[list[str]]:
@@ -387,12 +462,15 @@ def _csv_limit_passed(block: list, before: int, cells: int, limits: dict) -> Non
 
 # --- Either -------------------------------------------------------------------------------
 
-def read_grid(name: str, data: bytes, *, sheet: str | None = None, rows: bool = True) -> Grid:
+def read_grid(name: str, data: bytes, *, sheet: str | None = None, rows: bool = True,
+              columns: bool = False) -> Grid:
     """The used area of a csv, or of one sheet of an xlsx (the named one, else the first
     visible one), checked against the limits. With rows=False an xlsx is checked in full
-    but its cells are not sent back (a file received is checked this way before it is kept)."""
+    but its cells are not sent back (a file received is checked this way before it is kept).
+    With columns=True a csv's cells come column by column too (`Grid.columns`), for the
+    column path of core.uploads."""
     if name.lower().endswith(".csv"):
-        return _read_csv(data)
+        return _read_csv(data, columns=columns)
     return _read_xlsx(data, sheet, rows=rows)
 
 

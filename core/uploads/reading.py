@@ -111,9 +111,9 @@ def _grid_headers(grid: Grid, at: int) -> list[str]:
     return _headers(grid.rows[at])
 
 
-def _grid(name: str, data: bytes, sheet: str | None) -> Grid:
+def _grid(name: str, data: bytes, sheet: str | None, *, columns: bool = False) -> Grid:
     try:
-        return read_grid(name, data, sheet=sheet)
+        return read_grid(name, data, sheet=sheet, columns=columns)
     except SheetError as exc:
         raise UploadError(exc.message) from None
 
@@ -176,19 +176,42 @@ def _columns_of(body: list, width: int) -> list[list]:
     return columns
 
 
+def _body_columns(cells: list[list[str]], start: int, width: int, first: int) -> tuple[list[int], list[list]]:
+    """The row numbers and the `width` columns of a csv's body read column by column (from
+    row `start` of the cells), without its blank rows: the same as the rows path gives."""
+    columns = [c[start:] for c in cells[:width]]
+    height = len(columns[0])
+    columns += [[""] * height for _ in range(width - len(columns))]
+    # A blank row is blank in every column: the rows blank in the first are the only
+    # candidates, and each further column can only remove some.
+    blank = [i for i, v in enumerate(columns[0]) if not v] if columns else []
+    for column in columns[1:]:
+        if not blank:
+            break
+        blank = [i for i in blank if not column[i]]
+    if not blank:
+        return list(range(first, first + height)), columns
+    skip = set(blank)
+    keep = [i for i in range(height) if i not in skip]
+    return [first + i for i in keep], [[column[i] for i in keep] for column in columns]
+
+
 def read_raw_table(name: str, data: bytes, *, sheet: str | None = None) -> RawTable:
     """Read the first visible sheet (or `sheet`) of an xlsx, or a csv, column by column,
     leaving each cell as the file has it (see RawTable). The same rows as read_table, with
     the same numbers; only the per-cell conversion to text is skipped, so a 100,000-row
     ledger reads in about the time python-calamine itself takes. A csv's cells are text
     already."""
-    grid = _grid(name, data, sheet)
-    records = grid.rows
+    grid = _grid(name, data, sheet, columns=True)
     header_at = _header_index(grid)
     headers = _grid_headers(grid, header_at)
     width = len(headers)
-    body = records[header_at + 1:]
     first = grid.first_row + header_at + 1
+    if grid.columns is not None:
+        numbers, columns = _body_columns(grid.columns, header_at + 1, width, first)
+        return RawTable(headers=headers, columns=dict(zip(headers, columns, strict=True)), numbers=numbers,
+                        sheet=grid.sheet, sheets=grid.sheets, notes=grid.notes)
+    body = grid.rows[header_at + 1:]
     # Testing rows in C (map(any, ...), list.count) rather than cell by cell in Python:
     # any() stops at the first cell with something truthy in it, so only a row with none
     # (a blank row, or one of zeros) is counted cell by cell, and most sheets have none.

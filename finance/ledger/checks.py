@@ -17,7 +17,8 @@ def _overlaps(batch: LedgerBatch, programme: Programme, header, sheet) -> list[R
     """Mark lines whose reference an earlier upload already loaded."""
     if not LedgerTransaction.objects.filter(programme=programme).exists():
         return []
-    refs = sorted(set(batch.references) - {""})
+    refs = set(batch.references)
+    refs.discard("")
     if not refs:
         return []
     found: dict[str, str] = {}
@@ -25,12 +26,15 @@ def _overlaps(batch: LedgerBatch, programme: Programme, header, sheet) -> list[R
     sql = (f"SELECT t.reference, u.original_name FROM {table} t JOIN core_upload u ON u.id = t.upload_id "
            "WHERE t.programme_id = %s AND t.reference {}")
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not any(SEPARATOR in r for r in refs):
+        joined = SEPARATOR.join(refs)
+        # (a reference holding the separator would add one: then the references go one by one)
+        if connection.vendor == "postgresql" and joined.count(SEPARATOR) == len(refs) - 1:
             # One text parameter split in the database: sending 100,000 references as an
             # array costs more in the driver than the query does.
-            cursor.execute(sql.format("= ANY(string_to_array(%s, chr(31)))"), [programme.pk, SEPARATOR.join(refs)])
+            cursor.execute(sql.format("= ANY(string_to_array(%s, chr(31)))"), [programme.pk, joined])
             found = dict(cursor.fetchall())
         else:
+            refs = sorted(refs)
             for start in range(0, len(refs), 900):
                 part = refs[start:start + 900]
                 cursor.execute(sql.format(f"IN ({', '.join(['%s'] * len(part))})"), [programme.pk, *part])

@@ -30,12 +30,12 @@ def write_ledger(*, upload, rows: LedgerBatch, user, programme: Programme, progr
     count = len(keep)
     years, centres, accounts, pence = pick(rows.years), pick(rows.cost_centres), pick(rows.account_codes), \
         pick(rows.pence)
-    _write_columns(LedgerTransaction, COPY_COLUMNS, [
+    # The summaries are worked out while the database takes in the lines.
+    summaries = _write_columns(LedgerTransaction, COPY_COLUMNS, [
         [str(programme.pk)] * count, [str(upload.pk)] * count, _texts(pick(rows.dates), date.isoformat),
         _texts(years), _texts(pick(rows.periods)), centres, accounts, pick(rows.descriptions),
         pick(rows.suppliers), _amounts_text(pence), pick(rows.references),
-    ])
-    summaries = _summaries(years, centres, accounts, pence)
+    ], meanwhile=lambda: _summaries(years, centres, accounts, pence))
     _write_columns(LedgerSummary, ("programme_id", "upload_id", "financial_year", "cost_centre", "account_code",
                                    "amount", "lines"), [
         [str(programme.pk)] * len(summaries), [str(upload.pk)] * len(summaries), [str(r[0]) for r in summaries],
@@ -112,19 +112,21 @@ def _escaped(values: list[str]) -> list[str]:
 COPY_BLOCK_ROWS = 5000
 
 
-def _write_columns(model, names, columns: list[list[str]]) -> None:
+def _write_columns(model, names, columns: list[list[str]], meanwhile=None):
     """Insert rows given as columns of text: PostgreSQL through COPY, several times faster
     than INSERTs for a big export; other databases through one executemany, which skips
-    building a model instance per line."""
+    building a model instance per line. `meanwhile`, when given, is called once every row
+    has been sent, before the database has finished with them (on PostgreSQL it runs
+    while the server is still inserting), and what it answers is answered."""
     if not columns[0]:
-        return
+        return meanwhile() if meanwhile else None
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             cursor.executemany(
                 f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})",
                 list(zip(*columns, strict=True)))
-            return
+            return meanwhile() if meanwhile else None
         columns = list(map(_escaped, columns))
         with cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
             # Sent a block of lines at a time, so the whole text is never held at once (and
@@ -132,6 +134,8 @@ def _write_columns(model, names, columns: list[list[str]]) -> None:
             for start in range(0, len(columns[0]), COPY_BLOCK_ROWS):
                 block = [c[start:start + COPY_BLOCK_ROWS] for c in columns]
                 copy.write("\n".join(map("\t".join, zip(*block, strict=True))) + "\n")
+            answer = meanwhile() if meanwhile else None
+    return answer
 
 
 def rollback_ledger(*, upload, user) -> None:

@@ -88,3 +88,70 @@ def test_text_that_looks_like_a_far_reference_is_read():
     sheet = sheet_xml(cells_xml([["Note"], ['see r="ZZZZ9999999"']]))
     grid = read_grid("x.xlsx", workbook([("Data", None, sheet)]))
     assert grid.rows == [["Note"], ['see r="ZZZZ9999999"']]
+
+
+# The column path (core.uploads' read_raw_table) reads a csv with pandas' C parser; every
+# shape of file must come out exactly as the csv module's rows path gives it, or be left
+# to the csv module.
+CSV_SHAPES = {
+    "plain": "Date,Amount\n2024-04-01,12.50\n2024-04-02,-3\n",
+    "a short row": "a,b,c\n1,2\n3,4,5\n",
+    "a row longer than the first": "a,b,c\n1,2,3,4\n",
+    "blank lines": "a,b\n\n1,2\n,\n3,4\n\n",
+    "quotes mid-cell": 'a,b\nx"y",2\n"p"q,3\n',
+    "a quoted line break": 'a,b\r\n"line 1\r\nline 2",2\r\n',
+    "carriage returns only": "a,b\r1,2\r",
+    "a title above the header": "Ledger export,,,,,\n\nDate,Amount\n1,2\n,\n3,4,5\n",
+    "a header longer than the title": "Ledger\nDate,Amount,Ref\n1,2,3\n",
+    "a quote left open": 'a,b\n"x,2\n',
+    "a trailing comma": "a,b,\n1,2,\n",
+    "spaces kept": "a , b\n 1 ,2 \n  ,  \n",
+    "blank header cells": "a,,c\n1,2,3\n",
+    "the same heading twice": "a,a\n1,2\n",
+    "a hash first": "#a,b\n1,2\n",
+    "semicolons": "a;b\n1;2\n",
+    "tabs": "a\tb\n1\t2\n",
+    "a byte order mark in the text": "\ufeffa,b\n1,2\n",
+    "empty": "",
+}
+
+
+def _raw(data: bytes):
+    from core.uploads import UploadError, read_raw_table
+
+    try:
+        t = read_raw_table("x.csv", data)
+    except UploadError as exc:
+        return ("refused", exc.message)
+    return t.headers, t.columns, t.numbers, t.notes
+
+
+@pytest.mark.parametrize("shape, encoding", [
+    (shape, encoding) for shape in CSV_SHAPES for encoding in ("utf-8", "utf-8-sig", "cp1252", "utf-16")
+    if not (encoding == "cp1252" and "\ufeff" in CSV_SHAPES[shape])])  # Windows-1252 has no such character
+def test_the_column_path_reads_a_csv_as_the_rows_path_does(monkeypatch, shape, encoding):
+    data = CSV_SHAPES[shape].encode(encoding)
+    fast = _raw(data)
+    monkeypatch.setattr(sheets, "_csv_columns", lambda *a, **k: None)
+    assert fast == _raw(data)
+
+
+def test_the_column_path_uses_the_parser_for_a_plain_csv_and_the_csv_module_otherwise():
+    assert read_grid("x.csv", CSV_SHAPES["plain"].encode(), columns=True).columns == [
+        ["Date", "2024-04-01", "2024-04-02"], ["Amount", "12.50", "-3"]]
+    assert read_grid("x.csv", CSV_SHAPES["a row longer than the first"].encode(), columns=True).columns is None
+    assert read_grid("x.csv", CSV_SHAPES["plain"].encode()).columns is None  # the rows path
+
+
+@pytest.mark.parametrize("setting, value, data, message", [
+    ("UPLOAD_MAX_ROWS", 2, b"a\n1\n2\n3\n", "The file has more than 2 rows"),
+    ("UPLOAD_MAX_COLUMNS", 2, b"a,b,c\n1,2,3\n", "Row 1 of the file has 3 columns"),
+    ("UPLOAD_MAX_CELLS", 5, b"a,b\n1,2\n3,4\n", "The file has more than 5 cells"),
+    ("UPLOAD_MAX_CELL_CHARACTERS", 10, b"a,b\n1," + b"9" * 20 + b"\n", "holds a cell longer than 10 characters"),
+])
+def test_a_csv_past_a_limit_on_the_column_path_gets_the_rows_path_message(settings, setting, value, data,
+                                                                          message):
+    setattr(settings, setting, value)
+    with pytest.raises(SheetError) as caught:
+        read_grid("x.csv", data, columns=True)
+    assert message in caught.value.message
