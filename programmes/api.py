@@ -438,9 +438,12 @@ class ProgrammeChildViewSet(VersionedRecordMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.model.objects.none()
-        return (self.model.objects.filter(programme=self.access.programme)
-                .select_related(*self.select_related).prefetch_related(*self.prefetch_related)
-                .order_by("pk"))
+        qs = self.model.objects.filter(programme=self.access.programme)
+        if self.select_related:
+            # Only when named: select_related() with no names joins every non-null foreign
+            # key, and theirs, making a programme and its council for every row.
+            qs = qs.select_related(*self.select_related)
+        return qs.prefetch_related(*self.prefetch_related).order_by("pk")
 
     def get_serializer_context(self):
         ctx = super().get_serializer_context()

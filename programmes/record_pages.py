@@ -97,8 +97,11 @@ class RecordPages:
         return f"{self.namespace}:{self.key}_{step}"
 
     def queryset(self, programme):
-        qs = (self.model.objects.filter(programme=programme).select_related(*self.select_related)
-              .prefetch_related(*self.prefetch_related).annotate(**self.annotate))
+        qs = self.model.objects.filter(programme=programme)
+        if self.select_related:
+            # Only when named: select_related() with no names joins every non-null foreign key.
+            qs = qs.select_related(*self.select_related)
+        qs = qs.prefetch_related(*self.prefetch_related).annotate(**self.annotate)
         return qs.order_by(*self.order_by) if self.order_by else qs
 
     def record(self, access: ProgrammeAccess, pk: int) -> Model:
