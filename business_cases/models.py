@@ -478,7 +478,7 @@ APPENDICES = {
     "finance": ("C", "Finance tables"),
     "workforce": ("D", "Workforce by team"),
     "risks": ("E", "Risk register: open risks"),
-    "timeline": ("F", "Milestone timeline to transfer day"),
+    "timeline": ("F", "Milestone timeline"),
 }
 
 

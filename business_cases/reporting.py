@@ -51,8 +51,9 @@ def matrix_table_from(rank: Ranking) -> dict:
         detail = "gate" if c.kind == Criterion.Kind.GATE else f"weight {number(c.weight)}"
         if c.kind == Criterion.Kind.MONEY:
             detail += ", lower is better" if c.direction == Criterion.Direction.LOWER else ", higher is better"
+        link = "objective" if c.objective_id else ("csf" if c.csf_id else "")
         criteria.append({"id": c.pk, "title": c.title, "kind": c.get_kind_display(), "linked": linked,
-                         "detail": detail})
+                         "link": link, "detail": detail})
     rows = []
     for r in rank.ranked:
         rows.append({

@@ -180,6 +180,28 @@ def document_text(doc: Document) -> str:
 
 # --- Word -----------------------------------------------------------------------------------
 
+# The page, as static/documents/paper.css's @page gives it to the PDF: A4, with margins
+# (top, right, bottom, left) in millimetres. A test holds the two to agreeing.
+PAGE_SIZE_MM = (210, 297)
+PAGE_MARGINS_MM = (20, 18, 22, 18)
+
+
+def _word_field(paragraph, instruction: str, shown: str) -> None:
+    """A field Word works out when it lays the document out (PAGE, NUMPAGES). The run inside
+    is the field's cached result, which readers that do not compute fields (and Word before
+    its first layout) show."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    cached_result = OxmlElement("w:r")
+    cached_text = OxmlElement("w:t")
+    cached_text.text = shown
+    cached_result.append(cached_text)
+    field.append(cached_result)
+    paragraph._p.append(field)
+
 def document_docx(doc: Document) -> bytes:
     """The document as a .docx: the same front sheet, numbered sections and paragraphs and
     tables as the HTML; charts as their data tables (Word cannot show our SVG)."""
@@ -188,10 +210,13 @@ def document_docx(doc: Document) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
     document_number(doc)
     word = WordDocument()
+    page = word.sections[0]
+    page.page_width, page.page_height = Mm(PAGE_SIZE_MM[0]), Mm(PAGE_SIZE_MM[1])
+    page.top_margin, page.right_margin, page.bottom_margin, page.left_margin = map(Mm, PAGE_MARGINS_MM)
     props = word.core_properties
     props.title = doc.title
     props.author = doc.author or doc.organisation
@@ -269,17 +294,10 @@ def document_docx(doc: Document) -> bytes:
     footer = word.sections[0].footer.paragraphs[0]
     printed = f"Printed on {doc.printed_at:%-d %B %Y %H:%M} · " if doc.printed_at else ""
     footer.add_run(f"{doc.organisation} · {printed}Page ")
-    # A PAGE field: Word works out each page's number when it lays the document out. The
-    # run inside is the field's cached result, which readers that do not compute fields
-    # (and Word before its first layout) show.
-    page_field = OxmlElement("w:fldSimple")
-    page_field.set(qn("w:instr"), "PAGE")
-    cached_result = OxmlElement("w:r")
-    cached_text = OxmlElement("w:t")
-    cached_text.text = "1"
-    cached_result.append(cached_text)
-    page_field.append(cached_result)
-    footer._p.append(page_field)
+    # "Page 3 of 23", as the PDF's footer says it.
+    _word_field(footer, "PAGE", "1")
+    footer.add_run(" of ")
+    _word_field(footer, "NUMPAGES", "1")
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()

@@ -2,8 +2,6 @@
 business_cases.models.APPENDICES)."""
 from __future__ import annotations
 
-from datetime import date
-
 from business_cases.papers.data import PaperData
 from business_cases.papers.formatting import TONE, _suppression_note
 from business_cases.papers.sections import RISK_HEADERS, _risk_row
@@ -137,20 +135,18 @@ def _rag_cell(rag: str) -> Cell:
 
 def _appendix_timeline(s: Section, data: PaperData) -> None:
     p = data.programme
-    # Up to transfer day where there is one; a programme with none shows its whole plan.
-    until = p.transfer_date or date.max
-    milestones = [m for m in data.milestones if m.forecast_date <= until]
-    derived = [d for d in data.derived if d.date <= until]
+    # The whole plan, to its last milestone or activity: procurement, go-live and the work
+    # after transfer day go on past it (the timeline marks the day itself).
+    milestones, derived = data.milestones, data.derived
     if not milestones and not derived:
-        s.add(Para("The plan has no milestones up to transfer day." if p.transfer_date else
-                   "The plan has no milestones yet."))
+        s.add(Para("The plan has no milestones yet."))
         return
     svg = timeline_svg(programme=p, milestones=milestones, derived=derived, workstreams=data.workstreams,
                        today=data.today, width=900, whole=True)
     items = sorted([(m.forecast_date, m.title, m.workstream.name, m.get_status_display(),
                      _rag_cell(m.shown_rag(data.today))) for m in milestones]
                    + [(d.date, d.title, "Worked out", d.source, "—") for d in derived], key=lambda t: t[0])
-    shown = "Milestones to transfer day" if p.transfer_date else "Milestones"
+    shown = "Milestones"
     s.add(Figure(shown, svg,
                  Table(caption=f"{shown}, by forecast date",
                        headers=("Forecast date", "Milestone", "Workstream", "Status", "RAG"),

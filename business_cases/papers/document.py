@@ -69,8 +69,6 @@ def paper_document(data: PaperData, *, full: bool) -> Document:
     for key, (letter, title) in APPENDICES.items():
         if key == "workforce" and not data.staff_transfer:
             continue  # no one transfers: no transfer list to report
-        if key == "timeline" and not data.programme.transfer_date:
-            title = "Milestone timeline"  # a programme with no transfer day
         section = doc.section(title, appendix=letter, exempt=key in exempt)
         if key in exempt and not full:
             section.add(Para(_withheld(paper), strong=True))

@@ -92,8 +92,8 @@ def _programme_paras(data: PaperData) -> list:
     done = sum(1 for m in data.milestones if m.status == Milestone.Status.COMPLETE)
     late = sum(1 for m in data.milestones if m.is_late(data.today))
     blocks.append(Para(f"The plan holds {len(data.milestones)} milestones: {done} complete and {late} late. "
-                       + ("Appendix F shows the timeline to transfer day." if p.transfer_date else
-                          "Appendix F shows the plan's timeline.")))
+                       + ("Appendix F shows the plan's timeline to its last milestone, with transfer day marked."
+                          if p.transfer_date else "Appendix F shows the plan's timeline.")))
     c = data.confidence
     if c:
         text = (f"Delivery confidence for the period ending {long_date(c.period_end)} is "
@@ -150,14 +150,36 @@ def _statutory_deadline_paras(data: PaperData) -> list:
         for d in shown))]
 
 
+def criteria_claim(options: int, criteria: list[dict]) -> str:
+    """How many options were appraised against how many criteria, and where the criteria
+    came from, as far as the matrix links them: to a strategic objective, a critical
+    success factor, both, or neither (then the sentence claims no source)."""
+    n = len(criteria)
+    sentence = (f"{options} {'option was' if options == 1 else 'options were'} appraised against "
+                f"{n} {'criterion' if n == 1 else 'criteria'}")
+    links = {c["link"] for c in criteria if c["link"]}
+    linked = sum(1 for c in criteria if c["link"])
+    if not linked:
+        return sentence + "."
+    if n == 1:
+        source = "a strategic objective" if "objective" in links else "a critical success factor"
+        return f"{sentence}, drawn from {source}."
+    sources = " and ".join(name for key, name in (("objective", "the strategic objectives"),
+                                                   ("csf", "the critical success factors")) if key in links)
+    if linked == n:
+        return f"{sentence}, {'both' if n == 2 else 'all'} drawn from {sources}."
+    rest = n - linked
+    return (f"{sentence}: {linked} {'is' if linked == 1 else 'are'} drawn from {sources}, and {rest} "
+            f"{'is' if rest == 1 else 'are'} linked to neither.")
+
+
 def _options_section(doc: Document, data: PaperData) -> None:
     m = data.matrix
     s = doc.section("Options appraisal")
     if not m["rows"]:
         s.add(Para("No options have been recorded for appraisal."))
         return
-    s.add(Para(f"{len(m['rows'])} options were appraised against {len(m['criteria'])} criteria drawn from the "
-               "strategic objectives and critical success factors. Appendix A sets out the whole matrix, its "
+    s.add(Para(f"{criteria_claim(len(m['rows']), m['criteria'])} Appendix A sets out the whole matrix, its "
                "colour key and the ranking rules."))
     rows = []
     for r in m["rows"]:

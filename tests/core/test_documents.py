@@ -70,6 +70,29 @@ def test_docx_holds_the_same_words_and_figures():
     assert all(h is not None for h in header_rows)
     footer = word.sections[0].footer.paragraphs[0]._p.xml
     assert "PAGE" in footer and "Printed on 22 November 2026" in footer
+    assert 'w:instr="NUMPAGES"' in footer and " of " in footer  # "Page 3 of 23", as in the PDF
+
+
+def test_the_word_file_is_a4_with_the_pdf_margins():
+    import re
+    from pathlib import Path
+
+    from docx import Document as WordDocument
+    from docx.shared import Mm
+
+    from core.documents import PAGE_MARGINS_MM, PAGE_SIZE_MM
+
+    page = WordDocument(io.BytesIO(document_docx(sample()))).sections[0]
+    # Within a twentieth of a millimetre: Word keeps lengths in twips.
+    assert abs(page.page_width - Mm(210)) < Mm(0.05) and abs(page.page_height - Mm(297)) < Mm(0.05)
+    margins = (page.top_margin, page.right_margin, page.bottom_margin, page.left_margin)
+    assert all(abs(m - Mm(v)) < Mm(0.05) for m, v in zip(margins, PAGE_MARGINS_MM, strict=True))
+    # The same page as the PDF's stylesheet gives.
+    css = Path(__file__).resolve().parents[2].joinpath("static/documents/paper.css").read_text()
+    at_page = re.search(r"@page\s*{[^}]*?size:\s*A4;\s*margin:\s*([^;]+);", css)
+    assert at_page, "paper.css's @page no longer states A4 and its margins"
+    assert tuple(int(v.removesuffix("mm")) for v in at_page.group(1).split()) == PAGE_MARGINS_MM
+    assert PAGE_SIZE_MM == (210, 297)
 
 
 def test_plain_text_lists_every_figure_once_per_table():

@@ -1,0 +1,83 @@
+"""The paper's generated sentences state only what the data shows (each claim is tested
+with the data that makes it true and with the data that makes it false), and its timeline
+runs to the plan's last milestone."""
+from datetime import date, timedelta
+
+import pytest
+
+from business_cases.models import Criterion, CriticalSuccessFactor, StrategicObjective
+from business_cases.papers import paper_data, paper_document
+from business_cases.papers.sections import criteria_claim
+from core.documents import document_text
+from tests.business_cases.conftest import make_criterion, save
+from tests.business_cases.test_permissions import make_paper
+from tests.factories import MilestoneFactory, WorkstreamFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 23)
+
+
+def _options_text(paper) -> str:
+    doc = paper_document(paper_data(paper=paper, today=TODAY), full=True)
+    section = next(s for s in doc.sections if s.heading.endswith("Options appraisal"))
+    return document_text(type(doc)(title=doc.title, organisation=doc.organisation, sections=[section]))
+
+
+def test_criteria_linked_to_nothing_are_not_said_to_come_from_the_objectives(soc_ready):
+    # soc_ready's one criterion, "Fit", is linked to no objective and no success factor.
+    text = _options_text(make_paper(soc_ready.programme, soc_ready.users["pm"]))
+    assert "2 options were appraised against 1 criterion." in text
+    assert "drawn from" not in text
+
+
+def test_criteria_linked_to_objectives_and_success_factors_are_said_to_come_from_both(soc_ready):
+    p, pm = soc_ready.programme, soc_ready.users["pm"]
+    fit = Criterion.objects.get(programme=p, title="Fit")
+    fit.objective = StrategicObjective.objects.get(programme=p, number=1)
+    save(fit, pm)
+    make_criterion(p, "Cost", user=pm, csf=CriticalSuccessFactor.objects.get(programme=p, number=1))
+    text = _options_text(make_paper(p, pm))
+    assert ("2 options were appraised against 2 criteria, both drawn from the strategic objectives and the "
+            "critical success factors.") in text
+
+
+def test_some_criteria_linked_says_how_many(soc_ready):
+    p, pm = soc_ready.programme, soc_ready.users["pm"]
+    make_criterion(p, "Cost", user=pm, csf=CriticalSuccessFactor.objects.get(programme=p, number=1))
+    make_criterion(p, "Safety", user=pm)
+    text = _options_text(make_paper(p, pm))
+    assert ("2 options were appraised against 3 criteria: 1 is drawn from the critical success factors, and 2 "
+            "are linked to neither.") in text
+    assert "strategic objectives" not in text
+
+
+@pytest.mark.parametrize("options, links, sentence", [
+    (1, [""], "1 option was appraised against 1 criterion."),
+    (1, ["objective"], "1 option was appraised against 1 criterion, drawn from a strategic objective."),
+    (3, ["csf"], "3 options were appraised against 1 criterion, drawn from a critical success factor."),
+    (3, ["objective", "objective", "objective"],
+     "3 options were appraised against 3 criteria, all drawn from the strategic objectives."),
+    (3, ["objective", "", ""],
+     "3 options were appraised against 3 criteria: 1 is drawn from the strategic objectives, and 2 are linked "
+     "to neither."),
+])
+def test_the_criteria_sentence_follows_the_links(options, links, sentence):
+    assert criteria_claim(options, [{"link": k} for k in links]) == sentence
+
+
+def test_the_timeline_appendix_runs_to_the_last_milestone_past_transfer_day(soc_ready):
+    p, pm = soc_ready.programme, soc_ready.users["pm"]
+    ws = WorkstreamFactory(programme=p, name="Procurement")
+    before, after = p.transfer_date - timedelta(days=30), p.transfer_date + timedelta(days=200)
+    MilestoneFactory(programme=p, workstream=ws, title="Contract signed", baseline_date=before)
+    MilestoneFactory(programme=p, workstream=ws, title="New case system live", baseline_date=after)
+    doc = paper_document(paper_data(paper=make_paper(p, pm), today=TODAY), full=True)
+    text = document_text(doc)
+    appendix = next(s for s in doc.sections if s.appendix == "F")
+    assert appendix.heading.endswith("Milestone timeline")
+    assert "New case system live" in text and "Contract signed" in text
+    assert "Appendix F shows the plan's timeline to its last milestone, with transfer day marked." in text
+    # The chart spans the later milestone too: its label is drawn.
+    figure = next(b for b in appendix.blocks if hasattr(b, "svg"))
+    assert "New case system live" in str(figure.svg)
