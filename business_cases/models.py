@@ -540,6 +540,11 @@ class CabinetPaper(models.Model):
         """The last day the decision can appear on the forward plan."""
         return KEY_DECISION_NOTICE.latest_date(self.meeting_date) if self.meeting_date else None
 
+    def meeting_passed(self, today) -> bool:
+        """Whether the meeting the paper is for is over (before `today`): the page and the
+        paper then say so, in case the paper is going to a later meeting."""
+        return bool(self.meeting_date) and self.meeting_date < today
+
     @property
     def recommendation_list(self) -> list[str]:
         return [line.strip() for line in self.recommendations.splitlines() if line.strip()]

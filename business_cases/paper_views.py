@@ -89,7 +89,8 @@ def paper_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         j.may_retry = (generates and j.status == Job.Status.FAILED
                        and job_may_retry(j, request.user, manages=access.manages_jobs))
     return render(request, "business_cases/paper.html", _ctx(
-        access, paper=paper, versions=versions, jobs=jobs, full=_full(access), request_id=uuid.uuid4().hex))
+        access, paper=paper, versions=versions, jobs=jobs, full=_full(access), request_id=uuid.uuid4().hex,
+        meeting_passed=paper.meeting_passed(today())))
 
 
 @login_required

@@ -32,9 +32,12 @@ def _front(paper: CabinetPaper, data: PaperData) -> list[tuple[str, str]]:
     if paper.key_decision:
         key = (f"Yes: on the forward plan by {long_date(paper.notice_date)}, "
                f"{KEY_DECISION_NOTICE.words} before the meeting")
+    meeting = long_date(paper.meeting_date)
+    if paper.meeting_passed(data.today):
+        meeting += f": this date had passed when the figures were read, on {long_date(data.today)}"
     front = [
         ("Meeting", paper.decision_maker),
-        ("Meeting date", long_date(paper.meeting_date)),
+        ("Meeting date", meeting),
         ("Title of the report", paper.title),
         ("Forward plan reference", paper.forward_plan_reference or "—"),
         ("Key decision", key),

@@ -1,10 +1,12 @@
 """The paper's generated sentences state only what the data shows (each claim is tested
 with the data that makes it true and with the data that makes it false), and its timeline
-runs to the plan's last milestone."""
+runs to the plan's last milestone, and a meeting date that has passed is pointed out."""
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 
+from business_cases import paper_views
 from business_cases.models import Criterion, CriticalSuccessFactor, StrategicObjective
 from business_cases.papers import paper_data, paper_document
 from business_cases.papers.sections import criteria_claim
@@ -81,3 +83,17 @@ def test_the_timeline_appendix_runs_to_the_last_milestone_past_transfer_day(soc_
     # The chart spans the later milestone too: its label is drawn.
     figure = next(b for b in appendix.blocks if hasattr(b, "svg"))
     assert "New case system live" in str(figure.svg)
+
+
+@pytest.mark.parametrize("meeting, passed", [(date(2026, 11, 22), True), (TODAY, False), (date(2026, 12, 8), False)])
+def test_the_paper_and_its_page_say_when_the_meeting_date_has_passed(soc_ready, client, monkeypatch, meeting,
+                                                                     passed):
+    p, pm = soc_ready.programme, soc_ready.users["pm"]
+    paper = make_paper(p, pm, meeting_date=meeting)
+    front = dict(paper_document(paper_data(paper=paper, today=TODAY), full=True).front)
+    warning = "this date had passed when the figures were read, on 23 November 2026"
+    assert (warning in front["Meeting date"]) is passed
+    monkeypatch.setattr(paper_views, "today", lambda: TODAY)  # the page's today, as the paper's
+    client.force_login(pm)
+    page = client.get(reverse("business_cases:paper", args=[p.slug, paper.pk])).content.decode()
+    assert ("has passed. If this paper is going to a later meeting" in page) is passed
