@@ -186,6 +186,40 @@ PAGE_SIZE_MM = (210, 297)
 PAGE_MARGINS_MM = (20, 18, 22, 18)
 
 
+# A chart in Word: a picture as wide as the text, or less where it would be taller than
+# this (the page's height less its margins, a caption and some room).
+CHART_MAX_HEIGHT_MM = 225
+# The picture's width in pixels: about 175 dots an inch across the text's 174 mm.
+CHART_PIXELS = 1200
+
+
+def chart_alt_text(svg: str) -> str:
+    """A chart's text alternative: the <title> and <desc> its SVG carries (core.charts gives
+    every chart both, named by aria-labelledby)."""
+    from defusedxml import ElementTree
+
+    root = ElementTree.fromstring(str(svg))
+    words = []
+    for tag in ("title", "desc"):
+        found = root.find(f"{{http://www.w3.org/2000/svg}}{tag}")
+        if found is None:
+            found = root.find(tag)
+        if found is not None and "".join(found.itertext()).strip():
+            words.append(" ".join("".join(found.itertext()).split()))
+    return ". ".join(w.rstrip(".") for w in words) + ("." if words else "")
+
+
+def chart_png(svg: str) -> tuple[bytes, int, int]:
+    """The chart drawn from the same SVG the PDF shows, as a PNG, with its size in pixels."""
+    import cairosvg
+    from PIL import Image
+
+    png = cairosvg.svg2png(bytestring=str(svg).encode(), output_width=CHART_PIXELS)
+    with Image.open(io.BytesIO(png)) as image:
+        width, height = image.size
+    return png, width, height
+
+
 def _word_field(paragraph, instruction: str, shown: str) -> None:
     """A field Word works out when it lays the document out (PAGE, NUMPAGES). The run inside
     is the field's cached result, which readers that do not compute fields (and Word before
@@ -204,7 +238,8 @@ def _word_field(paragraph, instruction: str, shown: str) -> None:
 
 def document_docx(doc: Document) -> bytes:
     """The document as a .docx: the same front sheet, numbered sections and paragraphs and
-    tables as the HTML; charts as their data tables (Word cannot show our SVG)."""
+    tables as the HTML, on the same A4 page; each chart as a picture drawn from the same SVG
+    (with the chart's title and description as its alt text), then its figures as a table."""
     from docx import Document as WordDocument
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -266,6 +301,17 @@ def document_docx(doc: Document) -> bytes:
         if table.note:
             word.add_paragraph(table.note)
 
+    def add_chart(figure: Figure) -> None:
+        png, width_px, height_px = chart_png(figure.svg)
+        text_width = PAGE_SIZE_MM[0] - PAGE_MARGINS_MM[1] - PAGE_MARGINS_MM[3]
+        width = min(text_width, CHART_MAX_HEIGHT_MM * width_px / height_px)
+        caption = word.add_paragraph()
+        caption.add_run(figure.caption).bold = True
+        shape = word.add_paragraph().add_run().add_picture(io.BytesIO(png), width=Mm(width))
+        # What a screen reader says for the picture (Word's Alt Text): the chart's own words.
+        shape._inline.docPr.set("descr", chart_alt_text(figure.svg))
+        shape._inline.docPr.set("title", figure.caption)
+
     word.add_heading(doc.title, level=0)
     if doc.front:
         add_table(Table(caption="Front sheet", headers=("Item", "Detail"), rows=tuple(doc.front)))
@@ -286,6 +332,7 @@ def document_docx(doc: Document) -> bytes:
             elif isinstance(block, Table):
                 add_table(block)
             elif isinstance(block, Figure):
+                add_chart(block)
                 if block.table is not None:
                     add_table(Table(caption=f"{block.caption} (the chart's figures)",
                                     headers=block.table.headers, rows=block.table.rows,

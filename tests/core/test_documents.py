@@ -3,8 +3,8 @@ import io
 from datetime import datetime
 
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
+from core.charts import bar_chart
 from core.documents import (
     Cell,
     Document,
@@ -30,7 +30,9 @@ def sample() -> Document:
                   numeric=frozenset({1}), foot=(("Total", "1,682,818"),), note="Rounded to the pound.")
     doc.section("Finance").add(Para("The figures:"), money, Items(("one", "two")),
                                Para("Key", numbered=False),
-                               Figure("Spend chart", mark_safe("<svg role='img'></svg>"), money))
+                               Figure("Spend chart", bar_chart(
+                                   categories=["2022/23", "2023/24"], series=[("Spend", [324932, 1357886])],
+                                   title="Spend by year, 2022/23 to 2023/24", element_id="spend"), money))
     return doc
 
 
@@ -93,6 +95,44 @@ def test_the_word_file_is_a4_with_the_pdf_margins():
     assert at_page, "paper.css's @page no longer states A4 and its margins"
     assert tuple(int(v.removesuffix("mm")) for v in at_page.group(1).split()) == PAGE_MARGINS_MM
     assert PAGE_SIZE_MM == (210, 297)
+
+
+def test_a_chart_is_a_picture_in_word_drawn_from_its_svg_with_its_alt_text():
+    from docx import Document as WordDocument
+    from docx.shared import Mm
+    from PIL import Image
+
+    from core.documents import PAGE_MARGINS_MM, chart_alt_text
+
+    doc = sample()
+    word = WordDocument(io.BytesIO(document_docx(doc)))
+    [shape] = word.inline_shapes
+    assert shape._inline.docPr.get("descr") == "Spend by year, 2022/23 to 2023/24."
+    assert chart_alt_text(doc.sections[1].blocks[-1].svg) == "Spend by year, 2022/23 to 2023/24."
+    assert shape._inline.docPr.get("title") == "Spend chart"
+    # As wide as the text, and as tall as the SVG's own proportions make it (640 by 280).
+    text_width = Mm(210 - PAGE_MARGINS_MM[1] - PAGE_MARGINS_MM[3])
+    assert abs(shape.width - text_width) < Mm(0.1)
+    assert abs(shape.height / shape.width - 280 / 640) < 0.01
+    # The picture is a PNG with something drawn on it, not a blank.
+    blob = word.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+    with Image.open(io.BytesIO(blob)) as image:
+        assert image.format == "PNG" and len(image.convert("L").getcolors(maxcolors=256 * 256) or ()) > 2
+    # The chart's figures follow it as a table, for anyone who cannot see the picture.
+    assert "Spend chart (the chart's figures)" in "\n".join(p.text for p in word.paragraphs)
+
+
+def test_a_tall_chart_is_fitted_to_the_page_height():
+    from docx import Document as WordDocument
+    from docx.shared import Mm
+
+    from core.documents import CHART_MAX_HEIGHT_MM
+
+    doc = Document(title="T", organisation="Test Council")
+    tall = bar_chart(categories=["a"], series=[("s", [1])], title="Tall", element_id="tall", width=200, height=900)
+    doc.section("Charts").add(Figure("Tall chart", tall))
+    [shape] = WordDocument(io.BytesIO(document_docx(doc))).inline_shapes
+    assert abs(shape.height - Mm(CHART_MAX_HEIGHT_MM)) < Mm(0.5)
 
 
 def test_plain_text_lists_every_figure_once_per_table():
