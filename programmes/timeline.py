@@ -17,7 +17,16 @@ RIGHT_PAD = 200  # room for the labels of the last milestones
 TOP = 46
 SUB_ROW = 17
 LANE_PAD = 8
-CHAR_W = 5.6  # approximate width of one character of the 11px label font
+# The width of one character of the 11px label font, generously: DejaVu Sans (which the
+# PDF draws with) averages 5.6 to 6.2 px, Arial 5.2. Labels are packed by it, so they
+# never overprint (tests/programmes/test_timeline_geometry.py).
+CHAR_W = 6.6
+# A lane's name fits the room on the left (LEFT) in the 12px bold font.
+LANE_CHARS = 23
+# The scale's label steps in months, and the room one label needs ("Sep 27", or "2031",
+# in the 10px font, and a gap).
+AXIS_STEPS = (1, 2, 3, 6, 12, 24, 60)
+AXIS_LABEL_PX = 46
 LABEL_CHARS = 34
 
 COLOURS = {
@@ -161,16 +170,20 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
             f"{f' {hidden} dates outside this window are not drawn.' if hidden else ''}"
             f"{' The table lists every milestone.' if total is None else ''}")
     out: list[str] = [tag("rect", x=0, y=0, width=width, height=height, fill=WHITE)]
-    # Month grid and labels.
-    months = list(_month_starts(start, end))
-    step = 1 if len(months) <= 14 else (2 if len(months) <= 28 else 3)
-    for i, mstart in enumerate(months):
-        if mstart < start:
-            continue
+    # The scale's grid and labels: months, quarters, half-years or years, whichever keeps
+    # the labels apart at this width (a ten-year programme is labelled by year).
+    months = [m for m in _month_starts(start, end) if m >= start]
+    month_px = plot_w / max(span / 30.44, 1)
+    step = next((k for k in AXIS_STEPS if k * month_px >= AXIS_LABEL_PX), AXIS_STEPS[-1])
+    for mstart in months:
         xm = x(mstart)
-        out.append(tag("line", x1=xm, y1=TOP - 6, x2=xm, y2=height - 30, stroke=COLOURS["grid"], stroke_width=0.5))
-        if i % step == 0:
-            out.append(tag("text", f"{mstart:%b %y}", x=xm + 2, y=TOP - 10, font_size=10, fill=COLOURS["text"]))
+        labelled = (mstart.month - 1) % min(step, 12) == 0 and (step < 12 or mstart.year % (step // 12) == 0)
+        if labelled or month_px >= 4:  # a line a month while they stay 4 px apart
+            out.append(tag("line", x1=xm, y1=TOP - 6, x2=xm, y2=height - 30, stroke=COLOURS["grid"],
+                           stroke_width=0.8 if labelled and step >= 12 else 0.5))
+        if labelled:
+            out.append(tag("text", f"{mstart:%Y}" if step >= 12 else f"{mstart:%b %y}", x=xm + 2, y=TOP - 10,
+                           font_size=10, fill=COLOURS["text"]))
     # Today, the ELI deadline and transfer day go under the marks, so labels stay legible.
     lanes_end = TOP + sum(lane_heights.values())
     # Labels sit on three rows under the lanes, so that close dates do not collide.
@@ -194,8 +207,8 @@ def timeline_svg(*, programme, milestones, derived, workstreams, today: date,
     for lane, placed in lane_rows.items():
         h = lane_heights[lane]
         out.append(tag("line", x1=0, y1=y, x2=width, y2=y, stroke=COLOURS["grid"], stroke_width=1))
-        out.append(tag("text", escape(_clip(lane, 28)), x=6, y=y + LANE_PAD + 12, font_size=12, font_weight="bold",
-                       fill=COLOURS["text"]))
+        out.append(tag("text", escape(_clip(lane, LANE_CHARS)), x=6, y=y + LANE_PAD + 12, font_size=12,
+                       font_weight="bold", fill=COLOURS["text"]))
         for mk, row in placed:
             cy = y + LANE_PAD + row * SUB_ROW + SUB_ROW / 2
             cx = x(mk.when)
