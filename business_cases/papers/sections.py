@@ -176,6 +176,27 @@ def criteria_claim(options: int, criteria: list[dict]) -> str:
             f"{'is' if rest == 1 else 'are'} linked to neither.")
 
 
+def appraisal_method_claim(appraised: list[dict], schedule: list[str]) -> str:
+    """What the economic appraisal did, as far as the appraised options' own figures show:
+    optimism bias is said to be added only where an option has some, and benefits to be
+    counted at a confidence only where one is below 100%."""
+    biased = [o for o in appraised if o["optimism_bias_percent"]]
+    doubted = [o for o in appraised if o["confidence_percent"] < 100]
+
+    def which(options: list[dict]) -> str:
+        return "" if len(options) == len(appraised) else f" (for {_and([o['code'] for o in options])})"
+
+    steps = [f"discounts each option's costs and benefits at the Green Book rates ({'; '.join(schedule)})"]
+    if biased:
+        steps.append(f"adds optimism bias to costs{which(biased)}")
+    if doubted:
+        steps.append(f"counts benefits at the stated confidence{which(doubted)}")
+    method = _and(steps)
+    if not biased:
+        method += ", with no optimism bias added to any option's costs"
+    return f"The economic appraisal {method}."
+
+
 def _options_section(doc: Document, data: PaperData) -> None:
     m = data.matrix
     s = doc.section("Options appraisal")
@@ -207,9 +228,7 @@ def _options_section(doc: Document, data: PaperData) -> None:
     a = data.appraisal
     appraised = [o for o in a["options"] if o["has_lines"]]
     if appraised:
-        s.add(Para("The economic appraisal discounts each option's costs and benefits at the Green Book rates "
-                   f"({'; '.join(a['schedule'])}), adds optimism bias to costs and counts benefits at the stated "
-                   "confidence. Appendix B gives the detail."))
+        s.add(Para(f"{appraisal_method_claim(appraised, a['schedule'])} Appendix B gives the detail."))
         s.add(_appraisal_table(appraised))
         sv = a["switching"]
         if sv:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from business_cases import paper_views
 from business_cases.models import Criterion, CriticalSuccessFactor, StrategicObjective
 from business_cases.papers import paper_data, paper_document
-from business_cases.papers.sections import criteria_claim
+from business_cases.papers.sections import appraisal_method_claim, criteria_claim
 from core.documents import document_text
 from tests.business_cases.conftest import make_criterion, save
 from tests.business_cases.test_permissions import make_paper
@@ -97,3 +97,25 @@ def test_the_paper_and_its_page_say_when_the_meeting_date_has_passed(soc_ready, 
     client.force_login(pm)
     page = client.get(reverse("business_cases:paper", args=[p.slug, paper.pk])).content.decode()
     assert ("has passed. If this paper is going to a later meeting" in page) is passed
+
+
+SCHEDULE = ["3.5% for years 0 to 30"]
+
+
+@pytest.mark.parametrize("options, sentence", [
+    ([("Op.1", 20, 100), ("Op.2", 44, 90)],
+     "The economic appraisal discounts each option's costs and benefits at the Green Book rates (3.5% for years 0 "
+     "to 30), adds optimism bias to costs and counts benefits at the stated confidence (for Op.2)."),
+    ([("Op.1", 0, 100), ("Op.2", 10, 100)],
+     "The economic appraisal discounts each option's costs and benefits at the Green Book rates (3.5% for years 0 "
+     "to 30) and adds optimism bias to costs (for Op.2)."),
+    ([("Op.1", 0, 100)],
+     "The economic appraisal discounts each option's costs and benefits at the Green Book rates (3.5% for years 0 "
+     "to 30), with no optimism bias added to any option's costs."),
+])
+def test_the_appraisal_sentence_claims_only_the_adjustments_the_options_carry(options, sentence):
+    from decimal import Decimal
+
+    appraised = [{"code": code, "optimism_bias_percent": Decimal(ob), "confidence_percent": Decimal(conf)}
+                 for code, ob, conf in options]
+    assert appraisal_method_claim(appraised, SCHEDULE) == sentence
