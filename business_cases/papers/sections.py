@@ -94,9 +94,14 @@ def _programme_paras(data: PaperData) -> list:
         blocks.append(Items(tuple(f"{s.code}: {s.name}" for s in data.services)))
     done = sum(1 for m in data.milestones if m.status == Milestone.Status.COMPLETE)
     late = sum(1 for m in data.milestones if m.is_late(data.today))
-    blocks.append(Para(f"The plan holds {len(data.milestones)} milestones: {done} complete and {late} late. "
-                       + ("Appendix F shows the plan's timeline to its last milestone, with transfer day marked."
-                          if p.transfer_date else "Appendix F shows the plan's timeline.")))
+    n = len(data.milestones)
+    if n:
+        plan = (f"The plan holds {n} milestone{'' if n == 1 else 's'}: {done} complete and {late} late. "
+                + ("Appendix F shows the plan's timeline to its last milestone, with transfer day marked."
+                   if p.transfer_date else "Appendix F shows the plan's timeline."))
+    else:
+        plan = "The plan holds no milestones yet."
+    blocks.append(Para(plan))
     c = data.confidence
     if c:
         text = (f"Delivery confidence for the period ending {long_date(c.period_end)} is "
@@ -364,8 +369,15 @@ def _risks_section(doc: Document, data: PaperData) -> None:
         s.add(Para("The programme's risk register has no open risks."))
         return
     red = sum(1 for r in risks if r.residual_rag == "red")
-    s.add(Para(f"The register holds {len(risks)} open risks, {red} of them red after mitigation. "
-               f"The {min(TOP_RISKS, len(risks))} highest after mitigation are below; Appendix E lists them all."),
+    n = len(risks)
+    if n == 1:
+        held = (f"The register holds 1 open risk, {'red' if red else 'not red'} after mitigation. It is below, and "
+                "in Appendix E.")
+    else:
+        held = (f"The register holds {n} open risks, {red} of them red after mitigation. "
+                + (f"The {TOP_RISKS} highest after mitigation are below; Appendix E lists them all." if n > TOP_RISKS
+                   else "They are below, the highest after mitigation first, and in Appendix E."))
+    s.add(Para(held),
           Table(caption="Top risks (score is likelihood × impact, out of 25)", headers=RISK_HEADERS,
                 rows=tuple(_risk_row(r) for r in risks[:TOP_RISKS])))
     counts = data.heatmap["residual"]

@@ -119,3 +119,38 @@ def test_the_appraisal_sentence_claims_only_the_adjustments_the_options_carry(op
     appraised = [{"code": code, "optimism_bias_percent": Decimal(ob), "confidence_percent": Decimal(conf)}
                  for code, ob, conf in options]
     assert appraisal_method_claim(appraised, SCHEDULE) == sentence
+
+
+def _section_text(paper, heading: str) -> str:
+    doc = paper_document(paper_data(paper=paper, today=TODAY), full=True)
+    section = next(s for s in doc.sections if s.heading.endswith(heading))
+    return document_text(type(doc)(title=doc.title, organisation=doc.organisation, sections=[section]))
+
+
+@pytest.mark.parametrize("risks, sentence", [
+    (0, "The programme's risk register has no open risks."),
+    (1, "The register holds 1 open risk, not red after mitigation. It is below, and in Appendix E."),
+    (3, "The register holds 3 open risks, 0 of them red after mitigation. They are below, the highest after "
+        "mitigation first, and in Appendix E."),
+    (7, "The register holds 7 open risks, 0 of them red after mitigation. The 5 highest after mitigation are "
+        "below; Appendix E lists them all."),
+])
+def test_the_risk_sentence_counts_what_the_register_holds(soc_ready, risks, sentence):
+    from tests.factories import RiskFactory
+
+    for _ in range(risks):
+        RiskFactory(programme=soc_ready.programme)
+    assert sentence in _section_text(make_paper(soc_ready.programme, soc_ready.users["pm"]), "Risk management")
+
+
+@pytest.mark.parametrize("milestones, sentence", [
+    (0, "The plan holds no milestones yet."),
+    (1, "The plan holds 1 milestone: 0 complete and 0 late."),
+    (2, "The plan holds 2 milestones: 0 complete and 0 late."),
+])
+def test_the_plan_sentence_counts_the_milestones(soc_ready, milestones, sentence):
+    p = soc_ready.programme
+    p.milestones.all().delete()
+    for _ in range(milestones):
+        MilestoneFactory(programme=p, baseline_date=TODAY + timedelta(days=30))
+    assert sentence in _section_text(make_paper(p, soc_ready.users["pm"]), "Background")
