@@ -15,6 +15,7 @@ always says the same thing, so nothing relies on colour alone.
 """
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -209,8 +210,10 @@ def chart_alt_text(svg: str) -> str:
     return ". ".join(w.rstrip(".") for w in words) + ("." if words else "")
 
 
+@functools.lru_cache(maxsize=16)
 def chart_png(svg: str) -> tuple[bytes, int, int]:
-    """The chart drawn from the same SVG the PDF shows, as a PNG, with its size in pixels."""
+    """The chart drawn from the same SVG the PDF shows, as a PNG, with its size in pixels
+    (an exempt paper's full and public Word files draw each chart once)."""
     import cairosvg
     from PIL import Image
 
@@ -302,7 +305,7 @@ def document_docx(doc: Document) -> bytes:
             word.add_paragraph(table.note)
 
     def add_chart(figure: Figure) -> None:
-        png, width_px, height_px = chart_png(figure.svg)
+        png, width_px, height_px = chart_png(str(figure.svg))
         text_width = PAGE_SIZE_MM[0] - PAGE_MARGINS_MM[1] - PAGE_MARGINS_MM[3]
         width = min(text_width, CHART_MAX_HEIGHT_MM * width_px / height_px)
         caption = word.add_paragraph()

@@ -379,6 +379,9 @@ def _csv_columns(source, codec: str | None, head: str, delimiter: str, limits: d
     them out."""
     import pandas as pd
 
+    header = _first_filled_record(head, delimiter)
+    if header is None or head.startswith("\ufeff"):
+        return None  # no header whole in the first lines: the csv module reads the file
     try:
         frame = pd.read_csv(source, header=None, dtype=object, na_filter=False, skip_blank_lines=False,
                             engine="c", sep=delimiter, quotechar='"', doublequote=True, low_memory=False,
@@ -388,9 +391,8 @@ def _csv_columns(source, codec: str | None, head: str, delimiter: str, limits: d
     except Exception:  # noqa: BLE001 - whatever the parser refuses, the csv module reads exactly
         return None
     height, width = frame.shape
-    header = _first_filled_record(head, delimiter)
-    if header is None or len(header) > width or head.startswith("\ufeff"):
-        return None  # no header whole in the first lines: the csv module reads the file
+    if len(header) > width:
+        return None
     if height > limits["rows"] + 1 or width > limits["columns"] or height * width > limits["cells"]:
         return None
     cells = [frame[c].tolist() for c in frame.columns]
