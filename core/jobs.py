@@ -17,13 +17,23 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, models, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    models,
+    transaction,
+)
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -116,9 +126,45 @@ def job_request(
     return job, True
 
 
+_beside: ThreadPoolExecutor | None = None
+_beside_lock = threading.Lock()
+
+
+def _run_beside(job_id: int, requeue: int) -> None:
+    try:
+        job_run(job_id=job_id, requeue=requeue)
+    except Exception:  # job_run records every failure it can; this is the last resort
+        logger.exception("Job %s could not be run beside the request", job_id)
+    finally:
+        connections.close_all()  # this thread's own connection
+
+
+def _enqueue_beside(job_id: int, requeue: int) -> None:
+    """In-process tasks without blocking: the job runs on a small pool of threads of this
+    process while the request that asked for it returns, and its page shows the progress
+    as it does with Celery. At most JOB_THREADS run at once; the rest wait their turn."""
+    global _beside
+    with _beside_lock:
+        if _beside is None:
+            _beside = ThreadPoolExecutor(max_workers=settings.JOB_THREADS, thread_name_prefix="insource-job")
+    _beside.submit(_run_beside, job_id, requeue)
+
+
+def jobs_beside_wait(timeout: float = 60) -> None:
+    """Wait until the jobs running beside the requests have finished (tests, shutdown)."""
+    global _beside
+    with _beside_lock:
+        pool, _beside = _beside, None
+    if pool is not None:
+        pool.shutdown(wait=True)
+
+
 def _enqueue(job_id: int, requeue: int = 0) -> None:
     from core.tasks import run_job
 
+    if settings.JOBS_BESIDE_REQUEST:
+        _enqueue_beside(job_id, requeue)
+        return
     try:
         run_job.delay(job_id, requeue) if requeue else run_job.delay(job_id)
     except Exception:

@@ -276,6 +276,11 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
+# In-process tasks still never block a request: without a broker a job runs on one of
+# JOB_THREADS threads of the web process, beside the request that asked for it, and its page
+# shows the progress as it does with Celery (core.jobs._enqueue_beside).
+JOBS_BESIDE_REQUEST = CELERY_TASK_ALWAYS_EAGER
+JOB_THREADS = int(os.environ.get("JOB_THREADS", "2"))
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only when it finishes. If the process running it dies, the worker

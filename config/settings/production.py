@@ -37,6 +37,7 @@ SECRET_KEY = _secret_key
 ALLOWED_HOSTS = _allowed_hosts
 # Long work goes to the workers, never into the web request that asked for it.
 CELERY_TASK_ALWAYS_EAGER = False
+JOBS_BESIDE_REQUEST = False
 # The app runs behind one reverse proxy (say 2 if a load balancer stands before it too),
 # which reaches it from the loopback or a private network (a container network is one).
 INSOURCE_TRUSTED_PROXIES = int(os.environ.get("INSOURCE_TRUSTED_PROXIES", "1"))

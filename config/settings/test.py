@@ -21,6 +21,9 @@ INSOURCE_DEMO_PASSWORD = "insource-demo"
 # Tests that are not about Celery run tasks in-process. The worker test sends them to a
 # real worker process through the broker: the worker it starts has INSOURCE_CELERY_EAGER=0.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("INSOURCE_CELERY_EAGER", "1") != "0"
+# ...and within the request (a test reads the result at once); the test of the threads
+# that `make run` uses turns them on.
+JOBS_BESIDE_REQUEST = False
 AXES_ENABLED = True
 
 # Under pytest-xdist (`make test` runs two processes) each process gets its own Redis
