@@ -6,18 +6,21 @@ import uuid
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from business_cases import reporting, selectors
+from business_cases.forms import PaperCompareForm, PaperFinalForm
 from business_cases.models import (
     APPENDICES,
     SECTIONS,
@@ -36,8 +39,7 @@ from business_cases.models import (
     PaperVersion,
     StrategicObjective,
 )
-from business_cases.papers import KIND as PAPER_KIND
-from business_cases.papers import paper_generate
+from business_cases.papers import FINAL_KIND, KINDS, final_check, paper_changes, paper_final_request, paper_generate
 from business_cases.services import (
     assessment_save,
     equality_impact_delete,
@@ -369,7 +371,14 @@ class PaperVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PaperVersion
-        fields = ["number", "snapshot_at", "made_at", "made_by", "pages", "exempt", "pdf_url", "docx_url"]
+        fields = ["number", "snapshot_at", "made_at", "made_by", "pages", "exempt", "is_final", "marking",
+                  "published_on", "finalised_at", "pdf_url", "docx_url"]
+        extra_kwargs = {"published_on": {"help_text": "Its date of publication, once it is final"},
+                        "finalised_at": {"help_text": "When the director marked it final"}}
+
+    is_final = serializers.BooleanField(read_only=True, help_text="Whether this is a final version, not a draft")
+    marking = serializers.CharField(read_only=True, help_text='What the top of each page says: "Draft", or '
+                                                               '"Final, published" and the date')
 
     def _url(self, version, fmt) -> str:
         # The programme is the one in the URL: no need to fetch it again for every version.
@@ -434,7 +443,10 @@ class PaperJobSerializer(serializers.Serializer):
     poll_url = serializers.URLField()
     retry_url = serializers.URLField(allow_null=True, help_text="POST here to try a failed job again")
     retry_of = serializers.UUIDField(allow_null=True)
-    version = PaperVersionSerializer(allow_null=True, help_text="The version made, once the job has succeeded")
+    version = PaperVersionSerializer(allow_null=True, help_text="The version made (or marked final), once the "
+                                                                "job has succeeded")
+    warning = serializers.CharField(required=False, help_text="Said when a version is marked final with a date "
+                                                              "that leaves too few clear days before the meeting")
 
 
 # A new job answers 202, the job an earlier request with the same id made answers 200.
@@ -442,9 +454,12 @@ PAPER_JOB_RESPONSES = {200: PaperJobSerializer, 202: PaperJobSerializer}
 
 
 def job_payload(job, request, paper) -> dict:
-    """A paper job as the API shows it; `version` once it has made one."""
-    version = PaperVersion.objects.filter(job=job).select_related("made_by").first() \
-        if job.status == job.Status.SUCCEEDED else None
+    """A paper job as the API shows it; `version` once it has made one (or marked it final)."""
+    version = None
+    if job.status == job.Status.SUCCEEDED:
+        versions = PaperVersion.objects.filter(paper=paper).select_related("made_by")
+        version = (versions.filter(number=job.params.get("version")) if job.kind == FINAL_KIND
+                   else versions.filter(job=job)).first()
     slug = paper.programme.slug
     return {
         "job": str(job.uuid), "status": job.status, "progress": job.progress,
@@ -497,7 +512,7 @@ class PaperJobView(APIView):
         access = programme_access(request.user, programme_slug)
         paper = get_object_or_404(CabinetPaper.objects.select_related("programme"), pk=pk,
                                   programme=access.programme)
-        job = get_object_or_404(jobs_for(paper, kind=PAPER_KIND), uuid=job_uuid)
+        job = get_object_or_404(jobs_for(paper, kind=KINDS), uuid=job_uuid)
         return Response(job_payload(job, request, paper))
 
 
@@ -511,10 +526,11 @@ class PaperJobRetryView(APIView):
 
     @extend_schema(request=None, responses=PAPER_JOB_RESPONSES)
     def post(self, request, programme_slug: str, pk: int, job_uuid):
-        access = programme_access(request.user, programme_slug, Capability.GENERATE_PAPER)
+        access = programme_access(request.user, programme_slug)
         paper = get_object_or_404(CabinetPaper.objects.select_related("programme"), pk=pk,
                                   programme=access.programme)
-        job = get_object_or_404(jobs_for(paper, kind=PAPER_KIND), uuid=job_uuid)
+        job = get_object_or_404(jobs_for(paper, kind=KINDS), uuid=job_uuid)
+        access.require(Capability.PUBLISH_PAPER if job.kind == FINAL_KIND else Capability.GENERATE_PAPER)
         if not job_may_retry(job, request.user, manages=access.manages_jobs):
             raise PermissionDenied("Only the person who asked for this, or a programme manager, can try it again.")
         try:
@@ -525,3 +541,77 @@ class PaperJobRetryView(APIView):
         response = Response(payload, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK)
         response["Location"] = payload["poll_url"]
         return response
+
+
+class PaperFinalView(APIView):
+    """POST: mark a version final with its date of publication (`published_on`), as a
+    background job that prints it again from what it printed, marked "Final, published"
+    and the date on every page. Directors only. The same version and date give back the same
+    job (200). A date that leaves fewer clear days before the meeting than reports must be
+    open to inspection is accepted with a `warning`."""
+
+    @extend_schema(request={"application/json": {"type": "object", "required": ["published_on"], "properties": {
+        "published_on": {"type": "string", "format": "date"}}}}, responses=PAPER_JOB_RESPONSES)
+    def post(self, request, programme_slug: str, pk: int, number: int):
+        access = programme_access(request.user, programme_slug)
+        paper = get_object_or_404(CabinetPaper.objects.select_related("programme"), pk=pk,
+                                  programme=access.programme)
+        access.require(Capability.PUBLISH_PAPER)
+        version = get_object_or_404(PaperVersion, paper=paper, number=number)
+        if not hasattr(request.data, "get"):
+            raise DRFValidationError({"non_field_errors": ["Send an object with the published_on date."]})
+        form = PaperFinalForm({"published_on": request.data.get("published_on")})
+        if not form.is_valid():
+            raise DRFValidationError(form.errors)
+        try:
+            asked = final_check(paper=paper, version=version, published_on=form.cleaned_data["published_on"])
+        except DjangoValidationError as exc:
+            raise DRFValidationError(exc.message_dict) from None
+        job, created = paper_final_request(paper=paper, request=asked, user=request.user)
+        payload = job_payload(job, request, paper)
+        if asked.late:
+            payload["warning"] = asked.late
+        response = Response(payload, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK)
+        response["Location"] = payload["poll_url"]
+        return response
+
+
+class FigureChangeSerializer(serializers.Serializer):
+    where = serializers.CharField(help_text="The section, the table and the row")
+    column = serializers.CharField(help_text="The table's column")
+    before = serializers.CharField(allow_blank=True, help_text="Empty when the figure is new")
+    after = serializers.CharField(allow_blank=True, help_text="Empty when the figure is gone")
+
+
+class PaperCompareSerializer(serializers.Serializer):
+    before = serializers.IntegerField(help_text="The version compared from")
+    after = serializers.CharField(help_text='The version compared with, or "now" for today\'s figures')
+    changes = FigureChangeSerializer(many=True)
+
+
+class PaperCompareView(APIView):
+    """GET ?before=N&after=M (or after=now): the figures in the paper's tables that differ
+    between two versions, or between a version and the paper as it would print today.
+    Those who may not see exempt information compare the public copies."""
+
+    api_error_statuses = (400,)  # versions that are not the paper's, or the same one twice
+
+    @extend_schema(parameters=[
+        OpenApiParameter("before", int, required=True, description="A version's number"),
+        OpenApiParameter("after", str, required=True, description='A version\'s number, or "now"')],
+        responses=PaperCompareSerializer)
+    def get(self, request, programme_slug: str, pk: int):
+        access = programme_access(request.user, programme_slug)
+        paper = get_object_or_404(CabinetPaper.objects.select_related("programme__lead_organisation"), pk=pk,
+                                  programme=access.programme)
+        kept = [v for v in paper.versions.all() if v.source]
+        form = PaperCompareForm(request.query_params, versions=kept)
+        if not form.is_valid():
+            raise DRFValidationError(form.errors)
+        by_number = {str(v.number): v for v in kept}
+        after = by_number.get(form.cleaned_data["after"])
+        changes = paper_changes(paper, by_number[form.cleaned_data["before"]], after,
+                                full=access.can(Capability.VIEW_EXEMPT_PAPER), today=timezone.localdate())
+        return Response({"before": int(form.cleaned_data["before"]), "after": form.cleaned_data["after"],
+                         "changes": [{"where": c.where, "column": c.column, "before": c.before, "after": c.after}
+                                     for c in changes or []]})

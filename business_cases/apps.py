@@ -9,7 +9,7 @@ class BusinessCasesConfig(AppConfig):
         # Registers the demo business cases, the scale step and the appraisal-line upload
         # with programmes and core, which cannot import this app.
         # papers registers the Cabinet paper job with core.jobs (a worker loads no URLs).
-        from business_cases import demo, papers, scale  # noqa: F401
+        from business_cases import case_document, demo, papers, scale  # noqa: F401
         from business_cases.imports import SPEC
         from core.uploads import upload_spec
         from programmes.navigation import nav_section

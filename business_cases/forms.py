@@ -281,3 +281,41 @@ class EqualityMitigationForm(ProgrammeScopedForm):
         field.label_from_instance = lambda i: f"{i.assessment}: {i.label} ({i.get_impact_display().lower()})"
         field.empty_label = "Choose an impact"
         self.fields["owner"].empty_label = "Choose an owner"
+
+
+class PaperFinalForm(forms.Form):
+    """The date a version is published with the agenda; versions.final_check decides whether
+    it may be marked final with it."""
+
+    published_on = GovukDateField(
+        label="Date of publication",
+        help_text="The day the paper is published with the meeting's agenda. For example, 27 11 2026")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_messages(self)
+
+
+class PaperCompareForm(forms.Form):
+    """Two versions of a paper (or a version and today's figures) to compare."""
+
+    NOW = "now"
+    before = forms.ChoiceField(label="Compare")
+    after = forms.ChoiceField(label="With")
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        kept = [(str(v.number), f"Version {v.number} ({v.standing})") for v in versions if v.source]
+        self.fields["before"].choices = kept
+        self.fields["after"].choices = [(self.NOW, "Today's figures"), *kept]
+        for name, words in (("before", "the version to compare"), ("after", "what to compare it with")):
+            self.fields[name].error_messages.update({
+                "required": f"Choose {words}",
+                "invalid_choice": f"Choose {words} from the list: only versions that kept what they printed can be "
+                                  "compared"})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("before") and data.get("before") == data.get("after"):
+            self.add_error("after", "Choose a different version to compare it with")
+        return data

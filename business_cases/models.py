@@ -601,6 +601,13 @@ class CabinetPaper(models.Model):
             raise ValidationError(errors)
 
 
+DRAFT_MARKING = "Draft"
+
+
+def final_marking(published_on) -> str:
+    return f"Final, published {published_on:%-d %B %Y}"
+
+
 def paper_file_path(version: "PaperVersion", filename: str) -> str:
     return f"papers/{version.paper_id}/v{version.number}/{filename}"
 
@@ -622,6 +629,14 @@ class PaperVersion(models.Model):
     # The copy for members who may not see exempt information (only for exempt papers).
     public_pdf = models.FileField(upload_to=paper_file_path, blank=True)
     public_docx = models.FileField(upload_to=paper_file_path, blank=True)
+    # What it printed, as core.documents JSON (the full copy and, for an exempt paper, the
+    # public one): the final version is printed again from it, and versions compared by it.
+    source = models.FileField(upload_to=paper_file_path, blank=True)
+    # A version is a draft until the director marks it final; its files then say so.
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    published_on = models.DateField("Date of publication", null=True, blank=True)
 
     class Meta:
         ordering = ["paper_id", "-number"]
@@ -629,6 +644,21 @@ class PaperVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Version {self.number} of {self.paper.title}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.finalised_at is not None
+
+    @property
+    def marking(self) -> str:
+        """What the top of each page says."""
+        return final_marking(self.published_on) if self.is_final else DRAFT_MARKING
+
+    @property
+    def standing(self) -> str:
+        """The marking within a sentence: "draft", "final, published 8 January 2027"."""
+        marking = self.marking
+        return marking[:1].lower() + marking[1:]
 
     def file_for(self, fmt: str, *, full: bool):
         """The file a reader gets: the full copy, or the public one of an exempt paper."""

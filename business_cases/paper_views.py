@@ -7,21 +7,36 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from business_cases.forms import CabinetPaperForm
+from business_cases.forms import CabinetPaperForm, PaperCompareForm, PaperFinalForm
 from business_cases.models import CabinetPaper, PaperVersion
-from business_cases.papers import DOCX_TYPE, KIND, paper_data, paper_document, paper_generate
+from business_cases.papers import (
+    DOCX_TYPE,
+    FINAL_KIND,
+    KINDS,
+    final_blocked,
+    final_check,
+    latest_final,
+    paper_changes,
+    paper_data,
+    paper_document,
+    paper_final_request,
+    paper_generate,
+)
 from core.concurrency import atomic_post
 from core.documents import document_context
 from core.jobs import job_may_retry, jobs_for
 from core.models import Job
 from core.roles import Capability
+from core.statutory import AGENDA_INSPECTION
 from programmes import job_pages
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.history import history_entries
@@ -81,16 +96,34 @@ def paper_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = programme_access(request.user, slug)
     paper = _paper(access, pk)
     versions = list(paper.versions.select_related("made_by", "job"))
+    final = next((v for v in versions if v.is_final), None)  # newest first: the standing final
+    for v in versions:
+        v.replaced = v.is_final and v is not final
+        # A draft with what it printed, newer than the final version, may be marked final.
+        v.may_publish = not final_blocked(paper=paper, version=v, final=final)
+        v.previous = next((o.number for o in versions if o.number < v.number and o.source), None)
     # A failed job that has been tried again is represented by its newest attempt.
-    jobs = [j for j in jobs_for(paper, kind=KIND).select_related("retry")[:RECENT_JOBS]
+    jobs = [j for j in jobs_for(paper, kind=KINDS).select_related("retry")[:RECENT_JOBS]
             if j.status != Job.Status.SUCCEEDED and not hasattr(j, "retry")]
-    generates = access.can(Capability.GENERATE_PAPER)
     for j in jobs:
-        j.may_retry = (generates and j.status == Job.Status.FAILED
+        j.may_retry = (access.can(_retry_capability(j)) and j.status == Job.Status.FAILED
                        and job_may_retry(j, request.user, manages=access.manages_jobs))
+        j.marks_final = j.kind == FINAL_KIND
     return render(request, "business_cases/paper.html", _ctx(
         access, paper=paper, versions=versions, jobs=jobs, full=_full(access), request_id=uuid.uuid4().hex,
-        meeting_passed=paper.meeting_passed(today())))
+        meeting_passed=paper.meeting_passed(today()), final=final,
+        changed_since_final=_changed_since(paper, final, full=_full(access)) if final else None))
+
+
+def _changed_since(paper: CabinetPaper, final: PaperVersion, *, full: bool) -> int | None:
+    """How many figures of the paper, as it would print today, differ from the final
+    version's (None when the final version kept nothing to compare)."""
+    changes = paper_changes(paper, final, None, full=full, today=today())
+    return None if changes is None else len(changes)
+
+
+def _retry_capability(job: Job) -> Capability:
+    return Capability.PUBLISH_PAPER if job.kind == FINAL_KIND else Capability.GENERATE_PAPER
 
 
 @login_required
@@ -124,26 +157,90 @@ def paper_generate_view(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 def paper_job(request: HttpRequest, slug: str, pk: int, job_uuid) -> HttpResponse:
     access = programme_access(request.user, slug)
     paper = _paper(access, pk)
-    job = get_object_or_404(jobs_for(paper, kind=KIND), uuid=job_uuid)
-    version = PaperVersion.objects.filter(job=job).first() if job.status == Job.Status.SUCCEEDED else None
+    job = get_object_or_404(jobs_for(paper, kind=KINDS), uuid=job_uuid)
+    marks_final = job.kind == FINAL_KIND
+    version = None
+    if job.status == Job.Status.SUCCEEDED:
+        versions = PaperVersion.objects.filter(paper=paper)
+        version = (versions.filter(number=job.params.get("version")) if marks_final
+                   else versions.filter(job=job)).first()
     template = ("business_cases/includes/paper_job_status.html" if request.headers.get("HX-Request")
                 else "business_cases/paper_job.html")
-    # Only those who may generate the paper are offered "Try again".
+    # Only those who may do what the job does are offered "Try again".
     status = job_pages.status_context(
         request, access, job, retry_url=reverse("business_cases:paper_job_retry", args=[slug, pk, job.uuid]),
         job_url=lambda j: reverse("business_cases:paper_job", args=[slug, pk, j.uuid]),
-        offer_retry=access.can(Capability.GENERATE_PAPER))
+        offer_retry=access.can(_retry_capability(job)))
     return render(request, template, _ctx(access, paper=paper, job=job, version=version, full=_full(access),
-                                          **status))
+                                          marks_final=marks_final, **status))
 
 
 @login_required
 @require_POST
 def paper_job_retry(request: HttpRequest, slug: str, pk: int, job_uuid) -> HttpResponse:
-    access = programme_access(request.user, slug, Capability.GENERATE_PAPER)
+    access = programme_access(request.user, slug)
     paper = _paper(access, pk)
-    job = get_object_or_404(jobs_for(paper, kind=KIND), uuid=job_uuid)
+    job = get_object_or_404(jobs_for(paper, kind=KINDS), uuid=job_uuid)
+    access.require(_retry_capability(job))
     return redirect("business_cases:paper_job", slug, pk, job_pages.retry_job(request, access, job).uuid)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_final(request: HttpRequest, slug: str, pk: int, number: int) -> HttpResponse:
+    """The director marks a version final with its date of publication: a job prints it
+    again, from what it printed, marked so on every page."""
+    access = programme_access(request.user, slug)
+    paper = _paper(access, pk)  # a paper of another programme is 404 whatever the role
+    access.require(Capability.PUBLISH_PAPER)
+    version = get_object_or_404(PaperVersion.objects.select_related("made_by"), paper=paper, number=number)
+    initial = {}
+    if paper.meeting_date:
+        latest = AGENDA_INSPECTION.latest_date(paper.meeting_date)
+        initial["published_on"] = max(latest, timezone.localdate(version.made_at))
+    final = latest_final(paper)
+    blocked = final_blocked(paper=paper, version=version, final=final)
+    form = PaperFinalForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and not blocked and form.is_valid():
+        try:
+            asked = final_check(paper=paper, version=version, published_on=form.cleaned_data["published_on"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            job, _ = paper_final_request(paper=paper, request=asked, user=request.user)
+            if asked.late:
+                messages.warning(request, asked.late)
+            return redirect("business_cases:paper_job", slug, pk, job.uuid)
+    return render(request, "business_cases/paper_final.html", _ctx(
+        access, paper=paper, version=version, form=form, final=final, blocked=blocked,
+        inspection_by=AGENDA_INSPECTION.latest_date(paper.meeting_date) if paper.meeting_date else None,
+        inspection=AGENDA_INSPECTION))
+
+
+@login_required
+@require_safe
+def paper_compare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The figures that differ between two versions, or between a version and the paper as
+    it would print today. Those who may not see exempt information compare public copies."""
+    access = programme_access(request.user, slug)
+    paper = _paper(access, pk)
+    versions = list(paper.versions.all())
+    kept = [v for v in versions if v.source]
+    full = _full(access)
+    data = request.GET if "before" in request.GET else None
+    if data is None and kept:
+        final = next((v for v in kept if v.is_final), None)
+        data = {"before": str((final or kept[0]).number), "after": PaperCompareForm.NOW}
+    form = PaperCompareForm(data, versions=kept)
+    changes = before = after = None
+    if data is not None and form.is_valid():
+        by_number = {str(v.number): v for v in kept}
+        before = by_number[form.cleaned_data["before"]]
+        after = by_number.get(form.cleaned_data["after"])
+        changes = paper_changes(paper, before, after, full=full, today=today())
+    return render(request, "business_cases/paper_compare.html", _ctx(
+        access, paper=paper, form=form, changes=changes, before=before, after=after, kept=kept,
+        unkept=len(versions) - len(kept), full=full))
 
 
 @login_required

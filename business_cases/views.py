@@ -1,16 +1,21 @@
 """Pages of the business case app. Each view: find the programme through the access helper
 (404 for outsiders, 403 for a role without the capability), bind a form, call a selector or
 a service, render or redirect."""
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from business_cases import reporting, selectors
+from business_cases.case_document import FORMATS as CASE_FORMATS
+from business_cases.case_document import KIND as CASE_KIND
+from business_cases.case_document import case_request
 from business_cases.compare import structured_changes, text_diffs
 from business_cases.exports import matrix_xlsx
 from business_cases.forms import (
@@ -62,7 +67,9 @@ from business_cases.services import (
     version_submit as version_submit_service,
 )
 from core.concurrency import atomic_post
+from core.jobs import jobs_for
 from core.roles import Capability
+from programmes import job_pages
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.history import history_entries
 from programmes.record_pages import RecordPages
@@ -134,7 +141,8 @@ def version_detail(request: HttpRequest, slug: str, stage: str, number: int) -> 
     version = _version(access, stage, number)
     view = _stage_view(access.programme, stage)
     return render(request, "business_cases/stage.html", _ctx(
-        access, view=view, version=version, sections=_sections(version), entries=_history(version)))
+        access, view=view, version=version, sections=_sections(version), entries=_history(version),
+        request_id=uuid.uuid4().hex))
 
 
 def _history(version: BusinessCaseVersion) -> list:
@@ -450,3 +458,60 @@ EIA_IMPACTS = _equality_record(
 EIA_MITIGATIONS = _equality_record(
     "eia_mitigation", EqualityMitigation, EqualityMitigationForm, "mitigation", initial=_from_query("impact"),
     back=lambda m: _assessment_url(m.impact.assessment_id, m.programme.slug))
+
+
+# --- The version as a document (business_cases.case_document) ----------------------------------
+
+def _case_job(access: ProgrammeAccess, version: BusinessCaseVersion, job_uuid):
+    return get_object_or_404(jobs_for(version, kind=CASE_KIND), uuid=job_uuid)
+
+
+@login_required
+@require_POST
+def case_document_request(request: HttpRequest, slug: str, stage: str, number: int) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    version = _version(access, stage, number)
+    access.require(Capability.EXPORT)
+    fmt = request.POST.get("format", "")
+    if fmt not in CASE_FORMATS:
+        messages.error(request, "Choose a PDF or a Word file.")
+        return redirect("business_cases:version", slug, stage, number)
+    job, _ = case_request(version=version, fmt=fmt, user=request.user, request_id=request.POST.get("request_id", ""))
+    return redirect("business_cases:case_document_job", slug, stage, number, job.uuid)
+
+
+@login_required
+@require_safe
+def case_document_job(request: HttpRequest, slug: str, stage: str, number: int, job_uuid) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EXPORT)
+    version = _version(access, stage, number)
+    job = _case_job(access, version, job_uuid)
+    template = ("business_cases/includes/case_document_status.html" if request.headers.get("HX-Request")
+                else "business_cases/case_document_job.html")
+    status = job_pages.status_context(
+        request, access, job,
+        retry_url=reverse("business_cases:case_document_retry", args=[slug, stage, number, job.uuid]),
+        job_url=lambda j: reverse("business_cases:case_document_job", args=[slug, stage, number, j.uuid]))
+    return render(request, template, _ctx(access, version=version, view=_stage_view(access.programme, stage),
+                                          job=job, **status))
+
+
+@login_required
+@require_POST
+def case_document_retry(request: HttpRequest, slug: str, stage: str, number: int, job_uuid) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EXPORT)
+    version = _version(access, stage, number)
+    job = job_pages.retry_job(request, access, _case_job(access, version, job_uuid))
+    return redirect("business_cases:case_document_job", slug, stage, number, job.uuid)
+
+
+@login_required
+@require_safe
+def case_document_download(request: HttpRequest, slug: str, stage: str, number: int, job_uuid) -> HttpResponse:
+    access = programme_access(request.user, slug, Capability.EXPORT)
+    version = _version(access, stage, number)
+    job = _case_job(access, version, job_uuid)
+    if not job.result_file:
+        raise Http404("This file is not ready")
+    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name,
+                        content_type=job.result_content_type)

@@ -100,6 +100,7 @@ class Section:
     number: int | str = 0
     exempt: bool = False  # not for public circulation (Schedule 12A); left out of open copies
     appendix: str = ""  # its letter, for an appendix
+    draft_only: bool = False  # a note for the drafts (what changed), left out of the final copy
 
     def add(self, *blocks: Block) -> Section:
         self.blocks.extend(blocks)
@@ -107,10 +108,14 @@ class Section:
 
     @property
     def heading(self) -> str:
+        if self.draft_only:
+            return self.title
         return f"{self.number}: {self.title}" if self.appendix else f"{self.number}. {self.title}"
 
     @property
     def anchor(self) -> str:
+        if self.draft_only:
+            return "draft-note"
         return f"appendix-{self.appendix.lower()}" if self.appendix else f"section-{self.number}"
 
 
@@ -125,6 +130,9 @@ class Document:
     lang: str = "en-GB"
     printed_at: datetime | None = None
     author: str = ""
+    # Its standing, at the top of every page: "Draft", or the final version's "Final,
+    # published 5 December 2026". Empty for a document that is neither.
+    marking: str = ""
 
     def section(self, title: str, *, exempt: bool = False, appendix: str = "") -> Section:
         found = Section(title=title, exempt=exempt, appendix=appendix)
@@ -134,10 +142,13 @@ class Document:
 
 def document_number(doc: Document) -> Document:
     """Number the sections and their numbered paragraphs in place (idempotent); appendices
-    take their letter instead of a number."""
+    take their letter instead of a number. A note for the drafts takes none, so that the
+    paper's numbers are the same in its drafts and its final copy."""
     s_no = 0
     for section in doc.sections:
-        if section.appendix:
+        if section.draft_only:
+            section.number, prefix = "", ""
+        elif section.appendix:
             section.number, prefix = f"Appendix {section.appendix}", section.appendix
         else:
             s_no += 1
@@ -177,6 +188,124 @@ def document_text(doc: Document) -> str:
                     if table.note:
                         out.append(table.note)
     return "\n".join(out)
+
+
+# --- Kept and compared -----------------------------------------------------------------------
+
+def document_json(doc: Document) -> dict:
+    """The document as plain JSON data, so that a version can keep exactly what it printed
+    and be printed again (marked final) or compared with another, whatever the data says now."""
+    def cell(value):
+        return {"text": value.text, "tone": value.tone} if isinstance(value, Cell) else str(value)
+
+    def table(t: Table | None):
+        if t is None:
+            return None
+        return {"caption": t.caption, "headers": list(t.headers), "rows": [[cell(c) for c in r] for r in t.rows],
+                "numeric": sorted(t.numeric), "foot": [[cell(c) for c in r] for r in t.foot], "note": t.note}
+
+    def block(b: Block) -> dict:
+        if isinstance(b, Para):
+            return {"kind": "para", "text": b.text, "numbered": b.numbered, "strong": b.strong}
+        if isinstance(b, Items):
+            return {"kind": "items", "items": list(b.items), "ordered": b.ordered}
+        if isinstance(b, Figure):
+            return {"kind": "figure", "caption": b.caption, "svg": str(b.svg), "table": table(b.table)}
+        return {"kind": "table", **table(b)}
+
+    return {"title": doc.title, "organisation": doc.organisation, "front": [list(f) for f in doc.front],
+            "lang": doc.lang, "author": doc.author, "marking": doc.marking,
+            "printed_at": doc.printed_at.isoformat() if doc.printed_at else None,
+            "sections": [{"title": s.title, "exempt": s.exempt, "appendix": s.appendix, "draft_only": s.draft_only,
+                          "blocks": [block(b) for b in s.blocks]} for s in doc.sections]}
+
+
+def document_from_json(data: dict) -> Document:
+    """The document `document_json` kept. Its charts' SVG was made by our own chart code
+    and kept by us, so it is trusted markup again."""
+    from django.utils.safestring import mark_safe
+
+    def cell(value):
+        return Cell(value["text"], value.get("tone", "")) if isinstance(value, dict) else value
+
+    def table(t: dict | None) -> Table | None:
+        if t is None:
+            return None
+        return Table(caption=t["caption"], headers=tuple(t["headers"]),
+                     rows=tuple(tuple(cell(c) for c in r) for r in t["rows"]), numeric=frozenset(t["numeric"]),
+                     foot=tuple(tuple(cell(c) for c in r) for r in t["foot"]), note=t["note"])
+
+    def block(b: dict) -> Block:
+        if b["kind"] == "para":
+            return Para(b["text"], numbered=b["numbered"], strong=b["strong"])
+        if b["kind"] == "items":
+            return Items(tuple(b["items"]), ordered=b["ordered"])
+        if b["kind"] == "figure":
+            return Figure(caption=b["caption"], svg=mark_safe(b["svg"]), table=table(b["table"]))  # noqa: S308
+        return table(b)
+
+    printed = data.get("printed_at")
+    return Document(
+        title=data["title"], organisation=data["organisation"], front=[tuple(f) for f in data["front"]],
+        lang=data["lang"], author=data["author"], marking=data.get("marking", ""),
+        printed_at=datetime.fromisoformat(printed) if printed else None,
+        sections=[Section(title=s["title"], exempt=s["exempt"], appendix=s["appendix"],
+                          draft_only=s.get("draft_only", False), blocks=[block(b) for b in s["blocks"]])
+                  for s in data["sections"]])
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """One figure of a table that differs between two documents: `where` is the section,
+    the table and the row; `before` or `after` is empty where the figure is new or gone."""
+
+    where: str
+    column: str
+    before: str
+    after: str
+
+
+def document_figures(doc: Document) -> dict[tuple[str, str], str]:
+    """Every figure in the document's tables (a cell with a digit in it), keyed by where it
+    is (section, table, the row's first cell) and its column. A row label met twice in one
+    table is told apart by its count. Notes for the drafts are not figures of the paper."""
+    found: dict[tuple[str, str], str] = {}
+    for section in doc.sections:
+        if section.draft_only:
+            continue
+        title = f"Appendix {section.appendix}: {section.title}" if section.appendix else section.title
+        for block in section.blocks:
+            table = block.table if isinstance(block, Figure) else block
+            if not isinstance(table, Table):
+                continue
+            seen: dict[str, int] = {}
+            for row in (*table.rows, *table.foot):
+                label = _text(row[0]) if row else ""
+                seen[label] = seen.get(label, 0) + 1
+                where = f"{title} › {table.caption} › {label}" + (f" ({seen[label]})" if seen[label] > 1 else "")
+                for i, value in enumerate(row[1:], start=1):
+                    text = _text(value)
+                    if any(ch.isdigit() for ch in text):
+                        column = table.headers[i] if i < len(table.headers) else str(i + 1)
+                        found[(where, column)] = text
+    return found
+
+
+def figures_changed(before: dict[tuple[str, str], str], after: dict[tuple[str, str], str]) -> list[FigureChange]:
+    """The figures that differ, are new or are gone, in the order the later document has
+    them (then those it no longer has)."""
+    changes = [FigureChange(where, column, before.get((where, column), ""), value)
+               for (where, column), value in after.items() if before.get((where, column)) != value]
+    changes += [FigureChange(where, column, value, "")
+                for (where, column), value in before.items() if (where, column) not in after]
+    return changes
+
+
+def document_final(doc: Document, *, marking: str) -> Document:
+    """The document as its final version prints it: marked so, without the drafts' notes."""
+    from dataclasses import replace
+
+    return replace(doc, marking=marking, sections=[s for s in doc.sections if not s.draft_only])
 
 
 # --- Word -----------------------------------------------------------------------------------
@@ -341,6 +470,10 @@ def document_docx(doc: Document) -> bytes:
                                     headers=block.table.headers, rows=block.table.rows,
                                     numeric=block.table.numeric, foot=block.table.foot,
                                     note=block.table.note))
+    if doc.marking:
+        header = word.sections[0].header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        header.add_run(doc.marking).bold = True
     footer = word.sections[0].footer.paragraphs[0]
     printed = f"Printed on {doc.printed_at:%-d %B %Y %H:%M} · " if doc.printed_at else ""
     footer.add_run(f"{doc.organisation} · {printed}Page ")

@@ -78,10 +78,11 @@ def job_handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def jobs_for(target: models.Model, *, kind: str):
-    """The jobs of one kind about one object, newest first."""
+def jobs_for(target: models.Model, *, kind: str | tuple[str, ...]):
+    """The jobs of one kind (or of any of several) about one object, newest first."""
+    kinds = (kind,) if isinstance(kind, str) else tuple(kind)
     return Job.objects.filter(
-        target_type=ContentType.objects.get_for_model(target), target_id=target.pk, kind=kind
+        target_type=ContentType.objects.get_for_model(target), target_id=target.pk, kind__in=kinds
     ).select_related("created_by")
 
 

@@ -31,6 +31,7 @@ class Capability(models.TextChoices):
     APPROVE_BUSINESS_CASE = "approve_business_case", "Approve a business-case stage"
     GENERATE_PAPER = "generate_paper", "Generate Cabinet papers"
     VIEW_EXEMPT_PAPER = "view_exempt_paper", "See the exempt parts of Cabinet papers"
+    PUBLISH_PAPER = "publish_paper", "Mark a version of a Cabinet paper final"
 
 
 _PM = Role.PROGRAMME_MANAGER
@@ -58,6 +59,8 @@ RULES: dict[Capability, frozenset[Role]] = {
     Capability.GENERATE_PAPER: frozenset({_PM, _DIR}),
     # Schedule 12A information: the officers who write and present the paper.
     Capability.VIEW_EXEMPT_PAPER: frozenset({_PM, _DIR}),
+    # The director signs the paper off: until then every version is marked "Draft".
+    Capability.PUBLISH_PAPER: frozenset({_DIR}),
 }
 
 

@@ -110,7 +110,7 @@ def test_a_paper_made_by_the_job_is_downloaded_through_the_web_process(
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.error
     version = PaperVersion.objects.get(paper=paper)
-    assert object_store.keys() == sorted([version.pdf.name, version.docx.name])
+    assert object_store.keys() == sorted([version.pdf.name, version.docx.name, version.source.name])
 
     client = soc_ready.client("director")
     for fmt, field in (("pdf", version.pdf), ("docx", version.docx)):

@@ -57,6 +57,7 @@ KEYWORDS = {
     "items": lambda programme: importlib.import_module("workforce.selectors").readiness_items(programme=programme),
     "initial_lines": lambda programme: {},
     "appetites": lambda programme: {},
+    "versions": lambda programme: [],
     "settings": lambda programme: importlib.import_module("risks.models").RiskSettings(programme=programme),
     "categories": lambda programme: importlib.import_module("risks.selectors").appetite_categories(
         programme=programme, held={}),

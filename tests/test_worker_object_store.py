@@ -72,7 +72,7 @@ def test_a_paper_the_worker_makes_is_downloaded_here(shared_store, workers, soc_
     job = workers.wait_for(lambda: _finished(job.pk), f"job {job.pk} to finish")
     assert job.status == Job.Status.SUCCEEDED, f"{job.error}\n{workers.logs()}"
     version = PaperVersion.objects.get(paper=paper)
-    assert shared_store.keys() == sorted([version.pdf.name, version.docx.name])
+    assert shared_store.keys() == sorted([version.pdf.name, version.docx.name, version.source.name])
 
     client = soc_ready.client("director")
     for fmt, field in (("pdf", version.pdf), ("docx", version.docx)):

@@ -8,7 +8,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from business_cases import reporting, selectors
-from business_cases.models import CabinetPaper
+from business_cases.models import CabinetPaper, PaperVersion
+from business_cases.papers.versions import latest_final, version_source
 from consultations import selectors as consultations
 from finance import reporting as finance
 from programmes.models import ConfidenceAssessment, Programme
@@ -54,6 +55,10 @@ class PaperData:
     public_consultations: list
     # The equality impact assessments (selectors.AssessmentView), the programme's first.
     equality: list
+    # The version last marked final, and what it printed: a draft made after it lists
+    # the figures that have changed since.
+    final: PaperVersion | None = None
+    final_source: dict | None = None
 
     @property
     def unmitigated_by_option(self) -> dict[int, list[str]]:
@@ -100,7 +105,9 @@ def paper_data(*, paper: CabinetPaper, today: date) -> PaperData:
         contracts = contract_register(programme=programme)
         staff_transfer = (programme.kind in Programme.KINDS_WITH_STAFF_TRANSFER
                           and any(c.staff_transfer for c in contracts))
+        final = latest_final(paper)
         return PaperData(
+            final=final, final_source=version_source(final) if final else None,
             paper=paper, snapshot_at=snapshot_at, today=today, stage=stage,
             matrix=reporting.matrix_table_from(rank), appraisal=reporting.appraisal_summary_from(results),
             spend=finance.mobilisation_spend(programme=programme, facts=facts),

@@ -2,12 +2,21 @@
 exempt appendices say only why they are withheld."""
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils import timezone
 
-from business_cases.models import APPENDICES, EXEMPT_PARAGRAPHS, CabinetPaper, Classification
+from business_cases.models import (
+    APPENDICES,
+    DRAFT_MARKING,
+    EXEMPT_PARAGRAPHS,
+    CabinetPaper,
+    Classification,
+    PaperVersion,
+)
 from business_cases.papers.appendices import APPENDIX_BUILDERS
 from business_cases.papers.consultation import consultation_section
-from business_cases.papers.data import PaperData
+from business_cases.papers.data import PaperData, paper_data
 from business_cases.papers.formatting import paragraphs
 from business_cases.papers.sections import (
     _equalities_section,
@@ -21,7 +30,8 @@ from business_cases.papers.sections import (
     _risks_section,
     _statutory_deadline_paras,
 )
-from core.documents import Document, Items, Para
+from business_cases.papers.versions import changes_between, changes_note, version_document
+from core.documents import Document, FigureChange, Items, Para
 
 
 def _withheld(paper: CabinetPaper) -> str:
@@ -37,10 +47,19 @@ def paper_document(data: PaperData, *, full: bool) -> Document:
     paper = data.paper
     doc = Document(title=paper.title, organisation=data.programme.lead_organisation.name,
                    front=_front(paper, data), printed_at=timezone.localtime(data.snapshot_at),
-                   author=paper.author)
+                   author=paper.author, marking=DRAFT_MARKING)
+    _body(doc, data, full=full)
+    if data.final is not None and data.final_source is not None:
+        changes_note(doc, final=data.final, final_doc=version_document(data.final, full=full,
+                                                                        source=data.final_source))
+    return doc
+
+
+def _body(doc: Document, data: PaperData, *, full: bool) -> None:
+    paper = data.paper
     if not full and paper.classification == Classification.EXEMPT:
         doc.section("Exempt report").add(Para(_withheld(paper), strong=True))
-        return doc
+        return
     _prose(doc.section("The issue"), paper.issue)
     recommendations = doc.section("Recommendations")
     recommendations.add(Para(f"The {paper.decision_maker} is asked to:", numbered=False))
@@ -74,4 +93,16 @@ def paper_document(data: PaperData, *, full: bool) -> Document:
             section.add(Para(_withheld(paper), strong=True))
         else:
             APPENDIX_BUILDERS[key](section, data)
-    return doc
+
+
+def paper_changes(paper: CabinetPaper, before: PaperVersion, after: PaperVersion | None, *, full: bool,
+                  today: date) -> list[FigureChange] | None:
+    """The figures that differ from version `before` to version `after`, or to the paper as
+    it would print today (`after` None); the full copies, or the public ones for a reader
+    who may not see exempt information. None when `before` kept nothing to compare."""
+    before_doc = version_document(before, full=full)
+    after_doc = (version_document(after, full=full) if after is not None
+                 else paper_document(paper_data(paper=paper, today=today), full=full))
+    if before_doc is None or after_doc is None:
+        return None
+    return changes_between(before_doc, after_doc)

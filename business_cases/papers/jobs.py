@@ -2,6 +2,7 @@
 (`paper_job`, registered with core.jobs under KIND), which is safe to run twice."""
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from datetime import date
@@ -11,13 +12,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from business_cases.models import CabinetPaper, PaperVersion
+from business_cases.models import CabinetPaper, PaperVersion, final_marking
 from business_cases.papers.data import PaperData
-from business_cases.papers.rendering import Rendered, paper_render
+from business_cases.papers.rendering import Rendered, documents_render, paper_render
+from business_cases.papers.versions import FinalRequest, version_source
+from core.documents import document_final, document_from_json
 from core.jobs import JobError, JobOutput, job_handler, job_hold, job_request
 from core.models import Job
 
 KIND = "business_cases.cabinet_paper"
+FINAL_KIND = "business_cases.cabinet_paper_final"
+KINDS = (KIND, FINAL_KIND)
 
 
 def paper_generate(*, paper: CabinetPaper, user, request_id: str = "", today: date | None = None) -> tuple[Job, bool]:
@@ -60,6 +65,7 @@ def _save_version(*, job: Job, paper: CabinetPaper, data: PaperData, out: Render
         if out.public_pdf is not None:
             _store(version.public_pdf, f"{stem}-public.pdf", out.public_pdf)
             _store(version.public_docx, f"{stem}-public.docx", out.public_docx)
+        _store(version.source, f"{stem}.json", json.dumps(out.source).encode())
         try:
             with transaction.atomic():
                 version.save()
@@ -87,3 +93,60 @@ def paper_job(job: Job, progress) -> JobOutput:
     version = _save_version(job=job, paper=paper, data=data, out=out)
     return JobOutput(timings={**out.timings, "save_seconds": round(time.perf_counter() - started, 4),
                               "version": version.number})
+
+
+def paper_final_request(*, paper: CabinetPaper, request: FinalRequest, user) -> tuple[Job, bool]:
+    """Ask for a version to be marked final (checked by versions.final_check): a job prints
+    it again from what it kept, marked final with its date of publication. The same
+    version and date give the same job, so a double click marks it once."""
+    version = request.version
+    return job_request(kind=FINAL_KIND, created_by=user, target=paper,
+                       idempotency_key=f"{FINAL_KIND}:{version.pk}:{request.published_on.isoformat()}",
+                       params={"version": version.number, "published_on": request.published_on.isoformat()})
+
+
+@job_handler(FINAL_KIND)
+def paper_final_job(job: Job, progress) -> JobOutput:
+    """Print a version again as the final one: the same words and figures it had (its kept
+    documents, not today's data), marked final on every page, without the drafts' notes."""
+    paper = CabinetPaper.objects.select_related("programme").filter(pk=job.target_id).first()
+    version = PaperVersion.objects.filter(paper=paper, number=job.params.get("version")).first() if paper else None
+    if version is None:
+        raise JobError("The paper or its version was deleted before it could be marked final. Nothing was changed.")
+    if version.is_final:
+        return JobOutput(timings={"version": version.number})
+    source = version_source(version)
+    if source is None:
+        raise JobError(f"Version {version.number} kept nothing to print again. Generate a new version and mark "
+                       "that one final.")
+    published_on = date.fromisoformat(job.params["published_on"])
+    marking = final_marking(published_on)
+    progress(10, "Printing the final version")
+    full = document_final(document_from_json(source["full"]), marking=marking)
+    public = document_final(document_from_json(source["public"]), marking=marking) if source.get("public") else None
+    out = documents_render(full, public, progress=progress)
+    progress(95, "Saving the final version")
+    with transaction.atomic():
+        version = PaperVersion.objects.select_for_update().get(pk=version.pk)
+        job_hold(job=job)
+        if version.is_final:
+            return JobOutput(timings={**out.timings, "version": version.number})
+        # A later version marked final meanwhile: this older one may no longer replace it.
+        later = PaperVersion.objects.filter(paper=paper, number__gt=version.number, finalised_at__isnull=False)
+        if later.exists():
+            raise JobError(f"A later version was marked final while version {version.number} was being printed; "
+                           "it stays a draft.")
+        stem = f"{paper.programme.slug}-paper-{paper.pk}-v{version.number}"
+        _store(version.pdf, f"{stem}.pdf", out.pdf)
+        _store(version.docx, f"{stem}.docx", out.docx)
+        if out.public_pdf is not None:
+            _store(version.public_pdf, f"{stem}-public.pdf", out.public_pdf)
+            _store(version.public_docx, f"{stem}-public.docx", out.public_docx)
+        _store(version.source, f"{stem}.json", json.dumps(out.source).encode())
+        version.pages = out.pages
+        version.published_on = published_on
+        version.finalised_at = timezone.now()
+        version.finalised_by_id = job.created_by_id
+        version.save(update_fields=["pdf", "docx", "public_pdf", "public_docx", "source", "pages",
+                                    "published_on", "finalised_at", "finalised_by"])
+    return JobOutput(timings={**out.timings, "version": version.number})

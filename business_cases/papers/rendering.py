@@ -14,7 +14,7 @@ from django.db import connections
 from business_cases.models import CabinetPaper
 from business_cases.papers.data import PaperData, paper_data
 from business_cases.papers.document import paper_document
-from core.documents import Document, document_docx, document_pdf
+from core.documents import Document, document_docx, document_json, document_pdf
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -27,6 +27,7 @@ class Rendered:
     public_pdf: bytes | None
     public_docx: bytes | None
     timings: dict
+    source: dict  # the documents as core.documents JSON: {"full": …, "public": … or None}
 
 
 class SnapshotOnly(RuntimeError):
@@ -63,6 +64,16 @@ def paper_render(*, paper: CabinetPaper, today: date, progress=lambda p, m: None
     full = paper_document(data, full=True)
     public = paper_document(data, full=False) if paper.is_exempt else None
     t2 = time.perf_counter()
+    out = documents_render(full, public, progress=progress)
+    out.timings = {"data_seconds": round(t1 - t0, 4), "build_seconds": round(t2 - t1, 4), **out.timings}
+    return data, out
+
+
+def documents_render(full: Document, public: Document | None, *, progress=lambda p, m: None) -> Rendered:
+    """The PDF and the .docx of a paper's documents (and of its public copy), with the
+    document kept as JSON beside them (`source`)."""
+    t2 = time.perf_counter()
+    source = {"full": document_json(full), "public": document_json(public) if public else None}
     progress(30, "Laying out the pages and writing the Word file")
     # The Word file's thread gets copies: making a file numbers its document in place.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="paper-docx") as pool:
@@ -75,8 +86,7 @@ def paper_render(*, paper: CabinetPaper, today: date, progress=lambda p, m: None
     t3 = time.perf_counter()
     html = pdf.html_seconds + (public_pdf.html_seconds if public_pdf else 0)
     render = pdf.render_seconds + (public_pdf.render_seconds if public_pdf else 0)
-    timings = {"data_seconds": round(t1 - t0, 4), "build_seconds": round(t2 - t1, 4),
-               "html_seconds": round(html, 4), "render_seconds": round(render, 4),
+    timings = {"html_seconds": round(html, 4), "render_seconds": round(render, 4),
                "docx_seconds": round(docx_seconds, 4), "files_seconds": round(t3 - t2, 4), "pages": pdf.pages}
-    return data, Rendered(pdf.content, docx, pdf.pages, public_pdf.content if public_pdf else None,
-                          public_docx, timings)
+    return Rendered(pdf.content, docx, pdf.pages, public_pdf.content if public_pdf else None,
+                    public_docx, timings, source)

@@ -6,6 +6,7 @@ the full demo, once; the viewer's test needs only the demo paper."""
 import io
 import re
 import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,42 @@ def test_paper_pages_are_accessible_and_a_director_generates_a_version(site, dem
     expect(versions.locator("tbody tr")).to_have_count(1)
     expect(versions.get_by_role("link", name="PDF of version 1")).to_be_visible()
     axe_audit.check(page, "paper with a version")
+
+    # Marking it final: the date is checked, then the version is printed again marked so.
+    # (The meeting moves to a month ahead: a version made after its meeting cannot be final.)
+    meeting = date.today() + timedelta(days=30)
+    CabinetPaper.objects.filter(pk=paper.pk).update(meeting_date=meeting)
+    page.reload()
+    page.get_by_role("link", name="Mark final version 1").click()
+    expect(page.get_by_role("heading", level=1, name="Mark version 1 final")).to_be_visible()
+    axe_audit.check(page, "mark a version final")
+    page.get_by_label("Day", exact=True).fill("")
+    submit_with_errors(page, axe_audit, "mark final after an empty date")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the day, month and year")
+    today = date.today()
+    page.get_by_label("Day", exact=True).fill(str(today.day))
+    page.get_by_label("Month", exact=True).fill(str(today.month))
+    page.get_by_label("Year", exact=True).fill(str(today.year))
+    page.get_by_role("button", name="Mark version 1 final").click()
+    page.wait_for_url("**/jobs/**")
+    expect(page.get_by_role("heading", level=2, name="Version 1 is final")).to_be_visible()
+    axe_audit.check(page, "paper job page, marked final")
+    version.refresh_from_db()
+    assert version.is_final and version.published_on == today
+    page.get_by_role("link", name="Back to the paper").click()
+    expect(versions.locator("tbody tr").first).to_contain_text("Final")
+    page.get_by_role("link", name="Compare versions").click()
+    expect(page.get_by_role("heading", level=1, name="Compare versions")).to_be_visible()
+    expect(page.get_by_label("Compare", exact=True)).to_have_value("1")
+    axe_audit.check(page, "compare versions")
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, "the comparison is wider than 320px"
+    page.go_back()
+    page.goto(papers_path(demo, f"{paper.pk}/v1/final/"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, "the final page is wider than 320px"
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(papers_path(demo, f"{paper.pk}/compare/"))
+    page.get_by_role("link", name="Back to the paper").click()
 
     page.get_by_role("link", name="History of changes to the paper").click()
     history = page.locator("main table")

@@ -32,6 +32,7 @@ DOWNLOADS = {
     "api-schema": "the API's OpenAPI schema",
     "programmes:plan_xlsx": "the plan as a spreadsheet",
     "programmes:plan_pdf_download": "the plan as a PDF",
+    "business_cases:case_document_download": "a business case version as a PDF or Word file",
     "programmes:calendar_feed": "an iCalendar feed",
     "risks:export": "the register as a spreadsheet",
     "risks:import_template": "an empty spreadsheet to fill in",
@@ -63,6 +64,8 @@ NOT_IN_THE_DEMO = {
     "finance:forecasts_delete": f"the demo has no forecast; {SAME_PAGES}",
     "finance:kpi-readings_delete": f"no page links to it; {SAME_PAGES}",
     "business_cases:version_decide": "only for a version in review, and the demo has none",
+    "business_cases:paper_final": "the director's, for a version the demo does not have; checked at 320px in "
+                                  "tests/browser/test_papers_pages.py",
 }
 
 # The script run on each page: the page's own width, and what makes it wider; every element
@@ -274,6 +277,22 @@ def failed_jobs(programme) -> None:
                            finished_at=timezone.now())
 
 
+def _unlinked_business_case_pages(programme) -> list[str]:
+    from django.urls import reverse
+
+    from business_cases.case_document import KIND as CASE_KIND
+    from business_cases.models import BusinessCaseVersion, CabinetPaper
+
+    pm = programme.memberships.get(user__username="demo-pm").user
+    version = BusinessCaseVersion.objects.filter(programme=programme, business_case__stage="soc").latest("number")
+    job = Job.objects.create(kind=CASE_KIND, created_by=pm, status=Job.Status.FAILED, params={"format": "pdf"},
+                             error="The document could not be made. Try again.", finished_at=timezone.now(),
+                             target_type=ContentType.objects.get_for_model(version), target_id=version.pk)
+    paper = CabinetPaper.objects.filter(programme=programme).first()
+    return [reverse("business_cases:case_document_job", args=[programme.slug, "soc", version.number, job.uuid]),
+            reverse("business_cases:paper_compare", args=[programme.slug, paper.pk])]
+
+
 # The crawl in parts, so that the test processes share it: each part visits the pages of
 # one app (its URL namespace) and fails for any of them it neither visited nor excluded.
 # The programme's own pages are the rest of /programmes/<slug>/, the site's and the council's.
@@ -337,6 +356,11 @@ def test_every_page_reflows_at_320px(part, browser, live_server, demo, monkeypat
         if part == "business_cases":
             reflow.upload(page, "demo-pm", base + "business-case/appraisal/import/", "lines.csv",
                           APPRAISAL_CSV, "text/csv")
+            # Pages no link leads to in the demo: a business case document's job (reached by a
+            # button) and the comparison of a paper's versions (the demo paper has none).
+            for path in _unlinked_business_case_pages(demo):
+                page.goto(path)
+                reflow.check(page, "demo-pm")
         context.close()
         if part == "finance":
             context, page = signed_in("demo-finance")

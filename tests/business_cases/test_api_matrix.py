@@ -30,7 +30,7 @@ from core.models import Job
 from core.roles import Capability
 from tests.api_matrix import Endpoint, run_row
 from tests.business_cases.conftest import add_line, make_criterion, make_option, save
-from tests.business_cases.test_permissions import make_paper
+from tests.business_cases.test_permissions import make_paper, make_version
 from tests.permissions import history_tables
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +61,7 @@ def world(soc_ready) -> World:
     op1 = p.options.get(code="Op.1")
     fit = p.appraisal_criteria.get(title="Fit")
     paper = make_paper(p, pm)
+    make_version(paper, pm)  # made 1 November, before the meeting: it may be marked final
     job = Job.objects.create(kind=PAPER_KIND, created_by=cast.users["director"], status=Job.Status.FAILED,
                              target_type=ContentType.objects.get_for_model(paper), target_id=paper.pk,
                              params={"today": "2026-09-01"}, error="The worker stopped. Press Try again.")
@@ -155,6 +156,14 @@ def _endpoints() -> dict[str, Endpoint]:
         "cabinet-paper-generate": Endpoint(
             {"post": (Capability.GENERATE_PAPER, 202)},
             kwargs=lambda w: {**_slug(w), "pk": w.records["cabinet-papers"].pk}),
+        # A job that prints the version again marked final: a job row, no history.
+        "cabinet-paper-final": Endpoint(
+            {"post": (Capability.PUBLISH_PAPER, 202)},
+            kwargs=lambda w: {**_slug(w), "pk": w.records["cabinet-papers"].pk, "number": 1},
+            body=lambda w: {"published_on": "2026-11-03"}),
+        "cabinet-paper-compare": Endpoint(
+            {"get": (view, 200)}, kwargs=lambda w: {**_slug(w), "pk": w.records["cabinet-papers"].pk},
+            query=lambda w: {"before": "1", "after": "now"}),
         "cabinet-paper-job": Endpoint(
             {"get": (view, 200)},
             kwargs=lambda w: {**_slug(w), "pk": w.records["cabinet-papers"].pk, "job_uuid": w.job.uuid}),

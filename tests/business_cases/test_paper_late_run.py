@@ -54,4 +54,4 @@ def test_a_reaped_paper_run_that_wakes_keeps_nothing(soc_ready, settings, tmp_pa
     version = PaperVersion.objects.get(paper=paper)
     assert (version.number, version.job_id) == (1, retry.pk)
     files = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
-    assert files == [f"home-paper-{paper.pk}-v1.docx", f"home-paper-{paper.pk}-v1.pdf"]
+    assert files == [f"home-paper-{paper.pk}-v1.{ext}" for ext in ("docx", "json", "pdf")]

@@ -72,7 +72,8 @@ def test_a_worker_generates_a_paper(workers, demo):  # noqa: F811
     assert version.pages == job.timings["pages"] > 1
     with version.pdf.open("rb") as f:
         assert f.read(5) == b"%PDF-"
-    assert _paper_files(paper) == [f"v1/{slug}-paper-{paper.pk}-v1.docx", f"v1/{slug}-paper-{paper.pk}-v1.pdf"]
+    assert _paper_files(paper) == [f"v1/{slug}-paper-{paper.pk}-v1.docx", f"v1/{slug}-paper-{paper.pk}-v1.json",
+                                   f"v1/{slug}-paper-{paper.pk}-v1.pdf"]
 
     status = client.get(response.url)
     assert status.status_code == 200
@@ -150,9 +151,8 @@ def test_a_paper_job_survives_its_worker_being_killed_mid_render(workers, demo):
     with version.pdf.open("rb") as f:
         assert f.read(5) == b"%PDF-"
     files = _paper_files(paper)
-    assert [Path(f).suffix for f in files] == [".docx", ".pdf"], files
-    assert files == [version.docx.name.split(f"papers/{paper.pk}/", 1)[1],
-                     version.pdf.name.split(f"papers/{paper.pk}/", 1)[1]]
+    assert [Path(f).suffix for f in files] == [".docx", ".json", ".pdf"], files
+    assert files == [f.name.split(f"papers/{paper.pk}/", 1)[1] for f in (version.docx, version.source, version.pdf)]
     # Give any stray duplicate delivery time to show itself: the job stays as it is.
     time.sleep(1)
     again = Job.objects.get(pk=job.pk)

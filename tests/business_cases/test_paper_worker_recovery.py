@@ -66,7 +66,7 @@ def test_a_paper_job_ends_within_two_minutes_after_its_whole_worker_is_killed(wo
     assert retry.status == Job.Status.SUCCEEDED, f"{retry.error}\n{workers.logs()}"
     version = PaperVersion.objects.get(paper=paper)
     assert (version.number, version.job_id) == (1, retry.pk)
-    assert len(_paper_files(paper)) == 2
+    assert len(_paper_files(paper)) == 3  # the PDF, the Word file and what they printed (JSON)
     assert Job.objects.get(pk=job.pk).status == Job.Status.FAILED, "the failed attempt is kept"
 
 

@@ -212,7 +212,7 @@ def test_a_job_run_again_after_its_worker_was_lost_keeps_one_version(paper, soc_
     assert (job.status, job.attempts) == (Job.Status.SUCCEEDED, 2)
     assert list(PaperVersion.objects.values_list("pk", flat=True)) == [version.pk]
     files = sorted(p.name for p in (media / "papers" / str(paper.pk) / "v1").iterdir())
-    assert files == [f"home-paper-{paper.pk}-v1.docx", f"home-paper-{paper.pk}-v1.pdf"]
+    assert files == [f"home-paper-{paper.pk}-v1.{ext}" for ext in ("docx", "json", "pdf")]
 
 
 def test_an_exempt_paper_keeps_a_public_copy_beside_the_full_one(paper, soc_ready, media,

@@ -4,16 +4,20 @@ Expected statuses come from the rules in `core.roles`, written out per URL name 
 `test_matrix_covers_every_url_name` fails when a URL name is added without an entry.
 Members read; programme managers and directors (EDIT_BUSINESS_CASE) write; only directors
 (APPROVE_BUSINESS_CASE) record a decision; outsiders get 404."""
+import json
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from business_cases import urls as bc_urls
+from business_cases.case_document import KIND as CASE_KIND
 from business_cases.imports import KIND as IMPORT_KIND
 from business_cases.imports import row_form_kwargs
 from business_cases.models import (
@@ -35,6 +39,7 @@ from business_cases.models import (
 )
 from business_cases.papers import KIND as PAPER_KIND
 from business_cases.services import version_create, version_submit
+from core.documents import Document, Table, document_json
 from core.models import ColumnMapping, Job, Upload
 from core.roles import Capability, role_can
 from core.uploads import upload_commit, upload_receive
@@ -71,6 +76,8 @@ class World:
     eia: EqualityAssessment | None = None  # the programme's own
     impact: EqualityImpact | None = None  # its line for age, negative
     mitigation: EqualityMitigation | None = None  # of that line
+    case_job: Job | None = None  # the SOC as a PDF, made
+    case_failed: Job | None = None  # the SOC as a Word file, which failed (asked for by the director)
 
     @property
     def slug(self) -> str:
@@ -93,7 +100,6 @@ def make_paper(programme, user, **kw) -> CabinetPaper:
 
 def make_version(paper, user) -> tuple[Job, PaperVersion]:
     """A generated version without running the job: a Job row and small stand-in files."""
-    from django.contrib.contenttypes.models import ContentType
 
     job = Job.objects.create(kind=PAPER_KIND, created_by=user, status=Job.Status.SUCCEEDED,
                              target_type=ContentType.objects.get_for_model(paper), target_id=paper.pk)
@@ -105,8 +111,22 @@ def make_version(paper, user) -> tuple[Job, PaperVersion]:
     if paper.is_exempt:
         version.public_pdf.save("public.pdf", ContentFile(b"%PDF-public"), save=False)
         version.public_docx.save("public.docx", ContentFile(b"PK-public"), save=False)
+    version.source.save("source.json", ContentFile(json.dumps(_stand_in_source(paper)).encode()), save=False)
     version.save()
+    # Made before the paper's meeting (10 November 2026), so that it can be marked final.
+    PaperVersion.objects.filter(pk=version.pk).update(made_at=datetime(2026, 11, 1, 9, tzinfo=UTC))
+    version.refresh_from_db()
     return job, version
+
+
+def _stand_in_source(paper) -> dict:
+    def document(label: str) -> dict:
+        doc = Document(title=paper.title, organisation="Test Council", marking="Draft")
+        doc.section("Financial implications").add(Table(caption="Costs", headers=("Item", "Amount"),
+                                                        rows=(("Staff", f"£{label}"),)))
+        return document_json(doc)
+
+    return {"full": document("1,000"), "public": document("900") if paper.is_exempt else None}
 
 
 @pytest.fixture
@@ -140,9 +160,17 @@ def world(soc_ready, settings, tmp_path) -> World:
     record_save(instance=impact, user=pm, reason="Test")
     mitigation = record_save(instance=EqualityMitigation(programme=p, impact=impact, action="Same workers", owner=pm,
                                                          due_date="2027-01-31"), user=pm, reason="Test")
+    case_job = Job.objects.create(kind=CASE_KIND, created_by=pm, status=Job.Status.SUCCEEDED,
+                                  target_type=ContentType.objects.get_for_model(soc), target_id=soc.pk,
+                                  params={"format": "pdf"}, result_name="home-soc-v1.pdf",
+                                  result_content_type="application/pdf")
+    case_job.result_file.save("home-soc-v1.pdf", ContentFile(b"%PDF-case"))
+    case_failed = Job.objects.create(kind=CASE_KIND, created_by=cast.users["director"], status=Job.Status.FAILED,
+                                     target_type=case_job.target_type, target_id=soc.pk, params={"format": "docx"},
+                                     error="The worker running this stopped before it finished.")
     return World(cast, p.strategic_objectives.get(), p.critical_success_factors.get(), op1,
                  p.appraisal_criteria.get(), line, soc, obc, upload, loaded, paper, version, job, failed,
-                 eia, impact, mitigation)
+                 eia, impact, mitigation, case_job, case_failed)
 
 
 def _pk(attr):
@@ -271,6 +299,14 @@ PAGES = {
     "version_edit": Page(Capability.EDIT_BUSINESS_CASE, **FORM, kwargs=_version("obc"), data=_version_data),
     "version_submit": Page(Capability.EDIT_BUSINESS_CASE, **ACTION, kwargs=_version("obc")),
     "version_decide": Page(Capability.APPROVE_BUSINESS_CASE, **FORM, kwargs=_version("soc"), data=_decision_data),
+    # The version as a document: every member may export it; the job is asked for by POST.
+    "case_document": Page(Capability.EXPORT, **ACTION, kwargs=_version("soc"), data=lambda w: {"format": "pdf"}),
+    "case_document_job": Page(Capability.EXPORT, **READ,
+                              kwargs=lambda w: {**_version("soc")(w), "job_uuid": w.case_job.uuid}),
+    "case_document_retry": Page(AskerOrManager(Capability.EXPORT, "director"), **ACTION,
+                                kwargs=lambda w: {**_version("soc")(w), "job_uuid": w.case_failed.uuid}),
+    "case_document_download": Page(Capability.EXPORT, **READ,
+                                   kwargs=lambda w: {**_version("soc")(w), "job_uuid": w.case_job.uuid}),
     "papers": Page(Capability.VIEW, **READ),
     "paper_create": Page(Capability.EDIT_BUSINESS_CASE, **FORM, data=lambda w: _paper_data(w)),
     "paper": Page(Capability.VIEW, **READ, kwargs=_paper),
@@ -283,6 +319,11 @@ PAGES = {
     "paper_job": Page(Capability.VIEW, **READ, kwargs=lambda w: {**_paper(w), "job_uuid": w.job.uuid}),
     "paper_job_retry": Page(AskerOrManager(Capability.GENERATE_PAPER, "director"), **ACTION,
                             kwargs=lambda w: {**_paper(w), "job_uuid": w.failed_job.uuid}),
+    # A job is asked for: the version is marked final when it has run.
+    "paper_final": Page(Capability.PUBLISH_PAPER, **FORM,
+                        kwargs=lambda w: {**_paper(w), "number": w.version.number},
+                        data=lambda w: {"published_on": "2026-11-03"}),
+    "paper_compare": Page(Capability.VIEW, **READ, kwargs=_paper),
     "paper_download": Page(Capability.VIEW, **READ,
                            kwargs=lambda w: {**_paper(w), "number": w.version.number, "fmt": "pdf"}),
 }
@@ -299,6 +340,7 @@ def test_the_rules_the_matrix_relies_on():
     assert {u for u, r in ROLE_OF.items() if role_can(r, Capability.GENERATE_PAPER)} == {"pm", "director"}
     assert {u for u, r in ROLE_OF.items() if role_can(r, Capability.VIEW_EXEMPT_PAPER)} == {"pm", "director"}
     assert {u for u, r in ROLE_OF.items() if role_can(r, Capability.APPROVE_BUSINESS_CASE)} == {"director"}
+    assert {u for u, r in ROLE_OF.items() if role_can(r, Capability.PUBLISH_PAPER)} == {"director"}
 
 
 TABLES = history_tables((BusinessCase, BusinessCaseVersion, StrategicObjective, CriticalSuccessFactor, Option,
@@ -356,14 +398,30 @@ def test_paper_urls_of_another_programme_are_404_even_with_a_real_paper_id(world
     other = world.cast.other_programme.slug
     for name, extra in (("paper", {}), ("paper_preview", {}), ("paper_history", {}),
                         ("paper_job", {"job_uuid": world.job.uuid}),
-                        ("paper_download", {"number": 1, "fmt": "pdf"})):
+                        ("paper_download", {"number": 1, "fmt": "pdf"}), ("paper_compare", {}),
+                        ("paper_final", {"number": 1})):
         url = reverse(f"business_cases:{name}", kwargs={"slug": other, "pk": world.paper.pk, **extra})
         assert client.get(url).status_code == 404, name
+    url = reverse("business_cases:paper_final", args=[other, world.paper.pk, 1])
+    assert client.post(url, {"published_on": "2026-11-03"}).status_code == 404
     url = reverse("business_cases:paper_generate", args=[other, world.paper.pk])
     assert client.post(url, {"request_id": uuid.uuid4().hex}).status_code == 404
     url = reverse("business_cases:paper_job_retry", args=[other, world.paper.pk, world.failed_job.uuid])
     assert client.post(url).status_code == 404
-    assert not Job.objects.exclude(pk__in=[world.job.pk, world.failed_job.pk]).exists()
+    assert not Job.objects.exclude(pk__in=[world.job.pk, world.failed_job.pk, world.case_job.pk,
+                                           world.case_failed.pk]).exists()
+
+
+def test_a_business_case_document_of_another_programme_is_404(world):
+    client = world.cast.client("outsider")
+    other = world.cast.other_programme.slug
+    for name, extra in (("case_document_job", {"job_uuid": world.case_job.uuid}),
+                        ("case_document_download", {"job_uuid": world.case_job.uuid})):
+        url = reverse(f"business_cases:{name}", kwargs={"slug": other, "stage": "soc", "number": 1, **extra})
+        assert client.get(url).status_code == 404, name
+    url = reverse("business_cases:case_document", args=[other, "soc", 1])
+    assert client.post(url, {"format": "pdf"}).status_code == 404
+    assert Job.objects.filter(kind=CASE_KIND).count() == 2
 
 
 def test_outsider_cannot_reach_home_assessments_through_their_own_programme(world):

@@ -156,6 +156,46 @@ def _cabinet_paper(cast, client, django_capture_on_commit_callbacks) -> str:
     return "\n".join(texts)
 
 
+def _business_case_document(cast, client) -> str:
+    """The SOC as a PDF and a Word file, asked for and downloaded as this member."""
+    from business_cases.case_document import KIND
+    from business_cases.models import BusinessCaseVersion
+    from business_cases.services import version_create
+
+    slug = cast.programme.slug
+    version = BusinessCaseVersion.objects.filter(programme=cast.programme).first() or version_create(
+        programme=cast.programme, stage="soc", user=cast.users["pm"])
+    texts = []
+    for fmt in ("pdf", "docx"):
+        client.post(reverse("business_cases:case_document", args=[slug, "soc", version.number]),
+                    {"format": fmt, "request_id": uuid.uuid4().hex})
+        job = Job.objects.filter(kind=KIND).latest("pk")
+        if job.status == Job.Status.QUEUED:
+            job_run(job_id=job.pk)
+        response = client.get(reverse("business_cases:case_document_download",
+                                      args=[slug, "soc", version.number, job.uuid]))
+        assert response.status_code == 200
+        texts.append(text_of(response))
+    assert "The economic case" in texts[0]
+    return "\n".join(texts)
+
+
+def _compare_urls(cast) -> list[str]:
+    """The comparison of the paper's first version with the newest and with today's figures,
+    on the page and in the API (made once the versions exist)."""
+    from business_cases.models import CabinetPaper
+
+    slug = cast.programme.slug
+    paper = CabinetPaper.objects.get(programme=cast.programme)
+    newest = paper.versions.latest("number").number
+    urls = []
+    for after in {"now", str(newest)} - {"1"}:
+        query = f"?before=1&after={after}"
+        urls += [reverse("business_cases:paper_compare", args=[slug, paper.pk]) + query,
+                 reverse("business_cases_api:cabinet-paper-compare", args=[slug, paper.pk]) + query]
+    return urls
+
+
 def test_no_page_api_export_or_pdf_shows_the_canary_outside_hr(canary, django_capture_on_commit_callbacks):
     cast = canary
     urls = programme_urls(cast.programme.slug) + _extra_urls(cast)
@@ -178,6 +218,12 @@ def test_no_page_api_export_or_pdf_shows_the_canary_outside_hr(canary, django_ca
         hits += [f"{who} plan PDF: {c}" for c in CANARIES if c in pdf]
         paper = _cabinet_paper(cast, client, django_capture_on_commit_callbacks)
         hits += [f"{who} Cabinet paper: {c}" for c in CANARIES if c in paper]
+        case = _business_case_document(cast, client)
+        hits += [f"{who} business case document: {c}" for c in CANARIES if c in case]
+        for url in _compare_urls(cast):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            hits += [f"{who} {url}: {c}" for c in CANARIES if c in text_of(response)]
     assert hits == []
     assert fetched > 40 * len(NON_HR) // 2, "too few pages answered 200 for the search to mean much"
 
