@@ -45,6 +45,17 @@ def _store(field, name: str, content: bytes) -> None:
     field.save(name, ContentFile(content), save=False)
 
 
+def _store_files(version: PaperVersion, out: Rendered) -> None:
+    """The version's files (and the public copy's), and what they printed, as JSON."""
+    stem = f"{version.paper.programme.slug}-paper-{version.paper_id}-v{version.number}"
+    _store(version.pdf, f"{stem}.pdf", out.pdf)
+    _store(version.docx, f"{stem}.docx", out.docx)
+    if out.public_pdf is not None:
+        _store(version.public_pdf, f"{stem}-public.pdf", out.public_pdf)
+        _store(version.public_docx, f"{stem}-public.docx", out.public_docx)
+    _store(version.source, f"{stem}.json", json.dumps(out.source).encode())
+
+
 def _save_version(*, job: Job, paper: CabinetPaper, data: PaperData, out: Rendered) -> PaperVersion:
     with transaction.atomic():
         # One version per job: a second run of the job (after its worker was lost) finds the
@@ -59,13 +70,7 @@ def _save_version(*, job: Job, paper: CabinetPaper, data: PaperData, out: Render
         number = (PaperVersion.objects.filter(paper=paper).aggregate(n=Max("number"))["n"] or 0) + 1
         version = PaperVersion(paper=paper, job=job, number=number, made_by_id=job.created_by_id,
                                snapshot_at=data.snapshot_at, pages=out.pages, exempt=paper.is_exempt)
-        stem = f"{paper.programme.slug}-paper-{paper.pk}-v{number}"
-        _store(version.pdf, f"{stem}.pdf", out.pdf)
-        _store(version.docx, f"{stem}.docx", out.docx)
-        if out.public_pdf is not None:
-            _store(version.public_pdf, f"{stem}-public.pdf", out.public_pdf)
-            _store(version.public_docx, f"{stem}-public.docx", out.public_docx)
-        _store(version.source, f"{stem}.json", json.dumps(out.source).encode())
+        _store_files(version, out)
         try:
             with transaction.atomic():
                 version.save()
@@ -128,6 +133,7 @@ def paper_final_job(job: Job, progress) -> JobOutput:
     progress(95, "Saving the final version")
     with transaction.atomic():
         version = PaperVersion.objects.select_for_update().get(pk=version.pk)
+        version.paper = paper
         job_hold(job=job)
         if version.is_final:
             return JobOutput(timings={**out.timings, "version": version.number})
@@ -136,13 +142,7 @@ def paper_final_job(job: Job, progress) -> JobOutput:
         if later.exists():
             raise JobError(f"A later version was marked final while version {version.number} was being printed; "
                            "it stays a draft.")
-        stem = f"{paper.programme.slug}-paper-{paper.pk}-v{version.number}"
-        _store(version.pdf, f"{stem}.pdf", out.pdf)
-        _store(version.docx, f"{stem}.docx", out.docx)
-        if out.public_pdf is not None:
-            _store(version.public_pdf, f"{stem}-public.pdf", out.public_pdf)
-            _store(version.public_docx, f"{stem}-public.docx", out.public_docx)
-        _store(version.source, f"{stem}.json", json.dumps(out.source).encode())
+        _store_files(version, out)
         version.pages = out.pages
         version.published_on = published_on
         version.finalised_at = timezone.now()

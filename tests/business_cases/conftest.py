@@ -50,3 +50,10 @@ def soc_ready(cast):
     set_cell(a, c, pm, level="partial")
     set_cell(b, c, pm, level="meets")
     return cast
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Files the tests make (paper versions, job results) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

@@ -24,12 +24,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def soc(soc_ready):
     pm = soc_ready.users["pm"]
     op1 = soc_ready.programme.options.get(code="Op.1")

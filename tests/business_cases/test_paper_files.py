@@ -22,11 +22,6 @@ MEETS = 30  # seconds each file waits to see the other start: a generous bound, 
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
 def exempt_paper(soc_ready):
     return make_paper(soc_ready.programme, soc_ready.users["pm"], classification="exempt_appendices",
                       exempt_paragraph=3, exempt_appendices=["options"])

@@ -41,12 +41,6 @@ MEETING = "2026-12-10"  # reports open to inspection 5 clear days before: by 4 D
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def paper(soc_ready):
     return make_paper(soc_ready.programme, soc_ready.users["pm"], meeting_date=MEETING)
 

@@ -26,12 +26,6 @@ TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def paper(soc_ready):
     return make_paper(soc_ready.programme, soc_ready.users["pm"])
 
