@@ -407,9 +407,9 @@ class CabinetPaperSerializer(_Scoped):
         model = CabinetPaper
         fields = ["id", "title", "business_case", "roster", "decision_maker", "meeting_date", "notice_date",
                   "forward_plan_reference", "key_decision", "wards", "cabinet_member", "classification",
-                  "exempt_paragraph", "exempt_appendices", "author", "contact", "issue", "recommendations",
-                  "background", "statutory_considerations", "equalities", "climate_change", "consultation",
-                  "other_options", "background_papers", "created_at", "versions"]
+                  "exempt_paragraph", "exempt_appendices", "attach_business_case", "author", "contact", "issue",
+                  "recommendations", "background", "statutory_considerations", "equalities", "climate_change",
+                  "consultation", "other_options", "background_papers", "created_at", "versions"]
         read_only_fields = ["created_at"]
 
 

@@ -84,20 +84,43 @@ def case_document(data: CaseData) -> Document:
                ("Version", str(version.number)), ("Standing", version.get_status_display()),
                ("Summary of this version", version.summary or "—"),
                ("Figures as at", f"{timezone.localtime(data.snapshot_at):%-d %B %Y %H:%M}")])
-    for name, title in FIVE_CASES:
-        section = doc.section(title)
-        _prose(section, getattr(version, name))
-        if name == "strategic_case":
-            _objectives(section, data)
-        elif name == "economic_case":
-            section.add(Para("The options were appraised against the criteria below, then ranked.", numbered=False))
-            _appendix_options(section, data)
-            section.add(Para("The economic appraisal of the options:", numbered=False))
-            _appendix_economic(section, data)
-        elif name == "financial_case":
-            _appendix_finance(section, data)
-    _approval(doc.section("Approval record"), data)
+    for title, fill in _parts(data):
+        fill(doc.section(title))
     return doc
+
+
+def _parts(data: CaseData) -> list:
+    """The document's parts in order: (title, a function that fills a section with it)."""
+    version = data.version
+
+    def case(name: str):
+        def fill(section: Section) -> None:
+            _prose(section, getattr(version, name))
+            if name == "strategic_case":
+                _objectives(section, data)
+            elif name == "economic_case":
+                section.add(Para("The options were appraised against the criteria below, then ranked.",
+                                 numbered=False))
+                _appendix_options(section, data)
+                section.add(Para("The economic appraisal of the options:", numbered=False))
+                _appendix_economic(section, data)
+            elif name == "financial_case":
+                _appendix_finance(section, data)
+        return fill
+
+    return [*((title, case(name)) for name, title in FIVE_CASES),
+            ("Approval record", lambda section: _approval(section, data))]
+
+
+def case_appendix(section: Section, data: CaseData) -> None:
+    """The whole business case in one appendix of a Cabinet paper: each part under its own
+    heading, the figures the paper's as at the same moment."""
+    version = data.version
+    section.add(Para(f"{version.business_case.get_stage_display()}, version {version.number} "
+                     f"({version.get_status_display().lower()}).", numbered=False))
+    for title, fill in _parts(data):
+        section.add(Para(title, numbered=False, strong=True))
+        fill(section)
 
 
 def _objectives(section: Section, data: CaseData) -> None:

@@ -213,11 +213,11 @@ class CabinetPaperForm(ProgrammeScopedForm):
 
     class Meta:
         model = CabinetPaper
-        fields = ["title", "business_case", "decision_maker", "meeting_date", "forward_plan_reference",
-                  "key_decision", "wards", "cabinet_member", "classification", "exempt_paragraph",
-                  "exempt_appendices", "author", "contact", "roster", "issue", "recommendations", "background",
-                  "statutory_considerations", "equalities", "climate_change", "consultation", "other_options",
-                  "background_papers"]
+        fields = ["title", "business_case", "attach_business_case", "decision_maker", "meeting_date",
+                  "forward_plan_reference", "key_decision", "wards", "cabinet_member", "classification",
+                  "exempt_paragraph", "exempt_appendices", "author", "contact", "roster", "issue",
+                  "recommendations", "background", "statutory_considerations", "equalities", "climate_change",
+                  "consultation", "other_options", "background_papers"]
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in (
             "issue", "recommendations", "background", "statutory_considerations", "equalities", "climate_change",
             "consultation", "other_options", "background_papers")} | {"classification": forms.RadioSelect}

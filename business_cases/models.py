@@ -508,6 +508,10 @@ class CabinetPaper(models.Model):
         "Schedule 12A paragraph", null=True, blank=True, choices=EXEMPT_PARAGRAPHS,
         help_text="Why the exempt information may be kept from the public")
     exempt_appendices = models.JSONField("Exempt appendices", default=list, blank=True)
+    attach_business_case = models.BooleanField(
+        "Attach the business case", default=False,
+        help_text="The latest version of the business case stage chosen above, in the Five Case Model, "
+                  "as the paper's last appendix")
     author = models.CharField("Report author", max_length=150,
                               help_text="Name and job title")
     contact = models.CharField("Contact", max_length=200,
@@ -591,6 +595,8 @@ class CabinetPaper(models.Model):
                 self.exempt_appendices = []
         if self.key_decision and not self.forward_plan_reference.strip():
             errors["forward_plan_reference"] = "A key decision must be on the forward plan: enter its reference"
+        if self.attach_business_case and not self.business_case_id:
+            errors["attach_business_case"] = "Choose the business case stage to attach, above"
         if self.business_case_id and self.programme_id and self.business_case.programme_id != self.programme_id:
             errors["business_case"] = "Choose a stage of this programme's business case"
         if self.roster_id and self.programme_id and self.roster.programme_id != self.programme_id:

@@ -59,6 +59,8 @@ class PaperData:
     # the figures that have changed since.
     final: PaperVersion | None = None
     final_source: dict | None = None
+    # The business case attached as the last appendix (business_cases.case_document.CaseData).
+    case: object | None = None
 
     @property
     def unmitigated_by_option(self) -> dict[int, list[str]]:
@@ -106,7 +108,18 @@ def paper_data(*, paper: CabinetPaper, today: date) -> PaperData:
         staff_transfer = (programme.kind in Programme.KINDS_WITH_STAFF_TRANSFER
                           and any(c.staff_transfer for c in contracts))
         final = latest_final(paper)
-        return PaperData(
+        case = None
+        if paper.attach_business_case and paper.business_case_id:
+            # Here, not at the top: case_document builds on this package's appendices.
+            from business_cases.case_document import CaseData
+
+            latest = (paper.business_case.versions.select_related("programme__lead_organisation", "business_case")
+                      .order_by("-number").first())
+            if latest is not None:
+                case = CaseData(version=latest, snapshot_at=snapshot_at,
+                                objectives=selectors.objectives(programme=programme),
+                                csfs=selectors.csfs(programme=programme), matrix=None, appraisal=None, budget=None)
+        data = PaperData(
             final=final, final_source=version_source(final) if final else None,
             paper=paper, snapshot_at=snapshot_at, today=today, stage=stage,
             matrix=reporting.matrix_table_from(rank), appraisal=reporting.appraisal_summary_from(results),
@@ -127,3 +140,7 @@ def paper_data(*, paper: CabinetPaper, today: date) -> PaperData:
             public_consultations=consultations.public_consultations_in_full(programme=programme),
             equality=selectors.equality_views(programme=programme),
         )
+        if case is not None:  # the same figures as the paper's own appendices
+            case.matrix, case.appraisal, case.budget = data.matrix, data.appraisal, data.budget
+        data.case = case
+        return data

@@ -93,6 +93,12 @@ def _body(doc: Document, data: PaperData, *, full: bool) -> None:
             section.add(Para(_withheld(paper), strong=True))
         else:
             APPENDIX_BUILDERS[key](section, data)
+    if data.case is not None:
+        # Here, not at the top: case_document builds on this package's appendices.
+        from business_cases.case_document import case_appendix
+
+        letter = chr(ord(max(letter for letter, _ in APPENDICES.values())) + 1)
+        case_appendix(doc.section(data.case.version.business_case.get_stage_display(), appendix=letter), data.case)
 
 
 def paper_changes(paper: CabinetPaper, before: PaperVersion, after: PaperVersion | None, *, full: bool,

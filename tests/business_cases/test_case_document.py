@@ -120,3 +120,31 @@ def test_the_command_says_what_is_wrong(soc, tmp_path, args, message):
 def test_the_command_refuses_a_folder_that_does_not_exist(soc, tmp_path):
     with pytest.raises(CommandError, match="its folder does not exist"):
         call_command("business_case_document", "home", "--stage", "SOC", "--out", str(tmp_path / "no" / "x.pdf"))
+
+
+def test_a_cabinet_paper_attaches_the_business_case_as_its_last_appendix(soc, soc_ready):
+    from django.core.exceptions import ValidationError
+
+    from business_cases.papers import paper_data, paper_document
+    from tests.business_cases.test_permissions import make_paper
+
+    paper = make_paper(soc_ready.programme, soc_ready.users["pm"])
+    today = date(2026, 11, 1)
+    plain = paper_document(paper_data(paper=paper, today=today), full=True)
+    assert [s.appendix for s in plain.sections if s.appendix][-1] == "F"
+    paper.attach_business_case = True
+    with pytest.raises(ValidationError) as raised:
+        paper.full_clean()
+    assert "Choose the business case stage to attach" in str(raised.value.message_dict["attach_business_case"])
+    paper.business_case = soc.business_case
+    paper.full_clean()
+    paper.save()
+    doc = paper_document(paper_data(paper=paper, today=today), full=True)
+    appendix = doc.sections[-1]
+    assert (appendix.appendix, appendix.title) == ("G", "Strategic Outline Case")
+    words = [b.text for b in appendix.blocks if hasattr(b, "text")]
+    assert "Strategic Outline Case, version 1 (draft)." in words
+    assert [w for w in words if w.startswith("The ") and w.endswith(" case")] == [
+        "The strategic case", "The economic case", "The commercial case", "The financial case", "The management case"]
+    assert "Care comes back in-house when the contract ends." in words and "Approval record" in words
+    assert "Appendix G: Strategic Outline Case" in document_text(doc)
