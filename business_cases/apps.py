@@ -9,7 +9,7 @@ class BusinessCasesConfig(AppConfig):
         # Registers the demo business cases, the scale step and the appraisal-line upload
         # with programmes and core, which cannot import this app.
         # papers registers the Cabinet paper job with core.jobs (a worker loads no URLs).
-        from business_cases import case_document, demo, papers, scale  # noqa: F401
+        from business_cases import case_document, demo, highlight, papers, scale  # noqa: F401
         from business_cases.imports import SPEC
         from core.uploads import upload_spec
         from programmes.navigation import nav_section
@@ -18,3 +18,4 @@ class BusinessCasesConfig(AppConfig):
         nav_section("business_cases", "Business case", "business_cases:home", order=90)
         nav_section("equality", "Equality", "business_cases:equality", order=95)
         nav_section("papers", "Cabinet papers", "business_cases:papers", order=100)
+        nav_section("highlights", "Highlight reports", "business_cases:highlights", order=105)

@@ -211,6 +211,32 @@ def business_cases_demo_load(programme, users, shift) -> None:
             created_at=timezone.make_aware(datetime.combine(signed_off - timedelta(weeks=6), time(9))))
     _paper(programme, director, shift)
     _equality(programme, users, shift)
+    _highlights(programme, pm)
+
+
+# The programme manager's commentary on the last two months' board reports. Their figures
+# are read from the programme's records whenever a version is generated.
+HIGHLIGHTS = (
+    {"confidence_commentary": "Confidence holds: the plan is on track and the board's actions are closed.",
+     "risks_commentary": "The workforce risks are watched weekly with the provider's HR team.",
+     "decisions_commentary": "Note the plan for the staff consultation\nAgree the communications timetable"},
+    {"confidence_commentary": "The Business Transfer Agreement is slower than planned; the legal workstream "
+                              "has a recovery plan.",
+     "slippage_commentary": "Slipped items are agreed with their workstream leads and re-forecast.",
+     "finance_commentary": "Spend is within the mobilisation budget.",
+     "decisions_commentary": "Agree the recovery plan for the Business Transfer Agreement"},
+)
+
+
+def _highlights(programme, pm) -> None:
+    from business_cases.models import HighlightReport
+
+    end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    periods = [((end - timedelta(days=end.day)).replace(day=1), end - timedelta(days=end.day)),
+               (end.replace(day=1), end)]
+    for (start, finish), commentary in zip(periods, HIGHLIGHTS, strict=True):
+        record_save(instance=HighlightReport(programme=programme, period_start=start, period_end=finish,
+                                             created_by=pm, **commentary), user=pm, reason=REASON)
 
 
 def _milestone_date(title: str) -> date:

@@ -17,6 +17,7 @@ from business_cases.models import (
     EqualityAssessment,
     EqualityImpact,
     EqualityMitigation,
+    HighlightReport,
     Level,
     MatrixCell,
     MatrixSettings,
@@ -319,3 +320,15 @@ class PaperCompareForm(forms.Form):
         if data.get("before") and data.get("before") == data.get("after"):
             self.add_error("after", "Choose a different version to compare it with")
         return data
+
+
+class HighlightReportForm(ProgrammeScopedForm):
+    """A highlight report's period and the programme manager's commentary; its figures are
+    read from the records when it is generated."""
+
+    class Meta:
+        model = HighlightReport
+        fields = ["period_start", "period_end", "board", "confidence_commentary", "workstreams_commentary",
+                  "milestones_commentary", "slippage_commentary", "risks_commentary", "decisions_commentary",
+                  "finance_commentary", "benefits_commentary", "deadlines_commentary"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields if name.endswith("_commentary")}

@@ -869,3 +869,93 @@ class EqualityMitigation(models.Model):
     def clean(self):
         if self.impact_id and self.programme_id and self.impact.programme_id != self.programme_id:
             raise ValidationError({"impact": "Choose an impact of this programme's assessments"})
+
+
+# --- Highlight reports --------------------------------------------------------------------------
+
+# The report's sections: key → heading. Each has the programme manager's commentary (a
+# field `<key>_commentary`); everything else in it is read from the records.
+HIGHLIGHT_SECTIONS = {
+    "confidence": "Delivery confidence",
+    "workstreams": "Workstreams",
+    "milestones": "Milestones",
+    "slippage": "Late and slipped since the last report",
+    "risks": "Top risks and issues",
+    "decisions": "Decisions needed from the board",
+    "finance": "Spend against budget",
+    "benefits": "Benefits",
+    "deadlines": "Statutory deadlines in the next period",
+}
+
+
+class HighlightReport(models.Model):
+    """A programme board highlight report for one reporting period. The programme manager
+    writes a short commentary per section; the figures are read when a version is made."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="highlight_reports")
+    period_start = models.DateField("Start of the reporting period")
+    period_end = models.DateField("End of the reporting period")
+    board = models.CharField("Reported to", max_length=150, default="Programme board",
+                             help_text="For example Programme board, or Corporate management team")
+    confidence_commentary = models.TextField("Commentary on delivery confidence", blank=True)
+    workstreams_commentary = models.TextField("Commentary on the workstreams", blank=True)
+    milestones_commentary = models.TextField("Commentary on the milestones", blank=True)
+    slippage_commentary = models.TextField("Commentary on what is late or has slipped", blank=True)
+    risks_commentary = models.TextField("Commentary on the risks and issues", blank=True)
+    decisions_commentary = models.TextField(
+        "Decisions needed from the board", blank=True,
+        help_text="One decision per line; they are numbered in the report")
+    finance_commentary = models.TextField("Commentary on spend and the forecast", blank=True)
+    benefits_commentary = models.TextField("Commentary on the benefits", blank=True)
+    deadlines_commentary = models.TextField("Commentary on the statutory deadlines", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme_id", "-period_end", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["programme", "period_start", "period_end"],
+                                               name="highlight_report_one_per_period")]
+
+    def __str__(self) -> str:
+        return f"Highlight report, {self.period_start:%-d %b} to {self.period_end:%-d %b %Y}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.board} highlight report: {self.period_start:%-d %B} to {self.period_end:%-d %B %Y}"
+
+    def commentary(self, key: str) -> str:
+        return getattr(self, f"{key}_commentary")
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": "The end of the period must be on or after its start"})
+        if self.period_start and self.period_end and (self.period_end - self.period_start).days > 366:
+            raise ValidationError({"period_end": "A reporting period is at most a year"})
+
+
+def highlight_file_path(version: "HighlightVersion", filename: str) -> str:
+    return f"highlight-reports/{version.report_id}/v{version.number}/{filename}"
+
+
+class HighlightVersion(models.Model):
+    """One generated version of a highlight report: its files, when its figures were read
+    and who asked. Made by exactly one job."""
+
+    report = models.ForeignKey(HighlightReport, on_delete=models.CASCADE, related_name="versions")
+    job = models.OneToOneField("core.Job", on_delete=models.PROTECT, related_name="highlight_version")
+    number = models.PositiveIntegerField()
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    snapshot_at = models.DateTimeField(help_text="When the figures were read from the records")
+    made_at = models.DateTimeField(auto_now_add=True)
+    pages = models.PositiveIntegerField(default=0)
+    pdf = models.FileField(upload_to=highlight_file_path)
+    docx = models.FileField(upload_to=highlight_file_path)
+
+    class Meta:
+        ordering = ["report_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="highlight_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.report}"

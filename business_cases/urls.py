@@ -1,7 +1,7 @@
 """Pages of the business case app, under /programmes/<slug>/business-case/."""
 from django.urls import path
 
-from business_cases import paper_views, views
+from business_cases import highlight_views, paper_views, views
 
 UPLOADS = views.UPLOADS.views()
 
@@ -40,6 +40,15 @@ urlpatterns = [
     path("papers/<int:pk>/compare/", paper_views.paper_compare, name="paper_compare"),
     path("papers/<int:pk>/v<int:number>/final/", paper_views.paper_final, name="paper_final"),
     path("papers/<int:pk>/v<int:number>/<str:fmt>/", paper_views.paper_download, name="paper_download"),
+    path("highlight-reports/", highlight_views.highlight_list, name="highlights"),
+    path("highlight-reports/<int:pk>/", highlight_views.highlight_detail, name="highlight"),
+    *highlight_views.REPORTS.urls("highlight-reports/", steps=("create", "edit", "delete", "history")),
+    path("highlight-reports/<int:pk>/generate/", highlight_views.highlight_generate_view, name="highlight_generate"),
+    path("highlight-reports/<int:pk>/jobs/<uuid:job_uuid>/", highlight_views.highlight_job, name="highlight_job"),
+    path("highlight-reports/<int:pk>/jobs/<uuid:job_uuid>/retry/", highlight_views.highlight_job_retry,
+         name="highlight_job_retry"),
+    path("highlight-reports/<int:pk>/v<int:number>/<str:fmt>/", highlight_views.highlight_download,
+         name="highlight_download"),
     path("equality/", views.equality, name="equality"),
     path("equality/<int:pk>/", views.equality_assessment, name="eia"),
     *views.EIAS.urls("equality/", steps=("create", "edit", "delete", "history")),

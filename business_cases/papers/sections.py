@@ -289,6 +289,20 @@ def kpi_table(summaries: list) -> Table:
                  rows=tuple(rows), numeric=frozenset({1, 2, 3}))
 
 
+def benefits_table(b: finance.CostsAndBenefits) -> Table:
+    """Investment, income and savings by year, with the cumulative position and payback."""
+    return Table(caption="Costs and benefits by year",
+                 headers=("Year", "Investment", "Income", "Savings", "Net", "Cumulative net"),
+                 rows=tuple((str(y.year), money(y.investment), money(y.income), money(y.savings), money(y.net),
+                             Cell(money(y.cumulative_net), "good" if y.cumulative_net >= 0 else "bad"))
+                            for y in b.years),
+                 foot=(("Total", money(b.total("investment")), money(b.total("income")),
+                        money(b.total("savings")), money(b.total("net")), ""),),
+                 numeric=frozenset({1, 2, 3, 4, 5}),
+                 note=(f"The programme pays back in {b.payback_year}." if b.payback_year else
+                       "The programme does not pay back within the years planned."))
+
+
 def _resources_section(doc: Document, data: PaperData) -> None:
     s = doc.section("Resource implications")
     spend = data.spend
@@ -315,18 +329,8 @@ def _resources_section(doc: Document, data: PaperData) -> None:
                     rows=tuple((r.source.name, money(r.source.balance), money(r.committed),
                                 money(r.source.other_commitments), money(r.uncommitted)) for r in data.reserves),
                     numeric=frozenset({1, 2, 3, 4})))
-    b = data.benefits
-    if b.years:
-        s.add(Table(caption="Costs and benefits by year",
-                    headers=("Year", "Investment", "Income", "Savings", "Net", "Cumulative net"),
-                    rows=tuple((str(y.year), money(y.investment), money(y.income), money(y.savings), money(y.net),
-                                Cell(money(y.cumulative_net), "good" if y.cumulative_net >= 0 else "bad"))
-                               for y in b.years),
-                    foot=(("Total", money(b.total("investment")), money(b.total("income")),
-                           money(b.total("savings")), money(b.total("net")), ""),),
-                    numeric=frozenset({1, 2, 3, 4, 5}),
-                    note=(f"The programme pays back in {b.payback_year}." if b.payback_year else
-                          "The programme does not pay back within the years planned.")))
+    if data.benefits.years:
+        s.add(benefits_table(data.benefits))
     if data.kpis:
         s.add(kpi_table(data.kpis))
     s.add(Para("Appendix C gives budget against actual by year, by revenue and capital, by cost type and "

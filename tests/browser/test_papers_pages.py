@@ -185,3 +185,36 @@ def test_viewer_reads_the_paper_but_cannot_generate_or_edit_it(only_the_business
     expect(page.locator("form[action*='/generate/']")).to_have_count(0)
     expect(page.get_by_role("link", name="Edit the paper")).to_have_count(0)
     expect(page.get_by_role("link", name="History of changes to the paper")).to_be_visible()
+
+
+def test_a_programme_manager_writes_and_generates_a_highlight_report(only_the_business_case_demo, site, demo,
+                                                                       axe_audit):
+    from business_cases.models import HighlightReport, HighlightVersion
+
+    page = site.page("demo-pm")
+    base = f"/programmes/{demo.slug}/business-case/highlight-reports/"
+    open_and_check(page, axe_audit, base, "highlight reports")
+    latest = HighlightReport.objects.filter(programme=demo).order_by("-period_end").first()
+    page.get_by_role("link", name=re.compile(f"to {latest.period_end:%-d %B %Y}")).click()
+    expect(page.get_by_role("heading", level=1, name=latest.title)).to_be_visible()
+    axe_audit.check(page, "a highlight report")
+    page.get_by_role("link", name="Edit the commentary").click()
+    axe_audit.check(page, "highlight report edit form")
+    page.get_by_label("Commentary on the benefits").fill("Savings start in the second year.")
+    page.locator("main form").get_by_role("button").first.click()
+    expect(page.get_by_text("Savings start in the second year.")).to_be_visible()
+    page.get_by_role("button", name="Generate the PDF and Word file").click()
+    page.wait_for_url("**/jobs/**")
+    expect(page.get_by_role("heading", level=2, name="Version 1 is ready")).to_be_visible()
+    axe_audit.check(page, "highlight report job page, finished")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download the PDF of version 1").click()
+    assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
+    assert HighlightVersion.objects.get(report=latest).made_by.username == "demo-pm"
+    page.get_by_role("link", name="Back to the report").click()
+    expect(page.get_by_role("table", name="Generated versions, newest first").locator("tbody tr")).to_have_count(1)
+    page.goto(base + "new/")
+    axe_audit.check(page, "new highlight report form")
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    axe_audit.assert_clean()

@@ -33,6 +33,7 @@ DOWNLOADS = {
     "programmes:plan_xlsx": "the plan as a spreadsheet",
     "programmes:plan_pdf_download": "the plan as a PDF",
     "business_cases:case_document_download": "a business case version as a PDF or Word file",
+    "business_cases:highlight_download": "a highlight report's version (PDF or Word)",
     "programmes:calendar_feed": "an iCalendar feed",
     "risks:export": "the register as a spreadsheet",
     "risks:import_template": "an empty spreadsheet to fill in",
@@ -281,7 +282,8 @@ def _unlinked_business_case_pages(programme) -> list[str]:
     from django.urls import reverse
 
     from business_cases.case_document import KIND as CASE_KIND
-    from business_cases.models import BusinessCaseVersion, CabinetPaper
+    from business_cases.highlight import KIND as HIGHLIGHT_KIND
+    from business_cases.models import BusinessCaseVersion, CabinetPaper, HighlightReport
 
     pm = programme.memberships.get(user__username="demo-pm").user
     version = BusinessCaseVersion.objects.filter(programme=programme, business_case__stage="soc").latest("number")
@@ -289,8 +291,13 @@ def _unlinked_business_case_pages(programme) -> list[str]:
                              error="The document could not be made. Try again.", finished_at=timezone.now(),
                              target_type=ContentType.objects.get_for_model(version), target_id=version.pk)
     paper = CabinetPaper.objects.filter(programme=programme).first()
+    report = HighlightReport.objects.filter(programme=programme).first()
+    failed = Job.objects.create(kind=HIGHLIGHT_KIND, created_by=pm, status=Job.Status.FAILED,
+                                finished_at=timezone.now(), error="The report could not be made. Try again.",
+                                target_id=report.pk, target_type=ContentType.objects.get_for_model(report))
     return [reverse("business_cases:case_document_job", args=[programme.slug, "soc", version.number, job.uuid]),
-            reverse("business_cases:paper_compare", args=[programme.slug, paper.pk])]
+            reverse("business_cases:paper_compare", args=[programme.slug, paper.pk]),
+            reverse("business_cases:highlight_job", args=[programme.slug, report.pk, failed.uuid])]
 
 
 # The crawl in parts, so that the test processes share it: each part visits the pages of

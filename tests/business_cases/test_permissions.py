@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from business_cases import urls as bc_urls
 from business_cases.case_document import KIND as CASE_KIND
+from business_cases.highlight import KIND as HIGHLIGHT_KIND
 from business_cases.imports import KIND as IMPORT_KIND
 from business_cases.imports import row_form_kwargs
 from business_cases.models import (
@@ -30,6 +31,8 @@ from business_cases.models import (
     EqualityAssessment,
     EqualityImpact,
     EqualityMitigation,
+    HighlightReport,
+    HighlightVersion,
     MatrixCell,
     MatrixSettings,
     Option,
@@ -78,6 +81,9 @@ class World:
     mitigation: EqualityMitigation | None = None  # of that line
     case_job: Job | None = None  # the SOC as a PDF, made
     case_failed: Job | None = None  # the SOC as a Word file, which failed (asked for by the director)
+    highlight: HighlightReport | None = None  # October's, with version 1
+    highlight_job: Job | None = None  # the job that made its version 1
+    highlight_failed: Job | None = None  # a second version the director asked for, which failed
 
     @property
     def slug(self) -> str:
@@ -168,9 +174,22 @@ def world(soc_ready, settings, tmp_path) -> World:
     case_failed = Job.objects.create(kind=CASE_KIND, created_by=cast.users["director"], status=Job.Status.FAILED,
                                      target_type=case_job.target_type, target_id=soc.pk, params={"format": "docx"},
                                      error="The worker running this stopped before it finished.")
+    highlight = record_save(instance=HighlightReport(programme=p, period_start="2026-10-01",
+                                                     period_end="2026-10-31"), user=pm, reason="Test")
+    highlight_type = ContentType.objects.get_for_model(highlight)
+    highlight_job = Job.objects.create(kind=HIGHLIGHT_KIND, created_by=pm, status=Job.Status.SUCCEEDED,
+                                       target_type=highlight_type, target_id=highlight.pk)
+    made = HighlightVersion(report=highlight, job=highlight_job, number=1, made_by=pm, snapshot_at=job.created_at,
+                            pages=1)
+    made.pdf.save("h.pdf", ContentFile(b"%PDF-highlight"), save=False)
+    made.docx.save("h.docx", ContentFile(b"PK-highlight"), save=False)
+    made.save()
+    highlight_failed = Job.objects.create(kind=HIGHLIGHT_KIND, created_by=cast.users["director"],
+                                          status=Job.Status.FAILED, target_type=highlight_type,
+                                          target_id=highlight.pk, error="The worker stopped. Press Try again.")
     return World(cast, p.strategic_objectives.get(), p.critical_success_factors.get(), op1,
                  p.appraisal_criteria.get(), line, soc, obc, upload, loaded, paper, version, job, failed,
-                 eia, impact, mitigation, case_job, case_failed)
+                 eia, impact, mitigation, case_job, case_failed, highlight, highlight_job, highlight_failed)
 
 
 def _pk(attr):
@@ -307,6 +326,24 @@ PAGES = {
                                 kwargs=lambda w: {**_version("soc")(w), "job_uuid": w.case_failed.uuid}),
     "case_document_download": Page(Capability.EXPORT, **READ,
                                    kwargs=lambda w: {**_version("soc")(w), "job_uuid": w.case_job.uuid}),
+    # Highlight reports: every member reads them; the plan's editors write and generate them.
+    "highlights": Page(Capability.VIEW, **READ),
+    "highlight": Page(Capability.VIEW, **READ, kwargs=_pk("highlight")),
+    "highlight_create": Page(Capability.EDIT_PLAN, **FORM, data=lambda w: {
+        "period_start": "2026-11-01", "period_end": "2026-11-30", "board": "Programme board"}),
+    "highlight_edit": Page(Capability.EDIT_PLAN, **FORM, kwargs=_pk("highlight"), data=lambda w: {
+        "period_start": "2026-10-01", "period_end": "2026-10-31", "board": "Lead member",
+        "risks_commentary": "Better"}),
+    "highlight_delete": Page(Capability.EDIT_PLAN, **FORM, kwargs=_pk("highlight")),
+    "highlight_history": Page(Capability.VIEW, **READ, kwargs=_pk("highlight")),
+    "highlight_generate": Page(Capability.EDIT_PLAN, **ACTION, kwargs=_pk("highlight"),
+                               data=lambda w: {"request_id": uuid.uuid4().hex}),
+    "highlight_job": Page(Capability.VIEW, **READ,
+                          kwargs=lambda w: {**_pk("highlight")(w), "job_uuid": w.highlight_job.uuid}),
+    "highlight_job_retry": Page(AskerOrManager(Capability.EDIT_PLAN, "director"), **ACTION,
+                                kwargs=lambda w: {**_pk("highlight")(w), "job_uuid": w.highlight_failed.uuid}),
+    "highlight_download": Page(Capability.VIEW, **READ,
+                               kwargs=lambda w: {**_pk("highlight")(w), "number": 1, "fmt": "pdf"}),
     "papers": Page(Capability.VIEW, **READ),
     "paper_create": Page(Capability.EDIT_BUSINESS_CASE, **FORM, data=lambda w: _paper_data(w)),
     "paper": Page(Capability.VIEW, **READ, kwargs=_paper),
@@ -345,8 +382,8 @@ def test_the_rules_the_matrix_relies_on():
 
 TABLES = history_tables((BusinessCase, BusinessCaseVersion, StrategicObjective, CriticalSuccessFactor, Option,
                          Criterion, MatrixCell, MatrixSettings, AppraisalLine, Upload, ColumnMapping,
-                         CabinetPaper, EqualityAssessment, EqualityImpact, EqualityMitigation)) + [
-    Job._meta.db_table, PaperVersion._meta.db_table]
+                         CabinetPaper, EqualityAssessment, EqualityImpact, EqualityMitigation, HighlightReport)) + [
+    Job._meta.db_table, PaperVersion._meta.db_table, HighlightVersion._meta.db_table]
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -409,7 +446,22 @@ def test_paper_urls_of_another_programme_are_404_even_with_a_real_paper_id(world
     url = reverse("business_cases:paper_job_retry", args=[other, world.paper.pk, world.failed_job.uuid])
     assert client.post(url).status_code == 404
     assert not Job.objects.exclude(pk__in=[world.job.pk, world.failed_job.pk, world.case_job.pk,
-                                           world.case_failed.pk]).exists()
+                                           world.case_failed.pk, world.highlight_job.pk,
+                                           world.highlight_failed.pk]).exists()
+
+
+def test_a_highlight_report_of_another_programme_is_404(world):
+    client = world.cast.client("outsider")
+    other = world.cast.other_programme.slug
+    pk = world.highlight.pk
+    for name, extra in (("highlight", {}), ("highlight_edit", {}), ("highlight_history", {}),
+                        ("highlight_delete", {}), ("highlight_job", {"job_uuid": world.highlight_job.uuid}),
+                        ("highlight_download", {"number": 1, "fmt": "pdf"})):
+        url = reverse(f"business_cases:{name}", kwargs={"slug": other, "pk": pk, **extra})
+        assert client.get(url).status_code == 404, name
+    assert client.post(reverse("business_cases:highlight_generate", args=[other, pk])).status_code == 404
+    assert client.post(reverse("business_cases:highlight_delete", args=[other, pk])).status_code == 404
+    assert HighlightReport.objects.filter(pk=pk).exists()
 
 
 def test_a_business_case_document_of_another_programme_is_404(world):

@@ -145,3 +145,52 @@ def test_paper_pages_run_a_pinned_number_of_queries(size, django_assert_num_quer
         assert response.status_code == 200
         assert response.content.decode().count(f"/papers/{papers[0].pk}/") >= 1
     assert not wrong, "\n".join(wrong)
+
+
+HIGHLIGHT_PAGES = {
+    # + the reports, and their versions.
+    "highlights": (lambda p, report: reverse("business_cases:highlights", args=[p.slug]), 6),
+    # + the report, its versions with who made them, its recent jobs (their content type,
+    # then the jobs with who asked).
+    "highlight": (lambda p, report: reverse("business_cases:highlight", args=[p.slug, report.pk]), 8),
+}
+
+
+@pytest.mark.parametrize("size", [3, 30], ids=lambda n: f"{n}-of-each")
+def test_highlight_pages_run_a_pinned_number_of_queries(size, django_assert_num_queries, settings, tmp_path):
+    from datetime import date, timedelta
+
+    from business_cases.highlight import KIND
+    from business_cases.models import HighlightReport, HighlightVersion
+    from core.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
+    pm = UserFactory(username="pm")
+    programme = ProgrammeFactory(slug="home")
+    MembershipFactory(programme=programme, user=pm, role=Role.PROGRAMME_MANAGER)
+    reports = [HighlightReport.objects.create(programme=programme, period_start=date(2020, 1, 1) + timedelta(days=n),
+                                              period_end=date(2020, 1, 1) + timedelta(days=n))
+               for n in range(size)]
+    kind = ContentType.objects.get_for_model(HighlightReport)
+    for report in reports[:2]:
+        for number in range(1, size + 1):
+            job = Job.objects.create(kind=KIND, created_by=pm, status=Job.Status.SUCCEEDED, target_type=kind,
+                                     target_id=report.pk)
+            HighlightVersion.objects.create(report=report, job=job, number=number, made_by=pm,
+                                            snapshot_at=job.created_at, pdf="x.pdf", docx="x.docx")
+    for _ in range(size):
+        Job.objects.create(kind=KIND, created_by=pm, status=Job.Status.FAILED, error="Broken", target_type=kind,
+                           target_id=reports[0].pk)
+    wrong = []
+    for name, (url, expected) in HIGHLIGHT_PAGES.items():
+        client = Client()
+        client.force_login(pm)
+        ContentType.objects.clear_cache()
+        try:
+            with django_assert_num_queries(expected):
+                response = client.get(url(programme, reports[0]))
+        except pytest.fail.Exception as failed:
+            wrong.append(f"{name}: {str(failed)[:300]}")
+            continue
+        assert response.status_code == 200
+    assert not wrong, "\n".join(wrong)

@@ -53,6 +53,13 @@ def test_load_demo_builds_the_programme_moved_so_today_is_in_the_year_transfer_b
     # Moved by the same whole years as transfer day: the SOC decision keeps its 10 November.
     soc = Decision.objects.get(programme=p, forward_plan_ref="E3393")
     assert soc.meeting_date == date(2022 + p.transfer_date.year - 2024, 11, 10)
+    # The board's highlight reports of the last two whole months, with their commentary.
+    from business_cases.models import HighlightReport
+
+    last = today.replace(day=1) - timedelta(days=1)
+    reports = list(HighlightReport.objects.filter(programme=p).order_by("period_end"))
+    assert [r.period_end for r in reports] == [last.replace(day=1) - timedelta(days=1), last]
+    assert all(r.period_start.day == 1 and r.decisions_commentary for r in reports)
 
 
 def test_load_demo_twice_changes_nothing(capsys):

@@ -156,6 +156,32 @@ def _cabinet_paper(cast, client, django_capture_on_commit_callbacks) -> str:
     return "\n".join(texts)
 
 
+def _highlight_report(cast, client) -> str:
+    """A highlight report's version (made by the programme manager) and its pages, as this
+    member reads them."""
+    from business_cases.highlight import KIND
+    from business_cases.models import HighlightReport
+
+    slug = cast.programme.slug
+    report = HighlightReport.objects.filter(programme=cast.programme).first()
+    if report is None:
+        report = HighlightReport.objects.create(programme=cast.programme, period_start="2026-10-01",
+                                                period_end="2026-10-31")
+        cast.client("pm").post(reverse("business_cases:highlight_generate", args=[slug, report.pk]),
+                               {"request_id": uuid.uuid4().hex})
+        job = Job.objects.filter(kind=KIND).latest("pk")
+        job_run(job_id=job.pk)
+    job = Job.objects.filter(kind=KIND).latest("pk")
+    texts = [text_of(client.get(reverse("business_cases:highlight", args=[slug, report.pk]))),
+             text_of(client.get(reverse("business_cases:highlight_job", args=[slug, report.pk, job.uuid])))]
+    for fmt in ("pdf", "docx"):
+        response = client.get(reverse("business_cases:highlight_download", args=[slug, report.pk, 1, fmt]))
+        assert response.status_code == 200
+        texts.append(text_of(response))
+    assert "Top risks and issues" in texts[2]
+    return "\n".join(texts)
+
+
 def _business_case_document(cast, client) -> str:
     """The SOC as a PDF and a Word file, asked for and downloaded as this member."""
     from business_cases.case_document import KIND
@@ -218,6 +244,8 @@ def test_no_page_api_export_or_pdf_shows_the_canary_outside_hr(canary, django_ca
         hits += [f"{who} plan PDF: {c}" for c in CANARIES if c in pdf]
         paper = _cabinet_paper(cast, client, django_capture_on_commit_callbacks)
         hits += [f"{who} Cabinet paper: {c}" for c in CANARIES if c in paper]
+        report = _highlight_report(cast, client)
+        hits += [f"{who} highlight report: {c}" for c in CANARIES if c in report]
         case = _business_case_document(cast, client)
         hits += [f"{who} business case document: {c}" for c in CANARIES if c in case]
         for url in _compare_urls(cast):

@@ -1,0 +1,128 @@
+"""Pages of the programme board highlight reports, under
+/programmes/<slug>/business-case/highlight-reports/.
+
+Every member reads the reports and downloads their versions; the programme manager and the
+director (EDIT_PLAN) write a report's period and commentary and generate its versions."""
+import uuid
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from business_cases.forms import HighlightReportForm
+from business_cases.highlight import FORMATS, KIND, highlight_generate
+from business_cases.models import HIGHLIGHT_SECTIONS, HighlightReport, HighlightVersion
+from core.jobs import job_may_retry, jobs_for
+from core.models import Job
+from core.roles import Capability
+from programmes import job_pages
+from programmes.access import ProgrammeAccess, programme_access
+from programmes.record_pages import RecordPages
+from programmes.views import programme_context, today
+
+ACTIVE = "highlights"
+RECENT_JOBS = 10
+
+
+def _ctx(access: ProgrammeAccess, **extra) -> dict:
+    return programme_context(access, ACTIVE, **extra)
+
+
+def _report(access: ProgrammeAccess, pk: int) -> HighlightReport:
+    return get_object_or_404(HighlightReport.objects.select_related("programme__lead_organisation"),
+                             pk=pk, programme=access.programme)
+
+
+def _initial(request, access: ProgrammeAccess) -> dict:
+    """A new report covers the last whole month."""
+    end = today().replace(day=1) - timedelta(days=1)
+    return {"period_start": end.replace(day=1), "period_end": end}
+
+
+REPORTS = RecordPages(
+    key="highlight", model=HighlightReport, form=HighlightReportForm, singular="highlight report",
+    capability=Capability.EDIT_PLAN, namespace="business_cases", done="business_cases:highlights",
+    context=_ctx, initial=_initial,
+    back=lambda r: reverse("business_cases:highlight", args=[r.programme.slug, r.pk]),
+    saved_message=lambda r: f"The highlight report for {r.period_start:%-d %B} to {r.period_end:%-d %B %Y} has "
+                            "been saved. Generate it when the commentary is written.",
+    delete_warning=lambda r: "Its generated versions are deleted with it.")
+
+
+@login_required
+@require_safe
+def highlight_list(request: HttpRequest, slug: str) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    reports = list(HighlightReport.objects.filter(programme=access.programme)
+                   .prefetch_related("versions").order_by("-period_end", "-pk"))
+    return render(request, "business_cases/highlights.html", _ctx(access, reports=reports))
+
+
+@login_required
+@require_safe
+def highlight_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    report = _report(access, pk)
+    versions = list(report.versions.select_related("made_by"))
+    jobs = [j for j in jobs_for(report, kind=KIND).select_related("retry")[:RECENT_JOBS]
+            if j.status != Job.Status.SUCCEEDED and not hasattr(j, "retry")]
+    generates = access.can(Capability.EDIT_PLAN)
+    for j in jobs:
+        j.may_retry = (generates and j.status == Job.Status.FAILED
+                       and job_may_retry(j, request.user, manages=access.manages_jobs))
+    sections = [(title, report.commentary(key)) for key, title in HIGHLIGHT_SECTIONS.items()]
+    return render(request, "business_cases/highlight.html", _ctx(
+        access, report=report, versions=versions, jobs=jobs, sections=sections, request_id=uuid.uuid4().hex))
+
+
+@login_required
+@require_POST
+def highlight_generate_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    report = _report(access, pk)
+    access.require(Capability.EDIT_PLAN)
+    job, _ = highlight_generate(report=report, user=request.user, request_id=request.POST.get("request_id", ""),
+                                today=today())
+    return redirect("business_cases:highlight_job", slug, pk, job.uuid)
+
+
+@login_required
+@require_safe
+def highlight_job(request: HttpRequest, slug: str, pk: int, job_uuid) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    report = _report(access, pk)
+    job = get_object_or_404(jobs_for(report, kind=KIND), uuid=job_uuid)
+    version = HighlightVersion.objects.filter(job=job).first() if job.status == Job.Status.SUCCEEDED else None
+    template = ("business_cases/includes/highlight_job_status.html" if request.headers.get("HX-Request")
+                else "business_cases/highlight_job.html")
+    status = job_pages.status_context(
+        request, access, job, retry_url=reverse("business_cases:highlight_job_retry", args=[slug, pk, job.uuid]),
+        job_url=lambda j: reverse("business_cases:highlight_job", args=[slug, pk, j.uuid]),
+        offer_retry=access.can(Capability.EDIT_PLAN))
+    return render(request, template, _ctx(access, report=report, job=job, version=version, **status))
+
+
+@login_required
+@require_POST
+def highlight_job_retry(request: HttpRequest, slug: str, pk: int, job_uuid) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    report = _report(access, pk)
+    access.require(Capability.EDIT_PLAN)
+    job = get_object_or_404(jobs_for(report, kind=KIND), uuid=job_uuid)
+    return redirect("business_cases:highlight_job", slug, pk, job_pages.retry_job(request, access, job).uuid)
+
+
+@login_required
+@require_safe
+def highlight_download(request: HttpRequest, slug: str, pk: int, number: int, fmt: str) -> HttpResponse:
+    access = programme_access(request.user, slug)
+    report = _report(access, pk)
+    version = get_object_or_404(HighlightVersion, report=report, number=number)
+    if fmt not in FORMATS:
+        raise Http404("No such format")
+    file = version.pdf if fmt == "pdf" else version.docx
+    name = f"{slug}-highlight-{report.period_end:%Y-%m-%d}-v{number}.{fmt}"
+    return FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=FORMATS[fmt])
