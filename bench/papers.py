@@ -141,6 +141,8 @@ def run(*, programme, user, client, today, args) -> None:
     if warned.messages:
         first = warned.messages[0]
         print(f"  WeasyPrint logged {len(warned.messages) / (runs + 1):g} warnings a render, the first: {first!r}")
+    paper_ratio = med["total"] / med["render_seconds"]
+    _highlight(paper.programme, today, runs, paper_ratio)
 
     reader = _reader(user, paper.programme)
     if reader is None:
@@ -170,3 +172,37 @@ def _preview_page(client, user, reader, paper, args) -> None:
     print(f"  {'page':<22}{'median ms':>10}{'p95 ms':>10}{'CPU median':>12}{'CPU p95':>9}{'queries':>9}")
     print(f"  {'Paper preview':<22}{statistics.median(times):>10.1f}{p95(times):>10.1f}"
           f"{statistics.median(cpu):>12.1f}{p95(cpu):>9.1f}{queries:>9}")
+
+
+RATIO_TARGET = 1.2  # a document's whole time, as a multiple of WeasyPrint's own render
+
+
+def _highlight(programme, today, runs: int, paper_ratio: float) -> None:
+    """The programme's latest highlight report made as its job makes a version, beside the
+    paper: each one's whole time as a multiple of WeasyPrint's own render."""
+    from business_cases.highlight import highlight_render
+    from business_cases.models import HighlightReport
+
+    report = HighlightReport.objects.filter(programme=programme).order_by("-period_end").first()
+    print(f"\nHighlight report: 1 warm-up + {runs} runs of highlight_render, as its job makes a version")
+    if report is None:
+        print("  skipped: the demo programme has no highlight report")
+        return
+    print(f"  {report.title}")
+    keys = ("data_seconds", "build_seconds", "html_seconds", "render_seconds", "docx_seconds", "files_seconds")
+    rows = []
+    with WeasyPrintWarnings():
+        highlight_render(report=report, today=today)
+        for _ in range(runs):
+            t = time.perf_counter()
+            _, out = highlight_render(report=report, today=today)
+            rows.append({**{k: out.timings[k] for k in keys}, "total": time.perf_counter() - t,
+                         "pages": out.timings["pages"]})
+    med = {k: statistics.median(r[k] for r in rows) for k in (*keys, "total", "pages")}
+    print(f"  {'median':<8}{'pages':>6}" + "".join(f"{h:>9}" for h in ("data s", "build s", "HTML s", "render s",
+                                                                       "docx s", "files s", "total s")))
+    print(f"  {'':<8}{med['pages']:>6g}" + "".join(f"{med[k]:>9.3f}" for k in (*keys, "total")))
+    ratio = med["total"] / med["render_seconds"]
+    for name, value in (("Cabinet paper", paper_ratio), ("Highlight report", ratio)):
+        print(f"  {name:<18} whole time {value:.2f}x WeasyPrint's render: target <= {RATIO_TARGET}x, "
+              f"{'met' if value <= RATIO_TARGET else 'MISSED'}")

@@ -18,6 +18,7 @@ from business_cases.models import (
     EqualityImpact,
     EqualityMitigation,
     HighlightReport,
+    HighlightSchedule,
     Level,
     MatrixCell,
     MatrixSettings,
@@ -332,3 +333,10 @@ class HighlightReportForm(ProgrammeScopedForm):
                   "milestones_commentary", "slippage_commentary", "risks_commentary", "decisions_commentary",
                   "finance_commentary", "benefits_commentary", "deadlines_commentary"]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields if name.endswith("_commentary")}
+
+
+class HighlightScheduleForm(ProgrammeScopedForm):
+    class Meta:
+        model = HighlightSchedule
+        fields = ["enabled", "working_day", "board"]
+        widgets = {"working_day": forms.NumberInput(attrs={"class": "govuk-input--width-2"})}

@@ -22,19 +22,21 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from business_cases.models import HIGHLIGHT_SECTIONS, HighlightReport, HighlightVersion
+from business_cases.models import HIGHLIGHT_SECTIONS, HighlightReport, HighlightSchedule, HighlightVersion
 from business_cases.papers.appendices import _budget_table
 from business_cases.papers.data import _snapshot
 from business_cases.papers.formatting import TONE, paragraphs
-from business_cases.papers.rendering import DOCX_TYPE
+from business_cases.papers.rendering import DOCX_TYPE, documents_render
 from business_cases.papers.sections import benefits_table
-from core.documents import Cell, Document, Items, Para, Section, Table, document_docx, document_pdf
+from core.documents import Cell, Document, Items, Para, Section, Table
 from core.formats import long_date
 from core.jobs import JobError, JobOutput, job_handler, job_hold, job_request
 from core.models import Job
+from core.statutory import working_day
 from finance import reporting as finance
 from programmes.models import ConfidenceAssessment, Milestone, Rag
 from programmes.selectors import derived_milestones
+from programmes.services import record_save
 from risks.models import Issue, Risk
 from risks.selectors import decorate, scored
 from risks.services import risk_settings_for
@@ -326,28 +328,17 @@ def highlight_document(data: HighlightData) -> Document:
     return doc
 
 
-@dataclass
-class RenderedReport:
-    pdf: bytes
-    docx: bytes
-    pages: int
-    timings: dict
-
-
 def highlight_render(*, report: HighlightReport, today: date, progress=lambda p, m: None):
-    """The report's data, and its PDF and Word file, timed."""
+    """The report's data, and its PDF and Word file (made side by side, as a paper's are),
+    timed step by step."""
     t0 = time.perf_counter()
     data = highlight_data(report=report, today=today)
     t1 = time.perf_counter()
-    progress(30, "Laying out the pages")
-    pdf = document_pdf(highlight_document(data))
+    doc = highlight_document(data)
     t2 = time.perf_counter()
-    progress(80, "Writing the Word file")
-    docx = document_docx(highlight_document(data))
-    t3 = time.perf_counter()
-    return data, RenderedReport(pdf.content, docx, pdf.pages, {
-        "data_seconds": round(t1 - t0, 4), "html_seconds": round(pdf.html_seconds, 4),
-        "render_seconds": round(pdf.render_seconds, 4), "docx_seconds": round(t3 - t2, 4), "pages": pdf.pages})
+    out = documents_render(doc, None, progress=progress)
+    out.timings = {"data_seconds": round(t1 - t0, 4), "build_seconds": round(t2 - t1, 4), **out.timings}
+    return data, out
 
 
 # --- Versions, made by a job --------------------------------------------------------------------
@@ -393,3 +384,40 @@ def highlight_job(job: Job, progress) -> JobOutput:
 
 
 FORMATS = {"pdf": "application/pdf", "docx": DOCX_TYPE}
+
+
+# --- On a schedule ------------------------------------------------------------------------------
+
+def nth_working_day(year: int, month: int, n: int) -> date:
+    """The nth working day of the month (Monday to Friday, not a bank holiday in England)."""
+    day, count = date(year, month, 1), 0
+    while True:
+        if working_day(day):
+            count += 1
+            if count == n:
+                return day
+        day += timedelta(days=1)
+
+
+def scheduled_reports(*, today: date) -> list[Job]:
+    """For each programme whose schedule falls today, last month's report (made if it does
+    not exist yet, with the schedule's board) and a job that generates a version of it, in
+    the name of the member who set the schedule. Running it twice in a day asks once."""
+    asked = []
+    for schedule in HighlightSchedule.objects.filter(enabled=True).select_related("programme", "set_by"):
+        if nth_working_day(today.year, today.month, schedule.working_day) != today:
+            continue
+        end = today.replace(day=1) - timedelta(days=1)
+        with transaction.atomic():
+            report = HighlightReport.objects.filter(programme=schedule.programme, period_start=end.replace(day=1),
+                                                    period_end=end).first()
+            if report is None:
+                report = record_save(instance=HighlightReport(
+                    programme=schedule.programme, period_start=end.replace(day=1), period_end=end,
+                    board=schedule.board, created_by=schedule.set_by), user=schedule.set_by,
+                    reason="Made on the programme's schedule")
+            job, _ = job_request(kind=KIND, created_by=schedule.set_by, target=report,
+                                 idempotency_key=f"{KIND}:schedule:{report.pk}:{today.isoformat()}",
+                                 params={"today": today.isoformat(), "scheduled": True})
+        asked.append(job)
+    return asked

@@ -6,21 +6,24 @@ director (EDIT_PLAN) write a report's period and commentary and generate its ver
 import uuid
 from datetime import timedelta
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from business_cases.forms import HighlightReportForm
-from business_cases.highlight import FORMATS, KIND, highlight_generate
-from business_cases.models import HIGHLIGHT_SECTIONS, HighlightReport, HighlightVersion
+from business_cases.forms import HighlightReportForm, HighlightScheduleForm
+from business_cases.highlight import FORMATS, KIND, highlight_generate, nth_working_day
+from business_cases.models import HIGHLIGHT_SECTIONS, HighlightReport, HighlightSchedule, HighlightVersion
+from core.concurrency import atomic_post
 from core.jobs import job_may_retry, jobs_for
 from core.models import Job
 from core.roles import Capability
 from programmes import job_pages
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.record_pages import RecordPages
+from programmes.services import record_save
 from programmes.views import programme_context, today
 
 ACTIVE = "highlights"
@@ -58,7 +61,42 @@ def highlight_list(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
     reports = list(HighlightReport.objects.filter(programme=access.programme)
                    .prefetch_related("versions").order_by("-period_end", "-pk"))
-    return render(request, "business_cases/highlights.html", _ctx(access, reports=reports))
+    schedule = HighlightSchedule.objects.filter(programme=access.programme, enabled=True).first()
+    return render(request, "business_cases/highlights.html", _ctx(
+        access, reports=reports, schedule=schedule, next_run=_next_run(schedule) if schedule else None))
+
+
+def _next_run(schedule: HighlightSchedule):
+    day = today()
+    this_month = nth_working_day(day.year, day.month, schedule.working_day)
+    if this_month >= day:
+        return this_month
+    following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return nth_working_day(following.year, following.month, schedule.working_day)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@atomic_post  # the version check locks the row until the save
+def highlight_schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    """When the report is made without anyone asking: the Nth working day of each month."""
+    access = programme_access(request.user, slug, Capability.EDIT_PLAN)
+    schedule = (HighlightSchedule.objects.filter(programme=access.programme).first()
+                or HighlightSchedule(programme=access.programme))
+    form = HighlightScheduleForm(request.POST or None, instance=schedule, programme=access.programme)
+    if request.method == "POST" and form.is_valid():
+        schedule = form.save(commit=False)
+        schedule.set_by = request.user
+        record_save(instance=schedule, user=request.user, reason="Schedule set")
+        if schedule.enabled:
+            messages.success(request, f"The highlight report will be made on working day {schedule.working_day} "
+                                      "of each month, for the month before.")
+        else:
+            messages.success(request, "The highlight report is no longer made on a schedule.")
+        return redirect("business_cases:highlights", slug)
+    return render(request, "programmes/form.html", _ctx(
+        access, form=form, heading="Make the highlight report on a schedule", submit="Save the schedule",
+        cancel_url=reverse("business_cases:highlights", args=[slug])))
 
 
 @login_required

@@ -959,3 +959,23 @@ class HighlightVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Version {self.number} of {self.report}"
+
+
+class HighlightSchedule(models.Model):
+    """When the programme's highlight report is made without anyone asking: on the Nth
+    working day of each month, for the month before (Celery beat runs
+    business_cases.tasks.make_scheduled_highlight_reports every morning)."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="highlight_schedule")
+    enabled = models.BooleanField("Make the report on a schedule", default=True)
+    working_day = models.PositiveSmallIntegerField(
+        "Working day of the month", default=5, validators=[MinValueValidator(1), MaxValueValidator(15)],
+        help_text="For example 5 for the fifth working day (Monday to Friday, not a bank holiday)")
+    board = models.CharField("Reported to", max_length=150, default="Programme board")
+    # The member who set the schedule: the reports are made in their name, and they are told.
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Highlight report on working day {self.working_day} of each month"

@@ -42,6 +42,7 @@ urlpatterns = [
     path("papers/<int:pk>/v<int:number>/<str:fmt>/", paper_views.paper_download, name="paper_download"),
     path("highlight-reports/", highlight_views.highlight_list, name="highlights"),
     path("highlight-reports/<int:pk>/", highlight_views.highlight_detail, name="highlight"),
+    path("highlight-reports/schedule/", highlight_views.highlight_schedule, name="highlight_schedule"),
     *highlight_views.REPORTS.urls("highlight-reports/", steps=("create", "edit", "delete", "history")),
     path("highlight-reports/<int:pk>/generate/", highlight_views.highlight_generate_view, name="highlight_generate"),
     path("highlight-reports/<int:pk>/jobs/<uuid:job_uuid>/", highlight_views.highlight_job, name="highlight_job"),

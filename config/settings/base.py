@@ -326,6 +326,9 @@ CELERY_BEAT_SCHEDULE = {
                                 "schedule": crontab(hour=2, minute=30)},
     "purge-workforce-personal-data": {"task": "workforce.tasks.purge_workforce_personal_data",
                                       "schedule": crontab(hour=3, minute=0)},
+    # Before the working day starts, so the report is there when the board's papers go out.
+    "make-scheduled-highlight-reports": {"task": "business_cases.tasks.make_scheduled_highlight_reports",
+                                         "schedule": crontab(hour=6, minute=0)},
 }
 
 LOGGING = {

@@ -215,3 +215,52 @@ def test_the_command_makes_last_months_report_when_there_is_none(cast, tmp_path,
 def test_the_command_says_what_is_wrong(cast, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("highlight_report", *args, "--out", str(tmp_path / "x.pdf"))
+
+
+# --- On a schedule ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("year, month, n, expected", [
+    (2026, 12, 5, date(2026, 12, 7)),  # Tuesday the 1st: the fifth working day is the next Monday
+    (2027, 1, 1, date(2027, 1, 4)),  # New Year's Day is a Friday bank holiday
+    (2027, 1, 5, date(2027, 1, 8)),
+    (2027, 4, 1, date(2027, 4, 1)),  # Thursday; Good Friday is the 26 March
+    (2027, 5, 1, date(2027, 5, 4)),  # the early May bank holiday, Monday the 3rd
+])
+def test_the_nth_working_day_skips_weekends_and_bank_holidays(year, month, n, expected):
+    from business_cases.highlight import nth_working_day
+
+    assert nth_working_day(year, month, n) == expected
+
+
+def test_the_schedule_makes_last_months_report_on_its_day_once(cast, django_capture_on_commit_callbacks, media):
+    from business_cases.highlight import scheduled_reports
+    from business_cases.models import HighlightSchedule
+
+    pm = cast.client("pm")
+    response = pm.post(reverse("business_cases:highlight_schedule", args=["home"]),
+                       {"enabled": "on", "working_day": "5", "board": "Lead member"})
+    assert response.status_code == 302
+    schedule = HighlightSchedule.objects.get(programme=cast.programme)
+    assert (schedule.working_day, schedule.set_by) == (5, cast.users["pm"])
+    assert scheduled_reports(today=date(2027, 1, 7)) == []  # the fourth working day
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs = scheduled_reports(today=date(2027, 1, 8))
+        again = scheduled_reports(today=date(2027, 1, 8))
+    report = HighlightReport.objects.get(programme=cast.programme)
+    assert (report.period_start, report.period_end, report.board) == (date(2026, 12, 1), date(2026, 12, 31),
+                                                                      "Lead member")
+    assert [j.pk for j in jobs] == [j.pk for j in again] and Job.objects.filter(kind=KIND).count() == 1
+    version = HighlightVersion.objects.get(report=report)
+    assert version.made_by == cast.users["pm"] and version.pdf.name.endswith(".pdf")
+    listed = cast.client("viewer").get(reverse("business_cases:highlights", args=["home"])).content.decode()
+    assert "Made on working day 5 of each month" in listed and "lead member" in listed
+    # Turned off, it makes nothing.
+    pm.post(reverse("business_cases:highlight_schedule", args=["home"]), {"working_day": "5", "board": "Lead member"})
+    schedule.refresh_from_db()
+    assert not schedule.enabled and scheduled_reports(today=date(2027, 2, 5)) == []
+
+
+def test_a_schedule_day_out_of_range_is_refused(cast):
+    response = cast.client("pm").post(reverse("business_cases:highlight_schedule", args=["home"]),
+                                      {"enabled": "on", "working_day": "40", "board": "Board"})
+    assert response.status_code == 200 and "less than or equal to 15" in response.content.decode()

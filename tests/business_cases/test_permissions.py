@@ -32,6 +32,7 @@ from business_cases.models import (
     EqualityImpact,
     EqualityMitigation,
     HighlightReport,
+    HighlightSchedule,
     HighlightVersion,
     MatrixCell,
     MatrixSettings,
@@ -334,6 +335,8 @@ PAGES = {
     "highlight_edit": Page(Capability.EDIT_PLAN, **FORM, kwargs=_pk("highlight"), data=lambda w: {
         "period_start": "2026-10-01", "period_end": "2026-10-31", "board": "Lead member",
         "risks_commentary": "Better"}),
+    "highlight_schedule": Page(Capability.EDIT_PLAN, **FORM, data=lambda w: {
+        "enabled": "on", "working_day": "5", "board": "Programme board"}),
     "highlight_delete": Page(Capability.EDIT_PLAN, **FORM, kwargs=_pk("highlight")),
     "highlight_history": Page(Capability.VIEW, **READ, kwargs=_pk("highlight")),
     "highlight_generate": Page(Capability.EDIT_PLAN, **ACTION, kwargs=_pk("highlight"),
@@ -382,7 +385,8 @@ def test_the_rules_the_matrix_relies_on():
 
 TABLES = history_tables((BusinessCase, BusinessCaseVersion, StrategicObjective, CriticalSuccessFactor, Option,
                          Criterion, MatrixCell, MatrixSettings, AppraisalLine, Upload, ColumnMapping,
-                         CabinetPaper, EqualityAssessment, EqualityImpact, EqualityMitigation, HighlightReport)) + [
+                         CabinetPaper, EqualityAssessment, EqualityImpact, EqualityMitigation, HighlightReport,
+                         HighlightSchedule)) + [
     Job._meta.db_table, PaperVersion._meta.db_table, HighlightVersion._meta.db_table]
 
 

@@ -148,8 +148,8 @@ def test_paper_pages_run_a_pinned_number_of_queries(size, django_assert_num_quer
 
 
 HIGHLIGHT_PAGES = {
-    # + the reports, and their versions.
-    "highlights": (lambda p, report: reverse("business_cases:highlights", args=[p.slug]), 6),
+    # + the reports, their versions, and the schedule.
+    "highlights": (lambda p, report: reverse("business_cases:highlights", args=[p.slug]), 7),
     # + the report, its versions with who made them, its recent jobs (their content type,
     # then the jobs with who asked).
     "highlight": (lambda p, report: reverse("business_cases:highlight", args=[p.slug, report.pk]), 8),
