@@ -933,6 +933,11 @@ class HighlightReport(models.Model):
             raise ValidationError({"period_end": "The end of the period must be on or after its start"})
         if self.period_start and self.period_end and (self.period_end - self.period_start).days > 366:
             raise ValidationError({"period_end": "A reporting period is at most a year"})
+        if self.programme_id and self.period_start and self.period_end and HighlightReport.objects.filter(
+                programme_id=self.programme_id, period_start=self.period_start,
+                period_end=self.period_end).exclude(pk=self.pk).exists():
+            raise ValidationError({"period_start": "There is already a highlight report for this period: open that "
+                                                   "one from the list to change it"})
 
 
 def highlight_file_path(version: "HighlightVersion", filename: str) -> str:

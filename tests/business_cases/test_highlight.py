@@ -264,3 +264,12 @@ def test_a_schedule_day_out_of_range_is_refused(cast):
     response = cast.client("pm").post(reverse("business_cases:highlight_schedule", args=["home"]),
                                       {"enabled": "on", "working_day": "40", "board": "Board"})
     assert response.status_code == 200 and "less than or equal to 15" in response.content.decode()
+
+
+def test_a_second_report_for_the_same_period_is_refused(cast):
+    make_report(cast.programme)
+    response = cast.client("pm").post(reverse("business_cases:highlight_create", args=["home"]), {
+        "period_start": "2026-10-01", "period_end": "2026-10-31", "board": "Programme board"})
+    assert response.status_code == 200
+    assert "There is already a highlight report for this period" in response.content.decode()
+    assert HighlightReport.objects.count() == 1
