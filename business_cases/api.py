@@ -21,6 +21,8 @@ from rest_framework.views import APIView
 
 from business_cases import reporting, selectors
 from business_cases.forms import PaperCompareForm, PaperFinalForm
+from business_cases.highlight import KIND as HIGHLIGHT_KIND
+from business_cases.highlight import highlight_generate
 from business_cases.models import (
     APPENDICES,
     SECTIONS,
@@ -33,6 +35,8 @@ from business_cases.models import (
     EqualityAssessment,
     EqualityImpact,
     EqualityMitigation,
+    HighlightReport,
+    HighlightVersion,
     Impact,
     MatrixCell,
     Option,
@@ -615,3 +619,119 @@ class PaperCompareView(APIView):
         return Response({"before": int(form.cleaned_data["before"]), "after": form.cleaned_data["after"],
                          "changes": [{"where": c.where, "column": c.column, "before": c.before, "after": c.after}
                                      for c in changes or []]})
+
+
+# --- Highlight reports ----------------------------------------------------------------------------
+
+class HighlightVersionSerializer(serializers.ModelSerializer):
+    made_by = serializers.StringRelatedField()
+    pdf_url = serializers.SerializerMethodField()
+    docx_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HighlightVersion
+        fields = ["number", "snapshot_at", "made_at", "made_by", "pages", "pdf_url", "docx_url"]
+
+    def _url(self, version, fmt) -> str:
+        path = reverse("business_cases:highlight_download",
+                       args=[self.context["programme"].slug, version.report_id, version.number, fmt])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_pdf_url(self, version) -> str:
+        return self._url(version, "pdf")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_docx_url(self, version) -> str:
+        return self._url(version, "docx")
+
+
+class HighlightReportSerializer(_Scoped):
+    versions = HighlightVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = HighlightReport
+        fields = ["id", "period_start", "period_end", "board", "confidence_commentary", "workstreams_commentary",
+                  "milestones_commentary", "slippage_commentary", "risks_commentary", "decisions_commentary",
+                  "finance_commentary", "benefits_commentary", "deadlines_commentary", "created_at", "versions"]
+        read_only_fields = ["created_at"]
+
+
+class HighlightReportViewSet(_Child):
+    """Highlight reports: members read them and their versions; the programme manager and
+    the director write a report's period and commentary. Generating is a separate endpoint
+    (HighlightGenerateView)."""
+
+    edit_capability = Capability.EDIT_PLAN
+    model = HighlightReport
+    serializer_class = HighlightReportSerializer
+    select_related = ("programme",)
+    prefetch_related = ("versions__made_by",)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = self._write(serializer, HighlightReport(created_by=request.user))
+        return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class HighlightJobSerializer(serializers.Serializer):
+    job = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=Job.Status.choices)
+    progress = serializers.IntegerField()
+    error = serializers.CharField(allow_null=True)
+    poll_url = serializers.URLField()
+    version = HighlightVersionSerializer(allow_null=True, help_text="The version made, once the job has succeeded")
+
+
+def highlight_payload(job, request, report) -> dict:
+    version = (HighlightVersion.objects.filter(job=job).select_related("made_by").first()
+               if job.status == job.Status.SUCCEEDED else None)
+    slug = report.programme.slug
+    return {"job": str(job.uuid), "status": job.status, "progress": job.progress, "error": job.error or None,
+            "poll_url": request.build_absolute_uri(reverse("business_cases_api:highlight-report-job",
+                                                           args=[slug, report.pk, job.uuid])),
+            "version": (HighlightVersionSerializer(version, context={"request": request,
+                                                                     "programme": report.programme}).data
+                        if version else None)}
+
+
+class HighlightGenerateView(APIView):
+    """POST: generate a new version of the report as a background job. Send a `request_id`
+    (any UUID) to make the request safe to repeat: the same id gives back the same job (200)."""
+
+    @extend_schema(request={"application/json": {"type": "object", "properties": {
+        "request_id": {"type": "string", "format": "uuid"}}}},
+        responses={200: HighlightJobSerializer, 202: HighlightJobSerializer})
+    def post(self, request, programme_slug: str, pk: int):
+        access = programme_access(request.user, programme_slug)
+        report = get_object_or_404(HighlightReport.objects.select_related("programme"), pk=pk,
+                                   programme=access.programme)
+        access.require(Capability.EDIT_PLAN)
+        if not hasattr(request.data, "get"):
+            raise DRFValidationError({"non_field_errors": ["Send an object, with a request_id or none."]})
+        request_id = str(request.data.get("request_id", "") or "")
+        if request_id:
+            try:
+                uuid.UUID(request_id)
+            except ValueError:
+                raise DRFValidationError({"request_id": ["Send a UUID, or leave it out."]}) from None
+        job, created = highlight_generate(report=report, user=request.user, request_id=request_id,
+                                          today=timezone.localdate())
+        payload = highlight_payload(job, request, report)
+        response = Response(payload, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK)
+        response["Location"] = payload["poll_url"]
+        return response
+
+
+class HighlightJobView(APIView):
+    """GET: a highlight report job's progress, and its version once it is made."""
+
+    @extend_schema(responses=HighlightJobSerializer)
+    def get(self, request, programme_slug: str, pk: int, job_uuid):
+        access = programme_access(request.user, programme_slug)
+        report = get_object_or_404(HighlightReport.objects.select_related("programme"), pk=pk,
+                                   programme=access.programme)
+        job = get_object_or_404(jobs_for(report, kind=HIGHLIGHT_KIND), uuid=job_uuid)
+        return Response(highlight_payload(job, request, report))

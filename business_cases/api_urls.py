@@ -19,6 +19,7 @@ CHILDREN = {
     "equality-assessments": api.EqualityAssessmentViewSet,
     "equality-impacts": api.EqualityImpactViewSet,
     "equality-mitigations": api.EqualityMitigationViewSet,
+    "highlight-reports": api.HighlightReportViewSet,
 }
 
 router = SimpleRouter(use_regex_path=False)
@@ -33,6 +34,10 @@ urlpatterns = router.urls + [
     path("programmes/<slug:programme_slug>/options-ranking/", api.RankingView.as_view(), name="options-ranking"),
     path("programmes/<slug:programme_slug>/economic-appraisal/", api.AppraisalView.as_view(),
          name="economic-appraisal"),
+    path("programmes/<slug:programme_slug>/highlight-reports/<int:pk>/generate/",
+         api.HighlightGenerateView.as_view(), name="highlight-report-generate"),
+    path("programmes/<slug:programme_slug>/highlight-reports/<int:pk>/jobs/<uuid:job_uuid>/",
+         api.HighlightJobView.as_view(), name="highlight-report-job"),
     path("programmes/<slug:programme_slug>/cabinet-papers/<int:pk>/generate/", api.PaperGenerateView.as_view(),
          name="cabinet-paper-generate"),
     path("programmes/<slug:programme_slug>/cabinet-papers/<int:pk>/versions/<int:number>/final/",

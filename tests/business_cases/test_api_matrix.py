@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from business_cases.highlight import KIND as HIGHLIGHT_KIND
 from business_cases.models import (
     AppraisalLine,
     BusinessCase,
@@ -19,6 +20,7 @@ from business_cases.models import (
     EqualityAssessment,
     EqualityImpact,
     EqualityMitigation,
+    HighlightReport,
     MatrixCell,
     Option,
     Stage,
@@ -44,6 +46,7 @@ class World:
     records: dict
     in_review: BusinessCaseVersion
     job: Job
+    highlight_job: Job
 
 
 @pytest.fixture
@@ -83,8 +86,13 @@ def world(soc_ready) -> World:
         "matrix-cells": MatrixCell.objects.get(option=op1, criterion=fit),
         "appraisal-lines": add_line(op1, "capital", 0, "500", pm),
         "cabinet-papers": paper,
+        "highlight-reports": save(HighlightReport(programme=p, period_start="2026-10-01", period_end="2026-10-31"),
+                                  pm),
     }
-    return World(cast, records, in_review, job)
+    highlight_job = Job.objects.create(kind=HIGHLIGHT_KIND, created_by=pm, status=Job.Status.QUEUED,
+                                       target_type=ContentType.objects.get_for_model(HighlightReport),
+                                       target_id=records["highlight-reports"].pk)
+    return World(cast, records, in_review, job, highlight_job)
 
 
 def _fit(w):
@@ -133,6 +141,10 @@ BODIES = {
         lambda w: {"option": _op1(w), "category": "capital", "year": 0, "financial_year": "2024/25",
                    "description": "Kit, revised", "amount": "750.00"}),
     "cabinet-papers": (lambda w: dict(PAPER), lambda w: {**PAPER, "title": "Care in-house: decision"}),
+    "highlight-reports": (
+        lambda w: {"period_start": "2026-11-01", "period_end": "2026-11-30", "board": "Programme board"},
+        lambda w: {"period_start": "2026-10-01", "period_end": "2026-10-31", "board": "Lead member",
+                   "risks_commentary": "Two rose"}),
 }
 
 
@@ -164,6 +176,12 @@ def _endpoints() -> dict[str, Endpoint]:
         "cabinet-paper-compare": Endpoint(
             {"get": (view, 200)}, kwargs=lambda w: {**_slug(w), "pk": w.records["cabinet-papers"].pk},
             query=lambda w: {"before": "1", "after": "now"}),
+        "highlight-report-generate": Endpoint(
+            {"post": (Capability.EDIT_PLAN, 202)},
+            kwargs=lambda w: {**_slug(w), "pk": w.records["highlight-reports"].pk}),
+        "highlight-report-job": Endpoint(
+            {"get": (view, 200)},
+            kwargs=lambda w: {**_slug(w), "pk": w.records["highlight-reports"].pk, "job_uuid": w.highlight_job.uuid}),
         "cabinet-paper-job": Endpoint(
             {"get": (view, 200)},
             kwargs=lambda w: {**_slug(w), "pk": w.records["cabinet-papers"].pk, "job_uuid": w.job.uuid}),
@@ -172,9 +190,10 @@ def _endpoints() -> dict[str, Endpoint]:
             kwargs=lambda w: {**_slug(w), "pk": w.records["cabinet-papers"].pk, "job_uuid": w.job.uuid}),
     }
     for segment, (new, own) in BODIES.items():
-        out[f"{segment}-list"] = Endpoint({"get": (view, 200), "post": (EDIT, 201)}, kwargs=_slug, body=new)
+        edit = Capability.EDIT_PLAN if segment == "highlight-reports" else EDIT
+        out[f"{segment}-list"] = Endpoint({"get": (view, 200), "post": (edit, 201)}, kwargs=_slug, body=new)
         out[f"{segment}-detail"] = Endpoint(
-            {"get": (view, 200), "put": (EDIT, 200), "patch": (EDIT, 200), "delete": (EDIT, 204)},
+            {"get": (view, 200), "put": (edit, 200), "patch": (edit, 200), "delete": (edit, 204)},
             kwargs=lambda w, s=segment: {**_slug(w), "pk": w.records[s].pk}, body=own)
     return out
 
@@ -182,7 +201,7 @@ def _endpoints() -> dict[str, Endpoint]:
 ENDPOINTS = _endpoints()
 TABLES = [*history_tables([BusinessCase, BusinessCaseVersion, StrategicObjective, CriticalSuccessFactor, Option,
                            Criterion, MatrixCell, AppraisalLine, CabinetPaper, EqualityAssessment,
-                           EqualityImpact, EqualityMitigation]),
+                           EqualityImpact, EqualityMitigation, HighlightReport]),
           Job._meta.db_table]
 
 

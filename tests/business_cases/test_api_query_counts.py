@@ -4,7 +4,7 @@ criterion's objective and CSF, a cell's option and criterion, a line's option, a
 business case and generated versions). Each count is: the session and the user (2), the
 programme and the membership (2), then the count and the page (2), then what the list reads
 besides. A programme has at most three stages, so the stages list is held to 1 and 3."""
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import count
 
 import pytest
@@ -35,6 +35,8 @@ pytestmark = pytest.mark.django_db
 # + the papers' versions and who made them (two prefetches).
 PINNED = {"business-case-versions": 6, "strategic-objectives": 6, "critical-success-factors": 6, "options": 6,
           "appraisal-criteria": 6, "matrix-cells": 6, "appraisal-lines": 6, "cabinet-papers": 8,
+          # + the reports' versions and who made them (two prefetches).
+          "highlight-reports": 8,
           # + the assessments' unmitigated impacts (one prefetch).
           "equality-assessments": 7, "equality-impacts": 6, "equality-mitigations": 6}
 _serial = count(1)
@@ -73,6 +75,20 @@ def grow(segment: str, cast, n: int) -> None:
                                meeting_date=timezone.localdate() + timedelta(days=60 + k))
             make_version(paper, user)
             make_version(paper, cast.users["pm"])
+        elif segment == "highlight-reports":
+            from django.contrib.contenttypes.models import ContentType
+
+            from business_cases.models import HighlightReport, HighlightVersion
+            from core.models import Job
+
+            report = HighlightReport.objects.create(programme=p, period_start=date(2020, 1, 1) + timedelta(days=k),
+                                                    period_end=date(2020, 1, 1) + timedelta(days=k))
+            for number in (1, 2):
+                job = Job.objects.create(kind="business_cases.highlight_report", created_by=user,
+                                         status=Job.Status.SUCCEEDED, target_id=report.pk,
+                                         target_type=ContentType.objects.get_for_model(report))
+                HighlightVersion.objects.create(report=report, job=job, number=number, made_by=user,
+                                                snapshot_at=timezone.now(), pdf="x.pdf", docx="x.docx")
         elif segment.startswith("equality-"):
             option = Option.objects.create(programme=p, code=f"Op.{k}", title=f"Option {k}", order=k)
             eia = EqualityAssessment.objects.create(programme=p, option=option, title=f"EIA {k}")

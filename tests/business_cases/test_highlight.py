@@ -273,3 +273,30 @@ def test_a_second_report_for_the_same_period_is_refused(cast):
     assert response.status_code == 200
     assert "There is already a highlight report for this period" in response.content.decode()
     assert HighlightReport.objects.count() == 1
+
+
+def test_the_api_writes_a_report_generates_it_and_returns_its_version(cast, media,
+                                                                      django_capture_on_commit_callbacks):
+    from rest_framework.test import APIClient
+
+    pm, viewer = APIClient(), APIClient()
+    pm.force_authenticate(cast.users["pm"])
+    viewer.force_authenticate(cast.users["viewer"])
+    listed = reverse("business_cases_api:highlight-reports-list", args=["home"])
+    made = pm.post(listed, {"period_start": "2026-10-01", "period_end": "2026-10-31", "board": "Programme board",
+                            "decisions_commentary": "Agree the go-live date"}, format="json")
+    assert made.status_code == 201, made.content
+    again = pm.post(listed, {"period_start": "2026-10-01", "period_end": "2026-10-31"}, format="json")
+    assert again.status_code == 400 and "period_start" in again.json()
+    assert viewer.post(listed, {"period_start": "2026-11-01", "period_end": "2026-11-30"},
+                       format="json").status_code == 403
+    url = reverse("business_cases_api:highlight-report-generate", args=["home", made.json()["id"]])
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = pm.post(url, {"request_id": str(uuid.uuid4())}, format="json")
+    assert answer.status_code == 202
+    polled = viewer.get(answer.json()["poll_url"]).json()
+    assert polled["status"] == "succeeded" and polled["version"]["number"] == 1
+    assert polled["version"]["pdf_url"].endswith("/v1/pdf/")
+    assert viewer.post(url, {}, format="json").status_code == 403
+    row = viewer.get(listed).json()["results"][0]
+    assert row["decisions_commentary"] == "Agree the go-live date" and row["versions"][0]["pages"] >= 2
