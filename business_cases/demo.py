@@ -211,7 +211,7 @@ def business_cases_demo_load(programme, users, shift) -> None:
             created_at=timezone.make_aware(datetime.combine(signed_off - timedelta(weeks=6), time(9))))
     _paper(programme, director, shift)
     _equality(programme, users, shift)
-    _highlights(programme, pm)
+    _highlights(programme, pm, shift)
 
 
 # The programme manager's commentary on the last two months' board reports. Their figures
@@ -228,10 +228,10 @@ HIGHLIGHTS = (
 )
 
 
-def _highlights(programme, pm) -> None:
+def _highlights(programme, pm, shift) -> None:
     from business_cases.models import HighlightReport
 
-    end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    end = shift.today.replace(day=1) - timedelta(days=1)  # the last whole month of the demo's present
     periods = [((end - timedelta(days=end.day)).replace(day=1), end - timedelta(days=end.day)),
                (end.replace(day=1), end)]
     for (start, finish), commentary in zip(periods, HIGHLIGHTS, strict=True):

@@ -30,6 +30,7 @@ SECTIONS = [
     ("Business case", "business_cases:home"),
     ("Equality", "business_cases:equality"),
     ("Cabinet papers", "business_cases:papers"),
+    ("Highlight reports", "business_cases:highlights"),
     ("Workforce", "workforce:summary"),
     ("Finance", "finance:home"),
     ("Risks", "risks:register"),
