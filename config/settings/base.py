@@ -268,7 +268,9 @@ SPECTACULAR_SETTINGS = {
                             "ProposalKindEnum": "consultations.models.Proposal.Kind",
                             # Where a derived deadline stands, and where a consultation does.
                             "DeadlineStateEnum": "programmes.deadlines.DeadlineState",
-                            "ConsultationStateEnum": "consultations.models.State"},
+                            "ConsultationStateEnum": "consultations.models.State",
+                            # A job's status, answered for papers' and highlight reports' jobs.
+                            "JobStatusEnum": "core.models.Job.Status"},
 }
 
 # Background work. Without a broker, tasks run in-process (eagerly) so that the default
