@@ -368,10 +368,33 @@ class AppraisalView(APIView):
 
 # --- Cabinet papers ---------------------------------------------------------------------------
 
-class PaperVersionSerializer(serializers.ModelSerializer):
+# A generated version of a document (a paper's, a highlight report's): who made it, and where
+# its PDF and Word file are downloaded (`download_view`, with the parent's id). A comment, not a
+# docstring, so that the schema's components keep their own descriptions.
+class _DocumentVersionSerializer(serializers.ModelSerializer):
     made_by = serializers.StringRelatedField()
     pdf_url = serializers.SerializerMethodField()
     docx_url = serializers.SerializerMethodField()
+    download_view = ""
+    parent_id = ""
+
+    def _url(self, version, fmt) -> str:
+        # The programme is the one in the URL: no need to fetch it again for every version.
+        path = reverse(self.download_view, args=[self.context["programme"].slug, getattr(version, self.parent_id),
+                                                 version.number, fmt])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_pdf_url(self, version) -> str:
+        return self._url(version, "pdf")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_docx_url(self, version) -> str:
+        return self._url(version, "docx")
+
+
+class PaperVersionSerializer(_DocumentVersionSerializer):
 
     class Meta:
         model = PaperVersion
@@ -384,20 +407,8 @@ class PaperVersionSerializer(serializers.ModelSerializer):
     marking = serializers.CharField(read_only=True, help_text='What the top of each page says: "Draft", or '
                                                                '"Final, published" and the date')
 
-    def _url(self, version, fmt) -> str:
-        # The programme is the one in the URL: no need to fetch it again for every version.
-        path = reverse("business_cases:paper_download",
-                       args=[self.context["programme"].slug, version.paper_id, version.number, fmt])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_pdf_url(self, version) -> str:
-        return self._url(version, "pdf")
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_docx_url(self, version) -> str:
-        return self._url(version, "docx")
+    download_view = "business_cases:paper_download"
+    parent_id = "paper_id"
 
 
 class CabinetPaperSerializer(_Scoped):
@@ -623,28 +634,14 @@ class PaperCompareView(APIView):
 
 # --- Highlight reports ----------------------------------------------------------------------------
 
-class HighlightVersionSerializer(serializers.ModelSerializer):
-    made_by = serializers.StringRelatedField()
-    pdf_url = serializers.SerializerMethodField()
-    docx_url = serializers.SerializerMethodField()
+class HighlightVersionSerializer(_DocumentVersionSerializer):
 
     class Meta:
         model = HighlightVersion
         fields = ["number", "snapshot_at", "made_at", "made_by", "pages", "pdf_url", "docx_url"]
 
-    def _url(self, version, fmt) -> str:
-        path = reverse("business_cases:highlight_download",
-                       args=[self.context["programme"].slug, version.report_id, version.number, fmt])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_pdf_url(self, version) -> str:
-        return self._url(version, "pdf")
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_docx_url(self, version) -> str:
-        return self._url(version, "docx")
+    download_view = "business_cases:highlight_download"
+    parent_id = "report_id"
 
 
 class HighlightReportSerializer(_Scoped):

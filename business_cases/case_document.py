@@ -22,7 +22,7 @@ from business_cases import reporting, selectors
 from business_cases.models import STAGE_SHORT, BusinessCaseVersion
 from business_cases.papers.appendices import _appendix_economic, _appendix_finance, _appendix_options
 from business_cases.papers.data import _snapshot
-from business_cases.papers.rendering import DOCX_TYPE
+from business_cases.papers.rendering import FILE_TYPES
 from business_cases.papers.sections import _prose
 from core.documents import Document, Para, Section, Table, document_docx, document_pdf
 from core.formats import long_date, money, number
@@ -171,7 +171,7 @@ def _approval(section: Section, data: CaseData) -> None:
 # --- Made by a job, as a PDF or a Word file -----------------------------------------------------
 
 KIND = "business_cases.case_document"
-FORMATS = {"pdf": "application/pdf", "docx": DOCX_TYPE}
+FORMATS = FILE_TYPES
 
 
 def case_files_name(version: BusinessCaseVersion, fmt: str) -> str:

@@ -26,7 +26,7 @@ from business_cases.models import HIGHLIGHT_SECTIONS, HighlightReport, Highlight
 from business_cases.papers.appendices import _budget_table
 from business_cases.papers.data import _snapshot
 from business_cases.papers.formatting import TONE, paragraphs
-from business_cases.papers.rendering import DOCX_TYPE, documents_render
+from business_cases.papers.rendering import documents_render
 from business_cases.papers.sections import benefits_table
 from core.documents import Cell, Document, Items, Para, Section, Table
 from core.formats import long_date
@@ -382,8 +382,6 @@ def highlight_job(job: Job, progress) -> JobOutput:
             raise JobError("Another version was saved at the same moment. Try again.") from None
     return JobOutput(timings={**out.timings, "version": number})
 
-
-FORMATS = {"pdf": "application/pdf", "docx": DOCX_TYPE}
 
 
 # --- On a schedule ------------------------------------------------------------------------------

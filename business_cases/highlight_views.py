@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from business_cases.forms import HighlightReportForm, HighlightScheduleForm
-from business_cases.highlight import FORMATS, KIND, highlight_generate, nth_working_day
+from business_cases.highlight import KIND, highlight_generate, nth_working_day
 from business_cases.models import HIGHLIGHT_SECTIONS, HighlightReport, HighlightSchedule, HighlightVersion
+from business_cases.papers.rendering import FILE_TYPES
 from core.concurrency import atomic_post
 from core.jobs import job_may_retry, jobs_for
 from core.models import Job
@@ -159,8 +160,8 @@ def highlight_download(request: HttpRequest, slug: str, pk: int, number: int, fm
     access = programme_access(request.user, slug)
     report = _report(access, pk)
     version = get_object_or_404(HighlightVersion, report=report, number=number)
-    if fmt not in FORMATS:
+    if fmt not in FILE_TYPES:
         raise Http404("No such format")
     file = version.pdf if fmt == "pdf" else version.docx
     name = f"{slug}-highlight-{report.period_end:%Y-%m-%d}-v{number}.{fmt}"
-    return FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=FORMATS[fmt])
+    return FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=FILE_TYPES[fmt])

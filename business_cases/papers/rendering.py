@@ -17,6 +17,8 @@ from business_cases.papers.document import paper_document
 from core.documents import Document, document_docx, document_json, document_pdf
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# The formats a document is downloaded in, with their content types.
+FILE_TYPES = {"pdf": "application/pdf", "docx": DOCX_TYPE}
 
 
 @dataclass
