@@ -411,7 +411,25 @@ class PaperVersionSerializer(_DocumentVersionSerializer):
     parent_id = "paper_id"
 
 
+class PaperSectionSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The section's key: the key of own_sections for the council's own")
+    heading = serializers.CharField()
+    own = serializers.BooleanField(help_text="A section of the council's own, whose text is in own_sections")
+    required = serializers.BooleanField(help_text="Whether it must be written before the paper is marked final")
+    written_by = serializers.CharField()
+
+
 class CabinetPaperSerializer(_Scoped):
+    template_version = serializers.IntegerField(
+        source="template.number", read_only=True, allow_null=True, default=None,
+        help_text="The version of the council's paper template the paper was started with; null for the standard")
+    sections = PaperSectionSerializer(many=True, read_only=True, help_text="The paper's sections, in order")
+    own_sections = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=20_000), required=False,
+        help_text="The text of the council's own sections of the template, by their key")
+    missing_required = serializers.ListField(
+        child=serializers.CharField(), read_only=True,
+        help_text="The headings of the required sections not written yet: a version made now cannot be final")
     exempt_appendices = serializers.ListField(child=serializers.ChoiceField(choices=list(APPENDICES)),
                                               required=False, help_text="Keys of the exempt appendices")
     notice_date = serializers.DateField(read_only=True,
@@ -424,7 +442,8 @@ class CabinetPaperSerializer(_Scoped):
                   "forward_plan_reference", "key_decision", "wards", "cabinet_member", "classification",
                   "exempt_paragraph", "exempt_appendices", "attach_business_case", "author", "contact", "issue",
                   "recommendations", "background", "statutory_considerations", "equalities", "climate_change",
-                  "consultation", "other_options", "background_papers", "created_at", "versions"]
+                  "consultation", "other_options", "background_papers", "template_version", "sections",
+                  "own_sections", "missing_required", "created_at", "versions"]
         read_only_fields = ["created_at"]
 
 
@@ -434,7 +453,7 @@ class CabinetPaperViewSet(_Child):
 
     model = CabinetPaper
     serializer_class = CabinetPaperSerializer
-    select_related = ("programme",)
+    select_related = ("programme", "template")
     prefetch_related = ("versions__made_by",)
 
     def create(self, request, *args, **kwargs):

@@ -12,10 +12,11 @@ class BusinessCasesConfig(AppConfig):
         from business_cases import case_document, demo, highlight, papers, scale  # noqa: F401
         from business_cases.imports import SPEC
         from core.uploads import upload_spec
-        from programmes.navigation import nav_section
+        from programmes.navigation import council_nav_section, nav_section
 
         upload_spec(SPEC)
         nav_section("business_cases", "Business case", "business_cases:home", order=90)
         nav_section("equality", "Equality", "business_cases:equality", order=95)
         nav_section("papers", "Cabinet papers", "business_cases:papers", order=100)
         nav_section("highlights", "Highlight reports", "business_cases:highlights", order=105)
+        council_nav_section("paper_template", "Paper template", "paper_templates:home", order=45)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from business_cases import reporting, selectors
 from business_cases.models import STAGE_SHORT, BusinessCaseVersion
+from business_cases.paper_templates import council_front
 from business_cases.papers.appendices import _appendix_economic, _appendix_finance, _appendix_options
 from business_cases.papers.data import _snapshot
 from business_cases.papers.rendering import FILE_TYPES
@@ -76,8 +77,9 @@ def case_document(data: CaseData) -> Document:
     version = data.version
     programme = version.programme
     stage = STAGE_SHORT[version.business_case.stage]
+    organisation, logo = council_front(programme.lead_organisation)
     doc = Document(
-        title=case_title(version), organisation=programme.lead_organisation.name,
+        title=case_title(version), organisation=organisation, logo=logo,
         printed_at=timezone.localtime(data.snapshot_at), marking=f"{stage} version {version.number}: "
                                                                   f"{version.get_status_display()}",
         front=[("Programme", programme.name), ("Stage", version.business_case.get_stage_display()),

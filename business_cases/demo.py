@@ -289,16 +289,58 @@ PAPER = {
 }
 
 
+# The council's paper template: the headings of B&NES's own Cabinet reports, and one
+# section of its own that must be written before a paper is final.
+TEMPLATE_HEADINGS = {
+    "recommendations": "Recommendation",
+    "background": "The report",
+    "resources": "Resource implications (finance, property, people)",
+}
+TEMPLATE_OWN = ("Monitoring Officer and Section 151 Officer",
+                "Confirm that both officers have cleared the report for publication, with any comments they make.")
+# A stand-in logo drawn here (the council's name in its colours), not the council's crest.
+TEMPLATE_LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 440 80">'
+    '<rect width="440" height="80" rx="6" fill="#1a3c6e"/>'
+    '<text x="18" y="35" font-family="DejaVu Sans, Arial, sans-serif" font-size="21" font-weight="bold" '
+    'fill="#ffffff">Bath &amp; North East Somerset</text>'
+    '<text x="18" y="63" font-family="DejaVu Sans, Arial, sans-serif" font-size="18" fill="#ffffff">Council</text>'
+    '</svg>')
+
+
+def _template(council, admin) -> None:
+    from business_cases.paper_templates import DEFAULT_SECTIONS, TemplateSection
+    from business_cases.services import template_save
+    from core.images import check_image
+
+    sections = []
+    for s in DEFAULT_SECTIONS:
+        if s.key == "consultation":
+            sections.append(TemplateSection("own-officers", TEMPLATE_OWN[0], required=True, guidance=TEMPLATE_OWN[1]))
+        sections.append(TemplateSection(s.key, TEMPLATE_HEADINGS.get(s.key, s.heading), required=s.key == "equalities"))
+    template_save(council=council, user=admin, sections=sections, council_name=council.name,
+                  logo=check_image("logo.svg", TEMPLATE_LOGO.encode()), logo_alt=council.name,
+                  change="The council's report sections and logo")
+
+
 def _paper(programme, director, shift) -> None:
     from business_cases.models import BusinessCase, CabinetPaper
+    from programmes.models import CouncilAdministrator
     from workforce.models import TransferRoster
 
+    admin = CouncilAdministrator.objects.filter(organisation=programme.lead_organisation).select_related("user").first()
+    _template(programme.lead_organisation, admin.user if admin else director)
     paper = CabinetPaper(
         programme=programme, created_by=director, meeting_date=shift(SOC_MEETING), decision_maker="Cabinet",
         forward_plan_reference="E3393", key_decision=True, wards="All",
         business_case=BusinessCase.objects.get(programme=programme, stage=Stage.SOC),
         # The paper counts the list the provider gave first, as the Strategic Outline Case did.
-        roster=TransferRoster.objects.filter(programme=programme).order_by("version").first(), **PAPER)
+        roster=TransferRoster.objects.filter(programme=programme).order_by("version").first(),
+        # The Strategic Outline Case itself, in the Five Case Model, as the last appendix.
+        attach_business_case=True,
+        own_sections={"own-officers": (
+            "The Monitoring Officer and the Section 151 Officer (the Chief Financial Officer) have read this "
+            "report and cleared it for publication.")}, **PAPER)
     record_save(instance=paper, user=director, reason=REASON)
 
 

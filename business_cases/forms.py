@@ -227,6 +227,9 @@ class CabinetPaperForm(ProgrammeScopedForm):
                       "background": "Insource adds the programme's dates, services, plan and delivery "
                                     "confidence before this text. Leave a blank line between paragraphs."}
 
+    PROSE_FIELDS = ("issue", "recommendations", "background", "statutory_considerations", "equalities",
+                    "climate_change", "consultation", "other_options", "background_papers")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["business_case"].empty_label = "None"
@@ -237,9 +240,45 @@ class CabinetPaperForm(ProgrammeScopedForm):
         self.fields["exempt_paragraph"].required = False
         self.fields["exempt_appendices"].initial = self.instance.exempt_appendices or []
         self.fields["key_decision"].error_messages.setdefault("invalid", "Choose yes or no")
+        self._template_fields()
+
+    OWN_FIELD = "own__"
+
+    def _template_fields(self) -> None:
+        """The prose boxes under the paper template's headings and in its order, with a box
+        for each of the council's own sections (kept in `own_sections`)."""
+        paper = self.instance
+        paper.start_template()
+        written = paper.own_sections or {}
+        order = [n for n in self.fields if n not in self.PROSE_FIELDS]
+        for section in paper.sections:
+            required = " Required before the paper is marked final." if section.required else ""
+            if section.own:
+                name = self.OWN_FIELD + section.key
+                self.fields[name] = forms.CharField(
+                    label=section.heading, required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                    initial=written.get(section.key, ""), max_length=20_000,
+                    help_text=(section.guidance + required).strip() or "Leave a blank line between paragraphs.")
+            elif section.prose:
+                name = section.prose
+                field = self.fields[name]
+                field.label = section.heading
+                if required:
+                    field.help_text = f"{field.help_text or ''}{required}".strip()
+            else:
+                continue
+            order.append(name)
+        self.order_fields(order)
 
     def clean_exempt_appendices(self):
         return list(self.cleaned_data.get("exempt_appendices") or [])
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.own_sections = {
+            name[len(self.OWN_FIELD):]: cleaned.get(name, "").strip()
+            for name in self.fields if name.startswith(self.OWN_FIELD) and cleaned.get(name, "").strip()}
+        return cleaned
 
 
 # --- Equality impact assessments ---------------------------------------------------------------
@@ -340,3 +379,106 @@ class HighlightScheduleForm(ProgrammeScopedForm):
         model = HighlightSchedule
         fields = ["enabled", "working_day", "board"]
         widgets = {"working_day": forms.NumberInput(attrs={"class": "govuk-input--width-2"})}
+
+
+# --- Paper templates ---------------------------------------------------------------------------
+
+class TemplateSectionsForm(forms.Form):
+    """Every section of the template, in order: its heading, its place, whether it is
+    required before final and (for the council's own) guidance and removal; then blank rows
+    for new sections of the council's own. Field names carry the row: s3_heading."""
+
+    NEW_ROWS = 3
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = list(sections)
+        self.rows = []
+        for i, section in enumerate([*self.sections, *([None] * self.NEW_ROWS)], start=1):
+            prefix = f"s{i}_"
+            own = section is None or section.own
+            name = section.heading if section else ""
+            self.fields[prefix + "heading"] = forms.CharField(
+                label="Heading" if section else "Heading of a new section", required=section is not None,
+                max_length=120, initial=name,
+                error_messages={"required": f"Enter a heading for section {i}"})
+            self.fields[prefix + "position"] = forms.IntegerField(
+                label="Place in the paper", min_value=1, max_value=99, initial=i, required=section is not None,
+                error_messages={"required": f"Enter the place of section {i}", "invalid": "Enter a whole number",
+                                "min_value": "Enter 1 or more", "max_value": "Enter 99 or less"})
+            fields = [prefix + "heading", prefix + "position"]
+            if section is None or section.may_require:
+                self.fields[prefix + "required"] = forms.BooleanField(
+                    label="Required before the paper is marked final", required=False,
+                    initial=bool(section and section.required))
+                fields.append(prefix + "required")
+            if own:
+                self.fields[prefix + "guidance"] = forms.CharField(
+                    label="Guidance for the author", required=False, max_length=500,
+                    initial=section.guidance if section else "", widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text="Shown beside the box where the author writes this section")
+                fields.append(prefix + "guidance")
+            if section is not None and own:
+                self.fields[prefix + "remove"] = forms.BooleanField(
+                    label="Remove this section", required=False,
+                    help_text="Papers already started keep it")
+                fields.append(prefix + "remove")
+            self.rows.append({"number": i, "section": section, "fields": [self[f] for f in fields]})
+
+    def clean(self):
+        from business_cases.paper_templates import TemplateSection, check_sections, own_key
+
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        taken = {s.key for s in self.sections}
+        placed = []
+        for i, section in enumerate([*self.sections, *([None] * self.NEW_ROWS)], start=1):
+            p = f"s{i}_"
+            heading = (cleaned.get(p + "heading") or "").strip()
+            if section is None and not heading:
+                continue
+            if section is not None and cleaned.get(p + "remove"):
+                continue
+            key = section.key if section else own_key(heading, taken)
+            taken.add(key)
+            position = cleaned.get(p + "position") or (len(self.sections) + i)
+            placed.append((position, i, TemplateSection(key=key, heading=heading,
+                                                        required=bool(cleaned.get(p + "required")),
+                                                        guidance=(cleaned.get(p + "guidance") or "").strip())))
+        placed.sort(key=lambda row: (row[0], row[1]))
+        try:
+            cleaned["sections"] = check_sections([row[2] for row in placed])
+        except forms.ValidationError as exc:
+            for message in exc.messages:
+                self.add_error(None, message)
+        return cleaned
+
+
+class TemplateFrontForm(forms.Form):
+    """The front sheet's council name and the logo."""
+
+    council_name = forms.CharField(label="The council's name on the front sheet", max_length=200,
+                                   error_messages={"required": "Enter the council's name as the front sheet shows it"})
+    logo = forms.FileField(label="Upload a logo", required=False,
+                           widget=forms.FileInput(attrs={"accept": ".png,.jpg,.jpeg,.gif,.svg"}),
+                           help_text="A PNG, JPEG, GIF or SVG image, smaller than 2 MB. It is checked and "
+                                     "stored again as PNG (or as an SVG holding only its drawing).")
+    logo_alt = forms.CharField(label="Text alternative for the logo", max_length=200, required=False,
+                               help_text="What a screen reader says for it; leave empty for the council's name")
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+
+    def clean(self):
+        from core.images import ImageRefused, check_image
+
+        cleaned = super().clean()
+        upload = cleaned.get("logo")
+        if upload and cleaned.get("remove_logo"):
+            self.add_error("remove_logo", "Either upload a new logo or remove it, not both")
+        elif upload:
+            data = upload.read(3 * 1024 * 1024)
+            try:
+                cleaned["checked_logo"] = check_image(upload.name, data)
+            except ImageRefused as exc:
+                self.add_error("logo", str(exc))
+        return cleaned

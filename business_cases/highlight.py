@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from business_cases.models import HIGHLIGHT_SECTIONS, HighlightReport, HighlightSchedule, HighlightVersion
+from business_cases.paper_templates import council_front
 from business_cases.papers.appendices import _budget_table
 from business_cases.papers.data import _snapshot
 from business_cases.papers.formatting import TONE, paragraphs
@@ -230,8 +231,9 @@ def _milestone_rows(milestones, *, date_of) -> tuple:
 def highlight_document(data: HighlightData) -> Document:
     report = data.report
     programme = report.programme
+    organisation, logo = council_front(programme.lead_organisation)
     doc = Document(
-        title=report.title, organisation=programme.lead_organisation.name,
+        title=report.title, organisation=organisation, logo=logo,
         printed_at=timezone.localtime(data.snapshot_at),
         front=[("Programme", programme.name), ("Reported to", report.board),
                ("Reporting period", f"{long_date(report.period_start)} to {long_date(report.period_end)}"),

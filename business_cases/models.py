@@ -482,6 +482,42 @@ APPENDICES = {
 }
 
 
+def template_logo_path(template: "PaperTemplate", filename: str) -> str:
+    return f"paper-templates/{template.organisation_id}/v{template.number}/{filename}"
+
+
+class PaperTemplate(models.Model):
+    """One version of a council's paper template (business_cases.paper_templates): its
+    sections, the name on the front sheet and the logo. Never changed once saved: a change
+    is a new version, and a paper keeps the version it was started with."""
+
+    organisation = models.ForeignKey("programmes.Organisation", on_delete=models.CASCADE,
+                                     related_name="paper_templates")
+    number = models.PositiveIntegerField()
+    council_name = models.CharField(
+        "Name on the front sheet", max_length=200,
+        help_text="How the council names itself at the top of each paper, for example "
+                  "Bath & North East Somerset Council")
+    sections = models.JSONField(help_text="The sections in order: key, heading, required, guidance")
+    # The logo as checked and re-encoded by core.images: a PNG, or an SVG with only its drawing.
+    logo = models.FileField(upload_to=template_logo_path, blank=True)
+    logo_type = models.CharField(max_length=20, blank=True)
+    logo_alt = models.CharField(
+        "Text alternative for the logo", max_length=200, blank=True,
+        help_text="What a screen reader says for the logo, usually the council's name")
+    change = models.CharField("What changed", max_length=200)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "number"],
+                                               name="paper_template_number_unique")]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of the paper template of {self.organisation}"
+
+
 class CabinetPaper(models.Model):
     """A report to Cabinet (or another decision maker) about a programme. The director
     writes the prose here; every number and table in it is read from the live records when
@@ -525,19 +561,25 @@ class CabinetPaper(models.Model):
     consultation = models.TextField(blank=True)
     other_options = models.TextField("Other options considered", blank=True)
     background_papers = models.TextField(blank=True, help_text="One per line")
+    # The council's template as it stood when the paper was started (None: Insource's
+    # default sections), and the text of the template's own sections, by key.
+    template = models.ForeignKey(PaperTemplate, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="papers", editable=False)
+    own_sections = models.JSONField("The council's own sections", default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
-
-    PROSE = ("background", "statutory_considerations", "equalities", "climate_change", "consultation",
-             "other_options", "background_papers")
 
     class Meta:
         ordering = ["programme_id", "-meeting_date", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.decision_maker}, {self.meeting_date:%-d %B %Y})"
+
+    def save(self, *args, **kwargs):
+        self.start_template()
+        super().save(*args, **kwargs)
 
     @property
     def notice_date(self):
@@ -557,11 +599,33 @@ class CabinetPaper(models.Model):
     def is_exempt(self) -> bool:
         return self.classification != Classification.OPEN
 
+    def start_template(self) -> None:
+        """A new paper takes the council's template as it stands (then keeps it)."""
+        if self.pk is None and self.template_id is None and self.programme_id:
+            from business_cases.paper_templates import council_template
+
+            self.template = council_template(self.programme.lead_organisation_id)
+
+    @property
+    def sections(self):
+        """The sections of the paper's template (business_cases.paper_templates)."""
+        from business_cases.paper_templates import template_sections
+
+        return template_sections(self.template)
+
     @property
     def missing_prose(self) -> list[str]:
-        """The labels of the sections the author has not written yet."""
-        return [str(self._meta.get_field(f).verbose_name).capitalize() for f in self.PROSE
-                if not getattr(self, f).strip()]
+        """The headings of the sections the author has not written yet."""
+        from business_cases.paper_templates import unwritten
+
+        return unwritten(self, self.sections)
+
+    @property
+    def missing_required(self) -> list[str]:
+        """The headings of the sections the template requires that are not written yet."""
+        from business_cases.paper_templates import unwritten_required
+
+        return unwritten_required(self, self.sections)
 
     def exempt_labels(self) -> list[str]:
         return [f"Appendix {APPENDICES[k][0]} ({APPENDICES[k][1].lower()})"
@@ -577,6 +641,7 @@ class CabinetPaper(models.Model):
         return "Open"
 
     def clean(self):
+        self.start_template()
         errors = {}
         if not isinstance(self.exempt_appendices, list) or any(
                 k not in APPENDICES for k in self.exempt_appendices or []):
@@ -603,6 +668,11 @@ class CabinetPaper(models.Model):
             errors["roster"] = "Choose a roster version of this programme"
         if self.recommendations and not self.recommendations.strip():
             errors["recommendations"] = "Enter at least one recommendation"
+        own = {s.key for s in self.sections if s.own}
+        if not isinstance(self.own_sections, dict) or any(
+                k not in own or not isinstance(v, str) for k, v in (self.own_sections or {}).items()):
+            errors["own_sections"] = ("Give text only for the council's own sections of the paper's template"
+                                      + (f": {', '.join(sorted(own))}" if own else "; its template has none"))
         if errors:
             raise ValidationError(errors)
 
@@ -643,6 +713,9 @@ class PaperVersion(models.Model):
     finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     published_on = models.DateField("Date of publication", null=True, blank=True)
+    # The headings of the sections the paper's template requires that were not written when
+    # the version was made: such a version cannot be marked final.
+    unwritten = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["paper_id", "-number"]

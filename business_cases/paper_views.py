@@ -53,7 +53,7 @@ def _ctx(access: ProgrammeAccess, **extra) -> dict:
 
 def _paper(access: ProgrammeAccess, pk: int) -> CabinetPaper:
     return get_object_or_404(CabinetPaper.objects.select_related(
-        "programme__lead_organisation", "business_case", "roster"),
+        "programme__lead_organisation", "business_case", "roster", "template"),
         pk=pk, programme=access.programme)
 
 

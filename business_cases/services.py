@@ -240,3 +240,48 @@ def assessment_save(*, instance: EqualityAssessment, user, reason: str) -> Equal
                                                 characteristic=characteristic),
                         user=user, reason="Line started with the assessment")
     return instance
+
+
+# --- Paper templates --------------------------------------------------------------------------
+
+KEEP_LOGO = "keep"
+
+
+def template_save(*, council, user, change: str, sections=None, council_name: str | None = None,
+                  logo=KEEP_LOGO, logo_alt: str | None = None):
+    """A new version of the council's paper template: the latest one's sections, name and
+    logo, with the given ones changed (`logo`: a core.images.CheckedImage, None to remove it,
+    or KEEP_LOGO). The sections are checked (paper_templates.check_sections) first."""
+    from django.core.files.base import ContentFile
+
+    from business_cases.models import PaperTemplate
+    from business_cases.paper_templates import DEFAULT_SECTIONS, check_sections, template_sections
+    from programmes.models import Organisation
+
+    with transaction.atomic():
+        # One new number at a time for the council.
+        Organisation.objects.select_for_update().filter(pk=council.pk).first()
+        latest = PaperTemplate.objects.filter(organisation=council).order_by("-number").first()
+        rows = check_sections(list(sections if sections is not None else
+                                   (template_sections(latest) if latest else DEFAULT_SECTIONS)))
+        template = PaperTemplate(
+            organisation=council, number=(latest.number + 1) if latest else 1, made_by=user, change=change[:200],
+            council_name=(council_name if council_name is not None else
+                          latest.council_name if latest else council.name).strip(),
+            sections=[r.as_json() for r in rows],
+            logo_alt=(logo_alt if logo_alt is not None else latest.logo_alt if latest else "").strip())
+        if not template.council_name:
+            raise ValidationError({"council_name": "Enter the council's name as the front sheet shows it"})
+        if logo == KEEP_LOGO:
+            if latest and latest.logo:
+                template.logo.name, template.logo_type = latest.logo.name, latest.logo_type
+        elif logo is not None:
+            template.logo_type = logo.content_type
+        if template.logo_type and not template.logo_alt:
+            template.logo_alt = template.council_name
+        template.full_clean(exclude=["logo"])
+        # The file last, once the row is known to be good.
+        if logo not in (KEEP_LOGO, None):
+            template.logo.save(f"logo{logo.extension}", ContentFile(logo.content), save=False)
+        template.save()
+        return template

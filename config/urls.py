@@ -23,6 +23,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/finance/", include("finance.urls")),
     path("programmes/<slug:slug>/consultations/", include("consultations.urls")),
     path("programmes/<slug:slug>/business-case/", include("business_cases.urls")),
+    path("councils/<int:organisation_id>/paper-template/", include("business_cases.template_urls")),
     path("", include("sso.urls")),
     path("", include("programmes.urls")),
 ]

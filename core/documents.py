@@ -119,6 +119,27 @@ class Section:
         return f"appendix-{self.appendix.lower()}" if self.appendix else f"section-{self.number}"
 
 
+@dataclass(frozen=True)
+class Logo:
+    content: bytes
+    content_type: str  # image/png or image/svg+xml
+    alt: str
+
+    @property
+    def data_uri(self) -> str:
+        import base64
+
+        return f"data:{self.content_type};base64,{base64.b64encode(self.content).decode()}"
+
+    def png(self) -> bytes:
+        """The logo as a PNG (an SVG drawn, as the Word file needs it)."""
+        if self.content_type == "image/png":
+            return self.content
+        import cairosvg
+
+        return cairosvg.svg2png(bytestring=self.content, output_width=LOGO_PIXELS)
+
+
 @dataclass
 class Document:
     """The whole document. `front` is the front-sheet table of (label, value)."""
@@ -133,6 +154,9 @@ class Document:
     # Its standing, at the top of every page: "Draft", or the final version's "Final,
     # published 5 December 2026". Empty for a document that is neither.
     marking: str = ""
+    # The organisation's logo at the top of the first page, as core.images checked it (a
+    # PNG or an SVG with only its drawing), and what a screen reader says for it.
+    logo: Logo | None = None
 
     def section(self, title: str, *, exempt: bool = False, appendix: str = "") -> Section:
         found = Section(title=title, exempt=exempt, appendix=appendix)
@@ -213,8 +237,12 @@ def document_json(doc: Document) -> dict:
             return {"kind": "figure", "caption": b.caption, "svg": str(b.svg), "table": table(b.table)}
         return {"kind": "table", **table(b)}
 
+    import base64
+
+    logo = ({"content": base64.b64encode(doc.logo.content).decode(), "content_type": doc.logo.content_type,
+             "alt": doc.logo.alt} if doc.logo else None)
     return {"title": doc.title, "organisation": doc.organisation, "front": [list(f) for f in doc.front],
-            "lang": doc.lang, "author": doc.author, "marking": doc.marking,
+            "lang": doc.lang, "author": doc.author, "marking": doc.marking, "logo": logo,
             "printed_at": doc.printed_at.isoformat() if doc.printed_at else None,
             "sections": [{"title": s.title, "exempt": s.exempt, "appendix": s.appendix, "draft_only": s.draft_only,
                           "blocks": [block(b) for b in s.blocks]} for s in doc.sections]}
@@ -244,10 +272,14 @@ def document_from_json(data: dict) -> Document:
             return Figure(caption=b["caption"], svg=mark_safe(b["svg"]), table=table(b["table"]))  # noqa: S308
         return table(b)
 
+    import base64
+
     printed = data.get("printed_at")
+    logo = data.get("logo")
     return Document(
         title=data["title"], organisation=data["organisation"], front=[tuple(f) for f in data["front"]],
         lang=data["lang"], author=data["author"], marking=data.get("marking", ""),
+        logo=Logo(base64.b64decode(logo["content"]), logo["content_type"], logo["alt"]) if logo else None,
         printed_at=datetime.fromisoformat(printed) if printed else None,
         sections=[Section(title=s["title"], exempt=s["exempt"], appendix=s["appendix"],
                           draft_only=s.get("draft_only", False), blocks=[block(b) for b in s["blocks"]])
@@ -321,6 +353,11 @@ PAGE_MARGINS_MM = (20, 18, 22, 18)
 CHART_MAX_HEIGHT_MM = 225
 # The picture's width in pixels: about 175 dots an inch across the text's 174 mm.
 CHART_PIXELS = 1200
+# The logo at the top of the first page: this high, unless that would make it wider than
+# the other figure (then this wide); drawn this many pixels wide from an SVG.
+LOGO_HEIGHT_MM = 18
+LOGO_MAX_WIDTH_MM = 80
+LOGO_PIXELS = 800
 
 
 def chart_alt_text(svg: str) -> str:
@@ -444,6 +481,14 @@ def document_docx(doc: Document) -> bytes:
         shape._inline.docPr.set("descr", chart_alt_text(figure.svg))
         shape._inline.docPr.set("title", figure.caption)
 
+    if doc.logo is not None:
+        png = doc.logo.png()
+        shape = word.add_paragraph().add_run().add_picture(io.BytesIO(png), height=Mm(LOGO_HEIGHT_MM))
+        with_png_size = shape.width  # python-docx keeps the picture's proportions
+        if with_png_size > Mm(LOGO_MAX_WIDTH_MM):
+            shape.width = Mm(LOGO_MAX_WIDTH_MM)
+            shape.height = int(Mm(LOGO_HEIGHT_MM) * Mm(LOGO_MAX_WIDTH_MM) / with_png_size)
+        shape._inline.docPr.set("descr", doc.logo.alt)
     word.add_heading(doc.title, level=0)
     if doc.front:
         add_table(Table(caption="Front sheet", headers=("Item", "Detail"), rows=tuple(doc.front)))

@@ -82,9 +82,10 @@ def _public_blocks(c: PublicConsultation, today) -> list:
     return blocks
 
 
-def consultation_section(doc: Document, *, text: str, staff: list, public: list, today) -> None:
+def consultation_section(doc: Document, *, text: str, staff: list, public: list, today,
+                         title: str = "Consultation") -> None:
     """The section: the paper's own text, then each consultation held, from its records."""
-    s = doc.section("Consultation")
+    s = doc.section(title)
     own = paragraphs(text)
     for p in own:
         s.add(Para(p))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from business_cases import reporting, selectors
 from business_cases.models import CabinetPaper, PaperVersion
+from business_cases.paper_templates import template_logo
 from business_cases.papers.versions import latest_final, version_source
 from consultations import selectors as consultations
 from finance import reporting as finance
@@ -61,6 +62,9 @@ class PaperData:
     final_source: dict | None = None
     # The business case attached as the last appendix (business_cases.case_document.CaseData).
     case: object | None = None
+    # The front sheet's council name and logo, from the paper's template.
+    organisation: str = ""
+    logo: object | None = None  # core.documents.Logo
 
     @property
     def unmitigated_by_option(self) -> dict[int, list[str]]:
@@ -143,4 +147,7 @@ def paper_data(*, paper: CabinetPaper, today: date) -> PaperData:
         if case is not None:  # the same figures as the paper's own appendices
             case.matrix, case.appraisal, case.budget = data.matrix, data.appraisal, data.budget
         data.case = case
+        template = paper.template
+        data.organisation = template.council_name if template else programme.lead_organisation.name
+        data.logo = template_logo(template)
         return data

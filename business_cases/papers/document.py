@@ -14,6 +14,7 @@ from business_cases.models import (
     Classification,
     PaperVersion,
 )
+from business_cases.paper_templates import section_text
 from business_cases.papers.appendices import APPENDIX_BUILDERS
 from business_cases.papers.consultation import consultation_section
 from business_cases.papers.data import PaperData, paper_data
@@ -45,7 +46,7 @@ def paper_document(data: PaperData, *, full: bool) -> Document:
     """The paper as a document: the full copy, or (`full=False`) the copy for the public
     and for members who may not see exempt information."""
     paper = data.paper
-    doc = Document(title=paper.title, organisation=data.programme.lead_organisation.name,
+    doc = Document(title=paper.title, organisation=data.organisation, logo=data.logo,
                    front=_front(paper, data), printed_at=timezone.localtime(data.snapshot_at),
                    author=paper.author, marking=DRAFT_MARKING)
     _body(doc, data, full=full)
@@ -55,35 +56,67 @@ def paper_document(data: PaperData, *, full: bool) -> Document:
     return doc
 
 
+def _recommendations(doc: Document, data: PaperData, title: str) -> None:
+    paper = data.paper
+    s = doc.section(title)
+    s.add(Para(f"The {paper.decision_maker} is asked to:", numbered=False))
+    for r in paper.recommendation_list:
+        s.add(Para(r))
+
+
+def _background(doc: Document, data: PaperData, title: str) -> None:
+    s = doc.section(title)
+    s.add(*_programme_paras(data))
+    for p in paragraphs(data.paper.background):
+        s.add(Para(p))
+
+
+def _statutory(doc: Document, data: PaperData, title: str) -> None:
+    s = doc.section(title)
+    s.add(*_notice_route_paras(data.paper, data))
+    _prose(s, data.paper.statutory_considerations)
+    s.add(*_statutory_deadline_paras(data))
+
+
+def _contact(doc: Document, data: PaperData, title: str) -> None:
+    doc.section(title).add(Para(f"Contact: {data.paper.contact}"), Para(f"Report author: {data.paper.author}"))
+
+
+def _background_papers(doc: Document, data: PaperData, title: str) -> None:
+    papers = [line.strip() for line in data.paper.background_papers.splitlines() if line.strip()]
+    doc.section(title).add(Items(tuple(papers)) if papers else Para("None."))
+
+
+# How each built-in section of a template is written (business_cases.paper_templates).
+BUILT_IN_BUILDERS = {
+    "issue": lambda doc, data, title: _prose(doc.section(title), data.paper.issue),
+    "recommendations": _recommendations,
+    "background": _background,
+    "statutory": _statutory,
+    "options": _options_section,
+    "resources": _resources_section,
+    "risks": _risks_section,
+    "equalities": lambda doc, data, title: _equalities_section(doc, data, data.paper.equalities, title),
+    "climate": lambda doc, data, title: _prose(doc.section(title), data.paper.climate_change),
+    "other_options": lambda doc, data, title: _other_options_section(doc, data, data.paper.other_options, title),
+    "consultation": lambda doc, data, title: consultation_section(
+        doc, text=data.paper.consultation, staff=data.staff_consultations, public=data.public_consultations,
+        today=data.today, title=title),
+    "contact": _contact,
+    "background_papers": _background_papers,
+}
+
+
 def _body(doc: Document, data: PaperData, *, full: bool) -> None:
     paper = data.paper
     if not full and paper.classification == Classification.EXEMPT:
         doc.section("Exempt report").add(Para(_withheld(paper), strong=True))
         return
-    _prose(doc.section("The issue"), paper.issue)
-    recommendations = doc.section("Recommendations")
-    recommendations.add(Para(f"The {paper.decision_maker} is asked to:", numbered=False))
-    for r in paper.recommendation_list:
-        recommendations.add(Para(r))
-    background = doc.section("Background")
-    background.add(*_programme_paras(data))
-    for p in paragraphs(paper.background):
-        background.add(Para(p))
-    statutory = doc.section("Statutory considerations")
-    statutory.add(*_notice_route_paras(paper, data))
-    _prose(statutory, paper.statutory_considerations)
-    statutory.add(*_statutory_deadline_paras(data))
-    _options_section(doc, data)
-    _resources_section(doc, data)
-    _risks_section(doc, data)
-    _equalities_section(doc, data, paper.equalities)
-    _prose(doc.section("Climate change"), paper.climate_change)
-    _other_options_section(doc, data, paper.other_options)
-    consultation_section(doc, text=paper.consultation, staff=data.staff_consultations,
-                         public=data.public_consultations, today=data.today)
-    doc.section("Contact").add(Para(f"Contact: {paper.contact}"), Para(f"Report author: {paper.author}"))
-    papers = [line.strip() for line in paper.background_papers.splitlines() if line.strip()]
-    doc.section("Background papers").add(Items(tuple(papers)) if papers else Para("None."))
+    for section in paper.sections:
+        if section.own:
+            _prose(doc.section(section.heading), section_text(paper, section))
+        else:
+            BUILT_IN_BUILDERS[section.key](doc, data, section.heading)
     exempt = set(paper.exempt_appendices or []) if paper.classification == Classification.EXEMPT_APPENDICES else set()
     for key, (letter, title) in APPENDICES.items():
         if key == "workforce" and not data.staff_transfer:

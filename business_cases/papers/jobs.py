@@ -69,7 +69,8 @@ def _save_version(*, job: Job, paper: CabinetPaper, data: PaperData, out: Render
             return existing
         number = (PaperVersion.objects.filter(paper=paper).aggregate(n=Max("number"))["n"] or 0) + 1
         version = PaperVersion(paper=paper, job=job, number=number, made_by_id=job.created_by_id,
-                               snapshot_at=data.snapshot_at, pages=out.pages, exempt=paper.is_exempt)
+                               snapshot_at=data.snapshot_at, pages=out.pages, exempt=paper.is_exempt,
+                               unwritten=data.paper.missing_required)
         _store_files(version, out)
         try:
             with transaction.atomic():
@@ -84,7 +85,7 @@ def paper_job(job: Job, progress) -> JobOutput:
     """Make one version of a paper: its PDF and .docx (and the public copies of an exempt
     paper), kept on a PaperVersion tied to this job."""
     paper = (CabinetPaper.objects.select_related("programme__lead_organisation",
-                                                 "business_case", "roster")
+                                                 "business_case", "roster", "template")
              .filter(pk=job.target_id).first())
     if paper is None:
         raise JobError("The paper was deleted before it could be generated. Nothing was made.")

@@ -202,9 +202,9 @@ def appraisal_method_claim(appraised: list[dict], schedule: list[str]) -> str:
     return f"The economic appraisal {method}."
 
 
-def _options_section(doc: Document, data: PaperData) -> None:
+def _options_section(doc: Document, data: PaperData, title: str = "Options appraisal") -> None:
     m = data.matrix
-    s = doc.section("Options appraisal")
+    s = doc.section(title)
     if not m["rows"]:
         s.add(Para("No options have been recorded for appraisal."))
         return
@@ -303,8 +303,8 @@ def benefits_table(b: finance.CostsAndBenefits) -> Table:
                        "The programme does not pay back within the years planned."))
 
 
-def _resources_section(doc: Document, data: PaperData) -> None:
-    s = doc.section("Resource implications")
+def _resources_section(doc: Document, data: PaperData, title: str = "Resource implications") -> None:
+    s = doc.section(title)
     spend = data.spend
     if spend.years:
         last = spend.years[-1]
@@ -366,8 +366,8 @@ def _risk_row(r: Risk) -> tuple:
 RISK_HEADERS = ("Ref", "Risk", "Workstream", "Before mitigation", "After mitigation")
 
 
-def _risks_section(doc: Document, data: PaperData) -> None:
-    s = doc.section("Risk management")
+def _risks_section(doc: Document, data: PaperData, title: str = "Risk management") -> None:
+    s = doc.section(title)
     risks = data.open_risks
     if not risks:
         s.add(Para("The programme's risk register has no open risks."))
@@ -396,8 +396,8 @@ def _risks_section(doc: Document, data: PaperData) -> None:
                        numeric=frozenset({1, 2, 3, 4, 5}))))
 
 
-def _other_options_section(doc: Document, data: PaperData, text: str) -> None:
-    s = doc.section("Other options considered")
+def _other_options_section(doc: Document, data: PaperData, text: str, title: str = "Other options considered") -> None:
+    s = doc.section(title)
     for p in paragraphs(text):
         s.add(Para(p))
     others = [r for r in data.matrix["rows"] if r["outcome"] != Outcome.PREFERRED]
@@ -455,11 +455,11 @@ def _assessment_blocks(s: Section, view, today) -> None:
                    strong=True))
 
 
-def _equalities_section(doc: Document, data: PaperData, text: str) -> None:
+def _equalities_section(doc: Document, data: PaperData, text: str, title: str = "Equalities") -> None:
     """The duty, each equality impact assessment in summary (the programme's first), then
     the author's own words. Mitigations are shown without their owners' names, as risks
     are shown with their workstream, not their owner."""
-    s = doc.section("Equalities")
+    s = doc.section(title)
     lead, duties = EQUALITY_DUTY
     s.add(Para(lead + ":"), Items(duties))
     protected = ", ".join(Characteristic(c).label.lower() for c in PROTECTED_CHARACTERISTICS)

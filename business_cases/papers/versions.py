@@ -106,6 +106,12 @@ def final_blocked(*, paper: CabinetPaper, version: PaperVersion, final: PaperVer
                 "printed again as the final version. Generate a new version and mark that one final.")
     if final and final.number > version.number:
         return f"Version {final.number}, a later one, is already final. Only a version after it can replace it."
+    if version.unwritten:
+        n = len(version.unwritten)
+        return (f"The council's template requires {'this section' if n == 1 else 'these sections'} before a paper "
+                f"is marked final, and version {version.number} was made without "
+                f"{'it' if n == 1 else 'them'}: {', '.join(version.unwritten)}. Write "
+                f"{'it' if n == 1 else 'them'}, then generate a new version and mark that one final.")
     made = timezone.localdate(version.made_at)
     if paper.meeting_date and paper.meeting_date < made:
         return (f"Version {version.number} was made on {made:%-d %B %Y}, after the meeting on "

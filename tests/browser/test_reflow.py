@@ -25,7 +25,10 @@ from tests.browser.test_finance_pages import _one_new_line as one_new_line
 from tests.permissions import SUPERUSER
 
 WIDTH = 320
-PAGE_APPS = ("programmes", "risks", "workforce", "finance", "consultations", "business_cases", "sso")
+PAGE_APPS = ("programmes", "risks", "workforce", "finance", "consultations", "business_cases", "sso",
+             "paper_templates")
+# Where each app's permission matrix is, when not at tests/<app>/test_permissions.py.
+MATRICES = {"paper_templates": "tests.business_cases.test_template_permissions"}
 
 # Files, not pages: nothing to reflow.
 DOWNLOADS = {
@@ -50,6 +53,7 @@ DOWNLOADS = {
     "business_cases:import_template": "an empty spreadsheet to fill in",
     "business_cases:import_errors": "the rows with errors, as a spreadsheet",
     "business_cases:paper_download": "a generated paper (PDF or Word)",
+    "paper_templates:logo": "the council's logo, an image",
 }
 # The sign-in flow with a council's own accounts: each answers with a redirect (to the
 # council's identity provider, and from it back to the site), never a page of its own.
@@ -65,6 +69,7 @@ NOT_IN_THE_DEMO = {
     "finance:forecasts_delete": f"the demo has no forecast; {SAME_PAGES}",
     "finance:kpi-readings_delete": f"no page links to it; {SAME_PAGES}",
     "business_cases:version_decide": "only for a version in review, and the demo has none",
+    "paper_templates:version": "the demo's paper template has one version, shown on the template's own page",
     "business_cases:paper_final": "the director's, for a version the demo does not have; checked at 320px in "
                                   "tests/browser/test_papers_pages.py",
 }
@@ -140,7 +145,8 @@ def matrix_exclusions() -> dict[str, str]:
     what only a superuser may open (the admin's business)."""
     from tests.programmes.test_council_lists import PAGES as COUNCIL_LIST_PAGES
 
-    matrices = [(app, importlib.import_module(f"tests.{app}.test_permissions").PAGES) for app in PAGE_APPS]
+    matrices = [(app, importlib.import_module(MATRICES.get(app, f"tests.{app}.test_permissions")).PAGES)
+                for app in PAGE_APPS]
     matrices.append(("programmes", COUNCIL_LIST_PAGES))  # the council's lists have a matrix of their own
     out = {}
     for app, pages in matrices:

@@ -54,6 +54,15 @@ def programme_urls(slug: str) -> list[str]:
     return sorted(urls)
 
 
+def council_area_urls(organisation_id: int) -> list[str]:
+    """Every page of the council area that needs only the council's id."""
+    urls = set()
+    for name, kwargs in _patterns(get_resolver().url_patterns):
+        if kwargs == {"organisation_id"} and not name.startswith("sso:login"):
+            urls.add(reverse(name, kwargs={"organisation_id": organisation_id}))
+    return sorted(urls)
+
+
 def text_of(response) -> str:
     """What a person could read in the response: HTML/JSON text, every part of an xlsx
     (a zip of XML), or the text of a PDF."""
@@ -81,10 +90,19 @@ def canary(hr_programme, settings, tmp_path):
     PensionRate.objects.create(programme=cast.programme, scheme="nhs", employer_rate="23.70")
     Establishment.objects.create(programme=cast.programme, name="Proposed",
                                  baseline=TransferRoster.objects.get(version=2))
+    from business_cases.services import template_save
+    from tests.business_cases.test_paper_templates import with_own_sections
     from tests.business_cases.test_permissions import make_paper
+    from tests.factories import CouncilAdministratorFactory, UserFactory
 
+    # The council's own template (with sections of its own), administered by someone who
+    # is in no programme: their pages are walked too.
+    admin = UserFactory(username="council-admin")
+    CouncilAdministratorFactory(organisation=cast.programme.lead_organisation, user=admin)
+    template_save(council=cast.programme.lead_organisation, user=admin, sections=with_own_sections(),
+                  change="The council's sections")
     # A paper whose workforce table counts the roster holding the canary.
-    make_paper(cast.programme, cast.users["pm"], title="Canary paper")
+    make_paper(cast.programme, cast.users["pm"], title="Canary paper", own_sections={"own-legal": "Lawful."})
     # The canary is an elected representative and attends a consultation meeting too (the
     # consultations pages, their API and the paper's Consultation section are walked).
     from tests.consultations.conftest import consultation_records
@@ -252,6 +270,16 @@ def test_no_page_api_export_or_pdf_shows_the_canary_outside_hr(canary, django_ca
             response = client.get(url)
             assert response.status_code == 200, url
             hits += [f"{who} {url}: {c}" for c in CANARIES if c in text_of(response)]
+    # The council's administrator, on the council area's pages (its template's among them).
+    council = cast.programme.lead_organisation
+    client = Client(raise_request_exception=False)
+    client.force_login(cast.programme.lead_organisation.administrators.get().user)
+    council_urls = [u for u in council_area_urls(council.pk)]
+    assert reverse("paper_templates:home", args=[council.pk]) in council_urls
+    for url in council_urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        hits += [f"council administrator {url}: {c}" for c in CANARIES if c in text_of(response)]
     assert hits == []
     assert fetched > 40 * len(NON_HR) // 2, "too few pages answered 200 for the search to mean much"
 
