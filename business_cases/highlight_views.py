@@ -15,7 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from business_cases.forms import HighlightReportForm, HighlightScheduleForm
 from business_cases.highlight import KIND, highlight_generate, nth_working_day
-from business_cases.models import HIGHLIGHT_SECTIONS, HighlightReport, HighlightSchedule, HighlightVersion
+from business_cases.models import (
+    HIGHLIGHT_SECTIONS,
+    HighlightReport,
+    HighlightSchedule,
+    HighlightSubscription,
+    HighlightVersion,
+)
 from business_cases.papers.rendering import FILE_TYPES
 from core.concurrency import atomic_post
 from core.jobs import job_may_retry, jobs_for
@@ -63,8 +69,29 @@ def highlight_list(request: HttpRequest, slug: str) -> HttpResponse:
     reports = list(HighlightReport.objects.filter(programme=access.programme)
                    .prefetch_related("versions").order_by("-period_end", "-pk"))
     schedule = HighlightSchedule.objects.filter(programme=access.programme, enabled=True).first()
+    told = HighlightSubscription.objects.filter(programme=access.programme, user=request.user).exists()
     return render(request, "business_cases/highlights.html", _ctx(
-        access, reports=reports, schedule=schedule, next_run=_next_run(schedule) if schedule else None))
+        access, reports=reports, schedule=schedule, next_run=_next_run(schedule) if schedule else None,
+        told=told))
+
+
+@login_required
+@require_POST
+def highlight_tell_me(request: HttpRequest, slug: str) -> HttpResponse:
+    """Any member may ask to be emailed when a new version of a report is ready, and stop."""
+    access = programme_access(request.user, slug)
+    if request.POST.get("tell") == "yes":
+        if not request.user.email:
+            messages.error(request, "Your account has no email address to tell you at. Ask your council's "
+                                    "administrator to add one.")
+        else:
+            HighlightSubscription.objects.get_or_create(programme=access.programme, user=request.user)
+            messages.success(request, f"You will be emailed at {request.user.email} when a new version of a "
+                                      "highlight report is ready.")
+    else:
+        HighlightSubscription.objects.filter(programme=access.programme, user=request.user).delete()
+        messages.success(request, "You will no longer be emailed about highlight reports.")
+    return redirect("business_cases:highlights", slug)
 
 
 def _next_run(schedule: HighlightSchedule):

@@ -1039,6 +1039,21 @@ class HighlightVersion(models.Model):
         return f"Version {self.number} of {self.report}"
 
 
+class HighlightSubscription(models.Model):
+    """A member who asked to be told by email when a new version of the programme's
+    highlight report is ready (on the schedule or on demand)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="highlight_subscriptions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme", "user"], name="one_highlight_subscription")]
+
+    def __str__(self) -> str:
+        return f"{self.user} is told about {self.programme}'s highlight reports"
+
+
 class HighlightSchedule(models.Model):
     """When the programme's highlight report is made without anyone asking: on the Nth
     working day of each month, for the month before (Celery beat runs

@@ -43,6 +43,7 @@ urlpatterns = [
     path("highlight-reports/", highlight_views.highlight_list, name="highlights"),
     path("highlight-reports/<int:pk>/", highlight_views.highlight_detail, name="highlight"),
     path("highlight-reports/schedule/", highlight_views.highlight_schedule, name="highlight_schedule"),
+    path("highlight-reports/email-me/", highlight_views.highlight_tell_me, name="highlight_tell_me"),
     *highlight_views.REPORTS.urls("highlight-reports/", steps=("create", "edit", "delete", "history")),
     path("highlight-reports/<int:pk>/generate/", highlight_views.highlight_generate_view, name="highlight_generate"),
     path("highlight-reports/<int:pk>/jobs/<uuid:job_uuid>/", highlight_views.highlight_job, name="highlight_job"),

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import pickle
-import signal
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from core.child_process import KILLED, run_child
 
 logger = logging.getLogger(__name__)
 
@@ -68,16 +67,14 @@ def check_image(name: str, data: bytes) -> CheckedImage:
     payload = pickle.dumps({"data": data, "name": name, "limits": LIMITS}, protocol=pickle.HIGHEST_PROTOCOL)
     too_slow = "The image took too long to open: it is more complicated than a logo needs. Save it as PNG."
     try:
-        done = subprocess.run([sys.executable, "-I", str(READER)], input=payload, capture_output=True,
-                              timeout=LIMITS["seconds"] + 10, check=False,
-                              env={"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"})
+        done = run_child(READER, payload, timeout=LIMITS["seconds"] + 10)
     except subprocess.TimeoutExpired:
         raise ImageRefused(too_slow) from None
     except OSError:
         logger.exception("The image reader could not be started")
         raise ImageRefused("The image could not be checked just now because the server is busy. Try again in a "
                            "few minutes.") from None
-    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+    if done.returncode in KILLED:
         raise ImageRefused(too_slow)
     if done.returncode != 0 or not done.stdout:
         if done.returncode > 0:

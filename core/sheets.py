@@ -28,11 +28,8 @@ import hashlib
 import io
 import itertools
 import logging
-import os
 import pickle
-import signal
 import subprocess
-import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -41,6 +38,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from core.child_process import KILLED, run_child
 from core.sheet_reader import TOO_BIG_FOR_MEMORY, cell_name
 
 READER = Path(__file__).with_name("sheet_reader.py")
@@ -202,10 +200,7 @@ def _spawn_reader(request: dict, limits: dict) -> tuple[bytes, bool]:
     too_slow = ("The workbook took too long to read. Save the data in a new workbook, or as CSV, "
                 "and upload that.")
     try:
-        # -I: the child ignores PYTHON* variables and the user's site folder.
-        done = subprocess.run([sys.executable, "-I", str(READER)], input=payload, capture_output=True,
-                              timeout=limits["reader_seconds"] + 10, check=False,
-                              env={"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"})
+        done = run_child(READER, payload, timeout=limits["reader_seconds"] + 10)
     except subprocess.TimeoutExpired:
         raise SheetError(too_slow) from None
     except OSError:
@@ -216,7 +211,7 @@ def _spawn_reader(request: dict, limits: dict) -> tuple[bytes, bool]:
                          "in a few minutes.") from None
     if done.returncode == 0 and done.stdout:
         return done.stdout, True
-    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+    if done.returncode in KILLED:
         raise SheetError(too_slow)
     if done.returncode > 0:
         # Python itself failed in the child (the reader's own fault, not the file's).

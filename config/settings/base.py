@@ -352,3 +352,6 @@ INSOURCE_DEMO_PASSWORD = None  # set only where demo accounts may exist
 INVITATION_LIFETIME_DAYS = int(os.environ.get("INVITATION_LIFETIME_DAYS", "7"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Insource <no-reply@insource.localhost>")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Where the site is, for the links in emails sent with no request to take it from (a report
+# made on a schedule): its scheme and host, with no path.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

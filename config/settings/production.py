@@ -35,6 +35,8 @@ from .base import _ip_networks  # noqa: E402
 
 SECRET_KEY = _secret_key
 ALLOWED_HOSTS = _allowed_hosts
+# The links in emails: the site's own address, unless the environment names another.
+SITE_URL = os.environ.get("SITE_URL", f"https://{_allowed_hosts[0]}").rstrip("/")
 # Long work goes to the workers, never into the web request that asked for it.
 CELERY_TASK_ALWAYS_EAGER = False
 JOBS_BESIDE_REQUEST = False

@@ -58,7 +58,12 @@ def test_paper_pages_are_accessible_and_a_director_generates_a_version(site, dem
     page.get_by_label("Report author").fill("Director of Adult Social Services")
     page.get_by_label("Contact", exact=True).fill("Programme manager, 01225 000000")
     page.get_by_label("The issue").fill("Cabinet is asked to agree the Full Business Case.")
-    page.get_by_label("Recommendations").fill("Agree the Full Business Case.\nDelegate the go-live decision.")
+    # The demo council's template calls it "Recommendation", and requires two sections before
+    # a version can be final: the equalities, and its own officers' clearance.
+    page.get_by_label("Recommendation", exact=True).fill(
+        "Agree the Full Business Case.\nDelegate the go-live decision.")
+    page.get_by_label("Equalities").fill("The equality impact assessment finds no group disadvantaged.")
+    page.get_by_label("Monitoring Officer and Section 151 Officer").fill("Both have cleared the report.")
     page.get_by_role("button", name="Save the paper").click()
     expect(page.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(f"“{TITLE}” saved.")
@@ -87,7 +92,7 @@ def test_paper_pages_are_accessible_and_a_director_generates_a_version(site, dem
     page.wait_for_url(f"**{papers_path(demo, f'{paper.pk}/preview/')}")
     expect(page.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
     expect(page.get_by_role("note")).to_contain_text("Preview with today's figures.")
-    expect(page.get_by_role("heading", level=2, name=re.compile("Recommendations"))).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name=re.compile("Recommendation"))).to_be_visible()
     expect(page.get_by_role("banner")).to_have_count(0)
     axe_audit.check(page, "paper preview")
     page.get_by_role("link", name="Back to the paper").click()

@@ -300,3 +300,55 @@ def test_the_api_writes_a_report_generates_it_and_returns_its_version(cast, medi
     assert viewer.post(url, {}, format="json").status_code == 403
     row = viewer.get(listed).json()["results"][0]
     assert row["decisions_commentary"] == "Agree the go-live date" and row["versions"][0]["pages"] >= 2
+
+
+def test_the_members_who_asked_are_emailed_when_a_scheduled_report_is_ready(cast, django_capture_on_commit_callbacks,
+                                                                              media, mailoutbox, settings):
+    from business_cases.highlight import scheduled_reports
+    from business_cases.models import HighlightSchedule, HighlightSubscription
+
+    settings.SITE_URL = "https://insource.example.gov.uk"
+    for who in ("pm", "viewer", "finance"):
+        cast.users[who].email = f"{who}@example.org"
+        cast.users[who].save(update_fields=["email"])
+    for who in ("pm", "viewer"):
+        response = cast.client(who).post(reverse("business_cases:highlight_tell_me", args=["home"]), {"tell": "yes"})
+        assert response.status_code == 302
+    page = cast.client("viewer").get(reverse("business_cases:highlights", args=["home"])).content.decode()
+    assert "Stop emailing me" in page
+    # Someone who asked and then left the programme is not told.
+    outsider = cast.users["outsider"]
+    outsider.email = "outsider@example.org"
+    outsider.save(update_fields=["email"])
+    HighlightSubscription.objects.create(programme=cast.programme, user=outsider)
+    HighlightSchedule.objects.create(programme=cast.programme, working_day=5, set_by=cast.users["pm"])
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled_reports(today=date(2027, 1, 8))
+    assert sorted(m.to[0] for m in mailoutbox) == ["pm@example.org", "viewer@example.org"]
+    message = mailoutbox[0]
+    report = HighlightReport.objects.get(programme=cast.programme)
+    link = f"https://insource.example.gov.uk/programmes/home/business-case/highlight-reports/{report.pk}/"
+    assert "1 December 2026 to 31 December 2026" in message.subject
+    assert link in message.body and "made on the programme's schedule" in message.body
+    html = message.alternatives[0][0]
+    assert f'href="{link}"' in html and '<html lang="en-GB">' in html
+    # Asked for on demand, the one who asked is not emailed; the others are. Stopping stops it.
+    cast.client("viewer").post(reverse("business_cases:highlight_tell_me", args=["home"]), {"tell": "no"})
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cast.client("pm").post(reverse("business_cases:highlight_generate", args=["home", report.pk]),
+                               {"request_id": uuid.uuid4().hex})
+    assert HighlightVersion.objects.filter(report=report).count() == 2
+    assert mailoutbox == []
+    cast.client("viewer").post(reverse("business_cases:highlight_tell_me", args=["home"]), {"tell": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        cast.client("pm").post(reverse("business_cases:highlight_generate", args=["home", report.pk]),
+                               {"request_id": uuid.uuid4().hex})
+    assert [m.to for m in mailoutbox] == [["viewer@example.org"]]
+    assert "Version 3 of the highlight report" in mailoutbox[0].body
+
+
+def test_a_member_without_an_email_address_is_told_why_they_cannot_be_emailed(cast):
+    response = cast.client("viewer").post(reverse("business_cases:highlight_tell_me", args=["home"]),
+                                          {"tell": "yes"}, follow=True)
+    assert "no email address" in response.content.decode()

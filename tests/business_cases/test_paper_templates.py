@@ -292,3 +292,53 @@ def test_only_the_councils_administrator_sees_its_template(cast, council, admin)
     client.force_login(admin)
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+# --- Query counts ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_template_page_reads_a_pinned_number_of_queries_however_many_versions(cast, council, admin, media,
+                                                                                     size):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    logo = check_image("logo.png", png_bytes())
+    for n in range(size):
+        template_save(council=council, user=admin, change=f"Change {n}", logo=logo if n == 0 else "keep")
+        make_paper(cast.programme, cast.users["pm"], title=f"Paper {n}")
+    client = Client()
+    client.force_login(admin)
+    url = reverse("paper_templates:home", args=[council.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    # The session and the user (2), the council administered (1), the council navigation's
+    # council list (0: from the context), the versions with their paper counts (1).
+    assert len(queries) == 4, [q["sql"][:120] for q in queries]
+
+
+# --- The API ----------------------------------------------------------------------------------------
+
+def test_the_api_shows_the_papers_sections_and_takes_the_councils_own_text(cast, council, admin):
+    from rest_framework.test import APIClient
+
+    template_save(council=council, user=admin, sections=with_own_sections(), change="Our sections")
+    paper = make_paper(cast.programme, cast.users["pm"])
+    client = APIClient()
+    client.force_authenticate(cast.users["pm"])
+    url = reverse("business_cases_api:cabinet-papers-detail", args=["home", paper.pk])
+    body = client.get(url).json()
+    assert body["template_version"] == 1
+    legal = next(s for s in body["sections"] if s["key"] == "own-legal")
+    assert legal == {"key": "own-legal", "heading": "Legal implications", "own": True, "required": True,
+                     "written_by": "The author"}
+    assert body["missing_required"] == ["Legal implications", "Equalities"]
+    response = client.patch(url, {"own_sections": {"own-legal": "Lawful."}}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["missing_required"] == ["Equalities"]
+    response = client.patch(url, {"own_sections": {"own-nonsense": "x"}}, format="json")
+    assert response.status_code == 400
+    assert "own_sections" in response.json()
+    paper.refresh_from_db()
+    assert paper.own_sections == {"own-legal": "Lawful."}

@@ -33,6 +33,7 @@ from business_cases.models import (
     EqualityMitigation,
     HighlightReport,
     HighlightSchedule,
+    HighlightSubscription,
     HighlightVersion,
     MatrixCell,
     MatrixSettings,
@@ -141,6 +142,9 @@ def world(soc_ready, settings, tmp_path) -> World:
     settings.MEDIA_ROOT = tmp_path
     cast = soc_ready
     p, pm = cast.programme, cast.users["pm"]
+    for user in cast.users.values():  # so that any member may ask to be emailed
+        user.email = f"{user.username}@example.org"
+        user.save(update_fields=["email"])
     op1, op2 = p.options.get(code="Op.1"), p.options.get(code="Op.2")
     line = add_line(op1, "revenue", 0, "100", pm)
     add_line(op2, "revenue", 0, "200", pm)
@@ -338,6 +342,7 @@ PAGES = {
     "highlight_schedule": Page(Capability.EDIT_PLAN, **FORM, data=lambda w: {
         "enabled": "on", "working_day": "5", "board": "Programme board"}),
     "highlight_delete": Page(Capability.EDIT_PLAN, **FORM, kwargs=_pk("highlight")),
+    "highlight_tell_me": Page(Capability.VIEW, **ACTION, data=lambda w: {"tell": "yes"}),
     "highlight_history": Page(Capability.VIEW, **READ, kwargs=_pk("highlight")),
     "highlight_generate": Page(Capability.EDIT_PLAN, **ACTION, kwargs=_pk("highlight"),
                                data=lambda w: {"request_id": uuid.uuid4().hex}),
@@ -387,7 +392,8 @@ TABLES = history_tables((BusinessCase, BusinessCaseVersion, StrategicObjective, 
                          Criterion, MatrixCell, MatrixSettings, AppraisalLine, Upload, ColumnMapping,
                          CabinetPaper, EqualityAssessment, EqualityImpact, EqualityMitigation, HighlightReport,
                          HighlightSchedule)) + [
-    Job._meta.db_table, PaperVersion._meta.db_table, HighlightVersion._meta.db_table]
+    Job._meta.db_table, PaperVersion._meta.db_table, HighlightVersion._meta.db_table,
+    HighlightSubscription._meta.db_table]
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))

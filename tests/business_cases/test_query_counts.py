@@ -149,7 +149,8 @@ def test_paper_pages_run_a_pinned_number_of_queries(size, django_assert_num_quer
 
 HIGHLIGHT_PAGES = {
     # + the reports, their versions, and the schedule.
-    "highlights": (lambda p, report: reverse("business_cases:highlights", args=[p.slug]), 7),
+    # 8: with whether the member asked to be emailed when a report is ready.
+    "highlights": (lambda p, report: reverse("business_cases:highlights", args=[p.slug]), 8),
     # + the report, its versions with who made them, its recent jobs (their content type,
     # then the jobs with who asked).
     "highlight": (lambda p, report: reverse("business_cases:highlight", args=[p.slug, report.pk]), 8),

@@ -270,6 +270,22 @@ def test_no_page_api_export_or_pdf_shows_the_canary_outside_hr(canary, django_ca
             response = client.get(url)
             assert response.status_code == 200, url
             hits += [f"{who} {url}: {c}" for c in CANARIES if c in text_of(response)]
+    # The email that tells members a highlight report is ready.
+    from django.core import mail
+
+    from business_cases.highlight import notify_ready
+    from business_cases.models import HighlightSubscription, HighlightVersion
+
+    for who in NON_HR:
+        cast.users[who].email = f"{who}@example.org"
+        cast.users[who].save(update_fields=["email"])
+        HighlightSubscription.objects.create(programme=cast.programme, user=cast.users[who])
+    mail.outbox.clear()
+    assert notify_ready(HighlightVersion.objects.filter(report__programme=cast.programme).latest("pk"),
+                        scheduled=True) == len(NON_HR)
+    for message in mail.outbox:
+        text = message.subject + message.body + "".join(a[0] for a in message.alternatives)
+        hits += [f"email to {message.to[0]}: {c}" for c in CANARIES if c in text]
     # The council's administrator, on the council area's pages (its template's among them).
     council = cast.programme.lead_organisation
     client = Client(raise_request_exception=False)
