@@ -7,6 +7,7 @@ page, the milestones and the decisions tell one story. All prose is our own; the
 figures are plausible, not published ones."""
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -298,14 +299,9 @@ TEMPLATE_HEADINGS = {
 }
 TEMPLATE_OWN = ("Monitoring Officer and Section 151 Officer",
                 "Confirm that both officers have cleared the report for publication, with any comments they make.")
-# A stand-in logo drawn here (the council's name in its colours), not the council's crest.
-TEMPLATE_LOGO = (
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 440 80">'
-    '<rect width="440" height="80" rx="6" fill="#1a3c6e"/>'
-    '<text x="18" y="35" font-family="DejaVu Sans, Arial, sans-serif" font-size="21" font-weight="bold" '
-    'fill="#ffffff">Bath &amp; North East Somerset</text>'
-    '<text x="18" y="63" font-family="DejaVu Sans, Arial, sans-serif" font-size="18" fill="#ffffff">Council</text>'
-    '</svg>')
+# A stand-in logo (the council's name in its colours, business_cases/demo_logo.svg), not
+# the council's crest: uploaded as a council administrator would upload theirs.
+TEMPLATE_LOGO = Path(__file__).with_name("demo_logo.svg")
 
 
 def _template(council, admin) -> None:
@@ -319,7 +315,7 @@ def _template(council, admin) -> None:
             sections.append(TemplateSection("own-officers", TEMPLATE_OWN[0], required=True, guidance=TEMPLATE_OWN[1]))
         sections.append(TemplateSection(s.key, TEMPLATE_HEADINGS.get(s.key, s.heading), required=s.key == "equalities"))
     template_save(council=council, user=admin, sections=sections, council_name=council.name,
-                  logo=check_image("logo.svg", TEMPLATE_LOGO.encode()), logo_alt=council.name,
+                  logo=check_image("logo.svg", TEMPLATE_LOGO.read_bytes()), logo_alt=council.name,
                   change="The council's report sections and logo")
 
 

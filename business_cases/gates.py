@@ -4,10 +4,10 @@
   short list with a preferred way forward.
 - OBC: a preferred option, and an economic appraisal (monetised lines) of every option on the
   short list.
-- FBC: final costs (the preferred option's cost lines, every one marked final) and the
-  financial case written.
+- FBC: final costs (the preferred option's cost lines, every one marked final).
+And at every stage, each of the five cases of the Five Case Model written in the version.
 """
-from business_cases.models import Outcome, Stage
+from business_cases.models import SECTIONS, Outcome, Stage
 
 
 def missing_for(*, stage: str, version, rank, results, n_objectives: int, n_csfs: int) -> list[str]:
@@ -46,6 +46,7 @@ def missing_for(*, stage: str, version, rank, results, n_objectives: int, n_csfs
                 n = sum(1 for x in cost_lines if not x.final)
                 missing.append(f"Final costs: {n} of {pref.code}'s cost lines {'are' if n > 1 else 'is'} "
                                "still an estimate; mark each final when it is confirmed.")
-        if version is None or not (version.financial_case or "").strip():
-            missing.append("The financial case: write it in this version.")
+    for field, heading in SECTIONS:
+        if version is None or not (getattr(version, field) or "").strip():
+            missing.append(f"The {heading.lower()}: write it in this version.")
     return missing

@@ -105,6 +105,9 @@ class BusinessCaseVersion(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", editable=False)
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The decision as the programme's decision log holds it (services.version_decide writes it).
+    decision = models.ForeignKey("programmes.Decision", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="business_case_versions", editable=False)
     # Stays true when a later version supersedes this one: the stage was approved, and the
     # next stage's gate looks for that.
     was_approved = models.BooleanField(default=False, editable=False)

@@ -60,7 +60,10 @@ class CellView:
 class OptionResult:
     option: Option
     cells: list[CellView] = field(default_factory=list)
-    total: Decimal = Decimal("0")
+    total: Decimal = Decimal("0")  # rounded to 2 places, as shown and as ranked
+    # The same, unrounded: differences and percentages are worked out from it and rounded
+    # once, for display.
+    exact_total: Decimal = Decimal("0")
     ruled_out_by: list[str] = field(default_factory=list)
     not_assessed: list[str] = field(default_factory=list)
     rank: int = 0
@@ -96,6 +99,7 @@ class Ranking:
     results: list[OptionResult]      # in the options' own order
     max_total: Decimal
     settings: MatrixSettings
+    exact_max_total: Decimal | None = None  # unrounded; max_total when not given
 
     @property
     def ranked(self) -> list[OptionResult]:
@@ -105,8 +109,9 @@ class Ranking:
         return {r.option.pk: r for r in self.results}
 
     def percent(self, result: OptionResult) -> Decimal | None:
-        return (result.total / self.max_total * HUNDRED).quantize(Decimal("1"), ROUND_HALF_UP) if (
-            self.max_total) else None
+        """The share of the most an option could score, from the unrounded figures."""
+        most = self.exact_max_total if self.exact_max_total is not None else self.max_total
+        return (result.exact_total / most * HUNDRED).quantize(Decimal("1"), ROUND_HALF_UP) if most else None
 
 
 def level_points(settings: MatrixSettings) -> dict[str, Decimal]:
@@ -189,7 +194,8 @@ def rank_options(*, options: list[Option], criteria: list[Criterion], cells: lis
     by_key = {(c.option_id, c.criterion_id): c for c in cells}
     money_ranges = {c.pk: _money_range(c, by_key) for c in criteria if c.kind == Criterion.Kind.MONEY}
     scoring = [c for c in criteria if c.kind != Criterion.Kind.GATE]
-    max_total = sum((c.weight for c in scoring), Decimal(0)).quantize(TWO, ROUND_HALF_UP)
+    exact_max = sum((c.weight for c in scoring), Decimal(0))
+    max_total = exact_max.quantize(TWO, ROUND_HALF_UP)
     results = []
     for option in options:
         result = OptionResult(option)
@@ -204,13 +210,14 @@ def rank_options(*, options: list[Option], criteria: list[Criterion], cells: lis
                 result.ruled_out_by.append(criterion.title)
             if view.points is not None:
                 total += view.points
+        result.exact_total = total
         result.total = total.quantize(TWO, ROUND_HALF_UP)
         results.append(result)
     _assign_ranks(results)
     _assign_outcomes(results)
     for r in results:
         r.explanation = _explain(r, results, max_total)
-    return Ranking(criteria, results, max_total, settings)
+    return Ranking(criteria, results, max_total, settings, exact_max_total=exact_max)
 
 
 def _assign_ranks(results: list[OptionResult]) -> None:
@@ -248,6 +255,11 @@ def _assign_outcomes(results: list[OptionResult]) -> None:
             top[0].computed_outcome = Outcome.PREFERRED
 
 
+def _points(value: Decimal) -> Decimal:
+    """A number of points as shown: rounded once, to 2 places."""
+    return value.quantize(TWO, ROUND_HALF_UP)
+
+
 def _explain(r: OptionResult, results: list[OptionResult], max_total: Decimal) -> str:
     """The rank and outcome in words, from the same figures the ranking used."""
     out_of = f"{number(r.total)} of {number(max_total)} weighted points"
@@ -263,9 +275,9 @@ def _explain(r: OptionResult, results: list[OptionResult], max_total: Decimal) -
         below = [o for o in passing if o.rank > r.rank]
         if above:
             nearest = above[-1]
-            text += f", {number(nearest.total - r.total)} behind {nearest.option.code}"
+            text += f", {number(_points(nearest.exact_total - r.exact_total))} behind {nearest.option.code}"
         elif below:
-            text += f", {number(r.total - below[0].total)} ahead of {below[0].option.code}"
+            text += f", {number(_points(r.exact_total - below[0].exact_total))} ahead of {below[0].option.code}"
         text += "."
     strengths = [c for c in r.cells if c.share is not None and c.share == 1]
     if r.not_assessed:

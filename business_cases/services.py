@@ -187,7 +187,35 @@ def version_decide(*, version: BusinessCaseVersion, user, approve: bool, approvi
     version.decided_by, version.decided_at = user, timezone.now()
     if approve:
         version.snapshot = {**version.snapshot, "approved": True}
+    version.full_clean()  # the decision's own fields first: the body, the date and the reference
+    version.decision = _decision_logged(version=version, user=user, approve=approve)
     return record_save(instance=version, user=user, reason="Approved" if approve else "Rejected")
+
+
+def _decision_logged(*, version: BusinessCaseVersion, user, approve: bool):
+    """The decision in the programme's decision log: the meeting's own entry where the log
+    already has one (the same body on the same day), told what was decided, or a new one."""
+    from programmes.models import Decision
+
+    stage = version.business_case.get_stage_display()
+    what = (f"{'Approved' if approve else 'Did not approve'} the {stage}, version {version.number}"
+            + (f" ({version.decision_reference})" if version.decision_reference else "") + ".")
+    if version.decision_notes.strip():
+        what += f" {version.decision_notes.strip()}"
+    found = (Decision.objects.select_for_update()
+             .filter(programme=version.programme, meeting_date=version.meeting_date,
+                     body__iexact=version.approving_body.strip()).order_by("pk").first())
+    if found is not None:
+        if what not in found.decision:
+            found.decision = f"{found.decision.strip()}\n\n{what}".strip()
+        if not found.forward_plan_ref and version.decision_reference:
+            found.forward_plan_ref = version.decision_reference[:40]
+        return record_save(instance=found, user=user, reason=f"{stage} {'approved' if approve else 'rejected'}")
+    return record_save(instance=Decision(
+        programme=version.programme, body=version.approving_body.strip()[:200], meeting_date=version.meeting_date,
+        title=f"{stage}, version {version.number}: {'approved' if approve else 'not approved'}"[:200],
+        forward_plan_ref=version.decision_reference[:40], decision=what),
+        user=user, reason=f"{stage} {'approved' if approve else 'rejected'}")
 
 
 @transaction.atomic

@@ -181,7 +181,9 @@ class ReportView(APIView):
                 "years": [{"year": str(y.year), "investment": _d(y.investment), "income": _d(y.income),
                            "recurrent_savings": _d(y.recurrent_savings), "one_off_savings": _d(y.one_off_savings),
                            "net": _d(y.net), "cumulative_net": _d(y.cumulative_net)} for y in cb.years],
-                "payback_year": str(cb.payback_year) if cb.payback_year else None},
+                "payback_year": str(cb.payback_year) if cb.payback_year else None,
+                "payback": [{"basis": pb.basis, "year": str(pb.year) if pb.year else None,
+                             "within_plan": pb.within_plan, "words": pb.words} for pb in cb.paybacks]},
             # The savings page's realised savings against plan, by year and by category.
             "savings_against_plan": {
                 key: [{"label": str(x.label), "planned": _d(x.planned), "realised": _d(x.realised),

@@ -328,10 +328,77 @@ class BenefitsYear:
         return self.benefits - self.investment
 
 
+@dataclass(frozen=True)
+class Payback:
+    """When the programme pays back, on one basis: "gross" (its savings against the whole
+    investment) or "net" (its savings and income, the funding among them, against the
+    investment). `year` None: not within the years planned."""
+
+    basis: str
+    year: FinancialYear | None
+    investment: Decimal  # what is to be paid back: all of it, or what funding leaves
+    recovered: Decimal  # what the years planned recover of it, by their end
+    last_year: FinancialYear | None
+    # Never a net cost to recover: the money coming in each year covers what goes out.
+    covered: bool = False
+    has_investment: bool = True
+
+    @property
+    def within_plan(self) -> bool:
+        return self.year is not None
+
+    @property
+    def words(self) -> str:
+        from core.formats import money
+
+        what = ("On the gross investment, before any funding or income," if self.basis == "gross"
+                else "Net of its funding and income,")
+        if not self.has_investment:
+            return "The programme has no investment to pay back."
+        if self.covered:
+            return (f"{what} the programme never has a cost to recover: the money coming in each year covers "
+                    f"what it spends, so it pays back in {self.year}, the year it starts.")
+        if self.year is not None:
+            return f"{what} the programme pays back in {self.year}, within the years planned."
+        return (f"{what} the programme does not pay back within the years planned (to {self.last_year}): "
+                f"by then it has recovered {money(self.recovered)} of {money(self.investment)}.")
+
+
+def _payback(basis: str, years: list, flows: list[Decimal], *, has_investment: bool) -> Payback:
+    """The first year from which the cumulative position stays at zero or above, after the
+    investment; a position that is never below zero pays back in its first year."""
+    running, lowest, year = ZERO, ZERO, None
+    for y, flow in zip(years, flows, strict=True):
+        running += flow
+        lowest = min(lowest, running)
+        if running < 0:
+            year = None
+        elif year is None:
+            year = y
+    last = years[-1] if years else None
+    if lowest == 0:
+        return Payback(basis, years[0], ZERO, ZERO, last, covered=True, has_investment=has_investment)
+    # A position that ends below zero has recovered what it climbed back from its lowest.
+    return Payback(basis, year, -lowest, running - lowest if year is None else -lowest, last,
+                   has_investment=has_investment)
+
+
 @dataclass
 class CostsAndBenefits:
     years: list[BenefitsYear]
-    payback_year: FinancialYear | None
+    # The payback on each basis: gross (savings against the whole investment) and net of
+    # funding (income and savings against it).
+    gross_payback: Payback | None = None
+    net_payback: Payback | None = None
+
+    @property
+    def payback_year(self) -> FinancialYear | None:
+        """The year the programme pays back net of its funding (None: not within the plan)."""
+        return self.net_payback.year if self.net_payback else None
+
+    @property
+    def paybacks(self) -> list[Payback]:
+        return [p for p in (self.gross_payback, self.net_payback) if p is not None]
 
     def total(self, attr: str) -> Decimal:
         return sum((getattr(y, attr) for y in self.years), ZERO)
@@ -344,8 +411,7 @@ class CostsAndBenefits:
 
 def costs_and_benefits(*, programme: Programme) -> CostsAndBenefits:
     """Investment, income and planned savings by year, the net and cumulative position, and
-    the payback year (the first year the cumulative position is no longer negative, after
-    it has been). Two queries."""
+    the payback both ways (`_payback`): gross, and net of funding. Two queries."""
     years: dict = {}
 
     def year(y) -> BenefitsYear:
@@ -365,15 +431,18 @@ def costs_and_benefits(*, programme: Programme) -> CostsAndBenefits:
         else:
             year(y).one_off_savings += t
     ordered = [years[y] for y in sorted(years)]
-    running, payback, was_negative = ZERO, None, False
+    running = ZERO
     for y in ordered:
         running += y.net
         y.cumulative_net = running
-        if running < 0:
-            was_negative = True
-        elif was_negative and payback is None:
-            payback = y.year
-    return CostsAndBenefits(years=ordered, payback_year=payback)
+    fys = [y.year for y in ordered]
+    if not ordered:
+        return CostsAndBenefits(years=ordered)
+    invested = any(y.investment for y in ordered)
+    return CostsAndBenefits(
+        years=ordered,
+        gross_payback=_payback("gross", fys, [y.savings - y.investment for y in ordered], has_investment=invested),
+        net_payback=_payback("net", fys, [y.net for y in ordered], has_investment=invested))
 
 
 @dataclass

@@ -119,8 +119,10 @@ def test_the_formatter_check_catches_one(tmp_path):
 def test_only_core_charts_opens_a_drawing():
     """Every chart is drawn with core.charts' primitives, so each has the same text
     alternative (role, title, description) and palette."""
+    # The image reader looks for <svg> in what is uploaded, to check it; it draws nothing.
+    readers = {ROOT / "core" / "charts.py", ROOT / "core" / "image_reader.py"}
     found = [str(p.relative_to(ROOT)) for p in _python_outside_formats()
-             if "<svg" in p.read_text() and p != ROOT / "core" / "charts.py"]
+             if "<svg" in p.read_text() and p not in readers]
     found += [str(p.relative_to(ROOT)) for p in sorted((ROOT / "templates").rglob("*.html"))
               if "<svg" in p.read_text() and p.name != "pagination.html"]  # GOV.UK's own arrow icons
     assert found == []

@@ -52,6 +52,7 @@ KEYWORDS = {
     "standard_week": lambda programme: Decimal("37"),
     "today": lambda programme: importlib.import_module("django.utils.timezone").localdate(),
     "criteria": lambda programme: [],
+    "sections": lambda programme: importlib.import_module("business_cases.paper_templates").DEFAULT_SECTIONS,
     "cells": lambda programme: {},
     "teams": lambda programme: [],
     "items": lambda programme: importlib.import_module("workforce.selectors").readiness_items(programme=programme),

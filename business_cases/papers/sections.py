@@ -299,8 +299,7 @@ def benefits_table(b: finance.CostsAndBenefits) -> Table:
                  foot=(("Total", money(b.total("investment")), money(b.total("income")),
                         money(b.total("savings")), money(b.total("net")), ""),),
                  numeric=frozenset({1, 2, 3, 4, 5}),
-                 note=(f"The programme pays back in {b.payback_year}." if b.payback_year else
-                       "The programme does not pay back within the years planned."))
+                 note=" ".join(p.words for p in b.paybacks) or "No investment, income or savings are planned yet.")
 
 
 def _resources_section(doc: Document, data: PaperData, title: str = "Resource implications") -> None:

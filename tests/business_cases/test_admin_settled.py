@@ -12,7 +12,7 @@ from django.urls import reverse
 from business_cases.models import BusinessCaseVersion, Stage
 from business_cases.services import version_create, version_decide, version_submit
 from core.models import Upload
-from tests.business_cases.conftest import add_line
+from tests.business_cases.conftest import add_line, write_cases
 from tests.business_cases.test_permissions import make_paper, make_version
 from tests.factories import UserFactory
 from tests.risks.conftest import make_risk
@@ -35,7 +35,7 @@ def _upload(programme, status) -> Upload:
 
 def _approved_soc(cast) -> BusinessCaseVersion:
     soc = version_create(programme=cast.programme, stage=Stage.SOC, user=cast.users["pm"])
-    version_submit(version=soc, user=cast.users["pm"])
+    version_submit(version=write_cases(soc, cast.users["pm"]), user=cast.users["pm"])
     version_decide(version=soc, user=cast.users["director"], approve=True, approving_body="Cabinet",
                    meeting_date=date(2022, 11, 10), decision_reference="E3393")
     soc.refresh_from_db()

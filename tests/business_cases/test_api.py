@@ -5,7 +5,7 @@ ranking and appraisal results are read-only."""
 import pytest
 from rest_framework.test import APIClient
 
-from business_cases.models import AppraisalLine, BusinessCase, BusinessCaseVersion, MatrixCell, Option, Stage
+from business_cases.models import SECTIONS, AppraisalLine, BusinessCase, BusinessCaseVersion, MatrixCell, Option, Stage
 from business_cases.services import version_create
 from tests.business_cases.conftest import add_line, make_option
 from tests.conftest import CAST
@@ -64,7 +64,8 @@ def test_api_versions_submit_and_decide(soc_ready):
     base = f"/api/v1/programmes/{cast.programme.slug}"
     pm, director = client_for(cast, "pm"), client_for(cast, "director")
     case = BusinessCase.objects.create(programme=cast.programme, stage=Stage.SOC)
-    made = pm.post(f"{base}/business-case-versions/", {"business_case": case.pk, "strategic_case": "Why"},
+    cases = {f: f"The {h.lower()}." for f, h in SECTIONS}
+    made = pm.post(f"{base}/business-case-versions/", {"business_case": case.pk, **cases, "strategic_case": "Why"},
                    format="json")
     assert made.status_code == 201 and made.json()["number"] == 1 and made.json()["status"] == "draft"
     pk = made.json()["id"]

@@ -31,7 +31,7 @@ from business_cases.services import assessment_save, version_create
 from core.models import Job
 from core.roles import Capability
 from tests.api_matrix import Endpoint, run_row
-from tests.business_cases.conftest import add_line, make_criterion, make_option, save
+from tests.business_cases.conftest import add_line, make_criterion, make_option, save, write_cases
 from tests.business_cases.test_permissions import make_paper, make_version
 from tests.permissions import history_tables
 
@@ -53,7 +53,7 @@ class World:
 def world(soc_ready) -> World:
     cast = soc_ready
     p, pm = cast.programme, cast.users["pm"]
-    draft = version_create(programme=p, stage=Stage.SOC, user=pm)
+    draft = write_cases(version_create(programme=p, stage=Stage.SOC, user=pm), pm)
     draft.strategic_case = "Why"
     save(draft, pm)
     # A version of the next stage already in review, for the decision (a rejection needs no

@@ -18,7 +18,7 @@ from business_cases.models import Stage
 from business_cases.services import version_create, version_decide, version_save, version_submit
 from core.documents import document_text
 from core.models import Job
-from tests.business_cases.conftest import add_line
+from tests.business_cases.conftest import add_line, write_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_the_document_follows_the_five_case_model_with_the_figures(soc):
 
 def test_a_decided_version_shows_its_decision_and_what_was_frozen_when_it_went_to_review(soc, soc_ready):
     pm, director = soc_ready.users["pm"], soc_ready.users["director"]
-    version_submit(version=soc, user=pm)
+    version_submit(version=write_cases(soc, pm), user=pm)
     version_decide(version=soc, user=director, approve=True, approving_body="Cabinet",
                    meeting_date=date(2026, 11, 10), decision_reference="E3393")
     frozen_npsv = soc.snapshot["appraisal"]["Op.1"]["npsv"]

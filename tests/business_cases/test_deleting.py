@@ -14,6 +14,7 @@ from business_cases.services import (
     version_submit,
 )
 from core.protection import DeleteRefused
+from tests.business_cases.conftest import write_cases
 from tests.business_cases.test_api import client_for
 from tests.factories import UserFactory
 
@@ -25,7 +26,7 @@ def _two_versions(cast, *, submit_first: bool):
     pm = cast.users["pm"]
     first = version_create(programme=cast.programme, stage=Stage.SOC, user=pm)
     if submit_first:
-        version_submit(version=first, user=pm)
+        version_submit(version=write_cases(first, pm), user=pm)
     second = version_create(programme=cast.programme, stage=Stage.SOC, user=pm)
     first.refresh_from_db()
     return first.business_case, first, second
@@ -36,7 +37,7 @@ def test_a_draft_version_goes_and_one_that_left_draft_stays(soc_ready):
     pm = cast.users["pm"]
     version = version_create(programme=cast.programme, stage=Stage.SOC, user=pm)
     assert version_delete_refusal(version) == ""
-    version_submit(version=version, user=pm)
+    version_submit(version=write_cases(version, pm), user=pm)
     version.refresh_from_db()
     assert version_delete_refusal(version) == "Only a draft version can be deleted."
     with pytest.raises(DeleteRefused, match="Only a draft"):
@@ -55,7 +56,7 @@ def test_the_version_is_read_again_before_the_rule_is_asked(soc_ready):
     cast = soc_ready
     pm = cast.users["pm"]
     stale = version_create(programme=cast.programme, stage=Stage.SOC, user=pm)
-    version_submit(version=BusinessCaseVersion.objects.get(pk=stale.pk), user=pm)
+    version_submit(version=write_cases(BusinessCaseVersion.objects.get(pk=stale.pk), pm), user=pm)
     with pytest.raises(DeleteRefused):
         version_delete(version=stale, user=pm, reason="Tidying up")
 

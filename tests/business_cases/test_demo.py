@@ -31,7 +31,7 @@ def test_demo_soc_is_approved_by_cabinet_with_the_reference_parts(loaded):
     assert [c.code for c in selectors.csfs(programme=p)] == [f"CSF{n}" for n in range(1, 7)]
     stages = {v.stage: v for v in selectors.stage_views(programme=p)}
     soc = stages["soc"].approved
-    decision = Decision.objects.get(programme=p, forward_plan_ref="E3393")
+    decision = Decision.objects.get(programme=p, forward_plan_ref="E3393", body="Cabinet")
     assert (soc.approving_body, soc.decision_reference, soc.meeting_date) == ("Cabinet", "E3393",
                                                                              decision.meeting_date)
     assert soc.meeting_date == date(2022 + p.transfer_date.year - 2024, 11, 10)

@@ -384,7 +384,8 @@ def test_the_demo_paper_holds_the_reference_figures_in_the_pdf_and_the_docx(demo
         assert "No mitigation is recorded for the negative impact on Age." in flat  # Op.1's outline one
     # The statutory section lists the open derived deadlines, Appendix F every one, and the
     # Consultation and Equalities sections report the demo's records: about 4 pages in all.
-    assert 15 <= out.pages <= 24
+    # With the Strategic Outline Case attached in full as its last appendix (G).
+    assert 24 <= out.pages <= 36
     docx_table_rows = docx.splitlines()
     # The reference's 2023/24, moved as the demo moves every year (programmes.demo.demo_shift).
     year = demo_shift(today=timezone.localdate(), real_dates=False).fy("2023/24")
@@ -400,9 +401,11 @@ def test_the_demo_pdf_is_tagged_for_accessibility(demo_paper):
     assert root["/MarkInfo"]["/Marked"]
     assert reader.metadata.title == demo_paper.title
     # Every chart is a Figure in the structure tree, with its title as its text alternative,
-    # and the Word file has each chart as a picture with the same words as its alt text.
+    # and the Word file has each chart as a picture with the same words as its alt text; the
+    # council's logo (from its paper template) first, with its own.
     figures = _structure_figures(root["/StructTreeRoot"])
     assert [str(f.get("/Alt", "")) for f in figures] == [
+        "Bath & North East Somerset Council",
         "Open risks after mitigation",
         "Milestone timeline for Community Services Transformation Programme – Adult Social Care transfer"]
     pictures = WordDocument(io.BytesIO(out.docx)).inline_shapes

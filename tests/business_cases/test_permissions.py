@@ -48,7 +48,7 @@ from core.documents import Document, Table, document_json
 from core.models import ColumnMapping, Job, Upload
 from core.roles import Capability, role_can
 from core.uploads import upload_commit, upload_receive
-from tests.business_cases.conftest import add_line
+from tests.business_cases.conftest import add_line, write_cases
 from tests.permissions import (
     ACTION,
     FORM,
@@ -149,8 +149,8 @@ def world(soc_ready, settings, tmp_path) -> World:
     line = add_line(op1, "revenue", 0, "100", pm)
     add_line(op2, "revenue", 0, "200", pm)
     soc = version_create(programme=p, stage=Stage.SOC, user=pm)
-    version_submit(version=soc, user=pm)
-    obc = version_create(programme=p, stage=Stage.OBC, user=pm)
+    version_submit(version=write_cases(soc, pm), user=pm)
+    obc = write_cases(version_create(programme=p, stage=Stage.OBC, user=pm), pm)
     loaded = upload_receive(target=p, kind=IMPORT_KIND, user=pm,
                             uploaded_file=SimpleUploadedFile("loaded.csv", _csv("Loaded line")))
     upload_commit(upload=loaded, user=pm, form_kwargs=row_form_kwargs(p), write_ctx={"programme": p})

@@ -141,3 +141,24 @@ def test_a_criterion_whose_kind_changed_leaves_its_old_cells_not_assessed(cast):
     save(fit)
     r = selectors.ranking(programme=p).by_option()[a.pk]
     assert r.total == 0 and r.not_assessed == ["Fit"] and r.cells[0].text == "Not assessed"
+
+
+def test_differences_and_percentages_come_from_the_unrounded_points(soc_ready):
+    """One score criterion, weight 0.5, scored 0 to 3: A scores 2.5 (0.41667 points, shown
+    0.42) and B 0.5 (0.08333, shown 0.08). B is 0.33 behind, not 0.42 - 0.08 = 0.34; A has
+    83% of the most it could score (0.41667 / 0.5), not 0.42 / 0.5 = 84%."""
+    p, pm = soc_ready.programme, soc_ready.users["pm"]
+    Option.objects.filter(programme=p).delete()
+    Criterion.objects.filter(programme=p).delete()
+    a = make_option(p, "A", pm, order=1)
+    b = make_option(p, "B", pm, order=2)
+    c = make_criterion(p, "Quality", kind=Criterion.Kind.SCORE, user=pm, weight=D("0.5"),
+                       scale_min=D("0"), scale_max=D("3"))
+    set_cell(a, c, pm, score=D("2.5"))
+    set_cell(b, c, pm, score=D("0.5"))
+    rank = selectors.ranking(programme=p)
+    results = rank.by_option()
+    assert (results[a.pk].total, results[b.pk].total) == (D("0.42"), D("0.08"))
+    assert "0.33 behind A" in results[b.pk].explanation
+    assert "0.33 ahead of B" in results[a.pk].explanation
+    assert rank.percent(results[a.pk]) == D("83")

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from business_cases.models import BusinessCaseVersion, Stage
 from business_cases.services import version_create, version_decide, version_save, version_submit
-from tests.business_cases.conftest import add_line, make_option
+from tests.business_cases.conftest import add_line, make_option, write_cases
 
 Status = BusinessCaseVersion.Status
 
@@ -41,7 +41,7 @@ def test_soc_review_needs_its_parts_and_lists_what_is_missing(cast):
     pm = cast.users["pm"]
     v = version_create(programme=cast.programme, stage=Stage.SOC, user=pm)
     with pytest.raises(ValidationError) as e:
-        version_submit(version=v, user=pm)
+        version_submit(version=write_cases(v, pm), user=pm)
     messages = e.value.messages
     assert "Strategic objectives: add at least one (SO1)." in messages
     assert "Critical success factors: add at least one (CSF1)." in messages
@@ -58,17 +58,17 @@ def test_stage_order_and_director_approval(soc_ready):
     pm, director = cast.users["pm"], cast.users["director"]
     p = cast.programme
     soc = version_create(programme=p, stage=Stage.SOC, user=pm)
-    version_submit(version=soc, user=pm)
+    version_submit(version=write_cases(soc, pm), user=pm)
     # OBC needs an appraisal of the short list (Op.1 and Op.2).
     obc = version_create(programme=p, stage=Stage.OBC, user=pm)
     with pytest.raises(ValidationError) as e:
-        version_submit(version=obc, user=pm)
+        version_submit(version=write_cases(obc, pm), user=pm)
     assert "An economic appraisal of Op.1: add its cost and benefit lines." in e.value.messages
     op1, op2 = p.options.get(code="Op.1"), p.options.get(code="Op.2")
     add_line(op1, "revenue", 0, "100")
     add_line(op2, "revenue", 0, "200")
     add_line(op2, "cash_releasing", 1, "500")
-    version_submit(version=obc, user=pm)
+    version_submit(version=write_cases(obc, pm), user=pm)
     # The OBC cannot be approved before the SOC.
     with pytest.raises(ValidationError) as e:
         decide(obc, director)
@@ -92,7 +92,9 @@ def test_fbc_needs_final_costs_and_the_financial_case(soc_ready):
     op2 = p.options.get(code="Op.2")
     line = add_line(op2, "capital", 0, "1000")
     add_line(p.options.get(code="Op.1"), "capital", 0, "900")
-    fbc = version_create(programme=p, stage=Stage.FBC, user=pm)
+    fbc = write_cases(version_create(programme=p, stage=Stage.FBC, user=pm), pm)
+    fbc.financial_case = ""
+    version_save(version=fbc, user=pm, reason="The financial case to come")
     with pytest.raises(ValidationError) as e:
         version_submit(version=fbc, user=pm)
     assert e.value.messages[1:] == [
@@ -102,7 +104,7 @@ def test_fbc_needs_final_costs_and_the_financial_case(soc_ready):
     line.save()
     fbc.financial_case = "Affordable within the reserve."
     version_save(version=fbc, user=pm, reason="Financial case")
-    version_submit(version=fbc, user=pm)
+    version_submit(version=write_cases(fbc, pm), user=pm)
     assert fbc.status == Status.IN_REVIEW and fbc.snapshot["appraisal"]["Op.2"]["pv_costs"] == "1000.00"
 
 
@@ -110,7 +112,7 @@ def test_fbc_needs_final_costs_and_the_financial_case(soc_ready):
 def test_only_directors_record_a_decision(soc_ready, who, status):
     cast = soc_ready
     v = version_create(programme=cast.programme, stage=Stage.SOC, user=cast.users["pm"])
-    version_submit(version=v, user=cast.users["pm"])
+    version_submit(version=write_cases(v, cast.users["pm"]), user=cast.users["pm"])
     url = reverse("business_cases:version_decide", args=[cast.programme.slug, "soc", v.number])
     response = cast.client(who).post(url, {"decision": "approve", "approving_body": "Cabinet",
                                            "meeting_date_day": "10", "meeting_date_month": "11",
@@ -125,7 +127,7 @@ def test_only_directors_record_a_decision(soc_ready, who, status):
 def test_decision_form_names_each_missing_field(soc_ready):
     cast = soc_ready
     v = version_create(programme=cast.programme, stage=Stage.SOC, user=cast.users["pm"])
-    version_submit(version=v, user=cast.users["pm"])
+    version_submit(version=write_cases(v, cast.users["pm"]), user=cast.users["pm"])
     url = reverse("business_cases:version_decide", args=[cast.programme.slug, "soc", v.number])
     response = cast.client("director").post(url, {"meeting_date_day": "31", "meeting_date_month": "2",
                                                   "meeting_date_year": "2023"})
@@ -166,3 +168,49 @@ def test_option_cells_form_saves_all_or_nothing(soc_ready):
     assert good.status_code == 302
     assert MatrixCell.objects.get(option=op, criterion=score).score == D("7.5")
     assert MatrixCell.objects.get(option=op, criterion=fit).history.first().history_user == cast.users["pm"]
+
+
+def test_a_stage_goes_to_review_only_with_each_of_its_five_cases_written(soc_ready):
+
+    cast = soc_ready
+    pm = cast.users["pm"]
+    v = version_create(programme=cast.programme, stage=Stage.SOC, user=pm)
+    v.strategic_case, v.economic_case = "Why change", "The options"
+    version_save(version=v, user=pm, reason="Two of five")
+    with pytest.raises(ValidationError) as e:
+        version_submit(version=v, user=pm)
+    assert e.value.messages[1:] == ["The commercial case: write it in this version.",
+                                "The financial case: write it in this version.",
+                                "The management case: write it in this version."]
+    home = cast.client("viewer").get(reverse("business_cases:home", args=[cast.programme.slug])).content.decode()
+    assert "3 things missing" in home and "Has what it needs" not in home.split("Strategic Outline Case")[1][:400]
+    version_submit(version=write_cases(v, pm), user=pm)
+    v.refresh_from_db()
+    assert v.status == Status.IN_REVIEW
+
+
+def test_the_decision_on_a_stage_is_written_into_the_decision_log(soc_ready):
+    from programmes.models import Decision
+
+    cast = soc_ready
+    pm, director, p = cast.users["pm"], cast.users["director"], cast.programme
+    soc = version_create(programme=p, stage=Stage.SOC, user=pm)
+    version_submit(version=write_cases(soc, pm), user=pm)
+    decide(soc, director, approve=False)
+    logged = Decision.objects.get(programme=p)
+    assert (logged.body, logged.meeting_date, logged.forward_plan_ref) == ("Cabinet", date(2022, 11, 10), "E3393")
+    assert logged.title == "Strategic Outline Case, version 1: not approved"
+    assert logged.decision == "Did not approve the Strategic Outline Case, version 1 (E3393)."
+    soc.refresh_from_db()
+    assert soc.decision == logged and logged.history.first().history_user == director
+    # The next version goes to the meeting already in the log: that entry is told, not copied.
+    again = version_create(programme=p, stage=Stage.SOC, user=pm)
+    version_submit(version=write_cases(again, pm), user=pm)
+    Decision.objects.filter(pk=logged.pk).update(title="Community services: the SOC", decision="")
+    decide(again, director)
+    assert Decision.objects.filter(programme=p).count() == 1
+    logged.refresh_from_db()
+    assert logged.title == "Community services: the SOC"
+    assert logged.decision == "Approved the Strategic Outline Case, version 2 (E3393)."
+    page = cast.client("viewer").get(reverse("programmes:decisions_list", args=[p.slug])).content.decode()
+    assert "Approved the Strategic Outline Case, version 2" in page or "Community services: the SOC" in page

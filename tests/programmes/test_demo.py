@@ -51,7 +51,7 @@ def test_load_demo_builds_the_programme_moved_so_today_is_in_the_year_transfer_b
                                     forecast_date__gt=today).count() == sum(
         1 for m in Milestone.objects.filter(programme=p) if m.forecast_date > today)
     # Moved by the same whole years as transfer day: the SOC decision keeps its 10 November.
-    soc = Decision.objects.get(programme=p, forward_plan_ref="E3393")
+    soc = Decision.objects.get(programme=p, forward_plan_ref="E3393", body="Cabinet")
     assert soc.meeting_date == date(2022 + p.transfer_date.year - 2024, 11, 10)
     # The board's highlight reports of the last two whole months, with their commentary.
     from business_cases.models import HighlightReport
@@ -77,7 +77,7 @@ def test_real_dates_keep_history():
     p = Programme.objects.get(slug=DEMO_SLUG)
     assert p.transfer_date == date(2024, 4, 1)
     assert p.eli_deadline == date(2024, 3, 4)
-    assert Decision.objects.get(forward_plan_ref="E3393").meeting_date == date(2022, 11, 10)
+    assert Decision.objects.get(forward_plan_ref="E3393", body="Cabinet").meeting_date == date(2022, 11, 10)
 
 
 def test_demo_logins_work_and_outsider_sees_only_their_programme():
