@@ -144,7 +144,8 @@ class MatrixCellSerializer(_Scoped):
 class AppraisalLineSerializer(_Scoped):
     class Meta:
         model = AppraisalLine
-        fields = ["id", "option", "category", "year", "financial_year", "description", "amount", "final"]
+        fields = ["id", "option", "category", "year", "financial_year", "description", "amount", "final",
+                  "optimism_bias_percent", "confidence_percent"]
 
 
 class EqualityAssessmentSerializer(_Scoped):

@@ -17,11 +17,14 @@ NPSV = PV of benefits − PV of costs — so the published figures add up. Ratio
 percentages are rounded to two decimal places (half up). Factors are shown to six places.
 
 What is counted.
-- Costs are capital, revenue, one-off transition and risk lines. The option's optimism-bias
-  percentage is added to its capital, revenue and transition costs; risk lines are a
-  quantified allowance already and are not uplifted again.
-- Benefits are the cash-releasing and non-cash-releasing lines, counted at the option's
-  confidence percentage. Unmonetised benefits are listed, never valued.
+- Costs are capital, revenue, one-off transition and risk lines. An optimism-bias
+  percentage is added to capital, revenue and transition costs: the line's own where it has
+  one, else the option's; risk lines are a quantified allowance already and are not
+  uplifted again.
+- Benefits are the cash-releasing and non-cash-releasing lines, each counted at a
+  confidence percentage: the line's own where it has one, else the option's (so a council
+  can doubt one savings line and not the rest). Unmonetised benefits are listed, never
+  valued.
 - NPSV (net present social value) = PV of benefits − PV of costs; BCR (benefit–cost ratio) =
   PV of benefits / PV of costs (none when there are no costs).
 """
@@ -82,6 +85,8 @@ class Line:
     year: int
     amount: Decimal | None
     description: str = ""
+    optimism_bias_percent: Decimal | None = None  # None: the option's
+    confidence_percent: Decimal | None = None  # None: the option's
 
 
 @dataclass
@@ -116,6 +121,10 @@ class OptionAppraisal:
     pv_benefits: Decimal = Decimal("0.00")       # at the confidence percentage
     npsv: Decimal = Decimal("0.00")
     bcr: Decimal | None = None
+    # How many lines carry a rate of their own above zero (optimism bias) or below 100%
+    # (confidence), whatever the option's.
+    own_bias_lines: int = 0
+    own_doubt_lines: int = 0
 
     @property
     def has_lines(self) -> bool:
@@ -132,6 +141,7 @@ class OptionAppraisal:
             "pv_costs": self.pv_costs, "pv_benefits_before_confidence": self.pv_benefits_before_confidence,
             "pv_benefits": self.pv_benefits, "npsv": self.npsv, "bcr": self.bcr,
             "unmonetised": list(self.unmonetised),
+            "own_bias_lines": self.own_bias_lines, "own_doubt_lines": self.own_doubt_lines,
         }
 
 
@@ -149,28 +159,33 @@ def appraise(*, lines: Iterable[Line], optimism_bias_percent: Decimal, confidenc
                 result.unmonetised.append(line.description)
                 continue
             amount = Decimal(line.amount or 0)
-            costs, uplift, benefits = by_year.setdefault(line.year, [Decimal(0)] * 3)
+            costs, uplift, benefits, counted = by_year.setdefault(line.year, [Decimal(0)] * 4)
             if line.category in COST_CATEGORIES:
                 costs += amount
                 if line.category in UPLIFTED_CATEGORIES:
-                    uplift += amount * ob
+                    own = line.optimism_bias_percent
+                    uplift += amount * (ob if own is None else Decimal(own) / HUNDRED)
+                    result.own_bias_lines += own is not None and own > 0
             elif line.category in BENEFIT_CATEGORIES:
                 benefits += amount
+                own = line.confidence_percent
+                counted += amount * (conf if own is None else Decimal(own) / HUNDRED)
+                result.own_doubt_lines += own is not None and own < HUNDRED
             else:
                 raise ValueError(f"Unknown category {line.category!r}")
-            by_year[line.year] = [costs, uplift, benefits]
-        pv_c = pv_u = pv_b = Decimal(0)
+            by_year[line.year] = [costs, uplift, benefits, counted]
+        pv_c = pv_u = pv_b = pv_counted = Decimal(0)
         cost_total = benefit_total = Decimal(0)
         for year in sorted(by_year):
-            costs, uplift, benefits = by_year[year]
+            costs, uplift, benefits, counted = by_year[year]
             factor = discount_factor(year)
-            counted = benefits * conf
             row = YearRow(year, factor, costs, uplift, benefits, counted,
                           (costs + uplift) * factor, counted * factor)
             result.years.append(row)
             pv_c += costs * factor
             pv_u += uplift * factor
             pv_b += benefits * factor
+            pv_counted += counted * factor
             cost_total += costs
             benefit_total += benefits
         result.cost_total, result.benefit_total = money(cost_total), money(benefit_total)
@@ -179,7 +194,7 @@ def appraise(*, lines: Iterable[Line], optimism_bias_percent: Decimal, confidenc
         # Totals are sums of the rounded figures, so the page adds up to the penny.
         result.pv_costs = result.pv_costs_before_bias + result.optimism_bias
         result.pv_benefits_before_confidence = money(pv_b)
-        result.pv_benefits = money(pv_b * conf)
+        result.pv_benefits = money(pv_counted)
         result.npsv = result.pv_benefits - result.pv_costs
         result.bcr = two_places(result.pv_benefits / result.pv_costs) if result.pv_costs else None
     return result

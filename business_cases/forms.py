@@ -193,7 +193,8 @@ class DecisionForm(forms.Form):
 class AppraisalLineForm(ProgrammeScopedForm):
     class Meta:
         model = AppraisalLine
-        fields = ["option", "category", "year", "financial_year", "description", "amount", "final"]
+        fields = ["option", "category", "year", "financial_year", "description", "amount", "final",
+                  "optimism_bias_percent", "confidence_percent"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -427,6 +427,14 @@ class AppraisalLine(models.Model):
                         sign="A cost or a benefit is a positive amount (£0 or more); its category says which.")
     final = models.BooleanField("Final figure", default=False,
                                 help_text="Confirmed (for example contracted) rather than estimated")
+    # The line's own optimism bias (a capital, revenue or transition cost) or confidence (a
+    # monetised benefit); empty for the option's.
+    optimism_bias_percent = models.DecimalField(
+        "Optimism bias on this cost (%)", max_digits=6, decimal_places=2, null=True, blank=True,
+        validators=PERCENT, help_text="Leave empty for the option's own uplift")
+    confidence_percent = models.DecimalField(
+        "Confidence in this benefit (%)", max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=CONFIDENCE, help_text="Leave empty for the option's own confidence")
     upload = models.ForeignKey("core.Upload", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+", editable=False)
     history = HistoricalRecords()
@@ -450,6 +458,13 @@ class AppraisalLine(models.Model):
                 errors["amount"] = "Leave the amount blank for an unmonetised benefit: describe it instead"
         elif self.category and self.amount is None:
             errors["amount"] = "Enter the amount in pounds"
+        uplifted = (self.Category.CAPITAL, self.Category.REVENUE, self.Category.TRANSITION)
+        if self.optimism_bias_percent is not None and self.category not in uplifted:
+            errors["optimism_bias_percent"] = ("Optimism bias is added only to a capital, revenue or transition "
+                                               "cost: leave it empty for this line")
+        if self.confidence_percent is not None and self.category not in self.BENEFITS:
+            errors["confidence_percent"] = ("A confidence is set only on a cash-releasing or non-cash-releasing "
+                                            "benefit: leave it empty for this line")
         if errors:
             raise ValidationError(errors)
 

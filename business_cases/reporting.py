@@ -87,7 +87,8 @@ def appraisal_summary_from(results: selectors.AppraisalResults) -> dict:
                      "pv_costs_before_bias": a.pv_costs_before_bias, "optimism_bias": a.optimism_bias,
                      "pv_costs": a.pv_costs, "pv_benefits_before_confidence": a.pv_benefits_before_confidence,
                      "pv_benefits": a.pv_benefits, "npsv": a.npsv, "bcr": a.bcr,
-                     "preferred": results.preferred is a, "unmonetised": a.unmonetised}
+                     "preferred": results.preferred is a, "unmonetised": a.unmonetised,
+                     "own_bias_lines": a.own_bias_lines, "own_doubt_lines": a.own_doubt_lines}
                     for a in results.appraisals],
         "switching": results.switching,
         "preferred": results.preferred.code if results.preferred else None,

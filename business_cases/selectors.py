@@ -78,10 +78,13 @@ class LineRow:
     description: str
     amount: object
     final: bool
+    optimism_bias_percent: object = None  # the line's own, or None for the option's
+    confidence_percent: object = None
     edit_url: str = ""
     delete_url: str = ""
 
-    FIELDS = ("pk", "option_id", "category", "year", "financial_year", "description", "amount", "final")
+    FIELDS = ("pk", "option_id", "category", "year", "financial_year", "description", "amount", "final",
+              "optimism_bias_percent", "confidence_percent")
 
     @property
     def is_cost(self) -> bool:
@@ -135,7 +138,8 @@ def appraisal(*, programme: Programme, rank: Ranking | None = None, equality: bo
         option = r.option
         if r.outcome == Outcome.DISCOUNTED:
             continue
-        a = appraise(lines=[Line(x.category, x.year, x.amount, x.description) for x in lines.get(option.pk, [])],
+        a = appraise(lines=[Line(x.category, x.year, x.amount, x.description, x.optimism_bias_percent,
+                                 x.confidence_percent) for x in lines.get(option.pk, [])],
                      optimism_bias_percent=option.optimism_bias_percent,
                      confidence_percent=option.benefits_confidence_percent,
                      option_id=option.pk, code=option.code, title=option.title)

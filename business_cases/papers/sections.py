@@ -185,8 +185,9 @@ def appraisal_method_claim(appraised: list[dict], schedule: list[str]) -> str:
     """What the economic appraisal did, as far as the appraised options' own figures show:
     optimism bias is said to be added only where an option has some, and benefits to be
     counted at a confidence only where one is below 100%."""
-    biased = [o for o in appraised if o["optimism_bias_percent"]]
-    doubted = [o for o in appraised if o["confidence_percent"] < 100]
+    # An option's own rate, or one of its lines' own (business_cases.appraisal).
+    biased = [o for o in appraised if o["optimism_bias_percent"] or o.get("own_bias_lines")]
+    doubted = [o for o in appraised if o["confidence_percent"] < 100 or o.get("own_doubt_lines")]
 
     def which(options: list[dict]) -> str:
         return "" if len(options) == len(appraised) else f" (for {_and([o['code'] for o in options])})"

@@ -109,3 +109,43 @@ def test_switching_value_against_the_runner_up():
     # A runner-up with the higher NPSV gives a negative switching value.
     assert switching_value(runner, [pref, runner]).amount == D("-500.00")
     assert switching_value(pref, [pref]) is None
+
+
+def test_a_line_may_carry_its_own_confidence_and_optimism_bias_worked_by_hand():
+    """Year 0 only (DF = 1), so the sums are plain. Costs: capital £1,000 at the option's 20%
+    and transition £500 at its own 10%: uplift 200 + 50 = 250. Benefits: £1,000 counted at
+    the option's 90% and £2,000 (the wider savings line) at its own 85%: 900 + 1,700 = 2,600."""
+    from business_cases.appraisal import Line, appraise
+
+    a = appraise(lines=[Line("capital", 0, D("1000")),
+                        Line("transition", 0, D("500"), optimism_bias_percent=D("10")),
+                        Line("cash_releasing", 0, D("1000")),
+                        Line("cash_releasing", 0, D("2000"), confidence_percent=D("85"))],
+                 optimism_bias_percent=D("20"), confidence_percent=D("90"))
+    assert a.pv_costs_before_bias == D("1500.00") and a.optimism_bias == D("250.00")
+    assert a.pv_costs == D("1750.00")
+    assert a.pv_benefits_before_confidence == D("3000.00") and a.pv_benefits == D("2600.00")
+    assert a.npsv == D("850.00") and a.bcr == D("1.49")
+    assert (a.own_bias_lines, a.own_doubt_lines) == (1, 1)
+    # Discounted, each line at its own rate: £1,000 in year 1 at 85% is 850 / 1.035 = 821.26.
+    b = appraise(lines=[Line("cash_releasing", 1, D("1000"), confidence_percent=D("85"))],
+                 optimism_bias_percent=D("0"), confidence_percent=D("100"))
+    assert b.pv_benefits == D("821.26") and b.pv_benefits_before_confidence == D("966.18")
+
+
+def test_a_rate_of_its_own_only_on_a_line_it_applies_to(soc_ready):
+    from django.core.exceptions import ValidationError
+
+    from business_cases.models import AppraisalLine
+
+    op = soc_ready.programme.options.get(code="Op.2")
+    line = AppraisalLine(programme=soc_ready.programme, option=op, category="risk", year=0, description="Risk",
+                         amount=D("10"), optimism_bias_percent=D("5"))
+    with pytest.raises(ValidationError) as e:
+        line.full_clean()
+    assert "only to a capital, revenue or transition cost" in e.value.message_dict["optimism_bias_percent"][0]
+    line = AppraisalLine(programme=soc_ready.programme, option=op, category="revenue", year=0, description="Cost",
+                         amount=D("10"), confidence_percent=D("80"))
+    with pytest.raises(ValidationError) as e:
+        line.full_clean()
+    assert "only on a cash-releasing or non-cash-releasing" in e.value.message_dict["confidence_percent"][0]
