@@ -24,6 +24,11 @@ COLUMNS = (
                display="money", example=Decimal("250000.00")),
     ColumnSpec("final", "Final", required=False, aliases=("Final figure", "Confirmed"), display="yes_no",
                example="Yes"),
+    # A line's own rates (empty: the option's), as 10, 10% or 0.1.
+    ColumnSpec("optimism_bias_percent", "Optimism bias (%)", required=False,
+               aliases=("Optimism bias", "OB", "OB %", "Optimism bias %"), example=""),
+    ColumnSpec("confidence_percent", "Confidence (%)", required=False,
+               aliases=("Confidence", "Confidence %", "Benefit confidence"), example=""),
 )
 TRUE = {"yes", "y", "true", "1", "x"}
 FALSE = {"no", "n", "false", "0", ""}
@@ -45,6 +50,8 @@ class AppraisalLineImportForm(AppraisalLineForm):
         self.fields["category"] = forms.CharField(label="Category",
                                                   error_messages={"required": "Enter the category"})
         self.fields["final"] = forms.CharField(label="Final", required=False)
+        for name in ("optimism_bias_percent", "confidence_percent"):
+            self.fields[name] = forms.CharField(label=self.fields[name].label, required=False)
         # Django's own "Enter a number." does not say which.
         self.fields["year"].error_messages["invalid"] = ("Enter the year of the appraisal as a whole number, "
                                                          "for example 0")
@@ -63,6 +70,31 @@ class AppraisalLineImportForm(AppraisalLineForm):
                 return value
         labels = ", ".join(label for _, label in AppraisalLine.Category.choices)
         raise forms.ValidationError(f"\"{self.cleaned_data['category']}\" is not a category: use one of {labels}")
+
+    def _percent(self, name: str):
+        """A percentage as typed (10, 10% or 85.5) or as Excel keeps a cell formatted as one
+        (0.1 for 10%): None when the cell is empty."""
+        from decimal import InvalidOperation
+
+        text = str(self.cleaned_data.get(name) or "").strip()
+        if not text:
+            return None
+        typed_percent = text.endswith("%")
+        try:
+            value = Decimal(text.rstrip("%").strip())
+        except InvalidOperation:
+            raise forms.ValidationError("Enter a percentage, for example 85 or 85%") from None
+        if not value.is_finite():
+            raise forms.ValidationError("Enter a percentage, for example 85 or 85%")
+        if not typed_percent and 0 < value < 1:
+            value *= 100  # a cell formatted as a percentage
+        return value.quantize(Decimal("0.01"))
+
+    def clean_optimism_bias_percent(self):
+        return self._percent("optimism_bias_percent")
+
+    def clean_confidence_percent(self):
+        return self._percent("confidence_percent")
 
     def clean_final(self):
         text = _key(self.cleaned_data.get("final"))

@@ -110,3 +110,21 @@ def test_only_editors_upload(soc_ready, who):
     response = cast.client(who).post(reverse("business_cases:import", args=[cast.programme.slug]),
                                      {"file": SimpleUploadedFile("a.csv", b"Option\nOp.1\n")})
     assert response.status_code == 403 and not Upload.objects.exists()
+
+
+def test_a_line_brings_its_own_rates_from_the_file(soc_ready):
+    cast = soc_ready
+    rows = [[*HEADERS, "Optimism bias (%)", "Confidence"],
+            ["Op.2", "Transition", 0, None, "Mobilisation", 1000, None, "10%", None],
+            ["Op.2", "Cash-releasing", 1, None, "Wider savings", 2000, None, None, 0.85],
+            ["Op.2", "Cash-releasing", 1, None, "Fees", 500, None, None, None],
+            ["Op.2", "Revenue", 1, None, "Rates on a cost", 100, None, None, "eighty"]]
+    upload, preview, _ = load(cast.client("pm"), cast.programme.slug, "rates.xlsx", xlsx(rows))
+    errors = {(e.row, e.column_header): e.message for e in preview.context["preview"].errors}
+    assert errors == {(5, "Confidence"): "Enter a percentage, for example 85 or 85%"}
+    rows.pop()
+    upload, preview, response = load(cast.client("pm"), cast.programme.slug, "rates2.xlsx", xlsx(rows))
+    lines = {x.description: x for x in AppraisalLine.objects.filter(upload=upload)}
+    assert str(lines["Mobilisation"].optimism_bias_percent) == "10.00"
+    assert str(lines["Wider savings"].confidence_percent) == "85.00"
+    assert lines["Fees"].confidence_percent is None
