@@ -115,7 +115,8 @@ def test_appraisal_line_numbers_say_which_number_is_wrong(cast):
     spec = get_upload_spec(KIND)
     mapping = {c.name: c.label for c in spec.columns}
     row = TableRow(2, {"Option": "", "Category": "Capital cost", "Year": "soon", "Financial year": "",
-                       "Description": "Kit", "Amount": "lots", "Final": ""})
+                       "Description": "Kit", "Amount": "lots", "Final": "",
+                       "Optimism bias (%)": "", "Confidence (%)": ""})
     _, errors = validate_rows(spec, [row], mapping, row_form_kwargs(cast.programme))
     found = {(e.column_header, e.message) for e in errors}
     assert ("Year", "Enter the year of the appraisal as a whole number, for example 0") in found
