@@ -15,6 +15,10 @@ class BusinessCasesConfig(AppConfig):
         from programmes.navigation import council_nav_section, nav_section
 
         upload_spec(SPEC)
+        from business_cases import duties
+        from programmes.reach import duty_source
+
+        duty_source("business_cases", duties.decision_duties)
         nav_section("business_cases", "Business case", "business_cases:home", order=90)
         nav_section("equality", "Equality", "business_cases:equality", order=95)
         nav_section("papers", "Cabinet papers", "business_cases:papers", order=100)

@@ -388,24 +388,25 @@ def highlight_job(job: Job, progress) -> JobOutput:
 
 def notify_ready(version: HighlightVersion, *, scheduled: bool) -> int:
     """Email the members who asked to be told that a new version is ready (not the one who
-    asked for it on demand: their page shows it). Only members of the programme still, and
-    only what the report's page shows anyone: its period and a link. How many were sent."""
+    asked for it on demand: their page shows it), unless they have turned these emails off.
+    Only members of the programme still, and only what the report's page shows anyone: its
+    period and a link. How many were sent."""
     import logging
 
     from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
     from django.urls import reverse
 
+    from business_cases.duties import HIGHLIGHT
     from business_cases.models import HighlightSubscription
     from programmes.models import Membership
+    from programmes.notify import kind_email, wants
 
     report = version.report
     programme = report.programme
     members = Membership.objects.filter(programme=programme).values("user_id")
     people = [s.user for s in HighlightSubscription.objects.filter(programme=programme, user_id__in=members)
               .select_related("user") if s.user.email and s.user.is_active
-              and (scheduled or s.user_id != version.made_by_id)]
+              and (scheduled or s.user_id != version.made_by_id) and wants(s.user, HIGHLIGHT.key)]
     if not people:
         return 0
     period = f"{long_date(report.period_start)} to {long_date(report.period_end)}"
@@ -413,18 +414,14 @@ def notify_ready(version: HighlightVersion, *, scheduled: bool) -> int:
                "link": settings.SITE_URL + reverse("business_cases:highlight", args=[programme.slug, report.pk]),
                "list_link": settings.SITE_URL + reverse("business_cases:highlights", args=[programme.slug])}
     subject = f"Highlight report ready: {programme.name}, {period}"
-    text = render_to_string("business_cases/email/highlight_ready.txt", context)
-    html = render_to_string("business_cases/email/highlight_ready.html", context)
     sent = 0
     for person in people:
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
-        message.attach_alternative(html, "text/html")
         try:
-            sent += message.send()
+            sent += kind_email(user=person, kind=HIGHLIGHT.key, subject=subject,
+                               template="business_cases/email/highlight_ready", context=context)
         except Exception:  # noqa: BLE001 - the report is made; a mail server's trouble is logged
             logging.getLogger(__name__).exception("Could not tell %s that a highlight report is ready", person.pk)
     return sent
-
 
 
 # --- On a schedule ------------------------------------------------------------------------------

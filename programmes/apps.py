@@ -6,10 +6,18 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Programmes"
 
     def ready(self) -> None:
-        # Registers the plan PDF job handler with core's job runner.
-        from programmes import exports  # noqa: F401
+        # exports registers the plan PDF job handler with core's job runner; duties, what
+        # members owe (My actions, the reminders): the plan's dates and the deadlines.
+        from programmes import duties, exports  # noqa: F401
         from programmes.council_lists import ENGAGEMENT_KIND, list_used_by
         from programmes.navigation import council_nav_section, nav_section
+        from programmes.reach import digest_section, duty_source
+
+        duty_source("milestones", duties.milestone_duties)
+        duty_source("deadlines", duties.deadline_duties)
+        digest_section(10, duties.plan_changes)
+        digest_section(20, duties.plan_late_and_due)
+        digest_section(30, duties.deadlines_near)
 
         # Where the council's engagement kinds are stored, so that one in use is not removed.
         list_used_by(ENGAGEMENT_KIND, "programmes.EngagementEvent", "kind")

@@ -60,6 +60,30 @@ def plan_workbook(*, programme: Programme, today: date) -> bytes:
     ])
 
 
+def actions_calendar(*, duties, name: str, host: str, base: str) -> bytes:
+    """A person's dated duties (programmes.reach) as all-day events: what is theirs to do
+    and by when, with its programme and a link to the page where it is done."""
+    cal = Calendar()
+    cal.add("prodid", "-//Insource//My actions//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{name}: my actions")
+    stamp = timezone.now()
+    for d in duties:
+        if d.when is None:
+            continue
+        ev = Event()
+        ev.add("uid", f"{d.key}-{d.kind}@{host}")
+        ev.add("summary", f"{d.what}: {d.title}")
+        ev.add("dtstart", d.when)
+        ev.add("dtend", d.when + timedelta(days=1))
+        ev.add("dtstamp", stamp)
+        ev.add("description", "\n".join(filter(None, [d.programme.name, d.detail])))
+        ev.add("url", base + d.path)
+        ev.add("categories", [d.programme.name])
+        cal.add_component(ev)
+    return cal.to_ical()
+
+
 def plan_calendar(*, programme: Programme, host: str) -> bytes:
     """Milestones and derived deadlines as all-day events; an activity as one event
     spanning its days, from its forecast start to its forecast (or actual) end."""

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.tokens import USE_RECORDED_EVERY, hash_secret, new_secret, record_use
-from programmes.models import Membership
+from programmes.models import Membership, PersonalFeed
 from programmes.services import record_save
 
 
@@ -57,3 +57,39 @@ def calendar_feed_for(secret: str, *, now: datetime | None = None) -> FeedLookup
     if last is None or last < now - USE_RECORDED_EVERY:
         record_use(Membership, membership.pk, field="calendar_token_last_used_at", now=now)
     return FeedLookup(membership)
+
+
+# --- A person's own feed: My actions, across every programme -------------------------------
+
+@transaction.atomic
+def personal_feed_issue(*, user, now: datetime | None = None) -> str:
+    """A new secret address for the person's My actions feed, replacing any old one."""
+    now = now or timezone.now()
+    secret = new_secret()
+    PersonalFeed.objects.update_or_create(user=user, defaults={
+        "token_hash": hash_secret(secret), "last_used_at": None,
+        "expires_at": now + timedelta(days=settings.CALENDAR_TOKEN_LIFETIME_DAYS)})
+    return secret
+
+
+def personal_feed_revoke(*, user) -> None:
+    PersonalFeed.objects.filter(user=user).delete()
+
+
+@dataclass(frozen=True)
+class PersonalFeedLookup:
+    feed: PersonalFeed | None
+    expired: bool = False
+
+
+def personal_feed_for(secret: str, *, now: datetime | None = None) -> PersonalFeedLookup:
+    """The feed the secret opens, noting the use (the rules of calendar_feed_for)."""
+    now = now or timezone.now()
+    feed = PersonalFeed.objects.select_related("user").filter(token_hash=hash_secret(secret)).first()
+    if feed is None or not feed.user.is_active:
+        return PersonalFeedLookup(None)
+    if feed.expires_at <= now:
+        return PersonalFeedLookup(feed, expired=True)
+    if feed.last_used_at is None or feed.last_used_at < now - USE_RECORDED_EVERY:
+        record_use(PersonalFeed, feed.pk, now=now)
+    return PersonalFeedLookup(feed)

@@ -260,3 +260,19 @@ class DeadlineDoneForm(forms.Form):
         if done_on > self.today:
             raise forms.ValidationError("The day it was done must be today or earlier")
         return done_on
+
+
+class EmailSettingsForm(forms.Form):
+    """How often a person gets each kind of email (programmes.reach declares the kinds)."""
+
+    def __init__(self, *args, kinds, initial_frequencies: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        from programmes.models import NotificationPreference
+
+        labels = dict(NotificationPreference.Frequency.choices)
+        for kind in kinds:
+            self.fields[kind.key] = forms.ChoiceField(
+                label=kind.label, help_text=kind.hint, widget=forms.RadioSelect,
+                choices=[(f, labels[f]) for f in kind.frequencies], initial=initial_frequencies.get(kind.key),
+                error_messages={"required": f"Choose how often you get emails about {kind.label.lower()}",
+                                "invalid_choice": f"Choose how often you get emails about {kind.label.lower()}"})

@@ -11,12 +11,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.mail import send_email
 from core.roles import Role
 from core.tokens import hash_secret, new_secret
 from programmes.models import CouncilAdministrator, Invitation, Membership, Organisation, Programme
@@ -115,11 +114,7 @@ def _send_invitation_email(*, invitation: Invitation, link: str) -> None:
                "expires_at": invitation.expires_at,
                "invited_by": invitation.invited_by}
     subject = f"{council.name} has invited you to {invitation.programme.name} on Insource"
-    text = render_to_string("programmes/email/invitation.txt", context)
-    html = render_to_string("programmes/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_email(to=invitation.email, subject=subject, template="programmes/email/invitation", context=context)
 
 
 def _issue(invitation: Invitation, *, base_url: str, now) -> str:

@@ -895,3 +895,83 @@ class ConfidenceAssessment(TimeStampedModel):
             raise ValidationError(
                 {"rating": "On the three-point scale choose Green, Amber or Red."}
             )
+
+
+class NotificationPreference(TimeStampedModel):
+    """How one person wants one kind of email (programmes.reach): at once, in one email a
+    day, in one email a week, or not at all. A kind nobody has chosen for goes by its
+    default. The choice covers every programme the person belongs to."""
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", "Straight away, one email each"
+        DAILY = "daily", "In one email a day"
+        WEEKLY = "weekly", "In one email a week"
+        OFF = "off", "Not at all"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notification_preferences")
+    kind = models.CharField(max_length=30)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} {self.frequency}"
+
+
+class Notification(models.Model):
+    """One reminder or digest for one person, recorded before it is sent. The unique event
+    key (the thing, its date and the reminder's stage, as "milestone-12:2027-03-01:7") is
+    what keeps a reminder from going twice, however often the run repeats and however many
+    schedulers overlap: only the run whose insert made the row sends it, and only the run
+    whose update moved it from pending to sending."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Not sent (turned off, or no longer a member)"
+        FAILED = "failed", "Could not be sent"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    event_key = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    says = models.CharField(max_length=200, help_text="The reminder in a few words: \"Due in 7 days\"")
+    link = models.CharField(max_length=500)
+    when = models.DateField(null=True, blank=True)
+    frequency = models.CharField(max_length=10, choices=NotificationPreference.Frequency.choices)
+    found_at = models.DateTimeField()
+    # Not before this: the day's or the week's email time for a reminder that waits to go
+    # with others, the moment it was found for one that goes straight away.
+    deliver_after = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    run = models.CharField(max_length=40, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    problem = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["found_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "event_key"], name="one_notification_per_event")]
+        indexes = [models.Index(fields=["state", "deliver_after"], name="notification_due")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.says} {self.title}"
+
+
+class PersonalFeed(models.Model):
+    """The secret address of a person's own calendar feed ("My actions" across every
+    programme), kept only as its SHA-256, with a lifetime, as the programme feeds are."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_feed")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"{self.user}'s calendar feed"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programmes import council_views, views
+from programmes import council_views, me_views, views
 from programmes.resources import RESOURCES
 
 app_name = "programmes"
@@ -40,6 +40,11 @@ urlpatterns = [
     path("councils/<int:organisation_id>/lists/<slug:key>/<slug:value>/remove/", views.council_list_value_delete,
          name="council_list_value_delete"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("my-actions/", me_views.my_actions_page, name="my_actions"),
+    path("my-actions/calendar/", me_views.my_actions_feed_token, name="my_actions_calendar"),
+    path("my-actions/<str:token>.ics", me_views.my_actions_feed, name="my_actions_feed"),
+    path("account/emails/", me_views.email_settings, name="email_settings"),
+    path("emails/stop/<str:token>/", me_views.unsubscribe, name="unsubscribe"),
     # The council area and a programme's members (programmes.council_views).
     path("councils/", council_views.council_list, name="council_list"),
     path("councils/<int:organisation_id>/", council_views.council_home, name="council_home"),

@@ -20,3 +20,8 @@ class RisksConfig(AppConfig):
         list_used_by(RISK_CATEGORY, "risks.Risk", "category")
         list_used_by(RISK_CATEGORY, "risks.RiskAppetite", "category")
         nav_section("risks", "Risks", "risks:register", order=130)
+        from programmes.reach import digest_section, duty_source
+        from risks import duties
+
+        duty_source("risks", duties.risk_duties)
+        digest_section(40, duties.risks_moved)

@@ -57,6 +57,8 @@ KEYWORDS = {
     "teams": lambda programme: [],
     "items": lambda programme: importlib.import_module("workforce.selectors").readiness_items(programme=programme),
     "initial_lines": lambda programme: {},
+    "kinds": lambda programme: importlib.import_module("programmes.reach").reminder_kinds(),
+    "initial_frequencies": lambda programme: {},
     "appetites": lambda programme: {},
     "versions": lambda programme: [],
     "settings": lambda programme: importlib.import_module("risks.models").RiskSettings(programme=programme),

@@ -329,6 +329,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-workforce-personal-data": {"task": "workforce.tasks.purge_workforce_personal_data",
                                       "schedule": crontab(hour=3, minute=0)},
     # Before the working day starts, so the report is there when the board's papers go out.
+    # Reminders and digests (programmes.notify): every quarter of an hour, so that one wanted
+    # straight away goes soon after it is owed; those wanted daily or weekly wait in their
+    # rows for EMAIL_DAILY_HOUR (on Mondays for the weekly ones).
+    "send-reminders": {"task": "programmes.tasks.send_reminders", "schedule": crontab(minute="*/15")},
     "make-scheduled-highlight-reports": {"task": "business_cases.tasks.make_scheduled_highlight_reports",
                                          "schedule": crontab(hour=6, minute=0)},
 }
@@ -355,3 +359,5 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 # Where the site is, for the links in emails sent with no request to take it from (a report
 # made on a schedule): its scheme and host, with no path.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The hour (council time) at which the day's and the week's (Monday's) reminder emails go.
+EMAIL_DAILY_HOUR = int(os.environ.get("EMAIL_DAILY_HOUR", "7"))

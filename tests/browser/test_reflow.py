@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from core.models import Job
@@ -38,6 +38,7 @@ DOWNLOADS = {
     "business_cases:case_document_download": "a business case version as a PDF or Word file",
     "business_cases:highlight_download": "a highlight report's version (PDF or Word)",
     "programmes:calendar_feed": "an iCalendar feed",
+    "programmes:my_actions_feed": "a person's My actions as an iCalendar feed",
     "risks:export": "the register as a spreadsheet",
     "risks:import_template": "an empty spreadsheet to fill in",
     "risks:import_errors": "the rows with errors, as a spreadsheet",
@@ -410,6 +411,24 @@ def _programme_pages(reflow, signed_in, browser, live_server, demo, base):
     page.goto("/accounts/api-token/")  # the new secret, one long word, is shown once
     page.get_by_role("button", name="Make a token").click()
     page.wait_for_load_state()
+    reflow.check(page, "demo-pm")
+    # My actions with its new calendar address (one long word, shown once), and the page an
+    # email's stop link opens, before and after the button.
+    page.goto("/my-actions/")
+    page.get_by_role("button", name="Make a calendar address").click()
+    page.wait_for_load_state()
+    assert "/my-actions/" in page.url and ".ics" in page.content()
+    reflow.check(page, "demo-pm")
+    from django.contrib.auth import get_user_model
+
+    from programmes.notify import unsubscribe_token
+
+    pm = get_user_model().objects.get(username="demo-pm")
+    page.goto(reverse("programmes:unsubscribe", args=[unsubscribe_token(pm.pk, "due")]))
+    reflow.check(page, "demo-pm")
+    page.get_by_role("button", name="Stop these emails").click()
+    page.wait_for_load_state()
+    assert "Emails stopped" in page.content()
     reflow.check(page, "demo-pm")
     # An activity's own detail and edit pages (the crawl sees one milestone's), and its
     # edit page refusing an end before its start, with the error summary.

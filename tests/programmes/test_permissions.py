@@ -18,7 +18,7 @@ from django.urls import reverse
 from core.models import Job
 from core.roles import Capability, role_can
 from programmes import urls as programme_urls
-from programmes.feeds import calendar_feed_issue
+from programmes.feeds import calendar_feed_issue, personal_feed_issue
 from programmes.membership import invitation_send
 from programmes.models import (
     ConfidenceAssessment,
@@ -31,11 +31,15 @@ from programmes.models import (
     Lesson,
     Membership,
     Milestone,
+    NotificationPreference,
     Organisation,
+    PersonalFeed,
     Programme,
     ServiceInScope,
     Workstream,
 )
+from programmes.notify import unsubscribe_token
+from programmes.reach import reminder_kinds
 from tests.conftest import CAST
 from tests.factories import (
     ConfidenceAssessmentFactory,
@@ -184,6 +188,16 @@ PAGES: dict[str, Page] = {
     "plan_pdf_retry": Page(AskerOrManager(Capability.EXPORT, "finance"), **ACTION, kwargs=_failed_job),
     "calendar_token": Page(Capability.EXPORT, **ACTION, data=lambda w: {"action": "rotate"}),
     "calendar_feed": Page(TOKEN, **READ, kwargs=lambda w: {"token": w.feed_token}, home=False),
+    # A person's own pages, across their programmes (an outsider has their own).
+    "my_actions": Page(SIGNED_IN, **READ, kwargs=no_data, home=False),
+    "my_actions_calendar": Page(SIGNED_IN, **ACTION, kwargs=no_data, data=lambda w: {"action": "rotate"},
+                                home=False),
+    "my_actions_feed": Page(TOKEN, **READ, kwargs=lambda w: {"token": personal_feed_issue(user=w.cast.users["pm"])},
+                            home=False),
+    "email_settings": Page(SIGNED_IN, **FORM, kwargs=no_data, home=False,
+                           data=lambda w: {k.key: "off" for k in reminder_kinds()}),
+    "unsubscribe": Page(TOKEN, get=200, post=302, home=False,
+                        kwargs=lambda w: {"token": unsubscribe_token(w.cast.users["pm"].pk, "due")}),
     # The council area and a programme's members: the council's administrators only.
     "council_list": Page(SIGNED_IN, **READ, kwargs=no_data, home=False),
     "council_home": Page(COUNCIL_ADMIN, **READ, kwargs=_council),
@@ -284,7 +298,8 @@ def test_matrix_covers_every_url_name():
 # request adds a Job.
 FINGERPRINT_TABLES = history_tables((
     Programme, Membership, Workstream, ServiceInScope, Contract, Milestone, Decision, Lesson, EngagementEvent,
-    ConfidenceAssessment, CouncilAdministrator, Invitation, Organisation, DeadlineDone)) + [Job._meta.db_table]
+    ConfidenceAssessment, CouncilAdministrator, Invitation, Organisation, DeadlineDone,
+    NotificationPreference)) + [Job._meta.db_table, PersonalFeed._meta.db_table]
 
 
 # Parametrised by URL name; each test goes through the whole cast with GET and POST

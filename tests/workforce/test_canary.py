@@ -283,6 +283,21 @@ def test_no_page_api_export_or_pdf_shows_the_canary_outside_hr(canary, django_ca
     mail.outbox.clear()
     assert notify_ready(HighlightVersion.objects.filter(report__programme=cast.programme).latest("pk"),
                         scheduled=True) == len(NON_HR)
+    # The reminders and the digest (the digest's "what changed" reads every history).
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from programmes.notify import preference_set, run_reminders
+    from programmes.reach import reminder_kinds
+
+    for who in NON_HR:
+        for kind in reminder_kinds():
+            preference_set(user=cast.users[who], kind=kind.key,
+                           frequency="daily" if kind.key == "digest" else kind.frequencies[0])
+    run_reminders()
+    run_reminders(now=timezone.now() + timedelta(days=1, hours=1))
+    assert any("in Insource" in m.subject for m in mail.outbox), "no digest was sent to search"
     for message in mail.outbox:
         text = message.subject + message.body + "".join(a[0] for a in message.alternatives)
         hits += [f"email to {message.to[0]}: {c}" for c in CANARIES if c in text]
