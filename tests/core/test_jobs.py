@@ -570,7 +570,8 @@ def test_beat_runs_the_reaper_and_the_clean_ups():
     tasks = {entry["task"] for entry in schedule.values()}
     assert tasks == {"core.tasks.reap_jobs", "core.tasks.purge_abandoned_uploads",
                      "workforce.tasks.purge_workforce_personal_data",
-                     "business_cases.tasks.make_scheduled_highlight_reports"}
+                     "business_cases.tasks.make_scheduled_highlight_reports",
+                     "programmes.tasks.send_reminders"}
     assert all(task in app.tasks for task in tasks), "every scheduled task must be registered"
     reaper = next(e for e in schedule.values() if e["task"] == "core.tasks.reap_jobs")
     assert reaper["schedule"] == 60
