@@ -247,7 +247,7 @@ class ReadinessItemSerializer(ProgrammeScopedSerializer):
 
     class Meta:
         model = ReadinessItem
-        fields = ["id", "key", "label", "position"]
+        fields = ["id", "key", "label", "owner", "due_date", "position"]
         read_only_fields = ["position"]
 
     def validate_label(self, value):

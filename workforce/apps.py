@@ -16,7 +16,8 @@ class WorkforceConfig(AppConfig):
         from programmes.models import Programme
         from programmes.navigation import nav_section
         from programmes.personal_data import personal_data_logger
-        from workforce import demo, panels  # noqa: F401
+        from programmes.reach import duty_source
+        from workforce import demo, duties, panels  # noqa: F401 (demo and panels register themselves)
         from workforce.deadlines import collective_redundancy_deadlines
         from workforce.figures import FIGURES
         from workforce.imports import READINESS_SPEC, ROSTER_SPEC
@@ -26,6 +27,8 @@ class WorkforceConfig(AppConfig):
         personal_data_logger(personal_data_viewed)
         # Every new programme starts with the default day-one checks.
         post_save.connect(programme_created, sender=Programme, dispatch_uid="workforce-readiness-defaults")
+        # The day-one checks each responsible member is to see done (My actions, reminders).
+        duty_source("readiness", duties.readiness_duties)
         upload_spec(ROSTER_SPEC)
         upload_spec(READINESS_SPEC)
         # A restructure's collective-redundancy dates, among the programme's derived deadlines.

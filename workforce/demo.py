@@ -18,7 +18,15 @@ from programmes.demo import REAL_TRANSFER, demo_step
 from programmes.services import record_save
 from workforce import eli_workbook
 from workforce.imports import READINESS_KIND, ROSTER_KIND, roster_form_kwargs
-from workforce.models import Establishment, PayScale, PensionRate, PensionScheme, Team, TransferRoster
+from workforce.models import (
+    Establishment,
+    PayScale,
+    PensionRate,
+    PensionScheme,
+    ReadinessItem,
+    Team,
+    TransferRoster,
+)
 from workforce.services import establishment_lines_save
 
 REASON = "Demo data loaded"
@@ -55,6 +63,11 @@ def workforce_demo_load(programme, users, shift) -> None:
     for scheme, fund, rate in DEMO_PENSION_RATES:
         record_save(instance=PensionRate(programme=programme, scheme=scheme, fund=fund, employer_rate=rate),
                     user=hr, reason=REASON)
+    # Who sees two of the day-one checks done (My actions, and their reminders).
+    for key, person in (("on_payroll", hr), ("network_account", users["demo-pm"])):
+        item = ReadinessItem.objects.get(programme=programme, key=key)
+        item.owner = person
+        record_save(instance=item, user=hr, reason=REASON)
     first = eli_workbook.first_version(transfer)
     load_roster(programme=programme, user=hr, name="HCRG ELI draft.xlsx",
                 content=eli_workbook.workbook_bytes(first), as_at=transfer - timedelta(days=35),

@@ -102,11 +102,12 @@ class ReadinessForm(VersionedForm):
 
 
 class ReadinessItemForm(ProgrammeScopedForm):
-    """One check of the programme's day-one list: its label, unique (ignoring case)."""
+    """One check of the programme's day-one list: its label, unique (ignoring case), who
+    is responsible for it (a member) and the day it is to be done by."""
 
     class Meta:
         model = ReadinessItem
-        fields = ["label"]
+        fields = ["label", "owner", "due_date"]
 
     def clean_label(self):
         label = ReadinessItem.label_tidied(self.cleaned_data["label"])

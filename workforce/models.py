@@ -6,6 +6,7 @@ of every look at personal data.
 Names and the personal fields of `EmployeeRecord` are for the HR lead only; everything
 else in the app works from aggregates (see `workforce.selectors`).
 """
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -302,6 +303,11 @@ class ReadinessItem(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
     key = models.SlugField(max_length=60, editable=False)
     label = models.CharField("Check", max_length=80, help_text="As a sheet's column heading could say it")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="Responsible", help_text="The member who sees it done for everyone transferring.")
+    due_date = models.DateField(
+        "Done by", null=True, blank=True, help_text="Leave it blank for transfer day.")
     position = models.PositiveSmallIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
@@ -314,6 +320,10 @@ class ReadinessItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def done_by(self, programme: Programme) -> date | None:
+        """The day everyone is to have it done: its own date, or else transfer day."""
+        return self.due_date or programme.transfer_date
 
     @staticmethod
     def label_tidied(label: str) -> str:

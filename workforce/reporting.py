@@ -353,7 +353,7 @@ def readiness_by_team(programme, roster: TransferRoster | None, *, personal: boo
     """How many of each team's people (on the given version) have each of the programme's
     day-one checks done, and every one of them, with percentages and the total, counting
     down to transfer day. Three queries."""
-    items = list(ReadinessItem.objects.filter(programme=programme))
+    items = list(ReadinessItem.objects.filter(programme=programme).select_related("owner"))
     people = list(EmployeeRecord.objects.filter(roster=roster, is_vacancy=False).order_by().values_list(
         "employee_ref", "team_id", "team__name", "team__service_line")) if roster else []
     ready = {ref.upper(): set(done) for ref, done in Readiness.objects.filter(programme=programme).values_list(

@@ -176,7 +176,7 @@ READINESS_ITEMS = RecordPages(
     key="readiness_items", model=ReadinessItem, form=ReadinessItemForm, singular="day-one check",
     capability=Capability.EDIT_WORKFORCE, namespace="workforce", done="workforce:readiness",
     context=lambda access, **extra: _ctx(access, "readiness", **extra), access=workforce_access,
-    edit_heading=lambda item: f"Rename the check “{item.label}”",
+    edit_heading=lambda item: f"Change the check “{item.label}”",
     saved_message=lambda item: f"The check “{item.label}” has been saved.",
     deleted_message=lambda item: f"The check “{item.label}” has been removed, with every tick of it.",
     delete_warning=lambda item: (f"{selectors.readiness_ticks(item=item)} of the programme's people have it ticked: "

@@ -12,6 +12,7 @@ from core.roles import Role
 from programmes.feeds import personal_feed_issue
 from programmes.models import PersonalFeed
 from risks.models import RiskAction
+from workforce.models import ReadinessItem
 from tests.factories import MembershipFactory, MilestoneFactory, ProgrammeFactory, RiskFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,17 +81,20 @@ def test_my_actions_query_count_is_pinned(cast, size, django_assert_num_queries)
         risk = RiskFactory(programme=cast.programme, owner=pm, next_review_date=today() + timedelta(days=n))
         RiskAction.objects.create(programme=cast.programme, risk=risk, description=f"Act {n}", owner=pm,
                                   due_date=today() + timedelta(days=n))
+        ReadinessItem.objects.create(programme=cast.programme, key=f"check_{n}", label=f"Check {n}", owner=pm,
+                                     due_date=today() + timedelta(days=n), position=10 + n)
     client = cast.client("pm")
     # The session and user (2), then per source a fixed number: the memberships, milestones,
     # the deadlines' managers, leads, programmes, contracts, decisions and done marks, risks
-    # and actions, business-case versions, the members left, and the feed.
+    # and actions, business-case versions, the day-one checks with their programme, its
+    # contracts, latest roster and checks again, the members left, and the feed.
     with django_assert_num_queries(PINNED):
         response = client.get(reverse("programmes:my_actions"))
     assert response.status_code == 200
-    assert sum(len(g["rows"]) for g in response.context["groups"]) >= 3 * size
+    assert sum(len(g["rows"]) for g in response.context["groups"]) >= 4 * size
 
 
-PINNED = 17
+PINNED = 22
 
 
 def test_the_calendar_feed_serves_my_dated_duties_until_turned_off(cast):
