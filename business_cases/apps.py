@@ -19,6 +19,10 @@ class BusinessCasesConfig(AppConfig):
         from programmes.reach import duty_source
 
         duty_source("business_cases", duties.decision_duties)
+        # What the search box finds of the business case (core.search).
+        from business_cases.search import search_declare
+
+        search_declare()
         nav_section("business_cases", "Business case", "business_cases:home", order=90)
         nav_section("equality", "Equality", "business_cases:equality", order=95)
         nav_section("papers", "Cabinet papers", "business_cases:papers", order=100)

@@ -145,3 +145,10 @@ def long_date(value: date | None) -> str:
     if value is None:
         return NOTHING
     return formats.date_format(value, "j F Y")
+
+
+def days_moved(days: int | None) -> str:
+    """How far a date has moved: "+14 days" later, "-3 days" earlier, "—" not at all."""
+    if not days:
+        return NOTHING
+    return f"+{days} day{'s' if days != 1 else ''}" if days > 0 else f"{days} day{'s' if days != -1 else ''}"

@@ -1,9 +1,11 @@
-"""Core models: the user, and the Job record every long piece of work runs through."""
+"""Core models: the user, the Job record every long piece of work runs through, uploads, and
+what search finds."""
 import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -273,3 +275,44 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"API token of {self.user}"
+
+
+class SearchDocument(models.Model):
+    """What the search box finds of one record (a milestone, a risk, a paper): its title,
+    its words and the page that shows it, kept beside the record by core.search whenever
+    the record is saved or deleted. A copy made from other records, so it keeps no history.
+
+    Generic, as an upload's target is, so that core knows no domain app: `tenant` is the
+    record's programme and `source` the record itself. `capability`, when not blank, is the
+    one a member's role needs to be shown it (an exempt Cabinet paper's prose).
+
+    On PostgreSQL `vector` holds the title (weight A) and the words (weight B) as a
+    tsvector, under a GIN index that the migration makes there only (SQLite has neither;
+    its search reads title and body with icontains).
+    """
+
+    tenant_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    tenant_id = models.PositiveBigIntegerField()
+    source_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    source_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=40)  # a kind registered with core.search: "milestone", "risk"
+    capability = models.CharField(max_length=40, blank=True)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500)
+    vector = SearchVectorField(null=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source_type", "source_id", "kind", "capability"],
+                                    name="search_document_once"),
+        ]
+        indexes = [
+            # Every search is of some programmes; every write replaces one record's documents.
+            models.Index(fields=["tenant_type", "tenant_id"], name="search_document_tenant_idx"),
+            models.Index(fields=["source_type", "source_id"], name="search_document_source_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.title}"

@@ -32,6 +32,7 @@ class Capability(models.TextChoices):
     GENERATE_PAPER = "generate_paper", "Generate Cabinet papers"
     VIEW_EXEMPT_PAPER = "view_exempt_paper", "See the exempt parts of Cabinet papers"
     PUBLISH_PAPER = "publish_paper", "Mark a version of a Cabinet paper final"
+    BASELINE_PLAN = "baseline_plan", "Baseline the plan, or re-baseline it"
 
 
 _PM = Role.PROGRAMME_MANAGER
@@ -61,6 +62,8 @@ RULES: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_EXEMPT_PAPER: frozenset({_PM, _DIR}),
     # The director signs the paper off: until then every version is marked "Draft".
     Capability.PUBLISH_PAPER: frozenset({_DIR}),
+    # Moving the dates slippage is measured against is the programme manager's call.
+    Capability.BASELINE_PLAN: frozenset({_PM}),
 }
 
 

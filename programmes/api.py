@@ -9,7 +9,7 @@ from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.relations import MANY_RELATION_KWARGS, PKOnlyObject
@@ -21,11 +21,14 @@ from core.protection import DeleteRefused, refusal_message
 from core.roles import Capability
 from core.scoping import scope_serializer
 from programmes.access import councils_administered, programme_access, programme_members
+from programmes.baselines import baseline_holding, baseline_take, baseline_use
 from programmes.council_lists import ENGAGEMENT_KIND, active_choices
 from programmes.councils import ADDABLE_ORGANISATION_KINDS, organisation_name_problem
 from programmes.deadlines import DeadlineState, derived_deadlines, find_deadline
 from programmes.forms import LOOP_MESSAGE
 from programmes.models import (
+    Baseline,
+    BaselineDate,
     ConfidenceAssessment,
     Contract,
     Decision,
@@ -268,11 +271,53 @@ class MilestoneSerializer(ProgrammeScopedSerializer):
         instance.read_rag(today)
         return super().to_representation(instance)
 
+    def validate(self, attrs):
+        """Baseline dates held by the baseline in use move only by re-baselining (the
+        page's form does not offer them)."""
+        attrs = super().validate(attrs)
+        if self.instance is not None:
+            changed = [f for f in ("baseline_start_date", "baseline_date")
+                       if f in attrs and attrs[f] != getattr(self.instance, f)]
+            held_by = baseline_holding(self.instance) if changed else None
+            if held_by is not None:
+                raise serializers.ValidationError({f: f"Set by the baseline “{held_by.name}”: the programme "
+                                                      "manager re-baselines the plan to move it" for f in changed})
+        return attrs
+
     def validate_depends_on(self, deps):
         """The same rule as the page's form: no loops back to this milestone."""
         if self.instance is not None and self.instance.would_loop(deps):
             raise serializers.ValidationError(LOOP_MESSAGE)
         return deps
+
+
+class BaselineDateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BaselineDate
+        fields = ["milestone", "start_date", "end_date"]
+        read_only_fields = fields  # a baseline's dates are the forecast when it was taken
+
+
+class BaselineSerializer(ProgrammeScopedSerializer):
+    """A plan-wide baseline: its name and reason are given when it is taken; its dates are
+    the forecast of that moment (programmes.baselines)."""
+
+    taken_at = serializers.DateTimeField(source="created_at", read_only=True)
+    dates = BaselineDateSerializer(many=True, read_only=True)
+    keep = serializers.ChoiceField(choices=[("forecast", "Today's forecast dates"),
+                                            ("present", "The baseline dates the milestones have now")],
+                                   default="forecast", write_only=True)
+
+    class Meta:
+        model = Baseline
+        fields = ["id", "name", "reason", "keep", "taken_at", "taken_by", "in_use", "dates"]
+        read_only_fields = ["taken_by", "in_use"]
+
+    def validate_name(self, value):
+        name = " ".join(value.split())
+        if Baseline.objects.filter(programme=self.context["programme"], name__iexact=name).exists():
+            raise serializers.ValidationError(Baseline.NAME_TAKEN)
+        return name
 
 
 class DecisionSerializer(ProgrammeScopedSerializer):
@@ -653,6 +698,37 @@ class ContractViewSet(ProgrammeChildViewSet):
     select_related = ("counterparty",)
     prefetch_related = ("services",)
     m2m_fields = ("services",)
+
+
+class BaselineViewSet(ProgrammeChildViewSet):
+    """The plan's baselines. Every member reads them; the programme manager takes one
+    (POST: the forecast of now, named, with a reason, and in use from then on) or goes back
+    to an earlier one (POST …/use/). A baseline is not edited or deleted."""
+
+    model = Baseline
+    serializer_class = BaselineSerializer
+    edit_capability = Capability.BASELINE_PLAN
+    prefetch_related = ("dates",)
+    http_method_names = ["get", "post", "head", "options"]
+
+    def initial(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names and request.user.is_authenticated:
+            raise exceptions.MethodNotAllowed(request.method)  # for every member, whatever their role
+        super().initial(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        taken = baseline_take(programme=self.access.programme, user=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=taken.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=BaselineSerializer)
+    @action(detail=True, methods=["post"])
+    def use(self, request, *args, **kwargs):
+        baseline = self.get_object()
+        baseline_use(baseline=baseline, user=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=baseline.pk)).data)
 
 
 class DecisionViewSet(ProgrammeChildViewSet):

@@ -10,6 +10,7 @@ CHILDREN = {
     "workstreams": api.WorkstreamViewSet,
     "contracts": api.ContractViewSet,
     "milestones": api.MilestoneViewSet,
+    "baselines": api.BaselineViewSet,
     "decisions": api.DecisionViewSet,
     "lessons": api.LessonViewSet,
     "engagement-events": api.EngagementEventViewSet,

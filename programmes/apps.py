@@ -12,7 +12,10 @@ class ProgrammesConfig(AppConfig):
         from programmes.council_lists import ENGAGEMENT_KIND, list_used_by
         from programmes.navigation import council_nav_section, nav_section
         from programmes.reach import digest_section, duty_source
+        from programmes.search import search_declare
 
+        # What the search box finds of the programme's own records (core.search).
+        search_declare()
         duty_source("milestones", duties.milestone_duties)
         duty_source("deadlines", duties.deadline_duties)
         digest_section(10, duties.plan_changes)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core.financial_year import FinancialYear
 from core.roles import Role
+from programmes.baselines import baseline_take
 from programmes.deadlines import derived_deadlines
 from programmes.models import (
     ConfidenceAssessment,
@@ -430,6 +431,10 @@ def demo_load(*, today: date, real_dates: bool = False) -> bool:
             continue
         _save(ConfidenceAssessment(programme=programme, period_end=s(period_end), rating=rating,
                                    commentary=commentary, assessed_by=users["demo-director"]))
+
+    # The plan's baseline as the council approved it: the dates it already has, named.
+    baseline_take(programme=programme, name="Approved at OBC", keep="present", user=users["demo-pm"],
+                  reason="Cabinet approved the outline business case; its plan is what slippage is measured against.")
 
     _other_council(outsider=outsider, shift=s)
     for step in _demo_steps:

@@ -8,9 +8,12 @@ from django.contrib.auth import get_user_model
 from core.concurrency import VersionedForm
 from core.forms import GovukDateField, govuk_date_fields, govuk_messages
 from core.scoping import scope_form
+from core.search import MAX_QUERY_LENGTH
 from programmes.access import programme_members
+from programmes.baselines import baseline_holding
 from programmes.council_lists import ENGAGEMENT_KIND, LISTS, active_choices
 from programmes.models import (
+    Baseline,
     ConfidenceAssessment,
     Contract,
     CouncilListValue,
@@ -130,6 +133,10 @@ class MilestoneForm(ProgrammeScopedForm):
         self.fields["kind"].required = False
         override = self.fields["rag_override"]
         override.choices = [("", "None: follow the dates and status"), *override.choices[1:]]
+        self.held_by = baseline_holding(self.instance)
+        if self.held_by is not None:
+            # The baseline in use holds its baseline dates: re-baselining moves them.
+            del self.fields["baseline_start_date"], self.fields["baseline_date"]
 
     def clean_kind(self):
         return self.cleaned_data["kind"] or Milestone.Kind.MILESTONE
@@ -139,6 +146,29 @@ class MilestoneForm(ProgrammeScopedForm):
         if self.instance.would_loop(deps):
             raise forms.ValidationError(LOOP_MESSAGE)
         return deps
+
+
+class BaselineForm(ProgrammeScopedForm):
+    """A new baseline of the plan: its name, unique in the programme, and why now."""
+
+    keep = forms.ChoiceField(
+        label="Which dates to keep", widget=forms.RadioSelect, initial="forecast",
+        choices=[("forecast", "Today's forecast dates: the plan as now expected"),
+                 ("present", "The baseline dates the milestones have now, under this name")])
+
+    class Meta:
+        model = Baseline
+        fields = ["name", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].error_messages["required"] = "Choose which dates to keep"
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if Baseline.objects.filter(programme=self.programme, name__iexact=name).exists():
+            raise forms.ValidationError(Baseline.NAME_TAKEN)
+        return name
 
 
 class MilestoneStatusForm(forms.Form):
@@ -276,3 +306,14 @@ class EmailSettingsForm(forms.Form):
                 choices=[(f, labels[f]) for f in kind.frequencies], initial=initial_frequencies.get(kind.key),
                 error_messages={"required": f"Choose how often you get emails about {kind.label.lower()}",
                                 "invalid_choice": f"Choose how often you get emails about {kind.label.lower()}"})
+
+
+class SearchForm(forms.Form):
+    """The search box in the header, and on the results page. A search longer than the
+    index is asked to read is refused with a message, not cut short without a word."""
+
+    q = forms.CharField(
+        label="Search your programmes", required=False, strip=True, max_length=MAX_QUERY_LENGTH,
+        error_messages={"max_length": f"Enter a search of {MAX_QUERY_LENGTH} characters or fewer"},
+        help_text="Milestones, activities, risks, issues, actions, decisions, lessons, engagement events, "
+                  "options, business cases and Cabinet papers.")

@@ -738,6 +738,51 @@ class Milestone(TimeStampedModel):
         return self
 
 
+class Baseline(TimeStampedModel):
+    """A named snapshot of the plan ("Approved at OBC"): every milestone's and activity's
+    forecast dates when it was taken, with the reason. The one `in_use` is the plan's
+    baseline: its dates are each milestone's baseline dates, so slippage everywhere is
+    measured against it; the tracker and timeline can compare the forecast with any other.
+    Taken and chosen by the programme manager (programmes.baselines)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="baselines")
+    name = models.CharField(max_length=80, help_text="For example “Approved at OBC”")
+    reason = models.TextField(help_text="Why the plan is baselined now: the decision or change behind it.")
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    in_use = models.BooleanField(default=False, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="baseline_name_unique"),
+            models.UniqueConstraint(fields=["programme"], condition=models.Q(in_use=True),
+                                    name="baseline_one_in_use"),
+        ]
+
+    NAME_TAKEN = "The programme already has a baseline with this name"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BaselineDate(models.Model):
+    """One milestone's or activity's dates in a baseline (an activity's start and end; a
+    milestone's one date is its end)."""
+
+    baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="dates")
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="+")
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["baseline", "milestone"], name="baseline_date_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.baseline}: {self.start_date or ''} {self.end_date}".replace("  ", " ")
+
+
 class Decision(TimeStampedModel):
     """A decision taken (or to be taken) by a body such as Cabinet."""
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programmes import council_views, me_views, views
+from programmes import baseline_views, council_views, me_views, search_views, views
 from programmes.resources import RESOURCES
 
 app_name = "programmes"
@@ -21,6 +21,10 @@ urlpatterns = [
          name="milestone_status"),
     path("programmes/<slug:slug>/milestones/<int:pk>/delete/", views.milestone_delete,
          name="milestone_delete"),
+    path("programmes/<slug:slug>/baselines/", baseline_views.baseline_list, name="baselines"),
+    path("programmes/<slug:slug>/baselines/new/", baseline_views.baseline_take, name="baseline_take"),
+    path("programmes/<slug:slug>/baselines/<int:pk>/", baseline_views.baseline_detail, name="baseline_detail"),
+    path("programmes/<slug:slug>/baselines/<int:pk>/use/", baseline_views.baseline_use, name="baseline_use"),
     path("programmes/<slug:slug>/deadlines/", views.deadlines, name="deadlines"),
     path("programmes/<slug:slug>/deadlines/<slug:key>/done/", views.deadline_done, name="deadline_done"),
     path("programmes/<slug:slug>/exports/", views.exports_page, name="exports"),
@@ -43,6 +47,7 @@ urlpatterns = [
     path("my-actions/", me_views.my_actions_page, name="my_actions"),
     path("my-actions/calendar/", me_views.my_actions_feed_token, name="my_actions_calendar"),
     path("my-actions/<str:token>.ics", me_views.my_actions_feed, name="my_actions_feed"),
+    path("search/", search_views.search_page, name="search"),
     path("account/emails/", me_views.email_settings, name="email_settings"),
     path("emails/stop/<str:token>/", me_views.unsubscribe, name="unsubscribe"),
     # The council area and a programme's members (programmes.council_views).

@@ -19,6 +19,7 @@ from core.pagination import page_links
 from core.roles import Capability
 from programmes import exports, job_pages, selectors
 from programmes.access import ProgrammeAccess, council_access, councils_administered, programme_access
+from programmes.baselines import compare_with
 from programmes.council_lists import LISTS, council_list, use_counts
 from programmes.deadlines import derived_deadlines, find_deadline
 from programmes.feeds import calendar_feed_for, calendar_feed_issue, calendar_feed_revoke
@@ -32,7 +33,7 @@ from programmes.forms import (
     ProgrammeForm,
 )
 from programmes.history import history_entries
-from programmes.models import Membership, Milestone
+from programmes.models import Baseline, Membership, Milestone
 from programmes.navigation import programme_nav
 from programmes.panels import overview_panels
 from programmes.services import (
@@ -192,6 +193,14 @@ def milestone_tracker(request: HttpRequest, slug: str) -> HttpResponse:
     warnings = selectors.dependency_warnings(rows)
     for m in rows:
         m.behind = warnings.get(m.pk, [])
+    # The forecast against another baseline than the one in use, when asked (one query more).
+    taken = list(Baseline.objects.filter(programme=programme))
+    compare, raw = None, request.GET.get("compare", "").strip()
+    if raw:
+        compare = next((b for b in taken if str(b.pk) == raw), None)
+        if compare is None:
+            filter_errors.append(("compare", "Choose a baseline from the list"))
+    compare_with(rows, compare if compare is not None and not compare.in_use else None)
     owners = list(
         Membership.objects.filter(programme=programme).select_related("user")
         .order_by("user__first_name"))
@@ -210,7 +219,7 @@ def milestone_tracker(request: HttpRequest, slug: str) -> HttpResponse:
         access, "milestones", plan=plan, derived=derived,
         svg=svg, legend=legend_items(), workstreams=plan.workstreams, owners=owners,
         statuses=Milestone.Status.choices, filters=filters, filter_errors=filter_errors,
-        is_filtered=filters.narrowed, whole=whole, window_query=query.urlencode(),
+        baselines=taken, compare=compare, is_filtered=filters.narrowed, whole=whole, window_query=query.urlencode(),
         window=default_window(programme, now), window_is_run_up=bool(
             programme.transfer_date and programme.transfer_date >= now),
         pagination=page_links(request, plan.page, plan.pages),

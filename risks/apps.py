@@ -24,4 +24,8 @@ class RisksConfig(AppConfig):
         from risks import duties
 
         duty_source("risks", duties.risk_duties)
+        # What the search box finds of the register (core.search).
+        from risks.search import search_declare
+
+        search_declare()
         digest_section(40, duties.risks_moved)

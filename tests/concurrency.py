@@ -142,7 +142,8 @@ def api_write_routes(module) -> list[str]:
     names = []
     for p in module.urlpatterns:
         actions = getattr(p.callback, "actions", None) or {}
-        if "<int:pk>" in str(p.pattern) and {"put", "patch", "delete"} & set(actions):
+        allowed = set(getattr(getattr(p.callback, "cls", None), "http_method_names", actions))
+        if "<int:pk>" in str(p.pattern) and {"put", "patch", "delete"} & set(actions) & allowed:
             names.append(p.name)
     return sorted(names)
 

@@ -64,3 +64,9 @@ def heard(text):
 def long_date(value):
     """1 April 2023."""
     return formats.long_date(value)
+
+
+@register.filter
+def days_moved(value):
+    """+14 days, -3 days, —."""
+    return formats.days_moved(value)

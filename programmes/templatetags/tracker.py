@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from core.formats import days_moved
 from core.templatetags.govuk import short_date, tag
 from programmes.models import Milestone, Rag
 
@@ -39,6 +40,7 @@ _ROW = (
 _BEHIND = ('<p class="govuk-body-s app-warning-text govuk-!-margin-bottom-0"><span aria-hidden="true">⚠</span> '
            'Forecast before what it depends on: {}</p>')
 _LATE = '<strong class="govuk-tag govuk-tag--red">Late</strong>'
+_NOT_IN_BASELINE = "Added since"
 _ACTIVITY = '<strong class="govuk-tag govuk-tag--light-blue app-kind-tag">Activity</strong> '
 _OVERRIDE = ('<p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">Set by hand: {reason} '
              '(the dates give {derived})</p>')
@@ -91,6 +93,7 @@ def milestone_rows(context, milestones) -> SafeString:
     for m in milestones:
         title = conditional_escape(m.title)
         slippage = m.slippage_days
+        not_in = getattr(m, "not_in_baseline", False)  # compared with a baseline taken before it
         owner = "—"
         if m.owner_id:
             owner = owners.get(m.owner_id) or owners.setdefault(m.owner_id, conditional_escape(m.owner))
@@ -105,10 +108,10 @@ def milestone_rows(context, milestones) -> SafeString:
             )) if m.behind else "",
             late=_LATE if m.late else "",
             owner=owner,
-            baseline=_span(m.baseline_start_date, m.baseline_date),
+            baseline=_NOT_IN_BASELINE if not_in else _span(m.baseline_start_date, m.baseline_date),
             forecast=(f"{'Ended' if m.is_activity else 'Met'} {short_date(m.actual_date)}" if m.actual_date
                       else _span(m.forecast_start_date, m.forecast_date)),
-            slippage=f"+{slippage} days" if slippage > 0 else f"{slippage} days" if slippage < 0 else "—",
+            slippage=days_moved(None if not_in else slippage),
             rag=rag_tags[m.rag_shown], override=override,
             status=status(m, title),
         ))

@@ -412,6 +412,13 @@ def _programme_pages(reflow, signed_in, browser, live_server, demo, base):
     page.get_by_role("button", name="Make a token").click()
     page.wait_for_load_state()
     reflow.check(page, "demo-pm")
+    # The search results, from the header's search box.
+    page.goto("/")
+    page.get_by_role("searchbox", name="Search your programmes").fill("TUPE consultation")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    assert "results for" in page.content()
+    reflow.check(page, "demo-pm")
     # My actions with its new calendar address (one long word, shown once), and the page an
     # email's stop link opens, before and after the button.
     page.goto("/my-actions/")

@@ -19,7 +19,10 @@ from rest_framework.test import APIClient
 from core.roles import Capability, role_can
 from core.tokens import api_token_issue
 from programmes import api_urls
+from programmes.baselines import baseline_take
 from programmes.models import (
+    Baseline,
+    BaselineDate,
     ConfidenceAssessment,
     Contract,
     DeadlineDone,
@@ -79,7 +82,18 @@ def records(cast) -> dict:
         "lessons": LessonFactory(programme=home, title="Brief the unions early"),
         "engagement-events": EngagementEventFactory(programme=home, title="Unison briefing"),
         "confidence-assessments": ConfidenceAssessmentFactory(programme=home),
+        "baselines": _baselines_taken(cast),
     }
+
+
+def _baselines_taken(cast):
+    """Two baselines, the later in use: the earlier is the one to go back to."""
+    first = baseline_take(programme=cast.programme, name="Approved at OBC", reason="OBC approved",
+                          user=cast.users["pm"])
+    baseline_take(programme=cast.programme, name="Approved at FBC", reason="FBC approved", user=cast.users["pm"])
+    # The cast's milestone came after both, so its baseline dates are its own to edit.
+    BaselineDate.objects.filter(milestone=cast.milestone).delete()
+    return first
 
 
 # What each child resource is written with: a full body (POST, PUT) and a change (PATCH).
@@ -102,6 +116,7 @@ def _bodies(cast) -> dict[str, tuple[dict, dict]]:
                                "title": "All-staff briefing", "attendees": 40}, {"attendees": 41}),
         "confidence-assessments": ({"period_end": "2031-03-31", "scale": "three", "rating": "amber",
                                     "assessed_by": cast.users["director"].pk}, {"commentary": "Improving"}),
+        "baselines": ({"name": "Re-planned after the consultation", "reason": "Consultation extended"}, {}),
     }
 
 
@@ -145,6 +160,7 @@ CHILD_EDITORS = {
     "lessons": Capability.EDIT_PLAN,
     "engagement-events": Capability.EDIT_PLAN,
     "confidence-assessments": Capability.EDIT_PLAN,
+    "baselines": Capability.BASELINE_PLAN,
 }
 
 
@@ -168,6 +184,16 @@ def _child_endpoints(segment: str, editor: Capability):
 
 for _segment, _editor in CHILD_EDITORS.items():
     _child_endpoints(_segment, _editor)
+
+
+# A baseline is taken and gone back to, never edited or deleted.
+ENDPOINTS["baselines-detail"] = Endpoint(
+    {"get": (Capability.VIEW, 200), "put": (SIGNED_IN, 405), "patch": (SIGNED_IN, 405),
+     "delete": (SIGNED_IN, 405)},
+    kwargs=lambda cast, records: {"programme_slug": cast.programme.slug, "pk": records["baselines"].pk})
+ENDPOINTS["baselines-use"] = Endpoint(
+    {"post": (Capability.BASELINE_PLAN, 200)},
+    kwargs=lambda cast, records: {"programme_slug": cast.programme.slug, "pk": records["baselines"].pk})
 
 
 def _viewer_membership(cast, records):
@@ -244,7 +270,7 @@ def expected_status(endpoint: Endpoint, who: str, method: str) -> int:
 
 HISTORY_TABLES = [m.history.model._meta.db_table for m in (
     Programme, Workstream, Contract, Milestone, Decision, Lesson, EngagementEvent, ConfidenceAssessment,
-    Organisation, DeadlineDone)]
+    Organisation, DeadlineDone, Baseline)]
 
 
 def fingerprint() -> tuple:
@@ -301,9 +327,10 @@ def test_outsider_cannot_reach_home_records_through_their_own_programme(cast, re
     client = api_client(cast, "outsider")
     for segment, record in records.items():
         url = reverse(f"api:{segment}-detail", kwargs={"programme_slug": "elsewhere", "pk": record.pk})
+        never = 405 if segment == "baselines" else 404  # never edited or deleted, by anyone
         assert client.get(url).status_code == 404
-        assert client.patch(url, {}, format="json").status_code == 404
-        assert client.delete(url).status_code == 404
+        assert client.patch(url, {}, format="json").status_code == never
+        assert client.delete(url).status_code == never
         assert type(record).objects.filter(pk=record.pk).exists()
 
 
@@ -603,6 +630,11 @@ def _grow(segment: str, programme, workstream, users, n: int) -> None:
             EngagementEventFactory(programme=programme)
         elif segment == "confidence-assessments":
             ConfidenceAssessmentFactory(programme=programme, assessed_by=users[i % len(users)])
+        elif segment == "baselines":
+            if not Milestone.objects.filter(programme=programme).exists():
+                MilestoneFactory.create_batch(3, programme=programme, workstream=workstream)
+            baseline_take(programme=programme, name=f"Baseline {Baseline.objects.count()}", reason="Re-planned",
+                          user=users[i % len(users)])
 
 
 def _count_queries(client, url) -> tuple[int, int]:

@@ -12,8 +12,8 @@ from core.roles import Role
 from programmes.feeds import personal_feed_issue
 from programmes.models import PersonalFeed
 from risks.models import RiskAction
-from workforce.models import ReadinessItem
 from tests.factories import MembershipFactory, MilestoneFactory, ProgrammeFactory, RiskFactory
+from workforce.models import ReadinessItem
 
 pytestmark = pytest.mark.django_db
 

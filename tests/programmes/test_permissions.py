@@ -21,6 +21,7 @@ from programmes import urls as programme_urls
 from programmes.feeds import calendar_feed_issue, personal_feed_issue
 from programmes.membership import invitation_send
 from programmes.models import (
+    Baseline,
     ConfidenceAssessment,
     Contract,
     CouncilAdministrator,
@@ -151,6 +152,18 @@ def _invitation(w: World) -> dict:
     return {"slug": w.slug, "pk": w.invitation.pk}
 
 
+def _baseline(w: World) -> dict:
+    from programmes.baselines import baseline_take
+    found = Baseline.objects.filter(programme=w.cast.programme, name="Approved at OBC").first()
+    if found is None:
+        # Taken first, then set aside by a later one: the one a programme manager may go back to.
+        found = baseline_take(programme=w.cast.programme, name="Approved at OBC", reason="OBC approved",
+                              user=w.cast.users["pm"])
+        baseline_take(programme=w.cast.programme, name="Approved at FBC", reason="FBC approved",
+                      user=w.cast.users["pm"])
+    return {"slug": w.slug, "pk": found.pk}
+
+
 def _deadline(w: World) -> dict:
     from programmes.selectors import derived_milestones
     return {"slug": w.slug, "key": derived_milestones(programme=w.cast.programme)[0].key}
@@ -173,6 +186,12 @@ PAGES: dict[str, Page] = {
     "tracker": Page(Capability.VIEW, **READ),
     "milestone_create": Page(Capability.EDIT_PLAN, **FORM, data=_milestone_data),
     "deadlines": Page(Capability.VIEW, **READ),
+    "baselines": Page(Capability.VIEW, **READ),
+    "baseline_take": Page(Capability.BASELINE_PLAN, **FORM, data=lambda w: {
+        "name": f"Approved at OBC {uuid.uuid4().hex[:6]}", "reason": "The OBC was approved by Cabinet",
+        "keep": "forecast"}),
+    "baseline_detail": Page(Capability.VIEW, **READ, kwargs=lambda w: _baseline(w)),
+    "baseline_use": Page(Capability.BASELINE_PLAN, **ACTION, kwargs=lambda w: _baseline(w)),
     "deadline_done": Page(Capability.UPDATE_MILESTONE_STATUS, **FORM, kwargs=_deadline,
                           data=lambda w: {"done_on": day(-1), "note": "Published on the website"}),
     "milestone_detail": Page(Capability.VIEW, **READ, kwargs=_milestone),
@@ -190,6 +209,7 @@ PAGES: dict[str, Page] = {
     "calendar_feed": Page(TOKEN, **READ, kwargs=lambda w: {"token": w.feed_token}, home=False),
     # A person's own pages, across their programmes (an outsider has their own).
     "my_actions": Page(SIGNED_IN, **READ, kwargs=no_data, home=False),
+    "search": Page(SIGNED_IN, **READ, kwargs=no_data, home=False),
     "my_actions_calendar": Page(SIGNED_IN, **ACTION, kwargs=no_data, data=lambda w: {"action": "rotate"},
                                 home=False),
     "my_actions_feed": Page(TOKEN, **READ, kwargs=lambda w: {"token": personal_feed_issue(user=w.cast.users["pm"])},
@@ -299,7 +319,7 @@ def test_matrix_covers_every_url_name():
 FINGERPRINT_TABLES = history_tables((
     Programme, Membership, Workstream, ServiceInScope, Contract, Milestone, Decision, Lesson, EngagementEvent,
     ConfidenceAssessment, CouncilAdministrator, Invitation, Organisation, DeadlineDone,
-    NotificationPreference)) + [Job._meta.db_table, PersonalFeed._meta.db_table]
+    NotificationPreference, Baseline)) + [Job._meta.db_table, PersonalFeed._meta.db_table]
 
 
 # Parametrised by URL name; each test goes through the whole cast with GET and POST

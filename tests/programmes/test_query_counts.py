@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from core.models import Job
 from core.roles import Role
-from programmes.models import Milestone, Programme
+from programmes.models import Baseline, BaselineDate, Milestone, Programme
 from programmes.resources import RESOURCES
 from programmes.views import PLAN_PDF_KIND
 from tests.factories import (
@@ -126,6 +126,15 @@ def build(size: int) -> World:
         lesson._history_user = pm
         lesson.save()
 
+    # `size` earlier baselines, none in use, each holding every milestone's dates, one day apart.
+    plan = list(Milestone.objects.filter(programme=programme))
+    for i in range(size):
+        taken = Baseline.objects.create(programme=programme, name=f"Baseline {i}", reason="Re-planned",
+                                        taken_by=people[i % len(people)])
+        BaselineDate.objects.bulk_create([BaselineDate(baseline=taken, milestone=m, start_date=None,
+                                                       end_date=m.baseline_date - timedelta(days=i))
+                                          for m in plan])
+
     ct = ContentType.objects.get_for_model(Programme)
     for i in range(size):
         Job.objects.create(kind=PLAN_PDF_KIND, created_by=people[i % len(people)], target_type=ct,
@@ -159,6 +168,10 @@ def _tracker(query: str = ""):
     return lambda w: reverse("programmes:tracker", args=[w.programme.slug]) + query
 
 
+def _first_baseline(w: World) -> int:
+    return Baseline.objects.filter(programme=w.programme).order_by("pk").values_list("pk", flat=True)[0]
+
+
 def _workstream(w: World) -> str:
     return f"?workstream={w.hub.workstream_id}"
 
@@ -176,15 +189,23 @@ PAGES = {
     # (joined: a page shows a few rows of each workstream), the dependency warnings, the
     # decisions, the done marks and the restructures (for derived dates), the contracts (for
     # derived dates and the timeline's ELI line) and members (the owner filter).
-    "tracker": (_tracker(), 12),
-    "tracker-whole": (_tracker("?window=all"), 12),
+    # And the baselines, for the "compare with" choice.
+    "tracker": (_tracker(), 13),
+    "tracker-whole": (_tracker("?window=all"), 13),
+    # Compared with an earlier baseline: its dates for the rows shown, in one query.
+    "tracker-compare": (lambda w: _tracker(f"?compare={_first_baseline(w)}")(w), 14),
     # Filtered, the tracker shows no derived dates, so it reads none of their sources.
-    "tracker-late": (_tracker("?late=1"), 9),
-    "tracker-due": (_tracker("?due_within=30"), 9),
-    "tracker-status": (_tracker("?status=in_progress"), 9),
-    "tracker-owner": (lambda w: _tracker(f"?owner={w.pm.pk}")(w), 9),
-    "tracker-workstream": (lambda w: _tracker(_workstream(w))(w), 9),
-    "tracker-workstream-page": (lambda w: _tracker(_workstream(w) + "&page=2")(w), 9),
+    "tracker-late": (_tracker("?late=1"), 10),
+    "tracker-due": (_tracker("?due_within=30"), 10),
+    "tracker-status": (_tracker("?status=in_progress"), 10),
+    "tracker-owner": (lambda w: _tracker(f"?owner={w.pm.pk}")(w), 10),
+    "tracker-workstream": (lambda w: _tracker(_workstream(w))(w), 10),
+    "tracker-workstream-page": (lambda w: _tracker(_workstream(w) + "&page=2")(w), 10),
+    # + the baselines with who took each and how many dates each holds.
+    "baselines": (lambda w: reverse("programmes:baselines", args=[w.programme.slug]), 5),
+    # + the baseline, the plan with its workstreams, the baseline's dates, its history.
+    "baseline_detail": (lambda w: reverse("programmes:baseline_detail",
+                                          args=[w.programme.slug, _first_baseline(w)]), 8),
     # + the contracts, the decisions, the done marks and the restructures.
     "deadlines": (lambda w: reverse("programmes:deadlines", args=[w.programme.slug]), 8),
     # + the milestone, its dependencies, its dependents, its history, the owners it had.

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from core.search import search_rebuild
 from programmes.demo import COUNCIL_ADMIN, DEMO_SLUG, DEMO_USERS, OUTSIDER, demo_load
 
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
         from django.conf import settings
 
         created = demo_load(today=timezone.localdate(), real_dates=real_dates)
+        # Some demo rows are written in bulk, which sends no signal to the search index.
+        search_rebuild()
         if created:
             self.stdout.write(self.style.SUCCESS(f"Loaded the demo programme ({DEMO_SLUG})."))
         else:

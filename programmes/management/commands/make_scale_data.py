@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.search import search_rebuild
 from programmes.scale import MILESTONES_PER_PROGRAMME, SCALE_USERS, scale_data_build
 
 
@@ -21,6 +22,8 @@ class Command(BaseCommand):
         if programmes < 1:
             raise CommandError("--programmes must be at least 1.")
         ctx = scale_data_build(programmes=programmes, today=timezone.localdate())
+        # Scale rows are written with bulk_create, which sends no signal to the search index.
+        search_rebuild()
         self.stdout.write(self.style.SUCCESS(
             f"Built {len(ctx.programmes)} scale programmes (scale-1 … scale-{len(ctx.programmes)}), "
             f"{MILESTONES_PER_PROGRAMME} milestones each."))
