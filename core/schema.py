@@ -64,8 +64,10 @@ class AutoSchema(SpectacularAutoSchema):
         if operation is None:
             return None
         responses = operation["responses"]
-        codes = error_statuses(method=self.method, scoped="{" in path,
-                               extra=getattr(self.view, "api_error_statuses", ()))
+        extra = [*getattr(self.view, "api_error_statuses", ())]
+        if self.method == "GET" and self._is_list_view() and getattr(self.view, "filter_backends", None):
+            extra.append(400)  # a filter's or the ordering's bad value (core.filters)
+        codes = error_statuses(method=self.method, scoped="{" in path, extra=extra)
         for code in codes:
             if code in responses:
                 continue

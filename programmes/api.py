@@ -4,6 +4,7 @@ Every list and object is reached through a programme (`/api/v1/programmes/<slug>
 the programme is found with `programme_access`, so an outsider gets 404 and a member
 without the right role gets 403, exactly as on the pages.
 """
+import django_filters as df
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import Http404
@@ -548,11 +549,26 @@ class WorkstreamViewSet(ProgrammeChildViewSet):
     edit_capability = Capability.EDIT_PROGRAMME
 
 
+class MilestoneFilter(df.FilterSet):
+    """Beside the model's filters (core.filters): late or not, by Milestone.late_q."""
+
+    late = df.BooleanFilter(method="by_lateness", help_text="Open and forecast before today")
+
+    class Meta:
+        model = Milestone
+        fields = []
+
+    def by_lateness(self, queryset, name, value):
+        late = Milestone.late_q(timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+
 class MilestoneViewSet(ProgrammeChildViewSet):
     model = Milestone
     serializer_class = MilestoneSerializer
     m2m_fields = ("depends_on",)
     save_service = staticmethod(milestone_save)
+    filterset_class = MilestoneFilter
 
     @property
     def prefetch_related(self):

@@ -71,6 +71,8 @@ class MemberViewSet(VersionedRecordMixin, mixins.ListModelMixin, mixins.Retrieve
         self.programme = programme_admin_access(request.user, kwargs["programme_slug"])
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's filters read the model
+            return Membership.objects.none()
         return programme_members_for_admin(self.programme)
 
     def get_serializer_context(self):

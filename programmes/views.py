@@ -3,6 +3,7 @@ bind a form, call a selector or a service, render or redirect."""
 import uuid
 from datetime import date
 
+import django_filters as df
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.concurrency import atomic_post, find_conflict, locked_copy, record_version
+from core.filters import one_of, page_filters, ticked, whole_number
 from core.jobs import job_request, jobs_for
 from core.pagination import page_links
 from core.roles import Capability
@@ -150,30 +152,26 @@ def programme_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 # Milestones -------------------------------------------------------------------------------
 
+class TrackerFilter(df.FilterSet):
+    """The milestones page's filters (core.filters), parsed by their form; the selector
+    applies them."""
+
+    workstream = whole_number("Workstream")
+    owner = whole_number("Owner")
+    due_within = whole_number("Due within")
+    status = one_of("A status", Milestone.Status.choices)
+    late = ticked("Late only")
+
+    class Meta:
+        model = Milestone
+        fields = []
+
+
 def _tracker_filters(request: HttpRequest) -> tuple[selectors.TrackerFilters, list]:
-    f = selectors.TrackerFilters()
-    errors = []
-    g = request.GET
-
-    def as_int(name: str, label: str):
-        raw = g.get(name, "").strip()
-        if not raw:
-            return None
-        if not raw.isdigit():
-            errors.append((name, f"{label} must be a whole number"))
-            return None
-        return int(raw)
-
-    f.workstream = as_int("workstream", "Workstream")
-    f.owner = as_int("owner", "Owner")
-    f.due_within = as_int("due_within", "Due within")
-    status = g.get("status", "")
-    if status and status not in Milestone.Status.values:
-        errors.append(("status", "Choose a status from the list"))
-    else:
-        f.status = status or None
-    f.late = g.get("late") == "1"
-    return f, errors
+    values, errors = page_filters(TrackerFilter, request)
+    return selectors.TrackerFilters(
+        workstream=values.get("workstream"), owner=values.get("owner"), due_within=values.get("due_within"),
+        status=values.get("status") or None, late=bool(values.get("late"))), errors
 
 
 @login_required

@@ -1,5 +1,7 @@
 """REST API for risks, their mitigating actions and issues, under the same access rules
 as the pages: members read, programme managers and directors write, outsiders get 404."""
+import django_filters as df
+from django.db.models import F, Q
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -8,7 +10,7 @@ from core.roles import Capability
 from programmes.api import CouncilListField, ProgrammeChildViewSet, ProgrammeScopedSerializer
 from programmes.council_lists import RISK_CATEGORY
 from risks.models import RAG, Issue, Risk, RiskAction
-from risks.selectors import decorate, scored
+from risks.selectors import decorate, scored, with_rag
 from risks.services import risk_action_save, risk_save, risk_settings_for
 
 
@@ -56,11 +58,33 @@ class IssueSerializer(ProgrammeScopedSerializer):
                   "resolved_on", "resolution", "status"]
 
 
+class RiskFilter(df.FilterSet):
+    """Beside the model's filters (core.filters): the residual RAG under the programme's
+    thresholds, and those above their category's appetite."""
+
+    rag = df.ChoiceFilter(choices=[(v, label) for v, label in RAG.choices], method="by_rag",
+                          help_text="The residual score's RAG under the programme's thresholds")
+    above_appetite = df.BooleanFilter(method="by_appetite", help_text="Residual score above the category's appetite")
+
+    class Meta:
+        model = Risk
+        fields = ["escalated"]
+
+    def by_rag(self, queryset, name, value):
+        programme = self.request.parser_context["view"].access.programme
+        return with_rag(queryset, rag=value, settings=risk_settings_for(programme=programme))
+
+    def by_appetite(self, queryset, name, value):
+        above = Q(appetite__isnull=False, residual__gt=F("appetite"))
+        return queryset.filter(above) if value else queryset.exclude(above)
+
+
 class RiskViewSet(ProgrammeChildViewSet):
     model = Risk
     serializer_class = RiskSerializer
     edit_capability = Capability.EDIT_RISKS
     select_related = ("owner", "workstream")
+    filterset_class = RiskFilter
 
     def get_queryset(self):
         return scored(super().get_queryset())

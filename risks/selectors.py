@@ -77,6 +77,18 @@ def scored(qs: QuerySet[Risk]) -> QuerySet[Risk]:
     )
 
 
+def with_rag(qs: QuerySet[Risk], *, rag: str | None, settings: RiskSettings, basis: str = "residual"):
+    """The scored risks (`scored`) whose inherent or residual score has this RAG under the
+    programme's thresholds; all of them for no RAG."""
+    if rag == "green":
+        return qs.filter(**{f"{basis}__lte": settings.green_max})
+    if rag == "amber":
+        return qs.filter(**{f"{basis}__gt": settings.green_max, f"{basis}__lte": settings.amber_max})
+    if rag == "red":
+        return qs.filter(**{f"{basis}__gt": settings.amber_max})
+    return qs
+
+
 def register(*, programme: Programme, filters: RegisterFilters, settings: RiskSettings,
              today: date) -> list[Risk]:
     """The register's rows: one query, with owner and workstream joined in."""
@@ -97,12 +109,7 @@ def register(*, programme: Programme, filters: RegisterFilters, settings: RiskSe
     if f.above_appetite:
         qs = qs.filter(appetite__isnull=False, residual__gt=F("appetite"))
     basis = "inherent" if f.basis == "inherent" else "residual"
-    if f.rag == "green":
-        qs = qs.filter(**{f"{basis}__lte": settings.green_max})
-    elif f.rag == "amber":
-        qs = qs.filter(**{f"{basis}__gt": settings.green_max, f"{basis}__lte": settings.amber_max})
-    elif f.rag == "red":
-        qs = qs.filter(**{f"{basis}__gt": settings.amber_max})
+    qs = with_rag(qs, rag=f.rag, settings=settings, basis=basis)
     if f.likelihood:
         qs = qs.filter(**{"likelihood" if basis == "inherent" else "residual_likelihood": f.likelihood})
     if f.impact:

@@ -3,6 +3,7 @@ access helper (404 for outsiders, 403 for a role that may not edit risks), bind 
 call a selector or a service, render or redirect."""
 from urllib.parse import urlencode
 
+import django_filters as df
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.concurrency import atomic_post
 from core.exports import xlsx_bytes
+from core.filters import one_of, page_filters, ticked, whole_number
 from core.roles import Capability
 from programmes.access import ProgrammeAccess, programme_access
 from programmes.history import history_entries
@@ -36,23 +38,51 @@ def _int(raw: str) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _filters(request: HttpRequest, categories: list[tuple[str, str]]) -> selectors.RegisterFilters:
-    g = request.GET
-    f = selectors.RegisterFilters()
-    f.category = g.get("category") if g.get("category") in dict(categories) else None
-    f.owner = _int(g.get("owner"))
-    f.workstream = _int(g.get("workstream"))
-    f.rag = g.get("rag") if g.get("rag") in RAG.values else None
-    f.escalated = g.get("escalated") == "1"
-    f.review_overdue = g.get("review_overdue") == "1"
-    f.above_appetite = g.get("above_appetite") == "1"
-    f.likelihood = _int(g.get("likelihood")) if _int(g.get("likelihood")) in range(1, 6) else None
-    f.impact = _int(g.get("impact")) if _int(g.get("impact")) in range(1, 6) else None
-    f.basis = g.get("basis") if g.get("basis") in selectors.BASES else "residual"
-    status = g.get("status", "open")
-    f.status = status if status in Risk.Status.values else None
-    f.sort = g.get("sort") if g.get("sort") in selectors.SORTS else "reference"
-    return f
+class RegisterFilter(df.FilterSet):
+    """The register's filters (core.filters), parsed by their form; the selector applies
+    them. The category's choices are the council's, given when it is made."""
+
+    category = one_of("A category", [])
+    owner = whole_number("Owner")
+    workstream = whole_number("Workstream")
+    rag = one_of("A RAG", RAG.choices)
+    escalated = ticked("Escalated to the board")
+    review_overdue = ticked("Review overdue")
+    above_appetite = ticked("Above appetite")
+    likelihood = one_of("A likelihood", [(str(n), str(n)) for n in range(1, 6)])
+    impact = one_of("An impact", [(str(n), str(n)) for n in range(1, 6)])
+    basis = one_of("A basis", [(b, b) for b in selectors.BASES])
+    status = one_of("A status", Risk.Status.choices)
+    sort = one_of("An order", [(k, k) for k in selectors.SORTS])
+
+    class Meta:
+        model = Risk
+        fields = []
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["category"].choices = [("", ""), *categories]
+
+
+class IssueFilter(df.FilterSet):
+    status = one_of("A status", Issue.Status.choices)
+
+    class Meta:
+        model = Issue
+        fields = []
+
+
+def _filters(request: HttpRequest, categories: list[tuple[str, str]]) -> tuple[selectors.RegisterFilters, list]:
+    values, errors = page_filters(RegisterFilter, request, categories=categories)
+    number = {name: int(values[name]) if values.get(name) else None for name in ("likelihood", "impact")}
+    return selectors.RegisterFilters(
+        category=values.get("category") or None, owner=values.get("owner"), workstream=values.get("workstream"),
+        rag=values.get("rag") or None, escalated=bool(values.get("escalated")),
+        review_overdue=bool(values.get("review_overdue")), above_appetite=bool(values.get("above_appetite")),
+        **number, basis=values.get("basis") or "residual",
+        # Open risks unless the query asks for a status; asked for with none, every risk.
+        status=values.get("status") or None if "status" in request.GET else "open",
+        sort=values.get("sort") or "reference"), errors
 
 
 def _members(programme):
@@ -83,7 +113,7 @@ def risk_register(request: HttpRequest, slug: str) -> HttpResponse:
     programme = access.programme
     settings = risk_settings_for(programme=programme)
     categories = selectors.register_categories(programme=programme)
-    filters = _filters(request, categories)
+    filters, filter_errors = _filters(request, categories)
     risks = selectors.register(programme=programme, filters=filters, settings=settings, today=today())
     trends = selectors.residual_trends(risks)
     for r in risks:
@@ -91,7 +121,7 @@ def risk_register(request: HttpRequest, slug: str) -> HttpResponse:
     query = request.GET.copy()
     query.pop("sort", None)
     return render(request, "risks/register.html", programme_context(
-        access, "risks", risks=risks, filters=filters, settings=settings,
+        access, "risks", risks=risks, filters=filters, filter_errors=filter_errors, settings=settings,
         categories=categories, members=_members(programme),
         workstreams=list(programme.workstreams.all()), rags=RAG.choices, sorts=SORT_LABELS,
         sort_query=query.urlencode()))
@@ -196,10 +226,11 @@ def action_edit(request: HttpRequest, slug: str, pk: int, action_pk: int | None 
 @require_safe
 def issue_list(request: HttpRequest, slug: str) -> HttpResponse:
     access = programme_access(request.user, slug)
-    status = request.GET.get("status")
-    issues = selectors.issues_log(programme=access.programme,
-                                  status=status if status in Issue.Status.values else None)
-    return render(request, "risks/issues.html", programme_context(access, "risks", issues=issues, status=status))
+    values, errors = page_filters(IssueFilter, request)
+    status = values.get("status") or None
+    issues = selectors.issues_log(programme=access.programme, status=status)
+    return render(request, "risks/issues.html", programme_context(access, "risks", issues=issues, status=status,
+                                                                  filter_errors=errors))
 
 
 @login_required

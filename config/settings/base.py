@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
+    "django_filters",
     "drf_spectacular",
     "simple_history",
     "axes",
@@ -239,6 +240,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    # Every list's filters and ordering, bad values refused with 400 (core.filters).
+    "DEFAULT_FILTER_BACKENDS": ["core.filters.ListFilterBackend", "core.filters.StrictOrderingFilter"],
     # A model's or a service's ValidationError answers 400 in DRF's shape (core.api).
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
