@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 TRACKER_P95_TARGET_MS = 150
 NON_RENDER_SHARE_TARGET = 20  # per cent of the PDF's total time
 # Sections after the pages and the plan PDF, each a module bench/<name>.py.
-SECTIONS = ("tracker", "search", "workforce", "finance", "business_cases", "papers", "hostile", "load")
+SECTIONS = ("tracker", "search", "mspdi", "workforce", "finance", "business_cases", "papers", "hostile", "load")
 
 
 def main() -> None:

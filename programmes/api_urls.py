@@ -1,7 +1,8 @@
 """API of the programme app, under /api/v1/…: the programmes, and each one's plan and logs."""
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from programmes import api, members_api
+from programmes import api, members_api, plan_views
 
 app_name = "api"
 
@@ -28,4 +29,8 @@ router.register("programmes/<slug:programme_slug>/milestones/derived", api.Deriv
                 basename="derived-deadlines")
 router.register("programmes/<slug:programme_slug>/members", members_api.MemberViewSet, basename="members")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # A Microsoft Project plan, imported as the upload page imports it (programmes.mspdi).
+    path("programmes/<slug:programme_slug>/plan-imports/", plan_views.plan_imports, name="plan-imports"),
+    *router.urls,
+]

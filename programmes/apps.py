@@ -8,14 +8,18 @@ class ProgrammesConfig(AppConfig):
     def ready(self) -> None:
         # exports registers the plan PDF job handler with core's job runner; duties, what
         # members owe (My actions, the reminders): the plan's dates and the deadlines.
+        from core.uploads import upload_spec
         from programmes import duties, exports  # noqa: F401
         from programmes.council_lists import ENGAGEMENT_KIND, list_used_by
+        from programmes.mspdi import PLAN_SPEC
         from programmes.navigation import council_nav_section, nav_section
         from programmes.reach import digest_section, duty_source
         from programmes.search import search_declare
 
         # What the search box finds of the programme's own records (core.search).
         search_declare()
+        # Plans from Microsoft Project, through the one upload pipeline.
+        upload_spec(PLAN_SPEC)
         duty_source("milestones", duties.milestone_duties)
         duty_source("deadlines", duties.deadline_duties)
         digest_section(10, duties.plan_changes)

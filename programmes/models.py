@@ -569,6 +569,13 @@ class Milestone(TimeStampedModel):
         help_text="Milestones that must be met before this one.",
     )
     notes = models.TextField(blank=True)
+    # Where it came from in a plan imported from Microsoft Project (programmes.mspdi): the
+    # task's unique ID, by which importing the same project again updates it rather than
+    # adding it twice, and the upload that first added it (which rolling back removes).
+    external_uid = models.CharField(
+        "unique ID in Microsoft Project", max_length=40, blank=True, default="", editable=False)
+    import_upload = models.ForeignKey(
+        "core.Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
     history = HistoricalRecords()
 
     objects = MilestoneQuerySet.as_manager()
@@ -596,6 +603,9 @@ class Milestone(TimeStampedModel):
                            | models.Q(kind="activity", forecast_start_date__isnull=False,
                                       baseline_start_date__isnull=False)),
             ),
+            # One milestone per Project task in a programme: a re-import updates it.
+            models.UniqueConstraint(fields=["programme", "external_uid"], condition=~models.Q(external_uid=""),
+                                    name="milestone_external_uid_unique"),
             models.CheckConstraint(
                 name="milestone_override_has_reason",
                 condition=models.Q(rag_override="") | ~models.Q(rag_override_reason=""),

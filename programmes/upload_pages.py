@@ -138,7 +138,9 @@ class UploadPages:
 
     def receive(self, request: HttpRequest, slug: str) -> HttpResponse:
         access = self._access(request, slug)
-        form = UploadFileForm(request.POST, request.FILES) if request.method == "POST" else UploadFileForm()
+        reader = get_upload_spec(self.kind).file_reader
+        form = (UploadFileForm(request.POST, request.FILES, reader=reader) if request.method == "POST"
+                else UploadFileForm(reader=reader))
         upload_error = already_loaded = None
         if request.method == "POST" and form.is_valid():
             try:
@@ -153,13 +155,23 @@ class UploadPages:
         return render(request, self.templates[0], self._ctx(
             access, upload_form=form, upload_error=upload_error, upload_hint=self.hint,
             upload_action=self.url("receive", slug), already_loaded=already_loaded,
-            template_url=self.url("template", slug)))
+            template_url=None if reader is not None else self.url("template", slug)))
 
     def mapping(self, request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:
         access = self._access(request, slug)
         upload = self.upload_for(access, upload_pk)
         spec = get_upload_spec(self.kind, access.programme)
         kwargs = self.form_kwargs(access.programme)
+        if spec.file_reader is not None:
+            # Not a spreadsheet (a Project plan): it has no columns to map nor sheets to
+            # choose, so this step goes on to its preview (a POST records what it holds).
+            if request.method == "POST" and upload.status in (Upload.Status.PREVIEWED, Upload.Status.FAILED):
+                try:
+                    upload_preview(upload=upload, form_kwargs=kwargs)
+                except UploadError as e:
+                    messages.error(request, e.message)
+                    return self._redirect("receive", slug)
+            return self._redirect("preview", slug, upload.pk)
         # Another sheet is chosen before the current one is read, since that one may be
         # the very sheet that cannot be (an empty front sheet before the data).
         if request.method == "POST" and "sheet" in request.POST:
@@ -286,6 +298,8 @@ class UploadPages:
     def template(self, request: HttpRequest, slug: str) -> HttpResponse:
         access = self._access(request, slug)
         spec = get_upload_spec(self.kind, access.programme)
+        if spec.file_reader is not None:
+            raise Http404("This kind of file has no spreadsheet template")
         return xlsx_response(upload_template_xlsx(spec), f"{slugify(spec.label or self.kind)}-template.xlsx")
 
     def errors(self, request: HttpRequest, slug: str, upload_pk: int) -> HttpResponse:

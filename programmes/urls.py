@@ -1,7 +1,9 @@
 from django.urls import path
 
-from programmes import baseline_views, council_views, me_views, search_views, views
+from programmes import baseline_views, council_views, me_views, plan_views, search_views, views
 from programmes.resources import RESOURCES
+
+PLAN_UPLOADS = plan_views.UPLOADS.views()
 
 app_name = "programmes"
 
@@ -27,6 +29,21 @@ urlpatterns = [
     path("programmes/<slug:slug>/baselines/<int:pk>/use/", baseline_views.baseline_use, name="baseline_use"),
     path("programmes/<slug:slug>/deadlines/", views.deadlines, name="deadlines"),
     path("programmes/<slug:slug>/deadlines/<slug:key>/done/", views.deadline_done, name="deadline_done"),
+    # A plan from Microsoft Project (programmes.mspdi), through the upload pages every kind shares.
+    path("programmes/<slug:slug>/plan-import/", PLAN_UPLOADS["receive"], name="plan_import"),
+    path("programmes/<slug:slug>/plan-import/<int:upload_pk>/", PLAN_UPLOADS["preview"], name="plan_import_preview"),
+    path("programmes/<slug:slug>/plan-import/<int:upload_pk>/mapping/", PLAN_UPLOADS["mapping"],
+         name="plan_import_mapping"),
+    path("programmes/<slug:slug>/plan-import/<int:upload_pk>/commit/", PLAN_UPLOADS["commit"],
+         name="plan_import_commit"),
+    path("programmes/<slug:slug>/plan-import/<int:upload_pk>/discard/", PLAN_UPLOADS["discard"],
+         name="plan_import_discard"),
+    path("programmes/<slug:slug>/plan-import/<int:upload_pk>/errors.xlsx", PLAN_UPLOADS["errors"],
+         name="plan_import_errors"),
+    path("programmes/<slug:slug>/plan-imports/", PLAN_UPLOADS["uploads"], name="plan_imports"),
+    path("programmes/<slug:slug>/plan-imports/<int:upload_pk>/", PLAN_UPLOADS["rollback"],
+         name="plan_import_rollback"),
+    path("programmes/<slug:slug>/exports/plan.xml", plan_views.plan_mspdi_download, name="plan_mspdi"),
     path("programmes/<slug:slug>/exports/", views.exports_page, name="exports"),
     path("programmes/<slug:slug>/exports/plan.xlsx", views.plan_xlsx, name="plan_xlsx"),
     path("programmes/<slug:slug>/exports/plan-pdf/", views.plan_pdf_request, name="plan_pdf"),

@@ -78,6 +78,7 @@ from core.uploads.services import (
 from core.uploads.spec import (
     BulkResult,
     ColumnSpec,
+    FileReader,
     RowError,
     UploadError,
     UploadSpec,
@@ -89,7 +90,7 @@ from core.uploads.validation import validate_rows, validate_table
 __all__ = [
     "ALLOWED_EXTENSIONS", "ALL_WARNINGS", "DEFAULT_MAX_BYTES", "OLE_MAGIC", "PREVIEW_ROWS",
     "REFUSED_EXTENSIONS", "XLSX_MAX_ENTRIES",
-    "BulkResult", "ColumnSpec", "CommitOutcome", "FileAlreadyLoaded", "MappingForm", "Preview",
+    "BulkResult", "ColumnSpec", "FileReader", "CommitOutcome", "FileAlreadyLoaded", "MappingForm", "Preview",
     "RawTable", "RowError", "TableRow", "UploadError", "UploadFileForm", "UploadSpec",
     "cell_text", "check_file", "column_displays", "confirmed_warnings", "get_upload_spec",
     "loaded_copy", "mapping_form", "max_upload_bytes", "read_grid_table", "read_raw_table",

@@ -3,7 +3,7 @@ from core.models import Upload
 from core.uploads.files import check_file
 from core.uploads.preview import Preview
 from core.uploads.reading import read_table
-from core.uploads.spec import UploadSpec
+from core.uploads.spec import UploadSpec, get_upload_spec
 
 
 def upload_template_xlsx(spec: UploadSpec) -> bytes:
@@ -29,8 +29,13 @@ def upload_errors_table(upload: Upload, preview: Preview) -> tuple[list[str], li
     else:  # the fast path kept only the first rows as text
         with upload.file.open("rb") as f:
             data = f.read()
-        check_file(upload.original_name, data)
-        _, rows = read_table(upload.original_name, data, sheet=preview.sheet)
+        reader = get_upload_spec(upload.kind).file_reader
+        check_file(upload.original_name, data, reader)
+        if reader is not None:  # a kind's own format (a Project plan), read as its kind reads it
+            table = reader.read(upload.original_name, data)
+            rows = [table.text_row(i) for i in range(len(table))]
+        else:
+            _, rows = read_table(upload.original_name, data, sheet=preview.sheet)
     problems: dict[int | None, list[str]] = {}
     for e in preview.errors:
         problems.setdefault(e.row, []).append(f"{e.column_header}: {e.message}" if e.column_header else e.message)

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from core.models import Upload
 from core.sheets import sheet_limits
-from core.uploads.spec import UploadError
+from core.uploads.spec import FileReader, UploadError, get_upload_spec
 
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 # Files people do send, refused with what to do instead.
@@ -43,16 +43,20 @@ def _extension(name: str) -> str:
     return name[name.rfind("."):] if "." in name else ""
 
 
-def check_file(name: str, data: bytes) -> None:
+def check_file(name: str, data: bytes, reader: FileReader | None = None) -> None:
     """Refuse a file we should not open, with a message that says why. Nothing is parsed:
     this looks only at the name, the size and the first bytes (and, for an xlsx, the zip's
-    table of contents)."""
+    table of contents). With a kind's own `reader`, only its extensions are taken."""
     limit = max_upload_bytes()
     if len(data) > limit:
         raise UploadError(f"The file must be smaller than {_megabytes(limit)}.")
     if not data:
         raise UploadError("The selected file is empty.")
     ext = _extension(name)
+    if reader is not None:
+        if ext not in reader.extensions:
+            raise UploadError(reader.wrong_type)
+        return
     if ext in REFUSED_EXTENSIONS:
         raise UploadError(REFUSED_EXTENSIONS[ext])
     if ext not in ALLOWED_EXTENSIONS:
@@ -98,5 +102,9 @@ def _stored_bytes(upload: Upload) -> bytes:
     """The stored file, read no further than the upload limit allows."""
     with upload.file.open("rb") as f:
         data = f.read(max_upload_bytes() + 1)
-    check_file(upload.original_name, data)
+    try:
+        reader = get_upload_spec(upload.kind).file_reader
+    except ValueError:  # a kind no longer registered is read as a spreadsheet, as it was
+        reader = None
+    check_file(upload.original_name, data, reader)
     return data

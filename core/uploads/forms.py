@@ -4,7 +4,7 @@ from django import forms
 from core.formats import label_noun
 from core.sheets import limits_text
 from core.uploads.files import ALLOWED_EXTENSIONS, REFUSED_EXTENSIONS, _extension, _megabytes, max_upload_bytes
-from core.uploads.spec import UploadSpec
+from core.uploads.spec import FileReader, UploadSpec
 
 
 class UploadFileForm(forms.Form):
@@ -12,12 +12,21 @@ class UploadFileForm(forms.Form):
 
     file = forms.FileField(label="Upload a file", error_messages={"required": "Select a file"})
 
+    def __init__(self, *args, reader: FileReader | None = None, **kwargs):
+        # A kind with its own reader (a Microsoft Project plan) takes its own extensions.
+        super().__init__(*args, **kwargs)
+        self.reader = reader
+
     def clean_file(self):
         f = self.cleaned_data["file"]
         limit = max_upload_bytes()
         if f.size > limit:
             raise forms.ValidationError(f"The file must be smaller than {_megabytes(limit)}.")
         ext = _extension(f.name)
+        if self.reader is not None:
+            if ext not in self.reader.extensions:
+                raise forms.ValidationError(self.reader.wrong_type)
+            return f
         if ext in REFUSED_EXTENSIONS:
             raise forms.ValidationError(REFUSED_EXTENSIONS[ext])
         if ext not in ALLOWED_EXTENSIONS:
@@ -26,8 +35,15 @@ class UploadFileForm(forms.Form):
         return f
 
     @property
+    def accept(self) -> str:
+        """The file input's accept attribute: the kind's own extensions, or xlsx and csv."""
+        return ",".join(self.reader.extensions) if self.reader is not None else ",".join(ALLOWED_EXTENSIONS)
+
+    @property
     def limits_text(self) -> str:
         """What the page says a file may hold (the settings in force)."""
+        if self.reader is not None:
+            return f"The file must be smaller than {_megabytes(max_upload_bytes())}."
         return f"The file must be smaller than {_megabytes(max_upload_bytes())}. {limits_text()}"
 
 

@@ -57,14 +57,14 @@ def upload_receive(*, target: models.Model, kind: str, uploaded_file, user,
     With `refuse_if_loaded` (the pages), a file already loaded into the same place raises
     FileAlreadyLoaded before anything is kept: the person hears it now, not after mapping
     and previewing it. The commit checks again either way, since two can race."""
-    get_upload_spec(kind)
+    reader = get_upload_spec(kind).file_reader
     name = uploaded_file.name or ""
     limit = max_upload_bytes()
     # Refuse an oversized file before reading it into memory.
     if getattr(uploaded_file, "size", 0) and uploaded_file.size > limit:
         raise UploadError(f"The file must be smaller than {_megabytes(limit)}.")
     data = uploaded_file.read(limit + 1)
-    check_file(name, data)
+    check_file(name, data, reader)
     digest = hashlib.sha256(data).hexdigest()
     if refuse_if_loaded:
         earlier = loaded_copy(target=target, kind=kind, sha256=digest)
@@ -72,10 +72,13 @@ def upload_receive(*, target: models.Model, kind: str, uploaded_file, user,
             raise FileAlreadyLoaded(earlier)
     # Read it once now, within the limits, so that a file that cannot be read is refused
     # with its message and never kept: a stored file is read again on every visit.
-    try:
-        read_grid(name, data, rows=False)
-    except SheetError as exc:
-        raise UploadError(exc.message) from None
+    if reader is not None:
+        reader.read(name, data)
+    else:
+        try:
+            read_grid(name, data, rows=False)
+        except SheetError as exc:
+            raise UploadError(exc.message) from None
     upload = Upload(kind=kind, original_name=name[:255], sha256=digest,
                     size=len(data), uploaded_by=user, **_target_filter(target))
     upload.file.save(name.rsplit("/", 1)[-1][:100], ContentFile(data), save=False)
@@ -156,7 +159,9 @@ def _inspect_bulk(spec: UploadSpec, upload: Upload, form_kwargs: dict | None, ma
 def _inspect_bulk_table(spec: UploadSpec, upload: Upload, form_kwargs: dict | None, mapping: dict | None,
                         sheet: str | None) -> Preview:
     data = _stored_bytes(upload)
-    if spec.raw_read:
+    if spec.file_reader is not None:
+        table = spec.file_reader.read(upload.original_name, data)
+    elif spec.raw_read:
         table = read_raw_table(upload.original_name, data, sheet=sheet)
     else:
         headers, rows, grid = read_grid_table(upload.original_name, data, sheet=sheet)
@@ -388,6 +393,8 @@ def upload_sheets(upload: Upload) -> list[SheetInfo]:
     """The sheets of the stored workbook (none for a csv), read without their cells: a
     person can choose another sheet even when the one read first cannot be used (an
     empty front sheet before the data)."""
+    if _spec_of(upload).file_reader is not None:
+        return []  # not a workbook: there are no sheets to choose
     try:
         return read_grid(upload.original_name, _stored_bytes(upload), rows=False).sheets
     except SheetError as exc:

@@ -67,6 +67,9 @@ class UploadSpec:
     # checks), as `columns_for(target) -> tuple[ColumnSpec, ...]`, after `columns`. Then
     # the pipeline works from `for_target(target)`, never from the spec as registered.
     columns_for: Callable[[Any], tuple[ColumnSpec, ...]] | None = None
+    # Optional: a file that is not a spreadsheet (a Microsoft Project XML plan), read by the
+    # kind's own reader into a RawTable instead of by core.sheets. Needs `bulk_validate`.
+    file_reader: "FileReader | None" = None
 
     def for_target(self, target) -> "UploadSpec":
         """The spec with the columns of `target` (itself for a kind whose columns are fixed)."""
@@ -76,6 +79,22 @@ class UploadSpec:
 
     def column(self, name: str) -> ColumnSpec:
         return next(c for c in self.columns if c.name == name)
+
+
+@dataclass(frozen=True)
+class FileReader:
+    """How a kind whose files are not spreadsheets has them checked and read.
+
+    extensions: the file names it takes (".xml"); any other is refused with `wrong_type`.
+    read(name, data) -> RawTable: the file as a table (one row a record), raising
+        UploadError with a message a person can act on for a file it will not read. It
+        must bound its own reading (a count of records, no entity expansion); the size
+        limit of the pipeline is checked before it is called.
+    """
+
+    extensions: tuple[str, ...]
+    wrong_type: str
+    read: Callable[[str, bytes], Any]
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ DOWNLOADS = {
     "api-schema": "the API's OpenAPI schema",
     "programmes:plan_xlsx": "the plan as a spreadsheet",
     "programmes:plan_pdf_download": "the plan as a PDF",
+    "programmes:plan_mspdi": "the plan as a Microsoft Project XML file",
+    "programmes:plan_import_errors": "the tasks with errors, as a spreadsheet",
     "business_cases:case_document_download": "a business case version as a PDF or Word file",
     "business_cases:highlight_download": "a highlight report's version (PDF or Word)",
     "programmes:calendar_feed": "an iCalendar feed",
@@ -61,6 +63,7 @@ DOWNLOADS = {
 REDIRECTS = {
     "sso:login": "sends the browser on to the council's identity provider",
     "sso:callback": "the identity provider's way back, which signs in and redirects",
+    "programmes:plan_import_mapping": "a Project plan has no columns to map: it redirects to the plan's preview",
 }
 # Pages the demo gives no way to: say why, and visit them when it does.
 SAME_PAGES = "the record pages of finance.resources, visited for the other records"
@@ -408,6 +411,16 @@ def _programme_pages(reflow, signed_in, browser, live_server, demo, base):
     apps = tuple(base + path for path in APP_PATHS.values())
     context, page = signed_in("demo-pm")
     reflow.crawl(page, "demo-pm", "/", avoid=apps)
+    # A plan from Microsoft Project: its preview, reached by uploading one.
+    from tests.programmes.mspdi_files import T, plan_xml
+
+    page.goto(base + "plan-import/")
+    page.locator("input[type=file]").set_input_files(files=[{
+        "name": "plan.xml", "mimeType": "application/xml",
+        "buffer": plan_xml([T(1, "Mobilisation", summary=True), T(2, "A task with a long name " * 4, level=2)])}])
+    page.get_by_role("button", name="Upload and preview").click()
+    page.wait_for_url("**/plan-import/*/")
+    reflow.check(page, "demo-pm")
     page.goto("/accounts/api-token/")  # the new secret, one long word, is shown once
     page.get_by_role("button", name="Make a token").click()
     page.wait_for_load_state()

@@ -16,6 +16,7 @@ from django.urls import reverse
 from business_cases.models import AppraisalLine
 from core.uploads.spec import _specs
 from finance.models import LedgerTransaction
+from programmes.models import Milestone
 from risks.models import Risk
 from workforce.models import EmployeeRecord, Readiness, TransferRoster
 
@@ -131,6 +132,12 @@ def _appraisal_set_up(cast, people=3):
     make_option(cast.programme, "Op.1", cast.users["pm"])
 
 
+def _plan_file(n: int, bad: bool):
+    from tests.programmes.mspdi_files import sized_plan
+
+    return "plan.xml", sized_plan(n, bad=bad), (n + 1, "Finish")
+
+
 def _roster_details():
     today = date.today()
     return {"as_at": (today - timedelta(days=3)).isoformat(), "received_on": today.isoformat(), "note": ""}
@@ -138,6 +145,8 @@ def _roster_details():
 
 WORKFORCE_NAMES = ("upload", "upload_mapping", "upload_preview", "upload_commit", "upload_rollback")
 IMPORT_NAMES = ("import", "import_mapping", "import_preview", "import_commit", "upload_rollback")
+PLAN_NAMES = ("plan_import", "plan_import_mapping", "plan_import_preview", "plan_import_commit",
+              "plan_import_rollback")
 
 KIND_PAGES: dict[str, KindPages] = {
     "finance.ledger": KindPages(
@@ -160,6 +169,11 @@ KIND_PAGES: dict[str, KindPages] = {
         "director", "business_cases", IMPORT_NAMES,
         rows=lambda p: AppraisalLine.objects.filter(programme=p).count(), set_up=_appraisal_set_up,
         good_file=_appraisal_file),
+    # A Microsoft Project plan (MSPDI XML): every task a row, summary tasks as workstreams.
+    "programmes.plan": KindPages(
+        "pm", "programmes", PLAN_NAMES,
+        rows=lambda p: Milestone.objects.filter(programme=p).count(), set_up=lambda cast, people=3: None,
+        good_file=_plan_file),
 }
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import Upload
+from core.uploads import get_upload_spec
 from tests.hostile.kinds import KIND_PAGES, Visit, app_kinds, request, upload_file
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,9 @@ def pages_kind(pages) -> str:
 
 @pytest.mark.parametrize("kind", kinds())
 def test_a_mapping_naming_columns_the_file_lacks_is_refused(cast, kind):
+    if get_upload_spec(kind).file_reader is not None:
+        pytest.skip("a kind with its own reader (a Project plan) has no columns to map: its mapping step "
+                    "only redirects to the preview, which test_choosing_a_sheet_the_file_lacks_is_refused drives")
     pages = KIND_PAGES[kind]
     pages.set_up(cast)
     pk = _received(cast, pages)

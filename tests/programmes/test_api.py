@@ -129,6 +129,7 @@ class Endpoint:
     methods: dict[str, tuple[Capability | str, int]]
     kwargs: Callable[[object, dict], dict]
     body: Callable[[object, dict], dict] = lambda cast, records: {}
+    format: str = "json"  # "multipart" for an endpoint that takes a file
 
 
 def _programme(cast, records):
@@ -231,6 +232,20 @@ ENDPOINTS["derived-deadlines-done"] = Endpoint(
     kwargs=_deadline, body=lambda cast, records: {"done_on": str(date.today()), "note": "Published"})
 
 
+def _plan_file(cast, records):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.programmes.mspdi_files import T, plan_xml
+
+    return {"file": SimpleUploadedFile("plan.xml", plan_xml([T(7, "Imported from Project")]))}
+
+
+# A Microsoft Project plan, imported as its upload page imports it (programmes.mspdi).
+ENDPOINTS["plan-imports"] = Endpoint({"post": (Capability.EDIT_PLAN, 201)}, format="multipart",
+                                     kwargs=lambda cast, records: {"programme_slug": cast.programme.slug},
+                                     body=_plan_file)
+
+
 def _url_names(patterns) -> set[str]:
     names = set()
     for p in patterns:
@@ -295,7 +310,7 @@ def test_api_permission_matrix(cast, records, name):
             with transaction.atomic():
                 before = fingerprint()
                 body = endpoint.body(cast, records) if method in ("post", "put", "patch") else None
-                response = getattr(client, method)(url, body, format="json")
+                response = getattr(client, method)(url, body, format=endpoint.format)
                 changed = fingerprint() != before
                 transaction.set_rollback(True)
             expected[key] = expected_status(endpoint, who, method)

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
-from core.models import Job
+from core.models import Job, Upload
 from core.roles import Capability, role_can
 from programmes import urls as programme_urls
 from programmes.feeds import calendar_feed_issue, personal_feed_issue
@@ -175,6 +175,36 @@ def _milestone_data(w: World) -> dict:
             "rag": "amber", "change_reason": "Moved after the union meeting"}
 
 
+def _plan_upload(w: World, *, loaded: bool = False):
+    """A Microsoft Project plan received (and previewed), or loaded, by the programme manager."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.uploads import upload_commit, upload_preview, upload_receive
+    from tests.programmes.mspdi_files import T, plan_xml
+
+    pm, home = w.cast.users["pm"], w.cast.programme
+    data = plan_xml([T(900, f"Imported {uuid.uuid4().hex[:8]}")])
+    upload = upload_receive(target=home, kind="programmes.plan", user=pm,
+                            uploaded_file=SimpleUploadedFile("plan.xml", data))
+    upload_preview(upload=upload, form_kwargs={"programme": home})
+    if loaded:
+        assert upload_commit(upload=upload, user=pm, form_kwargs={"programme": home},
+                             write_ctx={"programme": home}).ok
+    return upload
+
+
+def _plan(w: World, **kw) -> dict:
+    return {"slug": w.slug, "upload_pk": _plan_upload(w, **kw).pk}
+
+
+def _plan_file(w: World) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.programmes.mspdi_files import T, plan_xml
+
+    return {"file": SimpleUploadedFile("plan.xml", plan_xml([T(901, f"Task {uuid.uuid4().hex[:8]}")]))}
+
+
 PAGES: dict[str, Page] = {
     "list": Page(SIGNED_IN, **READ, kwargs=no_data, home=False),
     "create": Page(SUPERUSER, get=200, post=200, kwargs=no_data, home=False),
@@ -201,6 +231,16 @@ PAGES: dict[str, Page] = {
     "milestone_delete": Page(Capability.EDIT_PLAN, **FORM, kwargs=_milestone),
     "exports": Page(Capability.EXPORT, **READ),
     "plan_xlsx": Page(Capability.EXPORT, **READ),
+    "plan_mspdi": Page(Capability.EXPORT, **READ),
+    "plan_import": Page(Capability.EDIT_PLAN, **FORM, data=_plan_file),
+    # A plan has no columns to map: the step goes straight on to the preview.
+    "plan_import_mapping": Page(Capability.EDIT_PLAN, get=302, post=302, kwargs=_plan),
+    "plan_import_preview": Page(Capability.EDIT_PLAN, **READ, kwargs=_plan),
+    "plan_import_commit": Page(Capability.EDIT_PLAN, **ACTION, kwargs=_plan),
+    "plan_import_discard": Page(Capability.EDIT_PLAN, **ACTION, kwargs=_plan),
+    "plan_import_errors": Page(Capability.EDIT_PLAN, **READ, kwargs=_plan),
+    "plan_imports": Page(Capability.EDIT_PLAN, **READ),
+    "plan_import_rollback": Page(Capability.EDIT_PLAN, **ACTION, kwargs=lambda w: _plan(w, loaded=True)),
     "plan_pdf": Page(Capability.EXPORT, **ACTION, data=lambda w: {"request_id": uuid.uuid4().hex}),
     "plan_pdf_job": Page(Capability.EXPORT, **READ, kwargs=_job),
     "plan_pdf_download": Page(Capability.EXPORT, **READ, kwargs=_job),
@@ -319,7 +359,7 @@ def test_matrix_covers_every_url_name():
 FINGERPRINT_TABLES = history_tables((
     Programme, Membership, Workstream, ServiceInScope, Contract, Milestone, Decision, Lesson, EngagementEvent,
     ConfidenceAssessment, CouncilAdministrator, Invitation, Organisation, DeadlineDone,
-    NotificationPreference, Baseline)) + [Job._meta.db_table, PersonalFeed._meta.db_table]
+    NotificationPreference, Baseline, Upload)) + [Job._meta.db_table, PersonalFeed._meta.db_table]
 
 
 # Parametrised by URL name; each test goes through the whole cast with GET and POST
