@@ -116,7 +116,8 @@ class MilestoneForm(ProgrammeScopedForm):
         fields = ["kind", "title", "workstream", "owner", "baseline_start_date", "baseline_date",
                   "forecast_start_date", "forecast_date", "actual_date", "status", "rag_override",
                   "rag_override_reason", "depends_on", "notes"]
-        widgets = {"depends_on": forms.CheckboxSelectMultiple, "kind": forms.RadioSelect}
+        widgets = {"depends_on": forms.CheckboxSelectMultiple(attrs={"data-app-pick-many": "milestone"}),
+                   "kind": forms.RadioSelect}
         labels = {"baseline_date": "Baseline date (an activity's baseline end)",
                   "forecast_date": "Forecast date (an activity's forecast end)",
                   "actual_date": "Actual date (when an activity ended)"}

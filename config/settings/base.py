@@ -182,6 +182,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # GOV.UK's accessible autocomplete, for the pickers that are too long for a list (js/pickers.mjs).
+    ("autocomplete", BASE_DIR / "node_modules" / "accessible-autocomplete" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
