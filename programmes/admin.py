@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import SettledRecordAdmin
+from core.models import Upload
 from programmes import models
 
 
@@ -39,6 +41,17 @@ class CouncilAdministratorAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user"]
 
 
-for model in (models.Workstream, models.Milestone, models.Decision, models.Lesson,
+@admin.register(models.Milestone)
+class MilestoneAdmin(SettledRecordAdmin):
+    list_display = ["title", "programme", "kind", "forecast_date", "status"]
+    list_filter = ["programme", "kind", "status"]
+
+    def is_settled(self, obj) -> bool:
+        # A milestone a plan import added leaves with its upload (rolled back as one);
+        # otherwise it is edited on the plan's own pages.
+        return obj.import_upload_id is not None and obj.import_upload.status == Upload.Status.COMMITTED
+
+
+for model in (models.Workstream, models.Decision, models.Lesson,
               models.EngagementEvent, models.ConfidenceAssessment, models.Membership):
     admin.site.register(model, SimpleHistoryAdmin)
