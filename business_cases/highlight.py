@@ -35,7 +35,8 @@ from core.jobs import JobError, JobOutput, job_handler, job_hold, job_request
 from core.models import Job
 from core.statutory import working_day
 from finance import reporting as finance
-from programmes.models import ConfidenceAssessment, Milestone, Rag
+from programmes.baselines import in_use
+from programmes.models import Baseline, ConfidenceAssessment, Milestone, Rag
 from programmes.selectors import derived_milestones
 from programmes.services import record_save
 from risks.models import Issue, Risk
@@ -84,6 +85,13 @@ class HighlightData:
     budget: object  # finance.budget_against_actual
     benefits: object  # finance.costs_and_benefits
     deadlines: list = field(default_factory=list)  # derived deadlines in the next period, not done
+    plan_baseline: Baseline | None = None  # the plan's baseline in use (programmes.baselines)
+    all_milestones: list = field(default_factory=list)
+
+    @property
+    def behind_plan_baseline(self) -> list[Milestone]:
+        """The open milestones and activities forecast after their date in that baseline."""
+        return [m for m in self.all_milestones if not m.is_closed and m.slippage_days > 0]
 
     @property
     def trend(self) -> str:
@@ -211,6 +219,7 @@ def highlight_data(*, report: HighlightReport, today: date) -> HighlightData:
             resolved_issues=[i for i in issues if i.status != Issue.Status.OPEN and i.pk in issues_then
                              and issues_then[i.pk].status == Issue.Status.OPEN],
             decisions=decisions,
+            plan_baseline=in_use(programme), all_milestones=milestones,
             budget=finance.budget_against_actual(programme=programme, facts=facts),
             benefits=finance.costs_and_benefits(programme=programme),
             deadlines=deadlines,
@@ -270,6 +279,13 @@ def highlight_document(data: HighlightData) -> Document:
     s = sections["slippage"]
     s.add(Para(f"{len(data.late)} milestone{'s are' if len(data.late) != 1 else ' is'} late; "
                f"{len(data.slipped)} slipped since {data.baseline_label}.", numbered=False))
+    if data.plan_baseline is not None:
+        behind = data.behind_plan_baseline
+        most = max((m.slippage_days for m in behind), default=0)
+        s.add(Para(f"Against the plan's baseline “{data.plan_baseline.name}” (taken "
+                   f"{long_date(timezone.localdate(data.plan_baseline.created_at))}), {len(behind)} open "
+                   f"milestone{'s and activities are' if len(behind) != 1 else ' or activity is'} forecast later"
+                   + (f", by up to {most} day{'s' if most != 1 else ''}." if behind else "."), numbered=False))
     if data.late:
         s.add(Table(caption="Late now", headers=("Milestone", "Workstream", "Was due"),
                     rows=_milestone_rows(data.late, date_of=lambda m: m.forecast_date)))

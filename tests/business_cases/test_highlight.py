@@ -352,3 +352,24 @@ def test_a_member_without_an_email_address_is_told_why_they_cannot_be_emailed(ca
     response = cast.client("viewer").post(reverse("business_cases:highlight_tell_me", args=["home"]),
                                           {"tell": "yes"}, follow=True)
     assert "no email address" in response.content.decode()
+
+
+def test_the_report_measures_slippage_against_the_plans_baseline(cast):
+    from programmes.baselines import baseline_take
+
+    p, ws = cast.programme, cast.workstream
+    Milestone.objects.filter(pk=cast.milestone.pk).delete()
+    moved = MilestoneFactory(programme=p, workstream=ws, title="ELI received", baseline_date=date(2026, 11, 1),
+                             forecast_date=date(2026, 11, 1))
+    MilestoneFactory(programme=p, workstream=ws, title="Pay modelled", baseline_date=date(2026, 12, 15),
+                     forecast_date=date(2026, 12, 15))
+    assert "Against the plan's baseline" not in document_text(highlight_document(
+        highlight_data(report=make_report(p), today=TODAY)))
+    taken = baseline_take(programme=p, name="Approved at OBC", reason="OBC", user=cast.users["pm"], keep="present")
+    moved.forecast_date = date(2026, 11, 6)
+    moved.save()
+    text = document_text(highlight_document(highlight_data(report=make_report(p, period_start=date(2026, 9, 1),
+                                                                                period_end=date(2026, 9, 30)),
+                                                           today=TODAY)))
+    assert (f"Against the plan's baseline “Approved at OBC” (taken {taken.created_at:%-d %B %Y}), 1 open "
+            "milestone or activity is forecast later, by up to 5 days.") in text
