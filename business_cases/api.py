@@ -359,7 +359,8 @@ class RankingView(APIView):
 
 
 class AppraisalView(APIView):
-    """GET: the economic appraisal results of the short list and the switching value."""
+    """GET: the economic appraisal results of the short list, the switching value, and the
+    preferred option under each sensitivity scenario."""
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, programme_slug: str):

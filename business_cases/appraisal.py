@@ -27,9 +27,15 @@ What is counted.
   valued.
 - NPSV (net present social value) = PV of benefits − PV of costs; BCR (benefit–cost ratio) =
   PV of benefits / PV of costs (none when there are no costs).
+
+Sensitivity. Each scenario (SCENARIOS) appraises the same lines changed one way — the
+benefits a year later, the benefits at 80%, the costs 20% higher — by the same sum, and
+gives its NPSV, BCR, the cumulative position (benefits counted less costs with optimism
+bias, real prices, undiscounted, over every year) and the year that position first turns
+from negative to nil or better, if it does.
 """
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 PENNY = Decimal("0.01")
@@ -233,3 +239,51 @@ def switching_value(preferred: OptionAppraisal, others: list[OptionAppraisal]) -
     pct_c = two_places(amount / preferred.pv_costs * HUNDRED) if preferred.pv_costs else None
     pct_b = two_places(amount / preferred.pv_benefits * HUNDRED) if preferred.pv_benefits else None
     return SwitchingValue(preferred.code, runner.code, amount, pct_c, pct_b)
+
+
+# key → (words, the change to a line): the Green Book's usual sensitivities.
+SCENARIOS: dict[str, tuple[str, object]] = {
+    "planned": ("As planned", lambda line: line),
+    "benefits_year_late": ("Benefits a year late",
+                           lambda line: replace(line, year=line.year + 1) if line.category in BENEFIT_CATEGORIES
+                           else line),
+    "benefits_at_80": ("Benefits at 80%",
+                       lambda line: replace(line, amount=Decimal(line.amount or 0) * Decimal("0.8"))
+                       if line.category in BENEFIT_CATEGORIES else line),
+    "costs_plus_20": ("Costs plus 20%",
+                      lambda line: replace(line, amount=Decimal(line.amount or 0) * Decimal("1.2"))
+                      if line.category in COST_CATEGORIES else line),
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    label: str
+    npsv: Decimal
+    bcr: Decimal | None
+    cumulative: Decimal  # real prices, undiscounted, benefits counted less costs with optimism bias
+    payback_year: int | None  # the year index the cumulative position first turns from negative to ≥ 0
+    never_behind: bool  # the position is never negative: nothing to pay back
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "label": self.label, "npsv": self.npsv, "bcr": self.bcr,
+                "cumulative": self.cumulative, "payback_year": self.payback_year, "never_behind": self.never_behind}
+
+
+def scenarios(*, lines: Iterable[Line], optimism_bias_percent: Decimal, confidence_percent: Decimal) -> list[Scenario]:
+    """One option's appraisal under each of SCENARIOS (module docstring)."""
+    lines = list(lines)
+    out = []
+    for key, (label, change) in SCENARIOS.items():
+        a = appraise(lines=[change(line) for line in lines], optimism_bias_percent=optimism_bias_percent,
+                     confidence_percent=confidence_percent)
+        position, payback, was_negative = Decimal(0), None, False
+        for row in a.years:
+            position += row.counted_benefits - row.costs - row.uplift
+            if position < 0:
+                was_negative = True
+            elif was_negative and payback is None:
+                payback = row.year
+        out.append(Scenario(key, label, a.npsv, a.bcr, money(position), payback, not was_negative))
+    return out

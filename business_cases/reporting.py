@@ -91,6 +91,7 @@ def appraisal_summary_from(results: selectors.AppraisalResults) -> dict:
                      "own_bias_lines": a.own_bias_lines, "own_doubt_lines": a.own_doubt_lines}
                     for a in results.appraisals],
         "switching": results.switching,
+        "scenarios": results.scenarios,
         "preferred": results.preferred.code if results.preferred else None,
         "not_appraised": results.missing,
         "schedule": [f"{percent(rate * 100)} for years {first} to {last}" for first, last, rate in BANDS],

@@ -4,7 +4,15 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from business_cases.appraisal import Line, OptionAppraisal, SwitchingValue, appraise, switching_value
+from business_cases.appraisal import (
+    Line,
+    OptionAppraisal,
+    Scenario,
+    SwitchingValue,
+    appraise,
+    scenarios,
+    switching_value,
+)
 from business_cases.models import (
     CHARACTERISTIC_ORDER,
     STAGE_ORDER,
@@ -106,6 +114,8 @@ class AppraisalResults:
     # Option id → the characteristics its equality impact assessment finds a negative
     # impact on with no mitigation (unmitigated_by_option); None when not read.
     unmitigated: dict[int, list[str]] | None = None
+    # The preferred option under each sensitivity (appraisal.SCENARIOS); empty without one.
+    scenarios: list[Scenario] = field(default_factory=list)
 
     def unmitigated_for(self, option_id: int) -> list[str]:
         return (self.unmitigated or {}).get(option_id, [])
@@ -120,6 +130,7 @@ class AppraisalResults:
                             for a in self.appraisals],
                 "preferred": self.preferred.code if self.preferred else None,
                 "switching_value": self.switching.as_dict() if self.switching else None,
+                "scenarios": [sc.as_dict() for sc in self.scenarios],
                 "not_appraised": self.missing}
 
 
@@ -150,7 +161,14 @@ def appraisal(*, programme: Programme, rank: Ranking | None = None, equality: bo
             preferred = a
     sv = switching_value(preferred, results) if preferred and preferred.has_lines else None
     unmitigated = unmitigated_by_option(programme=programme) if equality else None
-    return AppraisalResults(results, preferred, sv, lines, missing, unmitigated)
+    sensitivity = []
+    if preferred is not None and preferred.has_lines:
+        option = next(r.option for r in rank.results if r.option.pk == preferred.option_id)
+        sensitivity = scenarios(lines=[Line(x.category, x.year, x.amount, x.description, x.optimism_bias_percent,
+                                            x.confidence_percent) for x in lines.get(option.pk, [])],
+                                optimism_bias_percent=option.optimism_bias_percent,
+                                confidence_percent=option.benefits_confidence_percent)
+    return AppraisalResults(results, preferred, sv, lines, missing, unmitigated, sensitivity)
 
 
 @dataclass

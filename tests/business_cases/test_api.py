@@ -105,6 +105,8 @@ def test_api_appraisal_results_are_computed(soc_ready):
     assert (op2["pv_costs"], op2["pv_benefits"], op2["npsv"], op2["bcr"]) == ("100", "200", "100", "2")
     assert data["switching_value"] == {"preferred": "Op.2", "runner_up": "Op.1", "amount": "200",
                                        "percent_of_costs": "200", "percent_of_benefits": "100"}
+    planned, late = data["scenarios"][:2]
+    assert (planned["key"], planned["npsv"], late["key"]) == ("planned", op2["npsv"], "benefits_year_late")
 
 
 def test_api_refuses_another_programmes_option_and_bad_cells(soc_ready):

@@ -149,3 +149,35 @@ def test_a_rate_of_its_own_only_on_a_line_it_applies_to(soc_ready):
     with pytest.raises(ValidationError) as e:
         line.full_clean()
     assert "only on a cash-releasing or non-cash-releasing" in e.value.message_dict["confidence_percent"][0]
+
+
+def test_the_scenarios_change_one_thing_each_worked_by_hand():
+    """No optimism bias, full confidence, so the sums stay short.
+
+    year 0: capital £1,000              DF 1
+    year 1: cash-releasing £600         DF 1/1.035   = 0.966183574879
+    year 2: cash-releasing £600         DF 1/1.035²  = 0.933510700366
+    (a year late, the second saving falls in year 3: DF 1/1.035³ = 0.901942705668)
+
+    As planned:     PV benefits = 579.710144927 + 560.106420220 = 1,139.82; NPSV 139.82, BCR 1.14;
+                    position −1,000, −400, +200: paid back in year 2.
+    A year late:    PV benefits = 560.106420220 + 541.165623401 = 1,101.27; NPSV 101.27, BCR 1.10;
+                    position −1,000, −1,000 (year 0 only, then year 2), −400, +200: year 3.
+    Benefits × 80%: 480 a year: PV 911.86 (1,139.816565147 × 0.8 = 911.853252118 → 911.85);
+                    NPSV −88.15, BCR 0.91; position −1,000, −520, −40: not paid back.
+    Costs × 120%:   PV costs 1,200; NPSV −60.18, BCR 0.95; position −1,200, −600, 0: year 2."""
+    from business_cases.appraisal import scenarios
+
+    lines = [Line("capital", 0, D("1000")), Line("cash_releasing", 1, D("600")), Line("cash_releasing", 2, D("600"))]
+    got = {s.key: (s.npsv, s.bcr, s.cumulative, s.payback_year, s.never_behind)
+           for s in scenarios(lines=lines, optimism_bias_percent=D("0"), confidence_percent=D("100"))}
+    assert got == {
+        "planned": (D("139.82"), D("1.14"), D("200.00"), 2, False),
+        "benefits_year_late": (D("101.27"), D("1.10"), D("200.00"), 3, False),
+        "benefits_at_80": (D("-88.15"), D("0.91"), D("-40.00"), None, False),
+        "costs_plus_20": (D("-60.18"), D("0.95"), D("0.00"), 2, False),
+    }
+    # Funded up front (a benefit in year 0 as large as the cost): never behind, nothing to pay back.
+    funded = scenarios(lines=[Line("capital", 0, D("100")), Line("cash_releasing", 0, D("100"))],
+                       optimism_bias_percent=D("0"), confidence_percent=D("100"))
+    assert (funded[0].never_behind, funded[0].payback_year) == (True, None)
