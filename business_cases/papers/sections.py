@@ -242,8 +242,26 @@ def _options_section(doc: Document, data: PaperData, title: str = "Options appra
                        f"{money(sv.amount, pence=False)}. Its present value of costs would have to rise by that much"
                        + (f" ({percent(sv.percent_of_costs)})" if sv.percent_of_costs is not None else "")
                        + " before the two gave equal value."))
+        if a["scenarios"]:
+            s.add(_sensitivity_table(a["preferred"], a["scenarios"]))
     else:
         s.add(Para("No option has an economic appraisal yet."))
+
+
+def _sensitivity_table(preferred: str, scenarios: list) -> Table:
+    """The preferred option under each of the appraisal's scenarios (appraisal.SCENARIOS)."""
+    def payback(sc) -> str:
+        if sc.never_behind:
+            return "Never behind"
+        return f"Year {sc.payback_year}" if sc.payback_year is not None else "Not within the years appraised"
+
+    return Table(
+        caption=f"Sensitivity of {preferred}: its lines changed one way at a time",
+        headers=("Scenario", "Net present social value", "Benefit–cost ratio",
+                 "Cumulative position (real, undiscounted)", "Pays back"),
+        rows=tuple((sc.label, money(sc.npsv, pence=False), "—" if sc.bcr is None else number(sc.bcr),
+                    money(sc.cumulative, pence=False), payback(sc)) for sc in scenarios),
+        numeric=frozenset({1, 2, 3}))
 
 
 def _appraisal_table(appraised: list[dict]) -> Table:

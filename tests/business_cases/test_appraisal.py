@@ -181,3 +181,17 @@ def test_the_scenarios_change_one_thing_each_worked_by_hand():
     funded = scenarios(lines=[Line("capital", 0, D("100")), Line("cash_releasing", 0, D("100"))],
                        optimism_bias_percent=D("0"), confidence_percent=D("100"))
     assert (funded[0].never_behind, funded[0].payback_year) == (True, None)
+
+
+def test_the_paper_carries_the_preferred_options_sensitivity():
+    from business_cases.appraisal import scenarios
+    from business_cases.papers.sections import _sensitivity_table
+
+    lines = [Line("capital", 0, D("1000")), Line("cash_releasing", 1, D("600")), Line("cash_releasing", 2, D("600"))]
+    table = _sensitivity_table("Op.2", scenarios(lines=lines, optimism_bias_percent=D("0"),
+                                                 confidence_percent=D("100")))
+    assert table.caption == "Sensitivity of Op.2: its lines changed one way at a time"
+    assert [row[0] for row in table.rows] == ["As planned", "Benefits a year late", "Benefits at 80%",
+                                              "Costs plus 20%"]
+    assert table.rows[2][1:] == ("\u2212£88", "0.91", "\u2212£40", "Not within the years appraised")
+    assert table.rows[1][4] == "Year 3"
