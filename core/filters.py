@@ -63,6 +63,12 @@ def with_model_filters(filterset: type[df.FilterSet]) -> type[df.FilterSet]:
     return type(filterset.__name__, (filterset,), extra)
 
 
+def _a_list(queryset, view) -> bool:
+    """Whether a view is answering a list of records from the database: a list made in
+    Python, or one record, has nothing to filter or order."""
+    return isinstance(queryset, QuerySet) and getattr(view, "action", "list") == "list"
+
+
 class ListFilterBackend(DjangoFilterBackend):
     """DjangoFilterBackend with a FilterSet for every list: the viewset's `filterset_class`
     with the model's filters added, or the model's alone. Invalid values: 400."""
@@ -76,9 +82,7 @@ class ListFilterBackend(DjangoFilterBackend):
         return None
 
     def filter_queryset(self, request, queryset, view):
-        if not isinstance(queryset, QuerySet) or getattr(view, "action", "list") != "list":
-            return queryset  # a list made in Python, or one record: nothing to filter
-        return super().filter_queryset(request, queryset, view)
+        return super().filter_queryset(request, queryset, view) if _a_list(queryset, view) else queryset
 
 
 class StrictOrderingFilter(OrderingFilter):
@@ -99,9 +103,7 @@ class StrictOrderingFilter(OrderingFilter):
         return [*terms, "pk"] if not {"pk", "-pk", "id", "-id"} & set(terms) else terms
 
     def filter_queryset(self, request, queryset, view):
-        if not isinstance(queryset, QuerySet) or getattr(view, "action", "list") != "list":
-            return queryset
-        return super().filter_queryset(request, queryset, view)
+        return super().filter_queryset(request, queryset, view) if _a_list(queryset, view) else queryset
 
 
 def form_errors(filterset: df.FilterSet) -> list[tuple[str, str]]:

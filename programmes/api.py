@@ -22,7 +22,7 @@ from core.protection import DeleteRefused, refusal_message
 from core.roles import Capability
 from core.scoping import scope_serializer
 from programmes.access import councils_administered, programme_access, programme_members
-from programmes.baselines import baseline_holding, baseline_take, baseline_use
+from programmes.baselines import baseline_holding, baseline_take, baseline_use, name_taken, tidy_name
 from programmes.council_lists import ENGAGEMENT_KIND, active_choices
 from programmes.councils import ADDABLE_ORGANISATION_KINDS, organisation_name_problem
 from programmes.deadlines import DeadlineState, derived_deadlines, find_deadline
@@ -315,10 +315,9 @@ class BaselineSerializer(ProgrammeScopedSerializer):
         read_only_fields = ["taken_by", "in_use"]
 
     def validate_name(self, value):
-        name = " ".join(value.split())
-        if Baseline.objects.filter(programme=self.context["programme"], name__iexact=name).exists():
+        if name_taken(self.context["programme"], value):
             raise serializers.ValidationError(Baseline.NAME_TAKEN)
-        return name
+        return tidy_name(value)
 
 
 class DecisionSerializer(ProgrammeScopedSerializer):

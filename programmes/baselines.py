@@ -74,8 +74,14 @@ def baseline_holding(milestone: Milestone) -> Baseline | None:
                                    dates__milestone=milestone).first()
 
 
+def tidy_name(name: str) -> str:
+    return " ".join(name.split())
+
+
 def name_taken(programme: Programme, name: str) -> bool:
-    return Baseline.objects.filter(programme=programme, name__iexact=name.strip()).exists()
+    """Whether the programme has a baseline of this name, ignoring case and spacing (the
+    page's form, the API and the service all ask)."""
+    return Baseline.objects.filter(programme=programme, name__iexact=tidy_name(name)).exists()
 
 
 def present_spans(milestones) -> dict[int, Span]:
@@ -95,8 +101,9 @@ def baseline_take(*, programme: Programme, name: str, reason: str, user, keep: s
     if name_taken(programme, name):
         raise ValidationError({"name": Baseline.NAME_TAKEN})
     milestones = plan_milestones(programme)
-    baseline = record_save(instance=Baseline(programme=programme, name=name.strip(), reason=reason, taken_by=user),
-                           user=user, reason=f"Baseline taken: {name.strip()}")
+    name = tidy_name(name)
+    baseline = record_save(instance=Baseline(programme=programme, name=name, reason=reason, taken_by=user),
+                           user=user, reason=f"Baseline taken: {name}")
     BaselineDate.objects.bulk_create([BaselineDate(baseline=baseline, milestone_id=pk, start_date=start, end_date=end)
                                       for pk, (start, end) in KEEP[keep](milestones).items()])
     _use(baseline, milestones=milestones, user=user)

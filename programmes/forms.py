@@ -10,7 +10,7 @@ from core.forms import GovukDateField, govuk_date_fields, govuk_messages
 from core.scoping import scope_form
 from core.search import MAX_QUERY_LENGTH
 from programmes.access import programme_members
-from programmes.baselines import baseline_holding
+from programmes.baselines import baseline_holding, name_taken, tidy_name
 from programmes.council_lists import ENGAGEMENT_KIND, LISTS, active_choices
 from programmes.models import (
     Baseline,
@@ -166,8 +166,8 @@ class BaselineForm(ProgrammeScopedForm):
         self.fields["keep"].error_messages["required"] = "Choose which dates to keep"
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if Baseline.objects.filter(programme=self.programme, name__iexact=name).exists():
+        name = tidy_name(self.cleaned_data["name"])
+        if name_taken(self.programme, name):
             raise forms.ValidationError(Baseline.NAME_TAKEN)
         return name
 

@@ -217,7 +217,8 @@ def milestone_tracker(request: HttpRequest, slug: str) -> HttpResponse:
         access, "milestones", plan=plan, derived=derived,
         svg=svg, legend=legend_items(), workstreams=plan.workstreams, owners=owners,
         statuses=Milestone.Status.choices, filters=filters, filter_errors=filter_errors,
-        baselines=taken, compare=compare, is_filtered=filters.narrowed, whole=whole, window_query=query.urlencode(),
+        baselines=taken, compare=compare, in_use=next((b for b in taken if b.in_use), None),
+        is_filtered=filters.narrowed, whole=whole, window_query=query.urlencode(),
         window=default_window(programme, now), window_is_run_up=bool(
             programme.transfer_date and programme.transfer_date >= now),
         pagination=page_links(request, plan.page, plan.pages),
